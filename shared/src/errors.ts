@@ -1,0 +1,79 @@
+/**
+ * The single source of citizen-facing error text (zh-CN).
+ * Every error reply of the BFF is `{ error: { code, message, requestId, fields? } }`,
+ * where `message` comes from this table. Upstream wording never reaches the screen.
+ */
+export const ERROR_MESSAGES = {
+  VALIDATION_FAILED: '填写的信息有误，请检查后再提交',
+  MALFORMED_JSON: '提交的内容格式不正确，请刷新页面后重试',
+  BODY_TOO_LARGE: '提交的内容过大，请精简后再提交',
+  UNSUPPORTED_MEDIA_TYPE: '提交的内容类型不受支持',
+  UNAUTHENTICATED: '登录已过期，请重新登录',
+  FORBIDDEN: '您没有权限办理此项业务',
+  CSRF_REJECTED: '页面已过期，请刷新后重试',
+  OTP_INVALID: '验证码不正确或已过期，请重新获取',
+  OTP_TOO_MANY_ATTEMPTS: '验证码错误次数过多，请重新获取',
+  OTP_RESEND_TOO_SOON: '验证码已发送，请稍后再获取',
+  BINDING_REQUIRED: '请先完成实名认证',
+  IDENTITY_PHONE_MISMATCH: '该身份已绑定其他手机号，请使用原手机号验证，或携带身份证到窗口办理',
+  OAUTH_FAILED: '微信授权失败，请重新进入',
+  INVALID_CREDENTIALS: '用户名或密码不正确',
+  ACCOUNT_LOCKED: '登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系管理员解锁',
+  MFA_REQUIRED: '请先输入动态验证码完成登录',
+  MFA_INVALID: '动态验证码不正确或已使用，请输入验证器中最新的验证码',
+  OUT_OF_REGION: '该人员的参保地不在您的服务区域内，不能为其办理业务',
+  FAMILY_LIMIT_REACHED: '最多可添加5位家庭成员，请先解除不再需要的绑定',
+  FAMILY_ALREADY_LINKED: '该家庭成员已添加或正在等待对方同意',
+  FAMILY_SELF: '不能添加本人为家庭成员',
+  FAMILY_NOT_CONFIRMED: '户籍信息未显示该未成年人是您的子女或孙子女，请携带户口簿到窗口办理',
+  EVOUCHER_INVALID: '无法识别该医保电子凭证二维码，请参保人刷新后重新出示',
+  EVOUCHER_EXPIRED: '该医保电子凭证二维码已过期，请参保人刷新后重新出示',
+  NOT_FOUND: '没有找到相关记录',
+  SLIP_PDF_UNAVAILABLE: '暂时无法生成结算单PDF（服务器缺少中文字体），请使用页面上的“打印”，或稍后再试',
+  ROUTE_NOT_FOUND: '您访问的功能不存在',
+  METHOD_NOT_ALLOWED: '不支持该操作方式',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  CONFLICT: '该业务正在处理中，请勿重复提交',
+  WECHAT_REQUIRED: '请在微信中打开本页面完成支付，或选择扫码支付',
+  NOTHING_TO_PAY: '所选人员本年度无需缴费（已缴费、由政府全额资助或不在缴费期），请核对后重新选择',
+  ORDER_NOT_PAYABLE: '该订单已支付或已关闭，无法继续支付',
+  IDEMPOTENCY_KEY_REQUIRED: '请求缺少防重复提交标识，请刷新页面后重试',
+  IDEMPOTENCY_KEY_REUSED: '同一笔业务的提交内容不一致，请刷新页面后重新提交',
+  IDEMPOTENCY_KEY_IN_USE: '该笔业务正在处理中，请稍候查看结果，请勿重复提交',
+  PERSON_NOT_FOUND: '未查询到该人员的参保信息，请核对姓名和证件号码',
+  UPSTREAM_TIMEOUT: '{system}响应超时，请稍后再试',
+  UPSTREAM_UNAVAILABLE: '{system}暂时无法访问，请稍后再试',
+  UPSTREAM_BAD_RESPONSE: '{system}返回的数据异常，请稍后再试',
+  UPSTREAM_REJECTED: '{system}未能受理本次业务，请稍后再试或到窗口办理',
+  NOT_READY: '服务正在启动或暂不可用，请稍后再试',
+  INTERNAL: '系统繁忙，请稍后再试',
+} as const
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES
+
+/** Upstream systems, with the name a resident knows them by. */
+export const UPSTREAM_SYSTEM_NAMES = {
+  nhsa: '医保信息平台',
+  tax: '税务缴费系统',
+  wechatpay: '微信支付',
+  wechat: '微信',
+  sms: '短信服务',
+} as const
+
+export type UpstreamSystem = keyof typeof UPSTREAM_SYSTEM_NAMES
+
+/** The body of every error reply. */
+export interface ApiErrorBody {
+  error: {
+    code: ErrorCode
+    message: string
+    requestId?: string
+    /** Field path (e.g. `certNo`, `items.0.amount`) → Chinese message. */
+    fields?: Record<string, string>
+  }
+}
+
+/** Fill `{placeholders}` of a message template. */
+export function formatErrorMessage(code: ErrorCode, params: Record<string, string> = {}): string {
+  return ERROR_MESSAGES[code].replace(/\{(\w+)\}/g, (_, key: string) => params[key] ?? '')
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+import { idCardProblem } from '../id-card'
+
+const ID_CARD_MESSAGES = {
+  format: '请输入18位身份证号码（最后一位可以是X）',
+  birthdate: '身份证号码中的出生日期不正确',
+  checksum: '身份证号码校验不通过，请核对后重新输入',
+} as const
+
+/** 18-digit resident ID number, checked with the GB 11643 checksum; normalised to upper-case X. */
+export const IdCardNoSchema = z
+  .string({ error: '请输入身份证号码' })
+  .trim()
+  .transform(v => v.toUpperCase())
+  .superRefine((value, ctx) => {
+    const problem = idCardProblem(value)
+    if (problem) ctx.addIssue({ code: 'custom', message: ID_CARD_MESSAGES[problem] })
+  })
+
+/** Mainland mobile number. */
+export const MobileSchema = z.string({ error: '请输入手机号码' }).trim().regex(/^1[3-9]\d{9}$/, '请输入11位手机号码')
+
+/** A person's name as on the ID card (Chinese, with the middle dot of minority names). */
+export const PersonNameSchema = z
+  .string({ error: '请输入姓名' })
+  .trim()
+  .min(2, '姓名至少2个字')
+  .max(30, '姓名过长')
+  .regex(/^[\u3400-\u9FFF·•]+$/, '请输入与身份证一致的中文姓名')
+
+/** An amount of money in integer fen. */
+export const FenSchema = z
+  .number({ error: '金额必须是数字' })
+  .int('金额必须精确到分')
+  .nonnegative('金额不能为负数')
+  .max(100_000_000_00, '金额过大')
+
+/** 6-digit 医保区划 (administrative division) code. */
+export const RegionCodeSchema = z.string().regex(/^\d{6}$/, '区划代码应为6位数字')
+
+/** Calendar year of enrolment. */
+export const YearSchema = z.coerce.number({ error: '年度必须是数字' }).int('年度必须是整数').min(2000, '年度不正确').max(2100, '年度不正确')

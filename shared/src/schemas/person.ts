@@ -1,0 +1,115 @@
+import { z } from 'zod'
+
+/**
+ * Special statuses that change premiums and benefits. The identifiers are the public contract of the
+ * estimate API (issue 3): 建档立卡, 低保, 特困, 重度残疾, 边缘/监测对象.
+ */
+export const SPECIAL_STATUSES = ['poverty_registered', 'minimum_living', 'extreme_poverty', 'severe_disability', 'marginal'] as const
+export const SpecialStatusSchema = z.enum(SPECIAL_STATUSES, { error: '人员身份类别不正确' })
+export type SpecialStatus = z.infer<typeof SpecialStatusSchema>
+
+export const SPECIAL_STATUS_LABELS: Record<SpecialStatus, string> = {
+  poverty_registered: '建档立卡贫困人口',
+  minimum_living: '低保对象',
+  extreme_poverty: '特困人员',
+  severe_disability: '重度残疾人',
+  marginal: '边缘易致贫人口（监测对象）',
+}
+
+/** Person category (人员类别) as normalised from the bureau's psn_type codes. */
+export const PERSON_CATEGORIES = ['newborn', 'preschool', 'student', 'college_student', 'minor', 'adult', 'senior', 'employee', 'retiree', 'other'] as const
+export const PersonCategorySchema = z.enum(PERSON_CATEGORIES)
+export type PersonCategory = z.infer<typeof PersonCategorySchema>
+
+export const PERSON_CATEGORY_LABELS: Record<PersonCategory, string> = {
+  newborn: '新生儿',
+  preschool: '学龄前儿童',
+  student: '中小学生',
+  college_student: '大学生',
+  minor: '未成年人',
+  adult: '成年居民',
+  senior: '老年居民',
+  employee: '在职职工',
+  retiree: '退休人员',
+  other: '其他人员',
+}
+
+/** Enrolment status (人员参保状态). */
+export const ENROLMENT_STATUSES = ['not_enrolled', 'active', 'suspended', 'invalid', 'terminated'] as const
+export const EnrolmentStatusSchema = z.enum(ENROLMENT_STATUSES)
+export type EnrolmentStatus = z.infer<typeof EnrolmentStatusSchema>
+
+export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
+  not_enrolled: '未参保',
+  active: '正常参保',
+  suspended: '暂停参保',
+  invalid: '无效参保',
+  terminated: '终止参保',
+}
+
+/** Insurance type (险种类型) codes we show; unknown codes keep their raw code and a generic label. */
+export const INSURANCE_TYPE_LABELS: Record<string, string> = {
+  310: '职工基本医疗保险',
+  390: '城乡居民基本医疗保险',
+  391: '城镇居民基本医疗保险',
+  392: '城乡居民大病医疗保险',
+}
+
+/** One enrolment record (参保信息) as the BFF returns it. */
+export const EnrolmentSchema = z.object({
+  insuranceType: z.string(),
+  insuranceTypeLabel: z.string(),
+  category: PersonCategorySchema,
+  categoryLabel: z.string(),
+  status: EnrolmentStatusSchema,
+  statusLabel: z.string(),
+  /** `YYYY-MM-DD` when coverage started. */
+  since: z.string().nullable(),
+  pausedOn: z.string().nullable(),
+  regionCode: z.string(),
+  /** Balance of the account in fen (residents usually have none). */
+  balance: z.number().int(),
+  unitName: z.string().nullable(),
+})
+export type Enrolment = z.infer<typeof EnrolmentSchema>
+
+/** A person's profile as any client sees it: every identifier masked. */
+export const PersonProfileSchema = z.object({
+  name: z.string(),
+  certNo: z.string(),
+  sex: z.enum(['male', 'female', 'unknown']),
+  birthDate: z.string().nullable(),
+  age: z.number().int().nullable(),
+  regionCode: z.string(),
+  enrolments: z.array(EnrolmentSchema),
+  statuses: z.array(z.object({ status: SpecialStatusSchema, label: z.string(), since: z.string().nullable(), until: z.string().nullable() })),
+})
+export type PersonProfile = z.infer<typeof PersonProfileSchema>
+
+/** How a family member is related to the resident (per the household register, 户口簿). */
+export const FAMILY_RELATIONS = ['spouse', 'child', 'grandchild', 'parent', 'grandparent', 'sibling', 'other'] as const
+export type FamilyRelation = typeof FAMILY_RELATIONS[number]
+
+export const FAMILY_RELATION_LABELS: Record<FamilyRelation, string> = {
+  spouse: '配偶',
+  child: '子女',
+  grandchild: '孙子女/外孙子女',
+  parent: '父母',
+  grandparent: '祖父母/外祖父母',
+  sibling: '兄弟姐妹',
+  other: '其他亲属',
+}
+
+/** Status of a family link (亲情账户). */
+export type FamilyLinkStatus = 'pending_consent' | 'active' | 'declined' | 'revoked'
+
+/** A family link as the BFF returns it (masked). */
+export interface FamilyLinkView {
+  id: string
+  name: string
+  certNo: string
+  relation: FamilyRelation
+  relationLabel: string
+  status: FamilyLinkStatus
+  createdAt: string
+}
