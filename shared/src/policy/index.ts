@@ -1,0 +1,17 @@
+/**
+ * Policy engine: policies as data, premium quotes and inpatient settlement estimates with
+ * plain-Chinese explanations. Pure TypeScript (no I/O); runs in the browser and on the server.
+ */
+export * from './api-schemas'
+export { listAssumptions } from './assumptions'
+export type { AssumedParameter } from './assumptions'
+export { benchEngine } from './bench'
+export { HOSPITAL_LEVELS, POLICY_IDS } from './ids'
+export type { HospitalLevel, PolicyId } from './ids'
+export { getPolicy, isPolicyId, listPolicies, POLICIES } from './policies'
+export { PolicySchema } from './policy-schema'
+export type { Param, Policy, PolicyInput } from './policy-schema'
+export { ageOnNewYear, enrolmentYearForNewTarget, quotePremium } from './premium'
+export type { PremiumInput } from './premium'
+export { estimateSettlement } from './settlement'
+export type { SettlementInput, YearToDate } from './settlement'
