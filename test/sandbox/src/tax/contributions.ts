@@ -1,0 +1,77 @@
+import type { ContributionChannel, SandboxContribution, SandboxPerson } from '../seed/model'
+import { shanghaiDate, shanghaiYear } from '@yibao/shared'
+import { categoryIn, hashLabel, PSN_TYPE_BY_CATEGORY, SEED_YEAR, statusesOn } from '../seed/build'
+import { standardFen, subsidyFen } from '../seed/premiums'
+
+/**
+ * What the tax bureau's 社保费征收 system knows about a resident's yearly contributions: the seeded
+ * `contributions`, plus the coming benefit year once its collection has opened (1 September). The seed
+ * stops at 2026, so a coming year beyond it is derived here, deterministically: residents fully paid by
+ * finance (财政代缴) are paid on 15 September; about four in ten others paid on a day between 1 September
+ * and 14 November; everyone else still owes. A payment dated after "now" has not happened yet.
+ * A later premium-payment feature records real payments by pushing into `person.contributions`,
+ * which always wins over the derived record.
+ */
+
+/** First day (month, day) of the concentrated collection for the next benefit year. */
+export const COLLECTION_OPENS = { month: 9, day: 1 } as const
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+/** The derived record of a benefit year beyond the seed, as of `now`; `null` when the person is not enrolled. */
+export function derivedContribution(person: SandboxPerson, year: number, now: Date): SandboxContribution | null {
+  const rel = person.insurance.find(r => r.insutype === '390' && r.endDate === null)
+  if (!rel || person.deathDate) return null
+  const college = person.category === 'college_student'
+  const category = categoryIn(year, person.birthDate, college)
+  const standard = standardFen(person.policyRegion, year, category)
+  const subsidy = subsidyFen(statusesOn(person.statuses, shanghaiDate(now)), standard)
+  const personal = standard - subsidy
+  const h = hashLabel(`tax:${person.certNo}:${year}`)
+  let paidOn: string | null = null
+  let channel: ContributionChannel | null = null
+  if (personal === 0) {
+    paidOn = `${year - 1}-09-15`
+    channel = 'finance'
+  }
+  else if (h % 10 < 4) {
+    paidOn = addDays(`${year - 1}-09-01`, (h >>> 4) % 75)
+    channel = (['wechat', 'alipay', 'bank_app', 'tax_hall'] as const)[(h >>> 12) % 4]!
+  }
+  const paidAt = paidOn === null ? null : `${paidOn}T${String(9 + (h >>> 16) % 10).padStart(2, '0')}:${String((h >>> 20) % 60).padStart(2, '0')}:00.000+08:00`
+  const paid = paidAt !== null && Date.parse(paidAt) <= now.getTime()
+  return {
+    year,
+    admdvs: rel.admdvs,
+    insutype: '390',
+    psnType: person.psnType === '1560' ? '1560' : PSN_TYPE_BY_CATEGORY[category] ?? '1501',
+    category,
+    paid,
+    standardFen: standard,
+    subsidyFen: subsidy,
+    personalFen: personal,
+    paidAt: paid ? paidAt : null,
+    channel: paid ? channel : null,
+    receiptNo: paid ? `${rel.admdvs}${year}${(h % 100_000_000).toString().padStart(8, '0')}` : null,
+  }
+}
+
+/**
+ * The contributions the tax system lists for a person as of `now`: every recorded year, plus the coming
+ * year (current Shanghai year + 1) once its collection has opened.
+ */
+export function contributionsOf(person: SandboxPerson, now: Date): SandboxContribution[] {
+  const list = [...person.contributions]
+  const year = shanghaiYear(now)
+  const next = year + 1
+  const opened = shanghaiDate(now) >= `${year}-${String(COLLECTION_OPENS.month).padStart(2, '0')}-${String(COLLECTION_OPENS.day).padStart(2, '0')}`
+  if (opened && next > SEED_YEAR && !list.some(c => c.year === next)) {
+    const derived = derivedContribution(person, next, now)
+    if (derived) list.push(derived)
+  }
+  return list.sort((a, b) => a.year - b.year || a.admdvs.localeCompare(b.admdvs))
+}

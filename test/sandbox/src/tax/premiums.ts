@@ -1,0 +1,117 @@
+import type { SandboxContribution, SandboxPerson } from '../seed/model'
+import type { SandboxEnv, SandboxState } from '../state'
+import { fenToYuanString, shanghaiDate, yuanToFen } from '@yibao/shared'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { contributionsOf, derivedContribution } from './contributions'
+
+/**
+ * The tax bureau's premium collection (城乡居民医保 个人缴费), same gateway and conventions as the
+ * contribution query in `routes.ts` (pinyin-initial fields, yuan as 2-decimal strings, `fhdm` 0000 = ok).
+ *
+ * `POST /tax/api/premium/quote` `{ sfzjlx: "201", sfzjhm, xm?, jfnd }` → `jfxx`:
+ * | field | meaning |
+ * |---|---|
+ * | `bzje` / `zzje` / `yjje` | 个人缴费标准 / 政府资助 / 应缴金额 (yuan) |
+ * | `jfzt` | `1` 已缴, `0` 未缴 |
+ * | `kjbz` | 可缴标志: `1` may be paid now |
+ * | `bkjyy` | why not: `01` 已缴费, `02` 财政全额资助, `03` 不在缴费期, `04` 未参加城乡居民医保, `05` 人员已死亡 |
+ *
+ * `POST /tax/api/premium/collect` `{ ddh, zfqd, zfls, zfsj, mx: [{ sfzjhm, jfnd, je }] }` records a
+ * payment made through a channel (订单号 = the merchant's out_trade_no, idempotent on it) and answers the
+ * tax receipt numbers `pzhm[]`. A line whose amount differs from what is due is refused (`2001`).
+ * Collection for benefit year Y is open from 1 September of Y−1 to 30 June of Y (sandbox rule).
+ */
+export const PREMIUM_QUOTE_PATH = '/tax/api/premium/quote'
+export const PREMIUM_COLLECT_PATH = '/tax/api/premium/collect'
+
+const QuoteSchema = z.object({
+  sfzjlx: z.literal('201'),
+  sfzjhm: z.string().regex(/^\d{17}[\dX]$/i),
+  /** 姓名: when given it must match the register. */
+  xm: z.string().min(1).optional(),
+  jfnd: z.union([z.number().int(), z.string().regex(/^\d{4}$/)]).transform(Number),
+})
+
+const CollectSchema = z.object({
+  ddh: z.string().min(6).max(32),
+  zfqd: z.string(),
+  zfls: z.string().min(1),
+  zfsj: z.string(),
+  mx: z.array(z.object({ sfzjhm: z.string().regex(/^\d{17}[\dX]$/i), jfnd: z.union([z.number(), z.string()]).transform(Number), je: z.string() })).min(1),
+})
+
+function windowOpen(year: number, now: Date): boolean {
+  const today = shanghaiDate(now)
+  return today >= `${year - 1}-09-01` && today <= `${year}-06-30`
+}
+
+/** The record for a year: what the tax system holds, or what it would charge. */
+function recordFor(person: SandboxPerson, year: number, now: Date): SandboxContribution | null {
+  return contributionsOf(person, now).find(c => c.year === year) ?? derivedContribution(person, year, now)
+}
+
+export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>()
+  /** ddh → the answer already given (collect is idempotent on the merchant order number). */
+  const collected = new Map<string, { pzhm: string[] }>()
+
+  app.post(PREMIUM_QUOTE_PATH, async (c) => {
+    const parsed = QuoteSchema.safeParse(await c.req.json().catch(() => null))
+    if (!parsed.success) return c.json({ fhdm: '9001', fhxx: `请求参数错误：${parsed.error.issues[0]?.path.join('.') ?? ''}` })
+    const { sfzjhm, xm, jfnd } = parsed.data
+    const person = state.residents.findPersonByCertNo(sfzjhm)
+    if (!person || (xm !== undefined && person.name !== xm)) return c.json({ fhdm: '1001', fhxx: '未查询到缴费人登记信息' })
+    const now = state.now()
+    const rec = recordFor(person, jfnd, now)
+    const residentRel = person.insurance.find(r => r.insutype === '390' && r.endDate === null)
+    let reason = ''
+    if (person.deathDate) reason = '05'
+    else if (!residentRel || !rec) reason = '04'
+    else if (rec.paid) reason = '01'
+    else if (rec.personalFen === 0) reason = '02'
+    else if (!windowOpen(jfnd, now)) reason = '03'
+    return c.json({
+      fhdm: '0000',
+      fhxx: '查询成功',
+      jfxx: {
+        jfnd: String(jfnd),
+        cbdq: rec?.admdvs ?? residentRel?.admdvs ?? person.countyCode,
+        jfrylb: rec?.psnType ?? person.psnType,
+        bzje: fenToYuanString(rec?.standardFen ?? 0),
+        zzje: fenToYuanString(rec?.subsidyFen ?? 0),
+        yjje: fenToYuanString(rec && !rec.paid ? rec.personalFen : 0),
+        jfzt: rec?.paid || reason === '02' ? '1' : '0',
+        kjbz: reason ? '0' : '1',
+        bkjyy: reason,
+      },
+    })
+  })
+
+  app.post(PREMIUM_COLLECT_PATH, async (c) => {
+    const parsed = CollectSchema.safeParse(await c.req.json().catch(() => null))
+    if (!parsed.success) return c.json({ fhdm: '9001', fhxx: '请求参数错误' })
+    const body = parsed.data
+    const earlier = collected.get(body.ddh)
+    if (earlier) return c.json({ fhdm: '0000', fhxx: '已受理', ...earlier })
+    const now = state.now()
+    const updates: { person: SandboxPerson, rec: SandboxContribution }[] = []
+    for (const line of body.mx) {
+      const person = state.residents.findPersonByCertNo(line.sfzjhm)
+      const rec = person ? recordFor(person, line.jfnd, now) : null
+      if (!person || !rec) return c.json({ fhdm: '1001', fhxx: '未查询到缴费人登记信息' })
+      if (rec.paid) return c.json({ fhdm: '2002', fhxx: '该人员该年度已缴费' })
+      if (yuanToFen(line.je) !== rec.personalFen) return c.json({ fhdm: '2001', fhxx: '缴费金额与应缴金额不一致' })
+      updates.push({ person, rec })
+    }
+    const pzhm = updates.map(({ person, rec }, i) => {
+      const receiptNo = `${rec.admdvs}${rec.year}${body.ddh.slice(-6)}${String(i).padStart(2, '0')}`
+      const paid: SandboxContribution = { ...rec, paid: true, paidAt: new Date(Date.parse(body.zfsj) || now.getTime()).toISOString(), channel: 'wechat', receiptNo }
+      person.contributions = [...person.contributions.filter(x => x.year !== rec.year || x.admdvs !== rec.admdvs), paid]
+      return receiptNo
+    })
+    collected.set(body.ddh, { pzhm })
+    return c.json({ fhdm: '0000', fhxx: '缴费成功', pzhm })
+  })
+  return app
+}
