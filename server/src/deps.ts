@@ -1,0 +1,116 @@
+import type { Env } from './env'
+import type { Logger } from './lib/logger'
+import type { AppDeps } from './lib/types'
+import type { WechatPayClient } from './upstream/wechatpay/client'
+import type { WechatPayKeys } from './upstream/wechatpay/keys'
+import type { Storage } from './storage/types'
+import { clientIp } from './lib/client-ip'
+import { createEVoucherSigner } from './lib/e-voucher'
+import { createPiiVault } from './lib/pii'
+import { createPersonReads } from './lib/person-reads'
+import { SESSION_CACHE_MS } from './lib/session'
+import { createTtlCache } from './lib/ttl-cache'
+import { createAuditWriter } from './storage/audit'
+import { createBatcher } from './storage/batch'
+import { hitRateLimits } from './storage/rate-limits'
+import { createNhsaClient } from './upstream/nhsa/client'
+import { createSmsClient } from './upstream/sms/client'
+import { createTaxClient } from './upstream/tax/client'
+import { createTaxPremiums } from './upstream/tax/premiums'
+import { createWechatOAuth } from './upstream/wechat/oauth'
+import { createWechatPayClient, WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/client'
+import { resolveWechatPayKeys } from './upstream/wechatpay/keys'
+
+/** Where each bureau/outside system answers (the sandbox, MSW in tests, or production hosts). */
+export interface UpstreamUrls {
+  nhsa: string
+  sms: string
+  /** Tax bureau 社保费征收 system. */
+  tax: string
+  wechatAuthorize: string
+  wechatApi: string
+  /** WeChat Pay APIv3 host. */
+  wechatpay: string
+  /** Our callback URL given to WeChat Pay as notify_url. */
+  wechatpayNotify: string
+  /** Sandbox only: the page that shows the SMS codes it "sent" (demos). */
+  sandboxSmsInbox?: string
+}
+
+/** Upstream URLs from env, with a sandbox base for those not set. */
+export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
+  const pick = (value: string | undefined) => value ?? sandboxBase ?? ''
+  return {
+    nhsa: pick(env.NHSA_BASE_URL),
+    sms: pick(env.SMS_BASE_URL),
+    tax: pick(env.TAX_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
+    wechatAuthorize: pick(env.WECHAT_AUTHORIZE_BASE_URL),
+    wechatApi: pick(env.WECHAT_API_BASE_URL),
+    // Like the tax system, an external sandbox answers for WeChat Pay at NHSA_BASE_URL.
+    wechatpay: pick(env.WXPAY_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
+    wechatpayNotify: env.WXPAY_NOTIFY_URL ?? `${env.PUBLIC_ORIGIN ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`}${WECHATPAY_NOTIFY_PATH}`,
+    sandboxSmsInbox: env.SANDBOX === 'off' ? undefined : `${pick(env.SMS_BASE_URL)}/__sandbox/sms/inbox`,
+  }
+}
+
+/** Wires the real adapters; tests call this too (MSW answers at the network edge). */
+export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { urls: UpstreamUrls, now?: () => Date, wechatpayKeys?: WechatPayKeys }): AppDeps {
+  const now = opts.now ?? (() => new Date())
+  const vault = createPiiVault(env.PII_HASH_KEY)
+  // Built on first use: without `wechatpayKeys` (tests that never pay) it would generate RSA keys (~0.3 s).
+  let wechatpay: WechatPayClient | undefined
+  const wechatpayClient = (): WechatPayClient => {
+    if (wechatpay) return wechatpay
+    const keys = opts.wechatpayKeys ?? resolveWechatPayKeys(env, logger)
+    wechatpay = createWechatPayClient({
+      baseUrl: opts.urls.wechatpay,
+      mchid: keys.mchid,
+      appid: keys.appid,
+      merchantSerial: keys.merchantSerial,
+      merchantPrivateKey: keys.merchantPrivateKey,
+      platformPublicKeys: keys.platformPublicKeys,
+      apiV3Key: keys.apiV3Key,
+      notifyUrl: opts.urls.wechatpayNotify,
+      timeoutMs: env.WXPAY_TIMEOUT_MS,
+      logger,
+      now,
+    })
+    return wechatpay
+  }
+  return {
+    env,
+    logger,
+    storage,
+    audit: createAuditWriter(storage),
+    sessionCache: createTtlCache(SESSION_CACHE_MS),
+    accountCache: createTtlCache(SESSION_CACHE_MS),
+    personReads: createPersonReads(now, env.PERSON_READ_CACHE ? 20_000 : 0),
+    rateLimitHit: createBatcher(hits => hitRateLimits(storage.db, hits)),
+    vault,
+    urls: opts.urls,
+    nhsa: createNhsaClient({
+      baseUrl: opts.urls.nhsa,
+      timeoutMs: env.NHSA_TIMEOUT_MS,
+      senderCode: env.NHSA_SENDER_CODE,
+      senderName: env.NHSA_SENDER_NAME,
+      defaultAdmdvs: env.NHSA_DEFAULT_ADMDVS,
+      logger,
+      now,
+    }),
+    tax: createTaxClient({ baseUrl: opts.urls.tax, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
+    premiums: createTaxPremiums({ baseUrl: opts.urls.tax, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
+    eVoucher: createEVoucherSigner(env.EVOUCHER_KEY ?? env.PII_HASH_KEY, env.EVOUCHER_TTL_S),
+    sms: createSmsClient({ baseUrl: opts.urls.sms, timeoutMs: env.UPSTREAM_TIMEOUT_MS, signName: env.SMS_SIGN_NAME, logger }),
+    wechat: createWechatOAuth({ authorizeBaseUrl: opts.urls.wechatAuthorize, apiBaseUrl: opts.urls.wechatApi, appid: env.WECHAT_APPID, secret: env.WECHAT_APP_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
+    get wechatpay() {
+      return wechatpayClient()
+    },
+    now,
+    clientIp: c => clientIp(c, env.TRUST_PROXY),
+    subjectRef: vault.ref,
+    probeUpstream: async () => {
+      const res = await fetch(new URL('/', opts.urls.nhsa), { method: 'HEAD', signal: AbortSignal.timeout(Math.min(env.NHSA_TIMEOUT_MS, 2000)) })
+      await res.body?.cancel()
+    },
+  }
+}

@@ -1,0 +1,165 @@
+import process from 'node:process'
+import { z } from 'zod'
+
+/**
+ * The only reader of `process.env`. Parsed once at start-up; a bad value stops the process with a
+ * clear message rather than failing later on a request.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Public origin the app is served from (used for CSRF origin checks and printed at start). */
+  PUBLIC_ORIGIN: z.string().url().optional(),
+  /** Behind a reverse proxy that sets X-Forwarded-For (only then is that header believed). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform(v => v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Reuse a person's bureau reads for a few seconds (coverage 30 s, 1101 60 s, a settled slip 5 min;
+   * never across people). `false` asks the bureau on every request.
+   */
+  PERSON_READ_CACHE: z.enum(['true', 'false']).default('true').transform(v => v === 'true'),
+  /**
+   * `embedded`: start the bureau sandbox inside this process (laptop default).
+   * `external`: the bureau systems at *_BASE_URL are a sandbox running elsewhere (benchmarks, demos).
+   * `off`: real bureau systems at the *_BASE_URL settings.
+   */
+  SANDBOX: z.enum(['embedded', 'external', 'off']).default('embedded'),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  /** Base URL of the national 医疗保障信息平台 gateway. Defaults to the embedded sandbox. */
+  NHSA_BASE_URL: z.string().url().optional(),
+  NHSA_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Our 定点机构/经办 code sent in `fixmedins_code` and used in msgid (12 characters). */
+  NHSA_SENDER_CODE: z.string().length(12).default('H37050200001'),
+  NHSA_SENDER_NAME: z.string().default('医保自助服务平台'),
+  /** 参保地区划 used when a transaction needs one and the person's is not known yet. */
+  NHSA_DEFAULT_ADMDVS: z.string().regex(/^\d{6}$/).default('370500'),
+  /** SMS gateway (Dysms-style SendSms). Defaults to the embedded sandbox. */
+  SMS_BASE_URL: z.string().url().optional(),
+  SMS_SIGN_NAME: z.string().default('医保自助'),
+  /**
+   * Tax bureau 社保费征收 system (premium payments and contribution records). Defaults to the embedded
+   * sandbox, or with SANDBOX=external to NHSA_BASE_URL (the same sandbox); required with SANDBOX=off.
+   */
+  TAX_BASE_URL: z.string().url().optional(),
+  /** WeChat 公众号 web authorisation. Default URLs point at the embedded sandbox. */
+  WECHAT_APPID: z.string().default('wx0000000000sandbox'),
+  WECHAT_APP_SECRET: z.string().default('sandbox-secret'),
+  WECHAT_AUTHORIZE_BASE_URL: z.string().url().optional(),
+  WECHAT_API_BASE_URL: z.string().url().optional(),
+  /**
+   * CJK font for settlement-slip PDFs: a .ttf/.otf path, or `file.ttc#PostScriptName` for a collection.
+   * Default: the first of WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`), Noto Sans CJK SC, WenQuanYi Zen Hei.
+   */
+  SLIP_PDF_FONT: z.string().min(1).optional(),
+  /** Deadline of SMS and WeChat calls, in ms. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * WeChat Pay APIv3 (direct merchant). All required with SANDBOX=off. In sandbox modes leave the key
+   * settings unset: start-up generates sandbox keys and shares them with the embedded sandbox; with
+   * SANDBOX=external pass the files written by `writeWechatPayKeyFiles` (see README "WeChat Pay").
+   */
+  /** 商户号 (sandbox default 1900000109). */
+  WXPAY_MCHID: z.string().regex(/^\d{6,32}$/, 'digits only').optional(),
+  /** appid the payments are made under (sandbox default: WECHAT_APPID, since JSAPI openids belong to it). */
+  WXPAY_APPID: z.string().min(1).optional(),
+  /** Serial number of the merchant API certificate (商户API证书序列号, 40 hex characters). */
+  WXPAY_MERCHANT_SERIAL: z.string().regex(/^[0-9A-Fa-f]{8,40}$/, 'hex serial of the merchant API certificate').optional(),
+  /** PEM file of the merchant API private key (apiclient_key.pem). */
+  WXPAY_MERCHANT_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** PEM file(s) of the WeChat Pay public key or platform certificates, comma-separated, paired with the ids below. */
+  WXPAY_PLATFORM_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /** Id(s) of those keys as `Wechatpay-Serial` names them: `PUB_KEY_ID_…` or a certificate serial, comma-separated. */
+  WXPAY_PLATFORM_PUBLIC_KEY_ID: z.string().min(1).optional(),
+  /** APIv3 key (32 bytes): decrypts callbacks. */
+  WXPAY_APIV3_KEY: z.string().refine(v => Buffer.byteLength(v) === 32, 'must be exactly 32 bytes').optional(),
+  /** API host (https://api.mch.weixin.qq.com in production). Defaults to the sandbox. */
+  WXPAY_BASE_URL: z.string().url().optional(),
+  /** Public https URL WeChat Pay posts callbacks to (no query string). Default: PUBLIC_ORIGIN (or http://127.0.0.1:PORT) + /api/v1/payments/wechatpay/notify. */
+  WXPAY_NOTIFY_URL: z.string().url().refine(v => !new URL(v).search, 'must not have a query string').optional(),
+  /** Deadline of one WeChat Pay call, in ms. */
+  WXPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  /** PostgreSQL server; when unset the embedded PGlite database in DATA_DIR is used. */
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('.data/pglite'),
+  /** Directory of the built web app to serve (SPA). Unset: API only. */
+  WEB_DIST_DIR: z.string().optional(),
+  /** Key for one-way person references in the audit trail. Must be set (≥ 32 chars) in production. */
+  PII_HASH_KEY: z.string().min(32).default('yibao-development-only-pii-hash-key-0000'),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  /** Key of the 医保电子凭证 QR tokens (HMAC); unset = derived from PII_HASH_KEY. */
+  EVOUCHER_KEY: z.string().min(32).optional(),
+  /** Lifetime of one e-voucher QR token in seconds (60 by default; the browser journeys shorten it). */
+  EVOUCHER_TTL_S: z.coerce.number().int().min(10).max(300).default(60),
+  /**
+   * Sandbox modes only (demos and the browser journeys): help-desk accounts created at start-up when
+   * missing, as `username:role:region[+region…]` separated by commas, e.g. `demo-clerk:clerk:370500`.
+   * They share SEED_DEMO_STAFF_PASSWORD. Refused with SANDBOX=off.
+   */
+  SEED_DEMO_STAFF: z.string().optional().transform((v, ctx) => {
+    if (!v) return []
+    return v.split(',').map(s => s.trim()).filter(Boolean).map((entry) => {
+      const [username, role, regions] = entry.split(':')
+      if (!username || !role || !['clerk', 'supervisor', 'admin'].includes(role) || !regions || !/^\d{6}(\+\d{6})*$/.test(regions))
+        ctx.addIssue({ code: 'custom', message: `expected username:clerk|supervisor|admin:region[+region], got ${entry}` })
+      return { username: username ?? '', role: (role ?? 'clerk') as 'clerk' | 'supervisor' | 'admin', regionCodes: (regions ?? '').split('+') }
+    })
+  }),
+  SEED_DEMO_STAFF_PASSWORD: z.string().min(12).optional(),
+}).superRefine((env, ctx) => {
+  if (env.SANDBOX !== 'embedded') {
+    for (const key of ['NHSA_BASE_URL', 'SMS_BASE_URL', 'WECHAT_AUTHORIZE_BASE_URL', 'WECHAT_API_BASE_URL'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `SANDBOX=${env.SANDBOX} requires ${key}` })
+    }
+  }
+  // An external sandbox answers for the tax bureau at NHSA_BASE_URL too; the real tax system has its own host.
+  if (env.SANDBOX === 'off' && !env.TAX_BASE_URL)
+    ctx.addIssue({ code: 'custom', path: ['TAX_BASE_URL'], message: 'SANDBOX=off requires TAX_BASE_URL' })
+  // WeChat Pay: everything with SANDBOX=off; key material all-or-nothing with SANDBOX=external; none
+  // when embedded (the embedded sandbox needs the platform PRIVATE key, so start-up generates the keys).
+  const wxpayKeyVars = ['WXPAY_MERCHANT_SERIAL', 'WXPAY_MERCHANT_PRIVATE_KEY_FILE', 'WXPAY_PLATFORM_PUBLIC_KEY_FILE', 'WXPAY_PLATFORM_PUBLIC_KEY_ID', 'WXPAY_APIV3_KEY'] as const
+  const wxpayRequired = env.SANDBOX === 'off'
+    ? ['WXPAY_MCHID', 'WXPAY_APPID', ...wxpayKeyVars, 'WXPAY_BASE_URL', 'WXPAY_NOTIFY_URL'] as const
+    : env.SANDBOX === 'external' && wxpayKeyVars.some(k => env[k]) ? ['WXPAY_MCHID', 'WXPAY_APPID', ...wxpayKeyVars] as const : []
+  for (const key of wxpayRequired) {
+    if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `SANDBOX=${env.SANDBOX} requires ${key}${env.SANDBOX === 'external' ? ' (WeChat Pay key settings go together)' : ''}` })
+  }
+  if (env.SANDBOX === 'embedded') {
+    for (const key of wxpayKeyVars) {
+      if (env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'the embedded sandbox generates its own WeChat Pay keys: unset it, or use SANDBOX=external' })
+    }
+  }
+  if (env.WXPAY_PLATFORM_PUBLIC_KEY_FILE && env.WXPAY_PLATFORM_PUBLIC_KEY_ID && env.WXPAY_PLATFORM_PUBLIC_KEY_FILE.split(',').length !== env.WXPAY_PLATFORM_PUBLIC_KEY_ID.split(',').length)
+    ctx.addIssue({ code: 'custom', path: ['WXPAY_PLATFORM_PUBLIC_KEY_ID'], message: 'list as many ids as WXPAY_PLATFORM_PUBLIC_KEY_FILE lists files' })
+  if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
+    ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
+  if (env.SEED_DEMO_STAFF.length && env.SANDBOX === 'off')
+    ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF'], message: 'demo staff accounts are for sandbox modes only: unset it when SANDBOX=off' })
+  if (env.SEED_DEMO_STAFF.length && !env.SEED_DEMO_STAFF_PASSWORD)
+    ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF_PASSWORD'], message: 'SEED_DEMO_STAFF needs SEED_DEMO_STAFF_PASSWORD (at least 12 characters)' })
+  if (env.NODE_ENV === 'production' && env.PII_HASH_KEY.startsWith('yibao-development-only'))
+    ctx.addIssue({ code: 'custom', path: ['PII_HASH_KEY'], message: 'set a secret PII_HASH_KEY in production' })
+})
+
+export type Env = Readonly<z.infer<typeof EnvSchema>>
+
+/** Parses an environment; throws an Error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source)
+  if (!result.success) {
+    const lines = result.error.issues.map(i => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  return Object.freeze(result.data)
+}
+
+/** Reads `process.env` once; exits with the reasons when it is invalid. */
+export function loadEnv(): Env {
+  try {
+    return parseEnv(process.env)
+  }
+  catch (error) {
+    console.error((error as Error).message)
+    process.exit(1)
+  }
+}

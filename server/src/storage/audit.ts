@@ -1,0 +1,63 @@
+import type { Database, Storage } from './types'
+import { and, desc, eq } from 'drizzle-orm'
+import { createBatcher } from './batch'
+import { auditEvents } from './schema'
+
+export type AuditChannel = 'self' | 'family' | 'help_desk' | 'public'
+
+export interface AuditEvent {
+  actorType: 'resident' | 'staff' | 'system' | 'anonymous'
+  actorId: string
+  actorRole?: string
+  subjectRef?: string
+  subjectMasked?: string
+  /** 6-digit 参保地 of the subject, set when staff access a person. */
+  subjectRegion?: string
+  channel: AuditChannel
+  action: string
+  target?: string
+  success: boolean
+  requestId?: string
+  clientIp?: string
+  detail?: Record<string, unknown>
+}
+
+/** Appends one audit event. The table refuses updates and deletes. */
+export async function recordAudit(db: Database, event: AuditEvent): Promise<void> {
+  await db.insert(auditEvents).values(event)
+}
+
+export interface AuditWriter {
+  /** Resolves once the event is stored: callers answer only after their access is on record. */
+  record: (event: AuditEvent) => Promise<void>
+}
+
+/** Appends audit events group-committed per turn of the event loop (see `createBatcher`). */
+export function createAuditWriter(storage: Pick<Storage, 'run'>, maxBatch = 200): AuditWriter {
+  const record = createBatcher<AuditEvent, void>(async (events) => {
+    await recordMany(storage, events)
+    return events.map(() => undefined)
+  }, maxBatch)
+  return { record }
+}
+
+const COLUMNS = ['actor_type', 'actor_id', 'actor_role', 'subject_ref', 'subject_masked', 'subject_region', 'channel', 'action', 'target', 'success', 'request_id', 'client_ip', 'detail'] as const
+
+/**
+ * One multi-row INSERT for the whole batch, in batch order (ids follow the order events happened in),
+ * run on the driver directly: through the query builder it cost several times the insert itself.
+ */
+async function recordMany(storage: Pick<Storage, 'run'>, events: AuditEvent[]): Promise<void> {
+  const params: unknown[] = []
+  const rows = events.map((e) => {
+    const first = params.length + 1
+    params.push(e.actorType, e.actorId, e.actorRole ?? null, e.subjectRef ?? null, e.subjectMasked ?? null, e.subjectRegion ?? null, e.channel, e.action, e.target ?? null, e.success, e.requestId ?? null, e.clientIp ?? null, e.detail === undefined ? null : JSON.stringify(e.detail))
+    return `(${COLUMNS.map((c, i) => `$${first + i}${c === 'success' ? '::boolean' : c === 'detail' ? '::jsonb' : '::text'}`).join(', ')})`
+  })
+  await storage.run(`insert into audit_events (${COLUMNS.join(', ')}) values ${rows.join(', ')}`, params)
+}
+
+/** Newest events about one subject (a resident's 访问记录). */
+export async function listAuditForSubject(db: Database, subjectRef: string, limit = 50) {
+  return db.select().from(auditEvents).where(and(eq(auditEvents.subjectRef, subjectRef))).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(limit)
+}

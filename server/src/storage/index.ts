@@ -1,0 +1,126 @@
+import type { Database, Storage } from './types'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import lockfile from 'proper-lockfile'
+import postgres from 'postgres'
+import * as schema from './schema'
+
+export { schema }
+export type { Database, Storage }
+
+export type StorageOptions
+  = | {
+    driver: 'pglite'
+    /** Data directory; omitted = in memory (tests). */
+    dataDir?: string
+    /** Start from a `dumpDataDir()` snapshot (fast test databases). */
+    loadDataDir?: Blob
+  }
+  | {
+    driver: 'postgres'
+    url: string
+    /** Use this schema (created if missing) instead of `public`: isolates test runs on one server. */
+    schema?: string
+    max?: number
+  }
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+/** Raised when another process holds the PGlite data directory. */
+export class DataDirLockedError extends Error {
+  override readonly name = 'DataDirLockedError'
+}
+
+// PGlite in one process is single-connection; one instance per data dir per process.
+const openPglite = new Map<string, Promise<Storage>>()
+
+/** Opens storage and applies pending migrations. */
+export async function createStorage(opts: StorageOptions): Promise<Storage> {
+  if (opts.driver === 'postgres') return openPostgres(opts)
+  if (!opts.dataDir) return openPgliteInstance(opts)
+  const dir = resolve(opts.dataDir)
+  let pending = openPglite.get(dir)
+  if (!pending) {
+    pending = openPgliteInstance({ ...opts, dataDir: dir }).catch((error) => {
+      openPglite.delete(dir)
+      throw error
+    })
+    openPglite.set(dir, pending)
+  }
+  return pending
+}
+
+async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob }): Promise<Storage> {
+  let release: (() => Promise<void>) | undefined
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true })
+    try {
+      // PGlite does not lock its directory and two processes corrupt it: we take the lock ourselves.
+      release = await lockfile.lock(opts.dataDir, { stale: 15_000, update: 5_000, lockfilePath: `${opts.dataDir}.lock` })
+    }
+    catch (cause) {
+      throw new DataDirLockedError(`The data directory ${opts.dataDir} is in use by another process. Stop it, or set DATA_DIR to another directory (or DATABASE_URL for PostgreSQL).`, { cause })
+    }
+  }
+  try {
+    const client = await PGlite.create({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
+    const db = drizzlePglite({ client, schema })
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR })
+    return {
+      db: db as unknown as Database,
+      driver: 'pglite',
+      run: async (text, params) => { await client.query(text, params) },
+      ping: async () => { await client.query('select 1') },
+      close: async () => {
+        if (opts.dataDir) openPglite.delete(opts.dataDir)
+        await client.close()
+        await release?.()
+      },
+    }
+  }
+  catch (error) {
+    await release?.()
+    throw error
+  }
+}
+
+async function openPostgres(opts: { url: string, schema?: string, max?: number }): Promise<Storage> {
+  const connection = opts.schema ? { search_path: opts.schema } : undefined
+  // Migrations run on one dedicated connection under an advisory lock, so several BFF instances
+  // starting together apply each migration exactly once.
+  const admin = postgres(opts.url, { max: 1, onnotice: () => {}, connection })
+  try {
+    await admin`select pg_advisory_lock(7301101)`
+    try {
+      // Inside the lock: two concurrent `create schema if not exists` can still both try to insert
+      // the schema and one fails on pg_namespace's unique index.
+      if (opts.schema) await admin.unsafe(`create schema if not exists "${opts.schema.replace(/"/g, '')}"`)
+      await migratePostgres(drizzlePostgres({ client: admin }), {
+        migrationsFolder: MIGRATIONS_DIR,
+        migrationsSchema: opts.schema ?? 'drizzle',
+      })
+    }
+    finally {
+      await admin`select pg_advisory_unlock(7301101)`
+    }
+  }
+  finally {
+    await admin.end()
+  }
+  const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection })
+  const db = drizzlePostgres({ client, schema })
+  return {
+    db: db as unknown as Database,
+    driver: 'postgres',
+    run: async (text, params) => { await client.unsafe(text, params as postgres.ParameterOrJSON<never>[]) },
+    ping: async () => { await db.execute(sql`select 1`) },
+    close: async () => { await client.end({ timeout: 5 }) },
+  }
+}

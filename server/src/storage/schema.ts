@@ -1,0 +1,257 @@
+import { sql } from 'drizzle-orm'
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+
+/**
+ * Audit trail: every access to personal data and every state change. Append-only (a trigger in
+ * the migration refuses UPDATE and DELETE). Holds no raw PII: subjects are referenced by a keyed
+ * hash and a masked ID number.
+ */
+export const auditEvents = pgTable('audit_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  actorType: text('actor_type').notNull(),
+  actorId: text('actor_id').notNull(),
+  actorRole: text('actor_role'),
+  /** Keyed hash of the subject's ID number (joins events of one person without storing the number). */
+  subjectRef: text('subject_ref'),
+  /** Masked ID number for display, e.g. 370502********1234. */
+  subjectMasked: text('subject_masked'),
+  /** 6-digit 参保地 of the subject when staff accessed a person (supervisors query their region by it). */
+  subjectRegion: text('subject_region'),
+  channel: text('channel').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  success: boolean('success').notNull(),
+  requestId: text('request_id'),
+  clientIp: text('client_ip'),
+  detail: jsonb('detail'),
+}, t => [
+  index('audit_events_subject_at_idx').on(t.subjectRef, t.at),
+  index('audit_events_at_idx').on(t.at),
+  index('audit_events_region_at_idx').on(t.subjectRegion, t.at),
+])
+
+/**
+ * Fixed-window rate-limit counters shared by every BFF instance. `subject` is a keyed hash (of an IP
+ * address, an account or a looked-up ID number), never the raw value.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  bucket: text('bucket').notNull(),
+  subject: text('subject').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+  count: integer('count').notNull().default(0),
+}, t => [
+  primaryKey({ columns: [t.bucket, t.subject, t.windowStart] }),
+  index('rate_limits_window_idx').on(t.windowStart),
+])
+
+/**
+ * A resident's login bound to a real person. The ID number and phone are stored encrypted
+ * (AES-256-GCM) next to keyed hashes used for look-ups; the name only masked.
+ */
+export const residentAccounts = pgTable('resident_accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  certRef: text('cert_ref').notNull().unique(),
+  certNoEnc: text('cert_no_enc').notNull(),
+  nameMasked: text('name_masked').notNull(),
+  regionCode: text('region_code').notNull(),
+  phoneRef: text('phone_ref').unique(),
+  phoneEnc: text('phone_enc'),
+  /** WeChat openid of this app (unique per app), when signed in through WeChat. */
+  openid: text('openid').unique(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+})
+
+/**
+ * Server-side sessions (the cookie holds an opaque token; we keep its SHA-256). `kind`:
+ * `resident`, `staff`, or `pending` (a WeChat or phone identity not bound to a person yet).
+ */
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  accountId: text('account_id'),
+  data: jsonb('data').$type<Record<string, unknown>>(),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  idleTimeoutS: integer('idle_timeout_s').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  userAgent: text('user_agent'),
+}, t => [
+  index('sessions_account_idx').on(t.kind, t.accountId),
+])
+
+/** One-time SMS codes (only a hash of the code is kept). */
+export const otpCodes = pgTable('otp_codes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  purpose: text('purpose').notNull(),
+  phoneRef: text('phone_ref').notNull(),
+  codeHash: text('code_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  consumedAt: timestamp('consumed_at', { withTimezone: true, mode: 'date' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+}, t => [
+  index('otp_codes_phone_idx').on(t.phoneRef, t.purpose, t.createdAt),
+])
+
+/**
+ * 亲情账户: a resident (owner) sees a family member's coverage and slips. A child under 16 is linked
+ * on the household-register relation the bureau confirms; a member aged 16 or more must consent
+ * (from their own account, or by SMS code at the help desk) before the link is active.
+ */
+export const familyLinks = pgTable('family_links', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ownerAccountId: uuid('owner_account_id').notNull().references(() => residentAccounts.id),
+  memberCertRef: text('member_cert_ref').notNull(),
+  memberCertNoEnc: text('member_cert_no_enc').notNull(),
+  memberNameMasked: text('member_name_masked').notNull(),
+  /** As the household register states it, relative to the owner: child, spouse, parent, grandchild, sibling, other. */
+  relation: text('relation').notNull(),
+  /** pending_consent | active | declined | revoked */
+  status: text('status').notNull(),
+  /** household_register | member_account | desk_sms */
+  consentMethod: text('consent_method'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  activatedAt: timestamp('activated_at', { withTimezone: true, mode: 'date' }),
+  endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+}, t => [
+  index('family_links_owner_idx').on(t.ownerAccountId, t.status),
+  index('family_links_member_idx').on(t.memberCertRef, t.status),
+])
+
+/**
+ * Help-desk staff (窗口/帮办代办). Password: argon2id (PHC string). TOTP secret: sealed with the PII
+ * vault. `region_codes`: 6-digit 区划 codes the account may serve; `370500` (ends in 00) covers the whole
+ * city, `520000` (ends in 0000) the whole province. Created with `pnpm --filter @yibao/server admin`.
+ */
+export const staffAccounts = pgTable('staff_accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  /** clerk | supervisor | admin */
+  role: text('role').notNull(),
+  regionCodes: text('region_codes').array().notNull().default(sql`'{}'::text[]`),
+  passwordHash: text('password_hash').notNull(),
+  totpSecretEnc: text('totp_secret_enc'),
+  totpEnrolled: boolean('totp_enrolled').notNull().default(false),
+  /** Last accepted TOTP time step (a code is never accepted twice). */
+  totpLastStep: integer('totp_last_step'),
+  /** Consecutive failed sign-in attempts (password or TOTP) since the last full sign-in. */
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+})
+
+/**
+ * Last good coverage (参保/待遇) view of a person, shown marked as stale when the bureau is down. One row
+ * per person, keyed by the keyed hash of their ID number; the masked view is sealed with the PII vault.
+ * Never shared across people: a reader gets the row of the person they are entitled to see, or nothing.
+ */
+export const coverageCache = pgTable('coverage_cache', {
+  certRef: text('cert_ref').primaryKey(),
+  payloadEnc: text('payload_enc').notNull(),
+  /** When the bureau last answered for this person (the data is "as of" this moment). */
+  asOf: timestamp('as_of', { withTimezone: true, mode: 'date' }).notNull(),
+})
+
+/**
+ * Idempotency keys of money-moving requests (Stripe / Brandur design): one row per (principal, route,
+ * key) with the request's hash, a lock, the recovery point reached and the stored response.
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  principal: text('principal').notNull(),
+  route: text('route').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  lockedAt: timestamp('locked_at', { withTimezone: true, mode: 'date' }),
+  recoveryPoint: text('recovery_point').notNull(),
+  responseStatus: integer('response_status'),
+  responseBody: jsonb('response_body'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  lastRunAt: timestamp('last_run_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+}, t => [
+  uniqueIndex('idempotency_keys_principal_route_key_idx').on(t.principal, t.route, t.key),
+  index('idempotency_keys_created_idx').on(t.createdAt),
+])
+
+/**
+ * A premium payment order (参保缴费): one per payment, with one line per person paid for. The
+ * `out_trade_no` is generated before the channel is called and reused on every retry.
+ * status: created → prepaid → paid (or closed / failed). Amounts are integer fen.
+ */
+export const premiumOrders = pgTable('premium_orders', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  outTradeNo: text('out_trade_no').notNull().unique(),
+  /** resident:<accountId> | staff:<staffId> */
+  principal: text('principal').notNull(),
+  channel: text('channel').notNull(),
+  year: integer('year').notNull(),
+  totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+  status: text('status').notNull(),
+  description: text('description').notNull(),
+  prepayId: text('prepay_id'),
+  codeUrl: text('code_url'),
+  payerOpenid: text('payer_openid'),
+  timeExpire: timestamp('time_expire', { withTimezone: true, mode: 'date' }).notNull(),
+  transactionId: text('transaction_id'),
+  paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }),
+  idempotencyKeyId: bigint('idempotency_key_id', { mode: 'number' }).unique(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+}, t => [
+  index('premium_orders_principal_idx').on(t.principal, t.createdAt),
+  index('premium_orders_status_idx').on(t.status, t.createdAt),
+])
+
+/** One person on an order, with their electronic receipt (电子缴费凭证) once paid. */
+export const premiumOrderLines = pgTable('premium_order_lines', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orderId: uuid('order_id').notNull().references(() => premiumOrders.id),
+  personCertRef: text('person_cert_ref').notNull(),
+  personCertNoEnc: text('person_cert_no_enc').notNull(),
+  personNameMasked: text('person_name_masked').notNull(),
+  regionCode: text('region_code').notNull(),
+  year: integer('year').notNull(),
+  amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  /** pending → paid → reported (the collection system confirmed the enrolment). */
+  status: text('status').notNull(),
+  receiptCode: text('receipt_code').unique(),
+  receiptIssuedAt: timestamp('receipt_issued_at', { withTimezone: true, mode: 'date' }),
+  reportedAt: timestamp('reported_at', { withTimezone: true, mode: 'date' }),
+}, t => [
+  index('premium_order_lines_order_idx').on(t.orderId),
+  index('premium_order_lines_person_idx').on(t.personCertRef, t.year),
+])
+
+/** Payment-channel notifications already handled (dedupe on event id and on order + event type). */
+export const paymentNotifications = pgTable('payment_notifications', {
+  eventId: text('event_id').primaryKey(),
+  outTradeNo: text('out_trade_no').notNull(),
+  eventType: text('event_type').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+})
+
+/**
+ * Transactional outbox: work that must happen after a commit (report a collection to the bureau,
+ * issue receipts), done by workers with `FOR UPDATE SKIP LOCKED`, retried with back-off.
+ */
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  topic: text('topic').notNull(),
+  /** Idempotent work key: the same job is enqueued once. */
+  dedupeKey: text('dedupe_key').notNull().unique(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  availableAt: timestamp('available_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  attempts: integer('attempts').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+  lastError: text('last_error'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+}, t => [
+  index('outbox_pending_idx').on(t.doneAt, t.availableAt),
+])

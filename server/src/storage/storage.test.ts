@@ -1,0 +1,122 @@
+import type { Storage } from './types'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import process from 'node:process'
+import { promisify } from 'node:util'
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestStorage, testSchemaName } from '../testing/storage'
+import { createAuditWriter, listAuditForSubject, recordAudit } from './audit'
+import { createStorage } from './index'
+import journal from './migrations/meta/_journal.json' with { type: 'json' }
+
+const pgUrl = process.env.TEST_DATABASE_URL
+let storage: Storage
+beforeAll(async () => { storage = await createTestStorage() })
+afterAll(async () => { await storage.close() })
+
+describe(`storage on ${pgUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
+  it('applies the migrations', async () => {
+    const rows = await storage.db.execute(sql`select count(*)::int as n from audit_events`)
+    expect(rows).toBeDefined()
+  })
+
+  it('appends audit events and reads them back newest first', async () => {
+    const base = { actorType: 'resident' as const, actorId: 'a1', subjectRef: 'subject-1', channel: 'self' as const, success: true }
+    await recordAudit(storage.db, { ...base, action: 'profile.read' })
+    await recordAudit(storage.db, { ...base, action: 'coverage.read' })
+    const events = await listAuditForSubject(storage.db, 'subject-1')
+    expect(events.map(e => e.action)).toEqual(['coverage.read', 'profile.read'])
+    expect(events[0]!.at).toBeInstanceOf(Date)
+  })
+
+  it('group-commits a batch in the order it happened, every field kept (detail, nulls, Chinese text)', async () => {
+    const writer = createAuditWriter(storage)
+    const base = { actorType: 'staff' as const, actorId: 'clerk-1', subjectRef: 'subject-batch', channel: 'help_desk' as const }
+    await Promise.all([
+      writer.record({ ...base, action: 'desk.lookup', success: true, actorRole: 'clerk', subjectMasked: '370502********0420', subjectRegion: '370502', target: 'person', requestId: 'r-1', clientIp: '10.0.0.1', detail: { reason: '窗口办理', n: 2 } }),
+      writer.record({ ...base, action: 'desk.unmask', success: false }),
+      writer.record({ ...base, action: 'desk.pay', success: true, detail: { nested: { ok: true } } }),
+    ])
+    const events = await listAuditForSubject(storage.db, 'subject-batch')
+    expect(events.map(e => e.action)).toEqual(['desk.pay', 'desk.unmask', 'desk.lookup'])
+    expect(events[0]!.id).toBeGreaterThan(events[1]!.id)
+    expect(events[2]).toMatchObject({ actorType: 'staff', actorId: 'clerk-1', actorRole: 'clerk', subjectMasked: '370502********0420', subjectRegion: '370502', channel: 'help_desk', target: 'person', success: true, requestId: 'r-1', clientIp: '10.0.0.1', detail: { reason: '窗口办理', n: 2 } })
+    expect(events[1]).toMatchObject({ success: false, actorRole: null, target: null, detail: null })
+    expect(events[0]!.detail).toEqual({ nested: { ok: true } })
+  })
+
+  it('refuses to change or delete an audit event (append-only)', async () => {
+    await recordAudit(storage.db, { actorType: 'system', actorId: 's', subjectRef: 'subject-2', channel: 'self', action: 'x', success: true })
+    await expect(storage.db.execute(sql`update audit_events set action = 'tampered' where subject_ref = 'subject-2'`)).rejects.toThrow()
+    await expect(storage.db.execute(sql`delete from audit_events where subject_ref = 'subject-2'`)).rejects.toThrow()
+    const events = await listAuditForSubject(storage.db, 'subject-2')
+    expect(events.map(e => e.action)).toEqual(['x'])
+  })
+})
+
+describe.runIf(pgUrl)('several BFF instances on one PostgreSQL', () => {
+  it('apply each migration once when they start together', async () => {
+    const schema = testSchemaName()
+    const instances = await Promise.all([1, 2, 3].map(() => createStorage({ driver: 'postgres', url: pgUrl!, schema, max: 2 })))
+    try {
+      const rows = await instances[0]!.db.execute(sql.raw(`select count(*)::int as n from "${schema}".__drizzle_migrations`)) as unknown as { n: number }[]
+      expect(rows[0]!.n).toBe(journal.entries.length)
+      await recordAudit(instances[1]!.db, { actorType: 'system', actorId: 's', subjectRef: 'shared', channel: 'self', action: 'from-2', success: true })
+      expect((await listAuditForSubject(instances[2]!.db, 'shared')).map(e => e.action)).toEqual(['from-2'])
+    }
+    finally {
+      await instances[0]!.db.execute(sql.raw(`drop schema "${schema}" cascade`))
+      await Promise.all(instances.map(i => i.close()))
+    }
+  })
+})
+
+describe.skipIf(pgUrl)('PGlite data directory', () => {
+  it('keeps data across reopen and cannot be opened by a second process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yibao-lock-'))
+    try {
+      const first = await createStorage({ driver: 'pglite', dataDir: join(dir, 'db') })
+      await recordAudit(first.db, { actorType: 'system', actorId: 's', subjectRef: 'persisted', channel: 'self', action: 'kept', success: true })
+      // Same process: the one shared instance, not a second PGlite on the same files.
+      expect(await createStorage({ driver: 'pglite', dataDir: join(dir, 'db') })).toBe(first)
+
+      const script = `import { createStorage } from ${JSON.stringify(resolve(import.meta.dirname, 'index.ts'))}
+        createStorage({ driver: 'pglite', dataDir: ${JSON.stringify(join(dir, 'db'))} })
+          .then(() => { console.log('opened'); process.exit(0) })
+          .catch(e => { console.log(e.name + ': ' + e.message); process.exit(3) })`
+      const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx')
+      const result = await promisify(execFile)(tsx, ['--eval', script], { cwd: dir }).catch((e: { code: number, stdout: string }) => e)
+      expect(result).toMatchObject({ code: 3 })
+      expect((result as { stdout: string }).stdout).toContain('DataDirLockedError')
+
+      await first.close()
+      const reopened = await createStorage({ driver: 'pglite', dataDir: join(dir, 'db') })
+      expect((await listAuditForSubject(reopened.db, 'persisted')).map(e => e.action)).toEqual(['kept'])
+      await reopened.close()
+    }
+    finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('rate-limit counters', () => {
+  it('count hits of one batch on the same counter in arrival order, across windows and subjects', async () => {
+    const { hitRateLimits } = await import('./rate-limits')
+    const t = new Date('2026-11-22T04:00:10Z')
+    const later = new Date('2026-11-22T04:01:10Z')
+    const first = await hitRateLimits(storage.db, [
+      { bucket: 'b', subject: 's1', windowSeconds: 60, now: t },
+      { bucket: 'b', subject: 's1', windowSeconds: 60, now: t },
+      { bucket: 'b', subject: 's2', windowSeconds: 60, now: t },
+      { bucket: 'b', subject: 's1', windowSeconds: 60, now: later },
+    ])
+    expect(first.map(r => r.count)).toEqual([1, 2, 1, 1])
+    expect(first[0]!.resetAt.toISOString()).toBe('2026-11-22T04:01:00.000Z')
+    const second = await hitRateLimits(storage.db, [{ bucket: 'b', subject: 's1', windowSeconds: 60, now: t }])
+    expect(second[0]!.count).toBe(3)
+  })
+})
