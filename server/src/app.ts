@@ -1,0 +1,109 @@
+import type { ApiErrorBody } from '@yibao/shared'
+import type { ApplyGlobalResponse } from 'hono/client'
+import type { MiddlewareHandler } from 'hono'
+import type { AppDeps, AppEnv } from './lib/types'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { handleError } from './lib/error-handler'
+import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/client'
+import { AppError } from './lib/errors'
+import { estimateRoutes } from './routes/estimates'
+import { csrfProtection, SAFE_METHODS, sessionMiddleware } from './lib/session'
+import { authRoutes } from './routes/auth'
+import { coverageRoutes } from './routes/coverage'
+import { deskRoutes } from './routes/desk'
+import { deskAuthRoutes } from './routes/desk-auth'
+import { deskEVoucherRoutes } from './routes/desk-evoucher'
+import { deskPaymentRoutes } from './routes/desk-payments'
+import { eVoucherRoutes } from './routes/e-voucher'
+import { familyRoutes } from './routes/family'
+import { healthRoutes } from './routes/health'
+import { meRoutes } from './routes/me'
+import { paymentNotifyRoutes, paymentRoutes, receiptRoutes } from './routes/payments'
+import { personLookupRoutes } from './routes/person-lookups'
+import { sessionRoutes } from './routes/session'
+import { slipRoutes } from './routes/slips'
+import { policyRoutes } from './routes/policies'
+
+export type { AppDeps } from './lib/types'
+
+export interface CreateAppOptions {
+  /** Serves the built web app (static files + SPA fallback) for non-API GETs; Node-only, injected by main.ts. */
+  web?: MiddlewareHandler
+}
+
+/** Content-Security-Policy: no inline or foreign scripts; Vant sets inline style attributes. */
+const CSP = {
+  defaultSrc: ['\'self\''],
+  scriptSrc: ['\'self\''],
+  styleSrc: ['\'self\'', '\'unsafe-inline\''],
+  imgSrc: ['\'self\'', 'data:', 'blob:'],
+  fontSrc: ['\'self\'', 'data:'],
+  connectSrc: ['\'self\''],
+  frameAncestors: ['\'none\''],
+  baseUri: ['\'self\''],
+  formAction: ['\'self\''],
+  objectSrc: ['\'none\''],
+}
+
+/** Builds the BFF. Routes are chained so `AppType` carries every route's types to `hc`. */
+export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
+  const checkBodySize = bodyLimit({
+    maxSize: deps.env.MAX_BODY_BYTES,
+    onError: () => { throw new HTTPException(413) },
+  })
+  // Only requests that may carry a body: asking a GET for its body makes @hono/node-server build a
+  // full WHATWG Request, a tenth of a read's CPU time.
+  const limitBody: MiddlewareHandler<AppEnv> = (c, next) => SAFE_METHODS.has(c.req.method) ? next() : checkBodySize(c, next)
+  const app = new Hono<AppEnv>()
+    .use(requestId({ headerName: 'X-Request-Id' }))
+    .use(async (c, next) => {
+      c.set('deps', deps)
+      c.set('logger', deps.logger.child({ requestId: c.get('requestId') }))
+      const started = performance.now()
+      await next()
+      // Path only: query strings are never logged (and never carry PII by design).
+      c.get('logger').info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request')
+    })
+    .use(secureHeaders({
+      contentSecurityPolicy: CSP,
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      referrerPolicy: 'no-referrer',
+      crossOriginEmbedderPolicy: false,
+    }))
+    .use('/api/*', limitBody)
+    .use('/api/*', sessionMiddleware())
+    .use('/api/*', csrfProtection([WECHATPAY_NOTIFY_PATH]))
+    .route('/', healthRoutes)
+    .route('/api/v1/session', sessionRoutes)
+    .route('/api/v1/auth', authRoutes)
+    .route('/api/v1/me', meRoutes)
+    .route('/api/v1/me/e-voucher', eVoucherRoutes)
+    .route('/api/v1/family', familyRoutes)
+    .route('/api/v1/coverage', coverageRoutes)
+    .route('/api/v1/person-lookups', personLookupRoutes)
+    .route(WECHATPAY_NOTIFY_PATH, paymentNotifyRoutes)
+    .route('/api/v1/payments', paymentRoutes)
+    .route('/api/v1/receipts', receiptRoutes)
+    .route('/api/v1/policies', policyRoutes)
+    .route('/api/v1/estimates', estimateRoutes)
+    .route('/api/v1/slips', slipRoutes)
+    .route('/api/v1/desk/auth', deskAuthRoutes)
+    .route('/api/v1/desk/e-vouchers', deskEVoucherRoutes)
+    .route('/api/v1/desk/payments', deskPaymentRoutes)
+    .route('/api/v1/desk', deskRoutes)
+
+  app.all('/api/*', () => { throw new AppError('ROUTE_NOT_FOUND', 404) })
+  if (options.web) app.get('*', options.web)
+  app.notFound(() => { throw new AppError('ROUTE_NOT_FOUND', 404) })
+  app.onError(handleError)
+  return app
+}
+
+type ErrorResponses = { [S in 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504]: { json: ApiErrorBody } }
+
+/** The BFF's route types, shared with the web app's `hc<AppType>` client (type-only import). */
+export type AppType = ApplyGlobalResponse<ReturnType<typeof createApp>, ErrorResponses>

@@ -1,0 +1,38 @@
+import type { Context } from 'hono'
+import type { AppEnv } from './types'
+import { createHash, randomInt } from 'node:crypto'
+import { consumeOtp, failOtp, insertOtp, latestOtp } from '../storage/otp'
+import { AppError } from './errors'
+
+export const OTP_TTL_S = 300
+export const OTP_RESEND_S = 60
+export const OTP_MAX_ATTEMPTS = 5
+
+function codeHash(phoneRef: string, code: string): string {
+  return createHash('sha256').update(`${phoneRef}:${code}`).digest('base64url')
+}
+
+/** Creates and sends a one-time code to a phone (at most one per minute). */
+export async function sendOtp(c: Context<AppEnv>, phone: string, purpose: string): Promise<void> {
+  const { storage, vault, sms, now } = c.get('deps')
+  const phoneRef = vault.ref(phone)
+  const last = await latestOtp(storage.db, phoneRef, purpose, now())
+  if (last && now().getTime() - last.createdAt.getTime() < OTP_RESEND_S * 1000) throw new AppError('OTP_RESEND_TOO_SOON', 429)
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+  await insertOtp(storage.db, { purpose, phoneRef, codeHash: codeHash(phoneRef, code), expiresAt: new Date(now().getTime() + OTP_TTL_S * 1000), now: now() })
+  await sms.sendCode(phone, code, c.get('logger'))
+}
+
+/** Checks and consumes a code (once); wrong codes count towards a limit. */
+export async function verifyOtp(c: Context<AppEnv>, phone: string, purpose: string, code: string): Promise<void> {
+  const { storage, vault, now } = c.get('deps')
+  const phoneRef = vault.ref(phone)
+  const otp = await latestOtp(storage.db, phoneRef, purpose, now())
+  if (!otp) throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码不正确或已过期' } })
+  if (otp.attempts >= OTP_MAX_ATTEMPTS) throw new AppError('OTP_TOO_MANY_ATTEMPTS', 400, { fields: { code: '错误次数过多，请重新获取' } })
+  if (otp.codeHash !== codeHash(phoneRef, code)) {
+    await failOtp(storage.db, otp.id)
+    throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码不正确或已过期' } })
+  }
+  if (!await consumeOtp(storage.db, otp.id, now())) throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码已使用，请重新获取' } })
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { benchPasswordHash, generatePassword, hashPassword, PASSWORD_HASH_PARAMS, verifyDummyPassword, verifyPassword } from './password'
+
+describe('staff password hashing (argon2id)', () => {
+  it('writes an argon2id PHC string with 64 MiB, 4 passes, 1 lane and a fresh salt each time', async () => {
+    const a = await hashPassword('correct horse battery staple')
+    const b = await hashPassword('correct horse battery staple')
+    expect(a).toMatch(/^\$argon2id\$v=19\$m=65536,t=4,p=1\$[\w+/]{22}\$[\w+/]{43}$/)
+    expect(a).not.toBe(b)
+    expect(PASSWORD_HASH_PARAMS).toEqual({ algorithm: 2, memoryCost: 65536, timeCost: 4, parallelism: 1 })
+  })
+
+  it('verifies the right password only', async () => {
+    const phc = await hashPassword('correct horse battery staple')
+    expect(await verifyPassword(phc, 'correct horse battery staple')).toBe(true)
+    expect(await verifyPassword(phc, 'correct horse battery stapl')).toBe(false)
+    expect(await verifyPassword(phc, 'Correct horse battery staple')).toBe(false)
+  })
+
+  it('treats a malformed stored hash as a mismatch, not a crash', async () => {
+    expect(await verifyPassword('not-a-hash', 'x')).toBe(false)
+    expect(await verifyDummyPassword('anything')).toBe(false)
+  })
+
+  it('takes real time to verify (a weak setting would show here)', async () => {
+    const { medianMs, params } = await benchPasswordHash(3)
+    expect(params.memoryCost).toBe(65536)
+    // Only a lower bound: a busy machine is slower, never faster.
+    expect(medianMs).toBeGreaterThan(20)
+  })
+
+  it('generates 20-character passwords without look-alike characters', () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 200; i++) {
+      const p = generatePassword()
+      expect(p).toMatch(/^[A-HJ-NP-Za-km-z2-9]{20}$/)
+      seen.add(p)
+    }
+    expect(seen.size).toBe(200)
+  })
+})

@@ -1,0 +1,74 @@
+import type { Context } from 'hono'
+import type { ResidentAccount } from '../storage/residents'
+import type { AppEnv } from './types'
+import { maskIdCard } from '@yibao/shared'
+import { findLink } from '../storage/family'
+import { findResidentBy } from '../storage/residents'
+import { AppError } from './errors'
+import { requireResident } from './session'
+
+export interface CurrentResident {
+  account: ResidentAccount
+  /** Full ID number, decrypted for the bureau call; never returned or logged. */
+  certNo: string
+}
+
+/**
+ * A resident account by id, through the per-instance cache (read on every signed-in request; the
+ * binding flow evicts what it changes, other instances see changes within the cache bound).
+ */
+export async function residentAccount(c: Context<AppEnv>, id: string): Promise<ResidentAccount | null> {
+  const { storage, accountCache, now } = c.get('deps')
+  const at = now().getTime()
+  const cached = accountCache.get(id, at)
+  if (cached) return cached
+  const account = await findResidentBy(storage.db, 'id', id)
+  if (account) accountCache.set(id, account, at)
+  return account
+}
+
+// Masked ID numbers of cached account objects: the session view is read on every page load, and
+// decrypting to mask costs more than the rest of that route. Dies with the cached object.
+const maskedCertNos = new WeakMap<ResidentAccount, string>()
+
+/** The account's ID number masked for display (`110101********1234`). */
+export function maskedCertNo(c: Context<AppEnv>, account: ResidentAccount): string {
+  let masked = maskedCertNos.get(account)
+  if (masked === undefined) {
+    masked = maskIdCard(c.get('deps').vault.decrypt(account.certNoEnc))
+    maskedCertNos.set(account, masked)
+  }
+  return masked
+}
+
+/** The signed-in resident with their ID number, or 401. */
+export async function currentResident(c: Context<AppEnv>): Promise<CurrentResident> {
+  const session = requireResident(c)
+  const account = await residentAccount(c, session.accountId)
+  if (!account) throw new AppError('UNAUTHENTICATED', 401)
+  return { account, certNo: c.get('deps').vault.decrypt(account.certNoEnc) }
+}
+
+export interface Subject {
+  /** Whose data: the signed-in resident, or a family member through an active link they own. */
+  channel: 'self' | 'family'
+  certNo: string
+  certRef: string
+  /** The family link, when channel is `family`. */
+  linkId: string | null
+  /** The signed-in resident asking. */
+  asker: ResidentAccount
+}
+
+/**
+ * Resolves whose personal data a request may read: the caller's own (no `memberId`), or a family
+ * member's through an ACTIVE link the caller owns. Anything else is 404, so ids of other people's links
+ * reveal nothing (IDOR).
+ */
+export async function resolveSubject(c: Context<AppEnv>, memberId?: string | null): Promise<Subject> {
+  const { account, certNo } = await currentResident(c)
+  if (!memberId) return { channel: 'self', certNo, certRef: account.certRef, linkId: null, asker: account }
+  const link = await findLink(c.get('deps').storage.db, memberId)
+  if (!link || link.ownerAccountId !== account.id || link.status !== 'active') throw new AppError('NOT_FOUND', 404)
+  return { channel: 'family', certNo: c.get('deps').vault.decrypt(link.memberCertNoEnc), certRef: link.memberCertRef, linkId: link.id, asker: account }
+}

@@ -1,0 +1,195 @@
+import type { SlipView } from '@yibao/shared'
+import { readFile } from 'node:fs/promises'
+import { formatFen, HOSPITAL_LEVEL_LABELS, SLIP_PRINT_LABELS as L, toShanghaiIso } from '@yibao/shared'
+import PDFDocument from 'pdfkit'
+
+/**
+ * The A4 一站式结算单 as a PDF (pdfkit). Chinese needs an embedded CJK font: pdfkit subsets it, so a slip
+ * is a few tens of KB. The font comes from `SLIP_PDF_FONT` or the first installed of the candidates
+ * below (Debian's `fonts-wqy-microhei` is what CI installs). Without one, `renderSlipPdf` is never
+ * called: the route answers `SLIP_PDF_UNAVAILABLE` rather than a PDF full of empty boxes.
+ */
+
+/** A font file and, for a collection (.ttc), the PostScript name of the face to use. */
+export interface CjkFont {
+  path: string
+  data: Buffer
+  postscriptName: string | undefined
+}
+
+/** Fonts tried in order when `SLIP_PDF_FONT` is not set. */
+export const CJK_FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#WenQuanYiMicroHei',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#WenQuanYiZenHei',
+] as const
+
+const cache = new Map<string, Promise<CjkFont | null>>()
+
+async function tryLoad(setting: string): Promise<CjkFont | null> {
+  const [path, postscriptName] = setting.split('#') as [string, string | undefined]
+  try {
+    const data = await readFile(path)
+    // Check that pdfkit can use it now, not halfway through a document.
+    const probe = new PDFDocument({ autoFirstPage: false })
+    probe.registerFont('probe', data, postscriptName)
+    probe.font('probe')
+    return { path, data, postscriptName }
+  }
+  catch {
+    return null
+  }
+}
+
+/** The CJK font for slips (loaded once per setting), or `null` when none is usable. */
+export function loadSlipFont(setting?: string): Promise<CjkFont | null> {
+  const key = setting ?? ''
+  let found = cache.get(key)
+  if (!found) {
+    found = (async () => {
+      for (const candidate of setting ? [setting] : CJK_FONT_CANDIDATES) {
+        const font = await tryLoad(candidate)
+        if (font) return font
+      }
+      return null
+    })()
+    cache.set(key, found)
+  }
+  return found
+}
+
+const PAGE_WIDTH = 595.28
+const MARGIN = 40
+const CONTENT = PAGE_WIDTH - 2 * MARGIN
+const ROW = 22
+
+function fill(template: string, n: number | string): string {
+  return template.replace('{n}', String(n))
+}
+
+function moment(iso: string | null): string {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : L.none
+}
+
+function day(iso: string | null): string {
+  return iso ? iso.slice(0, 10) : L.none
+}
+
+/**
+ * Renders a slip view (already masked) to PDF bytes.
+ *
+ * @example
+ * const font = await loadSlipFont()
+ * if (font) await renderSlipPdf(view, font, new Date())
+ */
+export async function renderSlipPdf(view: SlipView, font: CjkFont, printedAt: Date): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    info: { Title: `${L.title} ${view.id}`, Author: '医保自助', Creator: 'yibao', Producer: 'yibao (pdfkit)' },
+    lang: 'zh-CN',
+  })
+  const chunks: Buffer[] = []
+  doc.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
+  doc.registerFont('cjk', font.data, font.postscriptName)
+  doc.font('cjk')
+
+  let y = MARGIN
+  doc.fontSize(16).fillColor('#000').text(L.title, MARGIN, y, { width: CONTENT, align: 'center' })
+  y += 30
+  doc.fontSize(9).fillColor('#333')
+    .text(`${L.setlId}：${view.id}`, MARGIN, y, { width: CONTENT / 2 })
+    .text(`${L.settledAt}：${moment(view.settledAt)}`, MARGIN + CONTENT / 2, y, { width: CONTENT / 2, align: 'right' })
+  y += 18
+
+  const section = (title: string) => {
+    doc.rect(MARGIN, y, CONTENT, ROW).fillAndStroke('#eef1f5', '#000')
+    doc.fillColor('#000').fontSize(11).text(title, MARGIN + 6, y + 5, { width: CONTENT - 12 })
+    y += ROW
+  }
+  // Rows of label/value pairs, two pairs per row.
+  const grid = (pairs: [string, string][]) => {
+    const widths = [100, CONTENT / 2 - 100, 100, CONTENT / 2 - 100]
+    for (let i = 0; i < pairs.length; i += 2) {
+      const row = [pairs[i]!, pairs[i + 1] ?? ['', '']]
+      let x = MARGIN
+      row.forEach(([label, value], j) => {
+        for (const [k, text] of [[0, label], [1, value]] as const) {
+          const w = widths[j * 2 + k]!
+          doc.rect(x, y, w, ROW).stroke('#000')
+          doc.fillColor(k === 0 ? '#333' : '#000').fontSize(9.5).text(text, x + 4, y + 6, { width: w - 8, height: ROW - 6, ellipsis: true, lineBreak: false })
+          x += w
+        }
+      })
+      y += ROW
+    }
+  }
+  const a = view.amounts
+  const money = (fen: number) => formatFen(fen)
+
+  section(L.basicInfo)
+  grid([
+    [L.name, view.person.name],
+    [L.certNo, view.person.certNo],
+    [L.sex, L.sexes[view.person.sex]],
+    [L.age, view.person.age === null ? L.none : fill(L.ageValue, view.person.age)],
+    [L.hospital, view.hospital.name],
+    [L.grade, view.hospital.grade ?? (view.hospital.level ? HOSPITAL_LEVEL_LABELS[view.hospital.level] : L.none)],
+    [L.medType, view.medTypeLabel],
+    [L.region, view.regionCode ?? L.none],
+    [L.admittedAt, day(view.admittedAt)],
+    [L.dischargedAt, day(view.dischargedAt)],
+    [L.days, view.days === null ? L.none : fill(L.daysValue, view.days)],
+    [L.diagnosis, view.diagnosis ?? L.none],
+  ])
+  y += 8
+  section(L.costs)
+  grid([
+    [L.total, money(a.total)],
+    [L.inPolicy, money(a.inPolicy)],
+    [L.outOfList, money(a.outOfList)],
+    [L.overLimit, money(a.overLimit)],
+    [L.preSelfPay, money(a.preSelfPay)],
+    [L.deductible, money(a.deductible)],
+  ])
+  y += 8
+  section(L.payments)
+  grid([
+    [L.basic, money(a.basic)],
+    [L.basicRate, view.basicRate === null ? L.none : `${Math.round(view.basicRate * 1000) / 10}%`],
+    [L.critical, money(a.critical)],
+    [L.assistance, money(a.assistance)],
+    [L.other, money(a.other)],
+    [L.fundTotal, money(a.fundTotal)],
+    [L.hospitalPart, money(a.hospital)],
+    [L.personalBurden, money(a.personalBurden)],
+    [L.personalCash, money(a.personalCash)],
+  ])
+  y += 8
+  section(L.funds)
+  const widths = [110, CONTENT - 260, 150]
+  const line = (cells: string[], header = false) => {
+    let x = MARGIN
+    cells.forEach((text, i) => {
+      doc.rect(x, y, widths[i]!, ROW).stroke('#000')
+      doc.fillColor(header ? '#333' : '#000').fontSize(9.5).text(text, x + 4, y + 6, { width: widths[i]! - 8, align: i === 2 ? 'right' : 'left', lineBreak: false })
+      x += widths[i]!
+    })
+    y += ROW
+  }
+  line([L.fundCode, L.fundName, L.fundAmount], true)
+  for (const f of view.fundLines) line([f.code, f.label, money(f.amount)])
+
+  y += 16
+  doc.fillColor('#000').fontSize(12).text(`${L.verification}：${view.verificationCode}`, MARGIN, y, { width: CONTENT })
+  y += 20
+  doc.fontSize(9).fillColor('#333').text(L.verificationHint, MARGIN, y, { width: CONTENT })
+  y += 16
+  doc.text(`${L.printedAt}：${moment(toShanghaiIso(printedAt))}    ${L.footer}`, MARGIN, y, { width: CONTENT })
+  doc.end()
+  return done
+}

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net'
+import type { MiddlewareHandler } from 'hono'
+import type { Env } from './env'
+import type { Storage } from './storage/types'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import process from 'node:process'
+import { serve } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { createApp } from './app'
+import { createDeps, upstreamUrls } from './deps'
+import { loadEnv } from './env'
+import { createLogger } from './lib/logger'
+import { seedDemoStaff } from './lib/staff-admin'
+import { startPaymentWorker } from './payments/worker'
+import { createStorage, DataDirLockedError } from './storage'
+import { generateSandboxWechatPayKeys, resolveWechatPayKeys, sandboxWechatPayIdentity } from './upstream/wechatpay/keys'
+
+function webHandler(dir: string): MiddlewareHandler {
+  const root = resolve(dir)
+  const indexHtml = readFileSync(resolve(root, 'index.html'), 'utf8')
+  const assets = serveStatic({
+    root,
+    onFound: (path, c) => {
+      c.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+    },
+  })
+  return async (c, next) => {
+    const res = await assets(c, async () => {})
+    if (res) return res
+    if (c.res.status !== 404 && c.finalized) return
+    // SPA fallback: any non-file path renders the app shell.
+    if (/\.\w+$/.test(c.req.path)) return next()
+    c.header('Cache-Control', 'no-cache')
+    return c.html(indexHtml)
+  }
+}
+
+async function openStorage(env: Env): Promise<Storage> {
+  return env.DATABASE_URL
+    ? createStorage({ driver: 'postgres', url: env.DATABASE_URL })
+    : createStorage({ driver: 'pglite', dataDir: env.DATA_DIR })
+}
+
+async function main() {
+  const env = loadEnv()
+  const logger = createLogger(env.LOG_LEVEL)
+  let sandboxBase: string | undefined
+  let sandboxServer: ReturnType<typeof serve> | undefined
+  // WeChat Pay keys: generated once and shared with the embedded sandbox; otherwise the WXPAY_* files.
+  const embeddedWechatpayKeys = env.SANDBOX === 'embedded' ? generateSandboxWechatPayKeys(sandboxWechatPayIdentity(env)) : undefined
+  const wechatpayKeys = embeddedWechatpayKeys ?? resolveWechatPayKeys(env, logger)
+
+  if (env.SANDBOX === 'embedded') {
+    // The bureau sandbox stands in for every bureau system, over real HTTP on its own port.
+    const sandbox = await import('@yibao/sandbox')
+    const { app: sandboxApp } = sandbox.createSandbox({ wechatpay: embeddedWechatpayKeys })
+    sandboxServer = serve({ fetch: sandboxApp.fetch, port: env.SANDBOX_PORT, hostname: '127.0.0.1' })
+    await new Promise(r => sandboxServer!.once('listening', r))
+    const port = (sandboxServer.address() as AddressInfo).port
+    sandboxBase = `http://127.0.0.1:${port}`
+    logger.info({ url: `http://127.0.0.1:${port}` }, 'bureau sandbox listening')
+  }
+
+  let storage: Storage
+  try {
+    storage = await openStorage(env)
+  }
+  catch (error) {
+    if (error instanceof DataDirLockedError) {
+      logger.fatal(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+
+  if (env.SEED_DEMO_STAFF.length) {
+    const created = await seedDemoStaff(storage.db, env)
+    if (created.length) logger.warn({ usernames: created }, 'sandbox demo staff accounts created (SEED_DEMO_STAFF)')
+  }
+
+  const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env, sandboxBase), wechatpayKeys })
+  const app = createApp(deps, { web: env.WEB_DIST_DIR ? webHandler(env.WEB_DIST_DIR) : undefined })
+  // Outbox worker: reports payments to the tax bureau, converges unknown outcomes, reconciles bills.
+  const worker = startPaymentWorker(deps)
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    const url = env.PUBLIC_ORIGIN ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${info.port}`
+    logger.info({ url, storage: storage.driver }, 'yibao BFF listening')
+    if (process.stdout.isTTY || env.NODE_ENV !== 'test') console.log(`\n  医保自助 yibao 已启动: ${url}\n`)
+  })
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    worker.stop()
+    if (closing) return
+    closing = true
+    logger.info({ signal }, 'shutting down')
+    server.close()
+    sandboxServer?.close()
+    await storage.close().catch(error => logger.error({ err: error }, 'storage close failed'))
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((error) => {
+  console.error('yibao BFF failed to start:', error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,105 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../lib/types'
+import { BindInputSchema, maskIdCard, maskName, PhoneLoginInputSchema, SmsCodeRequestSchema } from '@yibao/shared'
+import { Hono } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { z } from 'zod'
+import { AppError } from '../lib/errors'
+import { newToken } from '../lib/pii'
+import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
+import { rateLimit } from '../lib/rate-limit'
+import { startSession } from '../lib/session'
+import { validate } from '../lib/validate'
+import { findResidentBy, upsertResident } from '../storage/residents'
+
+const OAUTH_STATE_COOKIE = 'yb_oauth'
+const SMS_PURPOSE = 'resident_auth'
+
+function audit(c: Context<AppEnv>, action: string, success: boolean, extra: { actorId?: string, subjectRef?: string, subjectMasked?: string } = {}) {
+  return c.get('deps').audit.record({ actorType: extra.actorId ? 'resident' : 'anonymous', actorId: extra.actorId ?? 'anonymous', subjectRef: extra.subjectRef, subjectMasked: extra.subjectMasked, channel: 'self', action, success, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
+}
+
+/** Resident sign-in: SMS codes, phone sign-in, WeChat web authorisation, and binding to a real person. */
+export const authRoutes = new Hono<AppEnv>()
+  .post('/sms-codes',
+    rateLimit({ bucket: 'sms-ip', limit: 20, windowSeconds: 3600 }),
+    validate('json', SmsCodeRequestSchema),
+    rateLimit({ bucket: 'sms-phone', limit: 5, windowSeconds: 3600, key: c => `phone:${(c.req.valid as (t: 'json') => { phone: string })('json').phone}` }),
+    async (c) => {
+      const { phone } = c.req.valid('json')
+      await sendOtp(c, phone, SMS_PURPOSE)
+      return c.json({ sent: true as const, expiresInSeconds: OTP_TTL_S, resendAfterSeconds: OTP_RESEND_S }, 200)
+    })
+  .post('/phone-login', rateLimit({ bucket: 'sign-in', limit: 30, windowSeconds: 900 }), validate('json', PhoneLoginInputSchema), async (c) => {
+    const { phone, code } = c.req.valid('json')
+    const { storage, vault } = c.get('deps')
+    await verifyOtp(c, phone, SMS_PURPOSE, code)
+    const phoneRef = vault.ref(phone)
+    const account = await findResidentBy(storage.db, 'phoneRef', phoneRef)
+    if (account) {
+      await startSession(c, 'resident', account.id)
+      await audit(c, 'auth.sign_in.phone', true, { actorId: account.id, subjectRef: account.certRef })
+      return c.json({ status: 'signed_in' as const }, 200)
+    }
+    await startSession(c, 'pending', null, { ...c.get('session')?.data, phoneRef, phoneEnc: vault.encrypt(phone) })
+    return c.json({ status: 'needs_binding' as const }, 200)
+  })
+  .post('/bind', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', BindInputSchema), async (c) => {
+    const pending = c.get('session')
+    if (pending?.kind !== 'pending') throw new AppError('BINDING_REQUIRED', 401)
+    const { name, certNo, phone, code } = c.req.valid('json')
+    const { storage, vault, nhsa } = c.get('deps')
+    let phoneRef = typeof pending.data.phoneRef === 'string' ? pending.data.phoneRef : undefined
+    let phoneEnc = typeof pending.data.phoneEnc === 'string' ? pending.data.phoneEnc : undefined
+    if (!phoneRef) {
+      if (!phone || !code) throw new AppError('VALIDATION_FAILED', 400, { fields: { ...(!phone && { phone: '请输入手机号码' }), ...(!code && { code: '请输入短信验证码' }) } })
+      await verifyOtp(c, phone, SMS_PURPOSE, code)
+      phoneRef = vault.ref(phone)
+      phoneEnc = vault.encrypt(phone)
+    }
+    const certRef = vault.ref(certNo)
+    // The bureau confirms that the name belongs to the ID number (404 PERSON_NOT_FOUND otherwise).
+    const person = await nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') }).catch(async (error) => {
+      await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
+      throw error
+    })
+    const existing = await findResidentBy(storage.db, 'certRef', certRef)
+    if (existing?.phoneRef && existing.phoneRef !== phoneRef) {
+      await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
+      throw new AppError('IDENTITY_PHONE_MISMATCH', 409)
+    }
+    const openid = typeof pending.data.openid === 'string' ? pending.data.openid : undefined
+    const account = await upsertResident(storage.db, { certRef, certNoEnc: vault.encrypt(certNo), nameMasked: maskName(person.name), regionCode: person.regionCode, phoneRef, phoneEnc, openid })
+    c.get('deps').accountCache.delete(account.id)
+    await startSession(c, 'resident', account.id)
+    await audit(c, 'auth.bind', true, { actorId: account.id, subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
+    return c.json({ status: 'signed_in' as const }, 200)
+  })
+  .get('/wechat/start', (c) => {
+    const state = newToken()
+    setCookie(c, OAUTH_STATE_COOKIE, state, { path: '/api/v1/auth/wechat', httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 600 })
+    const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
+    return c.redirect(c.get('deps').wechat.authorizeUrl(`${origin}/api/v1/auth/wechat/callback`, state), 302)
+  })
+  .get('/wechat/callback', validate('query', z.object({ code: z.string().min(1).max(128), state: z.string().min(1).max(128) })), async (c) => {
+    const { code, state } = c.req.valid('query')
+    const expected = getCookie(c, OAUTH_STATE_COOKIE)
+    deleteCookie(c, OAUTH_STATE_COOKIE, { path: '/api/v1/auth/wechat', secure: true })
+    if (!expected || expected !== state) return c.redirect('/login?error=OAUTH_FAILED', 302)
+    let openid: string
+    try {
+      openid = await c.get('deps').wechat.openidForCode(code, c.get('logger'))
+    }
+    catch (error) {
+      c.get('logger').warn({ err: error }, 'wechat oauth failed')
+      return c.redirect('/login?error=OAUTH_FAILED', 302)
+    }
+    const account = await findResidentBy(c.get('deps').storage.db, 'openid', openid)
+    if (account) {
+      await startSession(c, 'resident', account.id)
+      await audit(c, 'auth.sign_in.wechat', true, { actorId: account.id, subjectRef: account.certRef })
+      return c.redirect('/', 302)
+    }
+    await startSession(c, 'pending', null, { openid })
+    return c.redirect('/login?step=bind', 302)
+  })

@@ -1,0 +1,211 @@
+import type { Storage } from '../storage/types'
+import { desc, eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { auditEvents, staffAccounts } from '../storage/schema'
+import { TestBrowser } from '../testing/auth'
+import { DONGYING_ADULT } from '../testing/nhsa-handlers'
+import { authenticatorCode, createTestStaff, signInStaff } from '../testing/staff'
+import { createTestStorage } from '../testing/storage'
+import { clockedTestApps } from '../testing/test-app'
+
+let storage: Storage
+beforeAll(async () => { storage = await createTestStorage() })
+afterAll(async () => { await storage.close() })
+
+/** Each test starts an hour after the last, so rate-limit windows of one test do not touch the next. */
+const { setup, now } = clockedTestApps(() => storage)
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are checked by toMatchObject/toEqual below
+async function json(res: Response): Promise<any> {
+  return res.json()
+}
+
+function password(browser: TestBrowser, username: string, pw: string) {
+  return browser.request('/api/v1/desk/auth/password', { method: 'POST', json: { username, password: pw } })
+}
+
+function totp(browser: TestBrowser, code: string) {
+  return browser.request('/api/v1/desk/auth/totp', { method: 'POST', json: { code } })
+}
+
+const lookup = { certNo: DONGYING_ADULT.certno }
+
+async function auditOf(actorId: string) {
+  return storage.db.select().from(auditEvents).where(eq(auditEvents.actorId, actorId)).orderBy(desc(auditEvents.id))
+}
+
+describe('staff sign-in: password, then TOTP', () => {
+  it('enrols an authenticator on first sign-in, then asks only for its code', async () => {
+    const { browser, deps, app, advance } = setup()
+    const staff = await createTestStaff(deps, { name: '王芳', regions: ['370500'] })
+
+    const first = await password(browser, staff.username, staff.password)
+    expect(first.status).toBe(200)
+    const enrol = await json(first)
+    expect(enrol.next).toBe('enrol')
+    expect(enrol.secret).toMatch(/^[A-Z2-7]{32}$/)
+    expect(enrol.otpauthUri).toBe(`otpauth://totp/yibao:${staff.username}?issuer=yibao&secret=${enrol.secret}&algorithm=SHA1&digits=6&period=30`)
+    expect(enrol.qrSvg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+    // The secret is stored sealed, never as is.
+    const [row] = await storage.db.select().from(staffAccounts).where(eq(staffAccounts.id, staff.account.id))
+    expect(row!.totpSecretEnc).toMatch(/^v1\./)
+    expect(row!.totpSecretEnc).not.toContain(enrol.secret)
+    expect(row!.totpEnrolled).toBe(false)
+
+    // Half-way: a pending session, not a staff one.
+    expect(await browser.refreshSession()).toMatchObject({ authenticated: false, kind: 'pending', staff: null })
+
+    const done = await totp(browser, authenticatorCode(enrol.secret, now()))
+    expect(done.status).toBe(200)
+    expect(await json(done)).toEqual({ status: 'signed_in' })
+    expect(await browser.refreshSession()).toMatchObject({ authenticated: true, kind: 'staff', resident: null, staff: { name: '王芳', role: 'clerk', regions: ['370500'] } })
+    expect((await browser.request('/api/v1/desk/person-lookups', { method: 'POST', json: lookup })).status).toBe(200)
+
+    // Next time on another device: no enrolment, no secret in the reply.
+    advance(60_000)
+    const other = new TestBrowser(app)
+    const again = await password(other, staff.username, staff.password)
+    expect(await json(again)).toEqual({ next: 'totp' })
+    await other.refreshSession()
+    expect((await totp(other, authenticatorCode(enrol.secret, now()))).status).toBe(200)
+    expect((await other.refreshSession()).kind).toBe('staff')
+
+    const actions = (await auditOf(staff.account.id)).map(e => [e.action, e.success, e.channel, e.actorType])
+    expect(actions).toContainEqual(['desk.auth.password', true, 'help_desk', 'staff'])
+    expect(actions).toContainEqual(['desk.auth.sign_in', true, 'help_desk', 'staff'])
+  })
+
+  it('gives a password alone no access to desk routes (TOTP required)', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    expect((await browser.request('/api/v1/desk/person-lookups', { method: 'POST', json: lookup })).status).toBe(401)
+
+    await password(browser, staff.username, staff.password)
+    await browser.refreshSession()
+    const res = await browser.request('/api/v1/desk/person-lookups', { method: 'POST', json: lookup })
+    expect(res.status).toBe(401)
+    expect(await json(res)).toMatchObject({ error: { code: 'MFA_REQUIRED', message: '请先输入动态验证码完成登录' } })
+    expect((await browser.request('/api/v1/desk/audit')).status).toBe(401)
+  })
+
+  it('refuses a code used once already, a wrong code, and a code two steps old', async () => {
+    const { browser, deps, app, advance } = setup()
+    const staff = await createTestStaff(deps)
+    const secret = await signInStaff(browser, deps, staff)
+    const used = authenticatorCode(secret, now())
+
+    // Same 30-second step, same code, another device: refused.
+    const other = new TestBrowser(app)
+    await password(other, staff.username, staff.password)
+    await other.refreshSession()
+    const replay = await totp(other, used)
+    expect(replay.status).toBe(400)
+    expect(await json(replay)).toMatchObject({ error: { code: 'MFA_INVALID', fields: { code: '动态验证码不正确或已使用，请输入验证器中最新的验证码' } } })
+    expect((await other.refreshSession()).kind).toBe('pending')
+
+    const wrong = used === '000000' ? '111111' : '000000'
+    expect((await totp(other, wrong)).status).toBe(400)
+    // A code of 60 s ago is outside the ±1 step window.
+    advance(30_000)
+    expect((await totp(other, authenticatorCode(secret, new Date(now().getTime() - 60_000)))).status).toBe(400)
+    // The current code works.
+    expect((await totp(other, authenticatorCode(secret, now()))).status).toBe(200)
+    expect((await other.refreshSession()).kind).toBe('staff')
+  })
+
+  it('accepts the code of the previous step (phone clock drift)', async () => {
+    const { browser, deps, advance } = setup()
+    const staff = await createTestStaff(deps)
+    const secret = await signInStaff(browser, deps, staff)
+    advance(90_000)
+    await password(browser, staff.username, staff.password)
+    await browser.refreshSession()
+    expect((await totp(browser, authenticatorCode(secret, new Date(now().getTime() - 30_000)))).status).toBe(200)
+  })
+
+  it('locks the account on the 6th wrong password for 15 minutes, refusing even the right password', async () => {
+    const { browser, deps, advance } = setup()
+    const staff = await createTestStaff(deps)
+    for (let i = 1; i <= 5; i++) {
+      const res = await password(browser, staff.username, 'wrong-password-123')
+      expect(res.status).toBe(401)
+      expect(await json(res)).toMatchObject({ error: { code: 'INVALID_CREDENTIALS', message: '用户名或密码不正确' } })
+    }
+    const sixth = await password(browser, staff.username, 'wrong-password-123')
+    expect(sixth.status).toBe(423)
+    expect(sixth.headers.get('retry-after')).toBe('900')
+    expect(await json(sixth)).toMatchObject({ error: { code: 'ACCOUNT_LOCKED', message: '登录失败次数过多，账号已锁定，请15分钟后再试或联系管理员解锁' } })
+
+    advance(10 * 60_000)
+    const right = await password(browser, staff.username, staff.password)
+    expect(right.status).toBe(423)
+    expect(await json(right)).toMatchObject({ error: { code: 'ACCOUNT_LOCKED', message: '登录失败次数过多，账号已锁定，请5分钟后再试或联系管理员解锁' } })
+    expect((await browser.refreshSession()).kind).toBeNull()
+
+    advance(5 * 60_000 + 1000)
+    expect((await password(browser, staff.username, staff.password)).status).toBe(200)
+
+    const outcomes = (await auditOf(staff.account.id)).filter(e => e.action === 'desk.auth.password').map(e => [e.success, (e.detail as { outcome?: string } | null)?.outcome ?? null]).reverse()
+    expect(outcomes).toEqual([
+      [false, 'invalid'],
+      [false, 'invalid'],
+      [false, 'invalid'],
+      [false, 'invalid'],
+      [false, 'invalid'],
+      [false, 'locked_now'],
+      [false, 'locked'],
+      [true, null],
+    ])
+  })
+
+  it('counts wrong TOTP codes towards the lock too', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    const enrol = await json(await password(browser, staff.username, staff.password))
+    await browser.refreshSession()
+    const right = authenticatorCode(enrol.secret, now())
+    const wrong = right === '123456' ? '654321' : '123456'
+    for (let i = 1; i <= 5; i++) expect((await totp(browser, wrong)).status).toBe(400)
+    const sixth = await totp(browser, wrong)
+    expect(sixth.status).toBe(423)
+    // The half-done sign-in is gone: the right code cannot finish it.
+    await browser.refreshSession()
+    expect((await totp(browser, right)).status).toBe(401)
+  })
+
+  it('answers an unknown username like a wrong password, and keeps the username out of the trail', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    const unknown = await password(browser, 'no-such-user-370502196804122021', 'whatever-password')
+    const wrong = await password(browser, staff.username, 'whatever-password')
+    expect(unknown.status).toBe(401)
+    const a = (await json(unknown)).error
+    const b = (await json(wrong)).error
+    expect([a.code, a.message]).toEqual([b.code, b.message])
+    const [event] = await auditOf('unknown')
+    expect(event).toMatchObject({ actorType: 'staff', channel: 'help_desk', action: 'desk.auth.password', success: false })
+    expect(JSON.stringify(event)).not.toContain('no-such-user')
+    expect(JSON.stringify(event)).not.toContain('196804122021')
+  })
+
+  it('gives up the TOTP step 5 minutes after the password', async () => {
+    const { browser, deps, advance } = setup()
+    const staff = await createTestStaff(deps)
+    const enrol = await json(await password(browser, staff.username, staff.password))
+    await browser.refreshSession()
+    advance(5 * 60_000 + 1000)
+    const late = await totp(browser, authenticatorCode(enrol.secret, now()))
+    expect(late.status).toBe(401)
+    expect(await json(late)).toMatchObject({ error: { code: 'UNAUTHENTICATED' } })
+  })
+
+  it('refuses a TOTP code without a password step, and checks the fields in Chinese', async () => {
+    const { browser } = setup()
+    expect((await totp(browser, '123456')).status).toBe(401)
+    const empty = await browser.request('/api/v1/desk/auth/password', { method: 'POST', json: { username: '', password: '' } })
+    expect(empty.status).toBe(400)
+    expect(await json(empty)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { username: '请输入用户名', password: '请输入密码' } } })
+    const badCode = await totp(browser, '12ab')
+    expect(await json(badCode)).toMatchObject({ error: { fields: { code: '请输入验证器中的6位动态验证码' } } })
+  })
+})

@@ -1,0 +1,62 @@
+import type { Person } from '../domain/person'
+import type { DeskEnv } from '../lib/staff'
+import { EVoucherVerifyInputSchema, maskIdCard, toShanghaiIso } from '@yibao/shared'
+import { Hono } from 'hono'
+import { toProfileView } from '../domain/person'
+import { AppError } from '../lib/errors'
+import { rateLimit } from '../lib/rate-limit'
+import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
+import { validate } from '../lib/validate'
+import { findResidentBy } from '../storage/residents'
+
+/** Scans per staff account per minute (shares the desk look-up budget). */
+const DESK_LOOKUPS_PER_MINUTE = 30
+
+/** The 参保地 that decides which desk may serve a person (same rule as the desk look-up). */
+function servingRegion(person: Person): string {
+  const resident = person.enrolments.find(e => e.insuranceType === '390' || e.insuranceType === '391')
+  return resident?.regionCode || person.enrolments[0]?.regionCode || person.regionCode
+}
+
+/**
+ * The help desk scans a resident's 医保电子凭证 QR code: the token is verified (signature, version,
+ * expiry), the person is looked up at the bureau and the staff member's region checked; the masked
+ * profile comes back. Every scan is audited on the help-desk channel, refused ones too.
+ */
+export const deskEVoucherRoutes = new Hono<DeskEnv>()
+  .post('/verify',
+    staffGuard(),
+    rateLimit({ bucket: 'desk-lookups', limit: DESK_LOOKUPS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
+    validate('json', EVoucherVerifyInputSchema),
+    async (c) => {
+      const { eVoucher, now, storage, vault, nhsa } = c.get('deps')
+      const action = 'desk.evoucher.verify'
+      const result = eVoucher.verify(c.req.valid('json').token, now())
+      if (!result.ok) {
+        await auditStaff(c, { action, success: false, detail: { outcome: result.reason } })
+        throw new AppError(result.reason === 'expired' ? 'EVOUCHER_EXPIRED' : 'EVOUCHER_INVALID', 400)
+      }
+      // The id comes from our own signature, but a malformed one is still only "unknown", never a database error.
+      const account = /^[0-9a-f-]{36}$/i.test(result.accountId) ? await findResidentBy(storage.db, 'id', result.accountId) : null
+      if (!account) {
+        await auditStaff(c, { action, success: false, detail: { outcome: 'unknown_account' } })
+        throw new AppError('EVOUCHER_INVALID', 400)
+      }
+      const certNo = vault.decrypt(account.certNoEnc)
+      const subject = { subjectRef: account.certRef, subjectMasked: maskIdCard(certNo) }
+      const person = await nhsa.getPersonInfo(certNo, { logger: c.get('logger') }).catch(async (error: unknown) => {
+        await auditStaff(c, { ...subject, action, success: false, detail: { outcome: error instanceof AppError ? error.code : 'upstream_failed' } })
+        throw error
+      })
+      const region = servingRegion(person)
+      try {
+        assertRegion(c.get('staff'), region)
+      }
+      catch (error) {
+        await auditStaff(c, { ...subject, subjectRegion: region, action, success: false, detail: { outcome: 'out_of_region' } })
+        throw error
+      }
+      await auditStaff(c, { ...subject, subjectRegion: region, action, success: true })
+      c.header('Cache-Control', 'no-store')
+      return c.json({ profile: toProfileView(person, now()), expiresAt: toShanghaiIso(result.expiresAt) }, 200)
+    })

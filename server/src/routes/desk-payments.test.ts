@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto'
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { findOrderBy } from '../storage/payments'
+import { auditEvents } from '../storage/schema'
+import { TestBrowser } from '../testing/auth'
+import { usePaymentStack } from '../testing/payment-stack'
+import { createTestStaff, signInStaff } from '../testing/staff'
+
+const { ctx, payablePerson: payableIn } = usePaymentStack()
+
+const YEAR = new Date().getFullYear() + 1
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
+async function json(res: Response): Promise<any> {
+  return res.json()
+}
+
+/** A seeded person whose coming year's premium is still payable. */
+const payablePerson = (policyRegion: '370500' | '520000' = '370500') => payableIn(YEAR, policyRegion)
+
+async function staffBrowser(regions = ['370500']) {
+  const browser = new TestBrowser(ctx.stack.app)
+  const staff = await createTestStaff(ctx.stack.deps, { role: 'clerk', regions })
+  await signInStaff(browser, ctx.stack.deps, staff)
+  return { browser, staff }
+}
+
+function deskOrder(browser: TestBrowser, body: unknown, key = randomUUID()) {
+  return browser.request('/api/v1/desk/payments/orders', { method: 'POST', json: body, headers: { 'idempotency-key': key } })
+}
+
+/** Reads the SSE stream until an event carries `status` (or the stream ends); returns every `status` seen. */
+async function readEvents(res: Response, until: string): Promise<string[]> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  const seen: string[] = []
+  let text = ''
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+    const blocks = text.split('\n\n')
+    text = blocks.pop()!
+    for (const block of blocks) {
+      const data = block.split('\n').find(l => l.startsWith('data: '))
+      if (data) seen.push((JSON.parse(data.slice(6)) as { status: string }).status)
+    }
+    if (seen.includes(until)) break
+  }
+  await reader.cancel()
+  return seen
+}
+
+async function auditOf(actorId: string, action: string) {
+  return ctx.storage.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, actorId), eq(auditEvents.action, action)))
+}
+
+describe('help-desk payment QR codes (窗口代缴)', () => {
+  it('lets a Dongying clerk create a Native QR for a Dongying resident, audited, and follows it live to paid', async () => {
+    const { browser, staff } = await staffBrowser()
+    const person = await payablePerson()
+    const key = randomUUID()
+    const res = await deskOrder(browser, { year: YEAR, name: person.name, certNo: person.certNo }, key)
+    expect(res.status).toBe(201)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const created = await json(res)
+    expect(created).toMatchObject({ channel: 'native', status: 'prepaid', year: YEAR, codeUrl: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/), lines: [{ certNo: `${person.certNo.slice(0, 6)}********${person.certNo.slice(-4)}`, receiptCode: null }] })
+    expect(created.totalFen).toBeGreaterThan(0)
+    expect(JSON.stringify(created)).not.toContain(person.certNo)
+    expect(JSON.stringify(created)).not.toContain(person.name)
+    // The order is the staff member's, not a resident's.
+    expect((await findOrderBy(ctx.storage.db, 'id', created.id))!.principal).toBe(`staff:${staff.account.id}`)
+
+    // Retrying the same confirmation gives the same order.
+    const replay = await deskOrder(browser, { year: YEAR, name: person.name, certNo: person.certNo }, key)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect((await json(replay)).id).toBe(created.id)
+    // A money-moving POST needs the key.
+    const keyless = await browser.request('/api/v1/desk/payments/orders', { method: 'POST', json: { year: YEAR, name: person.name, certNo: person.certNo } })
+    expect(keyless.status).toBe(400)
+    expect(await json(keyless)).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REQUIRED' } })
+
+    const events = await browser.request(`/api/v1/desk/payments/orders/${created.id}/events`)
+    expect(events.status).toBe(200)
+    expect(events.headers.get('content-type')).toContain('text/event-stream')
+    const following = readEvents(events, 'paid')
+    await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
+    expect(await following).toEqual(['prepaid', 'paid'])
+
+    const view = await json(await browser.request(`/api/v1/desk/payments/orders/${created.id}`))
+    expect(view).toMatchObject({ status: 'paid', codeUrl: null, lines: [{ status: 'paid', receiptCode: expect.stringMatching(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/) }] })
+
+    const audit = await auditOf(staff.account.id, 'desk.payment.order')
+    expect(audit.map(e => [e.success, e.channel, e.subjectMasked, e.subjectRegion?.slice(0, 4), e.target])).toEqual([[true, 'help_desk', created.lines[0].certNo, '3705', `order:${created.id}`]])
+    expect(JSON.stringify(audit)).not.toContain(person.certNo)
+  })
+
+  it('refuses residents (403) and anonymous callers (401)', async () => {
+    const person = await payablePerson()
+    const resident = new TestBrowser(ctx.stack.app)
+    await resident.signInDirect(ctx.stack.deps, person)
+    const before = ((await ctx.stack.control('/orders')).orders as unknown[]).length
+    const refused = await deskOrder(resident, { year: YEAR, name: person.name, certNo: person.certNo })
+    expect(refused.status).toBe(403)
+    expect(await json(refused)).toMatchObject({ error: { code: 'FORBIDDEN' } })
+    const anonymous = new TestBrowser(ctx.stack.app)
+    await anonymous.refreshSession()
+    expect((await deskOrder(anonymous, { year: YEAR, name: person.name, certNo: person.certNo })).status).toBe(401)
+    // Nothing was sent to WeChat Pay.
+    expect(((await ctx.stack.control('/orders')).orders as unknown[]).length).toBe(before)
+  })
+
+  it('refuses a resident outside the staff member\'s region (403 OUT_OF_REGION), audits it, and orders nothing', async () => {
+    const { browser, staff } = await staffBrowser(['370500'])
+    const gz = await payablePerson('520000')
+    const before = (await ctx.stack.control('/orders')).orders as unknown[]
+    const res = await deskOrder(browser, { year: YEAR, name: gz.name, certNo: gz.certNo })
+    expect(res.status).toBe(403)
+    expect(await json(res)).toMatchObject({ error: { code: 'OUT_OF_REGION', message: '该人员的参保地不在您的服务区域内，不能为其办理业务' } })
+    expect(((await ctx.stack.control('/orders')).orders as unknown[]).length).toBe(before.length)
+    const audit = await auditOf(staff.account.id, 'desk.payment.order')
+    expect(audit.map(e => [e.success, (e.detail as { outcome?: string }).outcome, e.subjectRegion?.slice(0, 2)])).toEqual([[false, 'out_of_region', '52']])
+    // A Guizhou clerk may.
+    const { browser: guizhou } = await staffBrowser(['520000'])
+    expect((await deskOrder(guizhou, { year: YEAR, name: gz.name, certNo: gz.certNo })).status).toBe(201)
+  })
+
+  it('shows an order only to the staff member who created it (404 for another staff member and for residents\' orders)', async () => {
+    const { browser } = await staffBrowser()
+    const person = await payablePerson()
+    const created = await json(await deskOrder(browser, { year: YEAR, name: person.name, certNo: person.certNo }))
+    expect((await browser.request(`/api/v1/desk/payments/orders/${created.id}`)).status).toBe(200)
+
+    const { browser: other } = await staffBrowser()
+    const hidden = await other.request(`/api/v1/desk/payments/orders/${created.id}`)
+    expect(hidden.status).toBe(404)
+    expect(await json(hidden)).toMatchObject({ error: { code: 'NOT_FOUND' } })
+    expect((await other.request(`/api/v1/desk/payments/orders/${created.id}/events`)).status).toBe(404)
+    expect((await other.request('/api/v1/desk/payments/orders/not-a-uuid')).status).toBe(404)
+
+    // A resident's own order is not a desk order, and a desk order is not the resident's.
+    const payer = await payablePerson()
+    const resident = new TestBrowser(ctx.stack.app)
+    await resident.signInDirect(ctx.stack.deps, payer)
+    const own = await json(await resident.request('/api/v1/payments/orders', { method: 'POST', json: { year: YEAR, channel: 'native', people: [{ kind: 'self' }] }, headers: { 'idempotency-key': randomUUID() } }))
+    expect((await browser.request(`/api/v1/desk/payments/orders/${own.id}`)).status).toBe(404)
+    expect((await resident.request(`/api/v1/payments/orders/${created.id}`)).status).toBe(404)
+    expect((await resident.request(`/api/v1/desk/payments/orders/${created.id}`)).status).toBe(403)
+  })
+
+  it('answers 409 NOTHING_TO_PAY once the person has paid, and audits the refusal', async () => {
+    const { browser, staff } = await staffBrowser()
+    const person = await payablePerson()
+    const first = await json(await deskOrder(browser, { year: YEAR, name: person.name, certNo: person.certNo }))
+    await ctx.stack.control(`/orders/${first.outTradeNo}/pay`, {})
+    const deadline = Date.now() + 5000
+    while ((await findOrderBy(ctx.storage.db, 'id', first.id))!.status !== 'paid') {
+      if (Date.now() > deadline) throw new Error('order not paid in time')
+      await new Promise(r => setTimeout(r, 25))
+    }
+    const again = await deskOrder(browser, { year: YEAR, name: person.name, certNo: person.certNo })
+    expect(again.status).toBe(409)
+    expect(await json(again)).toMatchObject({ error: { code: 'NOTHING_TO_PAY' } })
+    const audit = await auditOf(staff.account.id, 'desk.payment.order')
+    expect(audit.map(e => [e.success, (e.detail as { outcome?: string }).outcome ?? null]).sort()).toEqual([[false, 'NOTHING_TO_PAY'], [true, null]])
+  })
+})

@@ -1,0 +1,72 @@
+import type { Context } from 'hono'
+import type { DeskEnv } from '../lib/staff'
+import type { AppEnv } from '../lib/types'
+import { DeskPaymentOrderInputSchema, maskIdCard } from '@yibao/shared'
+import { Hono } from 'hono'
+import { AppError } from '../lib/errors'
+import { idempotent } from '../lib/idempotency'
+import { rateLimit } from '../lib/rate-limit'
+import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
+import { validate } from '../lib/validate'
+import { streamOrderEvents } from '../payments/order-stream'
+import { convergeOrder, createAndPrepay, orderView } from '../payments/service'
+import { findOrderBy } from '../storage/payments'
+import { servingRegion } from './desk'
+
+/** QR codes a staff member may generate per minute. */
+export const DESK_PAYMENT_ORDERS_PER_MINUTE = 20
+
+function staffPrincipal(c: Context<DeskEnv>): string {
+  return `staff:${c.get('staff').id}`
+}
+
+/** An order this staff member created, or 404 (another staff member's or a resident's order is never shown). */
+async function ownDeskOrder(c: Context<DeskEnv>, id: string) {
+  const order = await findOrderBy(c.get('deps').storage.db, 'id', id)
+  if (!order || order.principal !== staffPrincipal(c)) throw new AppError('NOT_FOUND', 404)
+  return order
+}
+
+/**
+ * 窗口代缴: a help-desk staff member generates a WeChat Pay Native QR code for a resident of their
+ * region, which the resident scans with their own phone. The person is checked at the bureau and the
+ * region before anything is charged; the order belongs to the staff member (`staff:<id>`), needs an
+ * `Idempotency-Key` like every money-moving POST, and every attempt is in the audit trail.
+ */
+export const deskPaymentRoutes = new Hono<DeskEnv>()
+  .post('/orders',
+    staffGuard(),
+    rateLimit({ bucket: 'desk-payments', limit: DESK_PAYMENT_ORDERS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
+    validate('json', DeskPaymentOrderInputSchema),
+    idempotent('desk.payments.orders', c => `staff:${c.get('session')?.accountId ?? 'anonymous'}`),
+    async (c) => {
+      const { year, name, certNo } = c.req.valid('json')
+      const { nhsa, subjectRef } = c.get('deps')
+      const action = 'desk.payment.order'
+      const subject = { subjectRef: subjectRef(certNo), subjectMasked: maskIdCard(certNo) }
+      let region: string | undefined
+      try {
+        const person = await nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') })
+        region = servingRegion(person)
+        assertRegion(c.get('staff'), region)
+        // The order is the staff member's; the resident pays it by scanning (always Native at the desk).
+        const { order, lines } = await createAndPrepay(c as unknown as Context<AppEnv>, { principal: staffPrincipal(c), year, channel: 'native', people: [{ kind: 'other', name, certNo }] })
+        await auditStaff(c, { ...subject, subjectRegion: region, action, target: `order:${order.id}`, success: true, detail: { year, totalFen: order.totalFen } })
+        c.header('Cache-Control', 'no-store')
+        return c.json(await orderView(c.get('deps'), order, lines), 201)
+      }
+      catch (error) {
+        const outcome = error instanceof AppError ? (error.code === 'OUT_OF_REGION' ? 'out_of_region' : error.code) : 'upstream_failed'
+        await auditStaff(c, { ...subject, ...(region && { subjectRegion: region }), action, success: false, detail: { year, outcome } })
+        throw error
+      }
+    })
+  .get('/orders/:id', staffGuard(), async (c) => {
+    const order = await convergeOrder(c.get('deps'), await ownDeskOrder(c, c.req.param('id')))
+    c.header('Cache-Control', 'no-store')
+    return c.json(await orderView(c.get('deps'), order), 200)
+  })
+  .get('/orders/:id/events', staffGuard(), async (c) => {
+    const order = await ownDeskOrder(c, c.req.param('id'))
+    return streamOrderEvents(c, c.get('deps'), order)
+  })

@@ -1,0 +1,113 @@
+import type { FamilyLinkView, FamilyRelation } from '@yibao/shared'
+import type { Context } from 'hono'
+import type { AppEnv } from '../lib/types'
+import type { FamilyLink } from '../storage/family'
+import { ageOn, FAMILY_RELATION_LABELS, IdCardNoSchema, idCardFacts, maskIdCard, maskName, PersonNameSchema } from '@yibao/shared'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { decideLink, MAX_FAMILY_MEMBERS } from '../domain/family'
+import { toProfileView } from '../domain/person'
+import { AppError } from '../lib/errors'
+import { rateLimit } from '../lib/rate-limit'
+import { currentResident, resolveSubject } from '../lib/resident'
+import { validate } from '../lib/validate'
+import { findResidentBy } from '../storage/residents'
+import { findLink, insertLink, listOpenLinksOfMember, listOpenLinksOfOwner, updateOpenLink } from '../storage/family'
+
+export const FamilyLinkInputSchema = z.object({ name: PersonNameSchema, certNo: IdCardNoSchema })
+
+function view(link: FamilyLink, name = link.memberNameMasked, certNoMasked?: string): FamilyLinkView {
+  const relation = link.relation as FamilyRelation
+  return { id: link.id, name, certNo: certNoMasked ?? '', relation, relationLabel: FAMILY_RELATION_LABELS[relation] ?? FAMILY_RELATION_LABELS.other, status: link.status as FamilyLinkView['status'], createdAt: link.createdAt.toISOString() }
+}
+
+/** The reverse relation (how the owner is related to the member), for the member's view. */
+const REVERSE: Record<FamilyRelation, FamilyRelation> = { spouse: 'spouse', child: 'parent', grandchild: 'grandparent', parent: 'child', grandparent: 'grandchild', sibling: 'sibling', other: 'other' }
+
+function record(c: Context<AppEnv>, actorId: string, action: string, link: { memberCertRef: string, id: string }, success = true) {
+  return c.get('deps').audit.record({ actorType: 'resident', actorId, subjectRef: link.memberCertRef, channel: 'family', action, target: `family_link:${link.id}`, success, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
+}
+
+/** An open link owned by the caller, or 404 (never reveal links of other people). */
+async function ownLink(c: Context<AppEnv>, accountId: string, id: string): Promise<FamilyLink> {
+  const link = await findLink(c.get('deps').storage.db, id)
+  if (!link || link.ownerAccountId !== accountId) throw new AppError('NOT_FOUND', 404)
+  return link
+}
+
+/** 亲情账户: bind up to five family members, consent, unbind, and see a bound member's coverage. */
+export const familyRoutes = new Hono<AppEnv>()
+  .get('/links', async (c) => {
+    const { account } = await currentResident(c)
+    const { storage, vault } = c.get('deps')
+    const links = await listOpenLinksOfOwner(storage.db, account.id)
+    c.header('Cache-Control', 'no-store')
+    return c.json(links.map(l => view(l, l.memberNameMasked, maskIdCard(vault.decrypt(l.memberCertNoEnc)))), 200)
+  })
+  .post('/links', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', FamilyLinkInputSchema), async (c) => {
+    const { account, certNo: ownCertNo } = await currentResident(c)
+    const { name, certNo } = c.req.valid('json')
+    const { storage, vault, nhsa, now } = c.get('deps')
+    if (certNo === ownCertNo) throw new AppError('FAMILY_SELF', 400, { fields: { certNo: '不能添加本人' } })
+    const memberCertRef = vault.ref(certNo)
+    const open = await listOpenLinksOfOwner(storage.db, account.id)
+    if (open.some(l => l.memberCertRef === memberCertRef)) throw new AppError('FAMILY_ALREADY_LINKED', 409)
+    if (open.length >= MAX_FAMILY_MEMBERS) throw new AppError('FAMILY_LIMIT_REACHED', 409)
+    // The bureau confirms that the name belongs to the ID number, and the household register tells the relation.
+    const person = await nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') })
+    const register = await nhsa.getFamilyRelation(ownCertNo, certNo, { logger: c.get('logger') })
+    const decision = decideLink(ageOn(idCardFacts(certNo).birthDate, now()), register)
+    const base = { ownerAccountId: account.id, memberCertRef, memberCertNoEnc: vault.encrypt(certNo), memberNameMasked: maskName(person.name), relation: register.relation, createdAt: now() }
+    if (decision.kind === 'refused') {
+      await record(c, account.id, 'family.link', { memberCertRef, id: 'refused' }, false)
+      throw new AppError('FAMILY_NOT_CONFIRMED', 403)
+    }
+    const link = await insertLink(storage.db, decision.kind === 'active'
+      ? { ...base, status: 'active', consentMethod: decision.consentMethod, activatedAt: now() }
+      : { ...base, status: 'pending_consent' })
+    await record(c, account.id, 'family.link', link)
+    return c.json(view(link, link.memberNameMasked, maskIdCard(certNo)), 201)
+  })
+  .delete('/links/:id', async (c) => {
+    const { account } = await currentResident(c)
+    const link = await ownLink(c, account.id, c.req.param('id'))
+    const ended = await updateOpenLink(c.get('deps').storage.db, link.id, ['pending_consent', 'active'], { status: 'revoked', now: c.get('deps').now() })
+    if (!ended) throw new AppError('NOT_FOUND', 404)
+    await record(c, account.id, 'family.unlink', link)
+    return c.json({ ok: true as const }, 200)
+  })
+  .get('/links/:id/profile', async (c) => {
+    const subject = await resolveSubject(c, c.req.param('id'))
+    const { nhsa, now } = c.get('deps')
+    const person = await nhsa.getPersonInfo(subject.certNo, { logger: c.get('logger') })
+    await record(c, subject.asker.id, 'family.profile.read', { memberCertRef: subject.certRef, id: subject.linkId! })
+    c.header('Cache-Control', 'no-store')
+    return c.json(toProfileView(person, now()), 200)
+  })
+  .get('/requests', async (c) => {
+    const { account } = await currentResident(c)
+    const { storage } = c.get('deps')
+    const links = await listOpenLinksOfMember(storage.db, account.certRef)
+    const owners = await Promise.all(links.map(l => findResidentBy(storage.db, 'id', l.ownerAccountId)))
+    c.header('Cache-Control', 'no-store')
+    return c.json(links.map((l, i) => ({ ...view({ ...l, relation: REVERSE[l.relation as FamilyRelation] ?? 'other' }, owners[i]?.nameMasked ?? '*'), certNo: '' })), 200)
+  })
+  .post('/requests/:id/:decision{approve|decline}', async (c) => {
+    const { account } = await currentResident(c)
+    const link = await findLink(c.get('deps').storage.db, c.req.param('id'))
+    if (!link || link.memberCertRef !== account.certRef) throw new AppError('NOT_FOUND', 404)
+    const approve = c.req.param('decision') === 'approve'
+    const done = await updateOpenLink(c.get('deps').storage.db, link.id, ['pending_consent'], approve ? { status: 'active', consentMethod: 'member_account', now: c.get('deps').now() } : { status: 'declined', now: c.get('deps').now() })
+    if (!done) throw new AppError('NOT_FOUND', 404)
+    await record(c, account.id, approve ? 'family.consent' : 'family.decline', link)
+    return c.json({ ok: true as const }, 200)
+  })
+  .delete('/requests/:id', async (c) => {
+    // A member withdraws a link someone else made to them (they stop being visible at once).
+    const { account } = await currentResident(c)
+    const link = await findLink(c.get('deps').storage.db, c.req.param('id'))
+    if (!link || link.memberCertRef !== account.certRef) throw new AppError('NOT_FOUND', 404)
+    if (!await updateOpenLink(c.get('deps').storage.db, link.id, ['pending_consent', 'active'], { status: 'revoked', now: c.get('deps').now() })) throw new AppError('NOT_FOUND', 404)
+    await record(c, account.id, 'family.unlink_by_member', link)
+    return c.json({ ok: true as const }, 200)
+  })

@@ -1,0 +1,155 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../lib/types'
+import { maskIdCard, PaymentOrderInputSchema, PaymentQuoteInputSchema, toShanghaiIso } from '@yibao/shared'
+import { Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import { AppError, UpstreamError } from '../lib/errors'
+import { idempotent } from '../lib/idempotency'
+import { rateLimit } from '../lib/rate-limit'
+import { currentResident } from '../lib/resident'
+import { validate } from '../lib/validate'
+import { applyPaidTransaction, convergeOrder, createAndPrepay, lineView, orderView, quoteLines, resolvePeople } from '../payments/service'
+import { findLineByReceipt, findOrderBy, listOrdersOf, setOrderStatus } from '../storage/payments'
+import { WechatPayNotificationError } from '../upstream/wechatpay/client'
+
+async function residentPrincipal(c: Context<AppEnv>) {
+  const { account } = await currentResident(c)
+  return { account, principal: `resident:${account.id}` }
+}
+
+/** An order of the caller, or 404 (never reveal others' orders). */
+async function ownOrder(c: Context<AppEnv>, id: string) {
+  const { principal } = await residentPrincipal(c)
+  const order = await findOrderBy(c.get('deps').storage.db, 'id', id)
+  if (!order || order.principal !== principal) throw new AppError('NOT_FOUND', 404)
+  return order
+}
+
+/**
+ * 参保缴费: quotes from the tax bureau, one order per payment with one line per person, WeChat Pay
+ * JSAPI (inside WeChat) or Native (QR), exactly once (Idempotency-Key, fixed out_trade_no), live
+ * status, and electronic receipts.
+ */
+export const paymentRoutes = new Hono<AppEnv>()
+  .post('/quotes', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', PaymentQuoteInputSchema), async (c) => {
+    await currentResident(c)
+    const { year, people } = c.req.valid('json')
+    const lines = await quoteLines(c, await resolvePeople(c, people), year)
+    c.header('Cache-Control', 'no-store')
+    return c.json({ year, lines: lines.map(lineView), totalFen: lines.reduce((s, l) => s + l.dueFen, 0) }, 200)
+  })
+  .post('/orders',
+    validate('json', PaymentOrderInputSchema),
+    idempotent('payments.orders', c => `resident:${c.get('session')?.accountId ?? 'anonymous'}`),
+    async (c) => {
+      const { account, principal } = await residentPrincipal(c)
+      const input = c.req.valid('json')
+      const { order, lines } = await createAndPrepay(c, { principal, year: input.year, channel: input.channel, people: input.people, openid: account.openid })
+      await c.get('deps').audit.record({ actorType: 'resident', actorId: account.id, subjectRef: account.certRef, channel: 'self', action: 'payment.order', target: `order:${order.id}`, success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c), detail: { lines: lines.length, totalFen: order.totalFen } })
+      const view = await orderView(c.get('deps'), order, lines)
+      const jsapi = order.channel === 'jsapi' && order.prepayId ? c.get('deps').wechatpay.jsapiParams(order.prepayId) : null
+      c.header('Cache-Control', 'no-store')
+      return c.json({ ...view, jsapi }, 201)
+    })
+  .get('/orders', async (c) => {
+    const { principal } = await residentPrincipal(c)
+    const orders = await listOrdersOf(c.get('deps').storage.db, principal)
+    c.header('Cache-Control', 'no-store')
+    return c.json(await Promise.all(orders.map(o => orderView(c.get('deps'), o))), 200)
+  })
+  .get('/orders/:id', async (c) => {
+    // After the payer returns from WeChat Pay: ask WeChat Pay rather than trusting the front end.
+    const order = await convergeOrder(c.get('deps'), await ownOrder(c, c.req.param('id')))
+    c.header('Cache-Control', 'no-store')
+    return c.json(await orderView(c.get('deps'), order), 200)
+  })
+  .get('/orders/:id/events', async (c) => {
+    const first = await ownOrder(c, c.req.param('id'))
+    const deps = c.get('deps')
+    return streamSSE(c, async (stream) => {
+      let last = ''
+      const deadline = Date.now() + 10 * 60_000
+      let order = first
+      let polls = 0
+      while (!stream.aborted && Date.now() < deadline) {
+        const fresh = await findOrderBy(deps.storage.db, 'id', first.id)
+        if (fresh) order = fresh
+        // Every 5 s also ask WeChat Pay, in case the callback is late.
+        if (polls++ % 5 === 4) order = await convergeOrder(deps, order)
+        if (order.status !== last) {
+          last = order.status
+          await stream.writeSSE({ event: 'status', data: JSON.stringify(await orderView(deps, order)) })
+        }
+        if (order.status === 'paid' || order.status === 'closed') break
+        await stream.sleep(1000)
+      }
+    })
+  })
+  .post('/orders/:id/close', async (c) => {
+    const order = await ownOrder(c, c.req.param('id'))
+    if (order.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 409)
+    if (order.status === 'prepaid') {
+      try {
+        await c.get('deps').wechatpay.close(order.outTradeNo)
+      }
+      catch (error) {
+        // Paid in the meantime: converge and tell the caller.
+        if (error instanceof UpstreamError && error.kind === 'rejected') {
+          const after = await convergeOrder(c.get('deps'), order)
+          if (after.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 409)
+        }
+        throw error
+      }
+    }
+    await setOrderStatus(c.get('deps').storage.db, order.id, ['created', 'prepaid'], 'closed')
+    const after = await findOrderBy(c.get('deps').storage.db, 'id', order.id)
+    return c.json(await orderView(c.get('deps'), after!), 200)
+  })
+
+/**
+ * WeChat Pay callbacks (outside login and CSRF: trusted only through the signature over the RAW body,
+ * the key id, the 300 s window, and decryption). Answers fast; reporting to the tax bureau happens in
+ * the outbox.
+ */
+export const paymentNotifyRoutes = new Hono<AppEnv>()
+  .post('/', async (c) => {
+    const raw = await c.req.text()
+    const deps = c.get('deps')
+    let note
+    try {
+      note = deps.wechatpay.parseNotification(c.req.raw.headers, raw)
+    }
+    catch (error) {
+      if (error instanceof WechatPayNotificationError) {
+        c.get('logger')[error.reason === 'signtest_probe' ? 'info' : 'warn']({ reason: error.reason }, 'wechatpay notification rejected')
+        return c.json({ code: 'FAIL', message: '验签失败' }, error.httpStatus)
+      }
+      throw error
+    }
+    if (note.kind !== 'transaction') return c.body(null, 204)
+    const outcome = await applyPaidTransaction(deps, note.transaction, { id: note.id, type: note.eventType })
+    c.get('logger').info({ outcome, eventId: note.id }, 'wechatpay notification')
+    if (outcome === 'unknown_order') return c.json({ code: 'FAIL', message: '订单不存在' }, 404)
+    if (outcome === 'amount_mismatch') return c.json({ code: 'FAIL', message: '金额不一致' }, 400)
+    return c.body(null, 204)
+  })
+
+/** Public check of an electronic payment receipt (电子缴费凭证): masked facts only. */
+export const receiptRoutes = new Hono<AppEnv>()
+  .get('/:code', rateLimit({ bucket: 'receipts', limit: 30, windowSeconds: 60 }), async (c) => {
+    const code = c.req.param('code').toUpperCase()
+    const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code) ? await findLineByReceipt(c.get('deps').storage.db, code) : null
+    if (!found || !found.order.paidAt) throw new AppError('NOT_FOUND', 404)
+    c.header('Cache-Control', 'no-store')
+    return c.json({
+      code,
+      valid: true as const,
+      name: found.line.personNameMasked,
+      certNo: maskIdCard(c.get('deps').vault.decrypt(found.line.personCertNoEnc)),
+      year: found.line.year,
+      regionCode: found.line.regionCode,
+      amountFen: found.line.amountFen,
+      paidAt: toShanghaiIso(found.order.paidAt),
+      reported: found.line.status === 'reported',
+    }, 200)
+  })

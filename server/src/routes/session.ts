@@ -1,0 +1,70 @@
+import type { SessionView } from '@yibao/shared'
+import type { AppEnv } from '../lib/types'
+import { Hono } from 'hono'
+import { currentResident, maskedCertNo, residentAccount } from '../lib/resident'
+import { endSession, requireResident } from '../lib/session'
+import { findStaffBy } from '../storage/staff'
+import { listAccountSessions, revokeAccountSessions } from '../storage/sessions'
+
+/** Who is calling, sign-out, and "sign out everywhere". */
+export const sessionRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const { storage, urls } = c.get('deps')
+    const s = c.get('session')
+    let resident: SessionView['resident'] = null
+    if (s?.kind === 'resident' && s.accountId) {
+      const account = await residentAccount(c, s.accountId)
+      if (account) resident = { name: account.nameMasked, certNo: maskedCertNo(c, account), regionCode: account.regionCode }
+    }
+    let staff: SessionView['staff'] = null
+    if (s?.kind === 'staff' && s.accountId) {
+      const account = await findStaffBy(storage.db, 'id', s.accountId)
+      if (account) staff = { name: account.displayName, role: account.role, regions: account.regionCodes }
+    }
+    const view: SessionView = {
+      authenticated: s?.kind === 'resident' || s?.kind === 'staff',
+      kind: s?.kind ?? null,
+      csrfToken: s?.csrfToken ?? null,
+      resident,
+      pending: s?.kind === 'pending' ? { phoneVerified: typeof s.data.phoneRef === 'string', viaWechat: typeof s.data.openid === 'string' } : null,
+      staff,
+      sandboxSmsInbox: urls.sandboxSmsInbox ?? null,
+      sandboxWechatPay: c.get('deps').env.SANDBOX === 'off' || !urls.wechatpay ? null : `${urls.wechatpay}/__sandbox/wechatpay`,
+    }
+    c.header('Cache-Control', 'no-store')
+    return c.json(view, 200)
+  })
+  .delete('/', async (c) => {
+    const s = c.get('session')
+    if (s?.kind === 'resident' && s.accountId) {
+      await c.get('deps').audit.record({ actorType: 'resident', actorId: s.accountId, channel: 'self', action: 'auth.sign_out', success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
+    }
+    if (s?.kind === 'staff' && s.accountId) {
+      await c.get('deps').audit.record({ actorType: 'staff', actorId: s.accountId, channel: 'help_desk', action: 'desk.auth.sign_out', success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
+    }
+    await endSession(c)
+    return c.json({ ok: true as const }, 200)
+  })
+  .get('/all', async (c) => {
+    const s = requireResident(c)
+    const rows = await listAccountSessions(c.get('deps').storage.db, 'resident', s.accountId)
+    c.header('Cache-Control', 'no-store')
+    return c.json(rows.map(r => ({ current: r.id === s.id, createdAt: r.createdAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString(), device: deviceLabel(r.userAgent) })), 200)
+  })
+  .post('/sign-out-everywhere', async (c) => {
+    const { account } = await currentResident(c)
+    const { storage, now, audit } = c.get('deps')
+    await revokeAccountSessions(storage.db, 'resident', account.id, now())
+    c.get('deps').sessionCache.deleteWhere(s => s.kind === 'resident' && s.accountId === account.id)
+    await audit.record({ actorType: 'resident', actorId: account.id, subjectRef: account.certRef, channel: 'self', action: 'auth.sign_out_everywhere', success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
+    await endSession(c)
+    return c.json({ ok: true as const }, 200)
+  })
+
+/** A coarse device label from the user agent (never the raw string). */
+function deviceLabel(ua: string | null): string {
+  if (!ua) return '未知设备'
+  const inWechat = /MicroMessenger/i.test(ua)
+  const os = /Android/i.test(ua) ? 'Android' : /iPhone|iPad|iOS/i.test(ua) ? 'iOS' : /Windows/i.test(ua) ? 'Windows' : /Mac OS/i.test(ua) ? 'macOS' : '其他设备'
+  return `${os}${inWechat ? ' · 微信' : ' · 浏览器'}`
+}

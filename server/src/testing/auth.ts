@@ -1,0 +1,99 @@
+import type { SessionView } from '@yibao/shared'
+import type { Hono } from 'hono'
+import type { AppEnv } from '../lib/types'
+import type { AppDeps } from '../lib/types'
+import { maskName } from '@yibao/shared'
+import { hashToken, newToken } from '../lib/pii'
+import { SESSION_COOKIE, SESSION_POLICY } from '../lib/session'
+import { upsertResident } from '../storage/residents'
+import { insertSession } from '../storage/sessions'
+import { lastCodeFor } from './sms-wechat-handlers'
+
+/** A minimal cookie jar + CSRF header for driving the app like a browser would. */
+export class TestBrowser {
+  private cookies = new Map<string, string>()
+  csrfToken: string | null = null
+  constructor(readonly app: Hono<AppEnv>, readonly origin = 'http://localhost') {}
+
+  async request(path: string, init: { method?: string, json?: unknown, headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...init.headers }
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    if (init.json !== undefined) headers['content-type'] = 'application/json'
+    if (init.method && init.method !== 'GET') {
+      headers.origin ??= this.origin
+      if (this.csrfToken) headers['x-csrf-token'] ??= this.csrfToken
+    }
+    const res = await this.app.request(`${this.origin}${path}`, { method: init.method ?? 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) })
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';')
+      const [name, ...rest] = pair!.split('=')
+      const value = rest.join('=')
+      const expired = attrs.some(a => /max-age=0/i.test(a.trim())) || value === ''
+      if (expired) this.cookies.delete(name!.trim())
+      else this.cookies.set(name!.trim(), value)
+    }
+    return res
+  }
+
+  /** The same browser (cookie jar and CSRF token) talking to another app instance. */
+  on(app: Hono<AppEnv>): TestBrowser {
+    const twin = new TestBrowser(app, this.origin)
+    twin.cookies = this.cookies
+    twin.csrfToken = this.csrfToken
+    return twin
+  }
+
+  /** Another browser holding a copy of this one's cookies now (a stolen or second device's cookie). */
+  copyTo(app: Hono<AppEnv>): TestBrowser {
+    const copy = new TestBrowser(app, this.origin)
+    copy.cookies = new Map(this.cookies)
+    copy.csrfToken = this.csrfToken
+    return copy
+  }
+
+  /** Refreshes the CSRF token from `GET /api/v1/session`. */
+  async refreshSession() {
+    const res = await this.request('/api/v1/session')
+    const body = await res.json() as SessionView
+    this.csrfToken = body.csrfToken
+    return body
+  }
+
+  /**
+   * Signs in as a resident without the SMS round trip (for tests of other features): the account and
+   * a session are written the way the sign-in flow writes them.
+   */
+  async signInDirect(deps: AppDeps, person: { name: string, certNo: string, regionCode?: string, phone?: string }) {
+    const { vault, storage, now } = deps
+    const account = await upsertResident(storage.db, {
+      certRef: vault.ref(person.certNo),
+      certNoEnc: vault.encrypt(person.certNo),
+      nameMasked: maskName(person.name),
+      regionCode: person.regionCode ?? person.certNo.slice(0, 6),
+      ...(person.phone && { phoneRef: vault.ref(person.phone), phoneEnc: vault.encrypt(person.phone) }),
+    })
+    const token = newToken()
+    await insertSession(storage.db, { id: hashToken(token), kind: 'resident', accountId: account.id, csrfToken: newToken(), idleTimeoutS: SESSION_POLICY.resident.idleS, expiresAt: new Date(now().getTime() + SESSION_POLICY.resident.absoluteS * 1000), now: now() })
+    this.cookies.set(SESSION_COOKIE, token)
+    await this.refreshSession()
+    return account
+  }
+
+  /** The full phone sign-in + 实名绑定 flow; resolves once signed in as a resident. */
+  async signInByPhone(phone: string, person?: { name: string, certNo: string }) {
+    expectOk(await this.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } }))
+    const login = await this.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
+    expectOk(login)
+    const { status } = await login.json() as { status: string }
+    await this.refreshSession()
+    if (status === 'needs_binding') {
+      if (!person) throw new Error('phone not bound and no person given')
+      expectOk(await this.request('/api/v1/auth/bind', { method: 'POST', json: person }))
+      await this.refreshSession()
+    }
+  }
+}
+
+function expectOk(res: Response) {
+  if (!res.ok) throw new Error(`HTTP ${res.status} from ${res.url}`)
+}

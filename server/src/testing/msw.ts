@@ -1,0 +1,13 @@
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { nhsaHandlers } from './nhsa-handlers'
+import { smsWechatHandlers } from './sms-wechat-handlers'
+import { taxHandlers } from './tax-handlers'
+import { wechatpayHandlers } from './wechatpay-handlers'
+
+/** One MSW server per test file; unhandled requests fail the test. */
+export const mswServer = setupServer(...nhsaHandlers, ...smsWechatHandlers, ...taxHandlers, ...wechatpayHandlers)
+
+beforeAll(() => mswServer.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => mswServer.resetHandlers())
+afterAll(() => mswServer.close())

@@ -1,0 +1,111 @@
+import type { ServerType } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import type { Storage } from '../storage/types'
+import { Writable } from 'node:stream'
+import { serve } from '@hono/node-server'
+import { createSandbox } from '@yibao/sandbox'
+import { http, passthrough } from 'msw'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { createApp } from '../app'
+import { createDeps, upstreamUrls } from '../deps'
+import { parseEnv } from '../env'
+import { createLogger } from '../lib/logger'
+import { startPaymentWorker } from '../payments/worker'
+import { generateSandboxWechatPayKeys } from '../upstream/wechatpay/keys'
+import { mswServer } from './msw'
+import { createTestStorage } from './storage'
+
+function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ server: ServerType, url: string }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }))
+  })
+}
+
+/** Lets the stack's loopback traffic past MSW (call in `beforeEach`: handlers reset after each test). */
+export function allowLoopback() {
+  mswServer.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\/.*/, () => passthrough()))
+}
+
+/**
+ * The real payment stack for integration tests: the bureau sandbox (with the WeChat Pay simulator and
+ * the tax bureau) and a BFF, each on a random loopback port, sharing one generated merchant — the BFF
+ * receives the simulator's callbacks over HTTP. The outbox worker does not tick on its own: tests call
+ * `worker.tick()` (or create a second BFF on the same storage).
+ */
+export async function startPaymentStack(storage: Storage, options: { now?: () => Date, callbackScheduleScale?: number } = {}) {
+  const keys = generateSandboxWechatPayKeys({ mchid: '1900000109', appid: 'wx0000000000sandbox' })
+  const sandbox = createSandbox({ wechatpay: keys, wechatpayConfig: { callbackScheduleScale: options.callbackScheduleScale ?? 0.001, callbackTimeoutMs: 2000 }, ...(options.now && { now: options.now }) })
+  const sb = await listen(sandbox.app.fetch)
+  const logs: string[] = []
+  const logger = createLogger('info', new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk))
+      cb()
+    },
+  }))
+  const instances: { server: ServerType }[] = []
+  async function bff() {
+    // Each BFF instance gets its own port; the notify URL is fixed to the first one's.
+    const { server, url } = await listen(req => app.fetch(req))
+    const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: sb.url, SMS_BASE_URL: sb.url, WECHAT_AUTHORIZE_BASE_URL: sb.url, WECHAT_API_BASE_URL: sb.url, TAX_BASE_URL: sb.url, WXPAY_BASE_URL: sb.url, WXPAY_NOTIFY_URL: `${notifyBase ?? url}/api/v1/payments/wechat/notify`, NHSA_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' })
+    notifyBase ??= url
+    const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), wechatpayKeys: keys, ...(options.now && { now: options.now }) })
+    const app = createApp(deps)
+    instances.push({ server })
+    return { app, deps, url, worker: startPaymentWorker(deps, { autostart: false }) }
+  }
+  let notifyBase: string | undefined
+  const first = await bff()
+  return {
+    sandbox,
+    sandboxUrl: sb.url,
+    keys,
+    logs,
+    ...first,
+    /** Another BFF instance on the same database (two instances behind one load balancer). */
+    another: bff,
+    async control(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') {
+      const res = await fetch(`${sb.url}/__sandbox/wechatpay${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+      return res.json() as Promise<Record<string, unknown>>
+    },
+    async stop() {
+      for (const i of instances) i.server.close()
+      sb.server.close()
+    },
+  }
+}
+
+export type PaymentStack = Awaited<ReturnType<typeof startPaymentStack>>
+
+/**
+ * One payment stack per test file (a fresh database, the sandbox and a BFF on loopback ports), with the
+ * hooks that start and stop it, and seeded people whose coming year is still payable.
+ */
+export function usePaymentStack() {
+  const ctx = {} as { storage: Storage, stack: PaymentStack }
+  beforeAll(async () => {
+    ctx.storage = await createTestStorage()
+    allowLoopback()
+    ctx.stack = await startPaymentStack(ctx.storage)
+  })
+  afterAll(async () => {
+    await ctx.stack?.stop()
+    await ctx.storage?.close()
+  })
+  beforeEach(() => allowLoopback())
+
+  const used = new Set<string>()
+  /** A seeded person of a region whose premium for `year` is payable (the tax stand-in decides), once per file. */
+  async function payablePerson(year: number, policyRegion: '370500' | '520000' = '370500'): Promise<{ name: string, certNo: string }> {
+    for (const p of ctx.stack.sandbox.state.residents.listPersons({ policyRegion })) {
+      if (used.has(p.certNo) || p.deathDate) continue
+      const due = await ctx.stack.deps.premiums.quote(p.certNo, p.name, year)
+      if (due?.status === 'payable') {
+        used.add(p.certNo)
+        return { name: p.name, certNo: p.certNo }
+      }
+    }
+    throw new Error(`no payable person left in ${policyRegion}`)
+  }
+  return { ctx, payablePerson }
+}

@@ -1,0 +1,39 @@
+import type { Storage } from '../storage/types'
+import { readFile } from 'node:fs/promises'
+import process from 'node:process'
+import { sql } from 'drizzle-orm'
+import { inject } from 'vitest'
+import { createStorage } from '../storage'
+
+let counter = 0
+
+/** A schema name unique to this process and call. */
+export function testSchemaName(): string {
+  counter += 1
+  return `t_${process.pid}_${Date.now().toString(36)}_${counter}`
+}
+
+/**
+ * A fresh, migrated database for one test file. PGlite (default) starts from a snapshot made once per
+ * run by the global setup (seconds saved per file); with TEST_DATABASE_URL, a unique schema on a real
+ * PostgreSQL server.
+ */
+export async function createTestStorage(): Promise<Storage> {
+  const url = process.env.TEST_DATABASE_URL
+  if (url) {
+    const schema = testSchemaName()
+    const storage = await createStorage({ driver: 'postgres', url, schema, max: 4 })
+    return { ...storage, close: async () => {
+      await storage.db.execute(sql.raw(`drop schema if exists "${schema}" cascade`))
+      await storage.close()
+    } }
+  }
+  const snapshot = await readFile(inject('pgliteSnapshot'))
+  return createStorage({ driver: 'pglite', loadDataDir: new Blob([snapshot]) })
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteSnapshot: string
+  }
+}

@@ -1,0 +1,87 @@
+import type { Logger } from '../../lib/logger'
+import type { DueStatus } from '../../domain/payment'
+import { fenToYuanString, toShanghaiIso } from '@yibao/shared'
+import { z } from 'zod'
+import { UpstreamError } from '../../lib/errors'
+import { callJson } from '../http'
+import { YuanAmountWire } from '../nhsa/schemas'
+
+/**
+ * The tax bureau's premium collection (城乡居民医保 个人缴费): what a person owes for a benefit year,
+ * and recording a payment made through WeChat Pay. Wire format: pinyin-initial fields, yuan strings,
+ * `fhdm` `0000` = success (documented in the sandbox's `tax/premiums.ts`).
+ */
+export const PREMIUM_QUOTE_PATH = '/tax/api/premium/quote'
+export const PREMIUM_COLLECT_PATH = '/tax/api/premium/collect'
+
+const QuoteReplyWire = z.object({
+  fhdm: z.string(),
+  fhxx: z.string().optional(),
+  jfxx: z.object({
+    jfnd: z.union([z.string(), z.number()]).transform(Number),
+    /** 参保地区划 */
+    cbdq: z.string(),
+    /** 个人缴费标准 (yuan) */
+    bzje: YuanAmountWire,
+    /** 政府资助 (yuan) */
+    zzje: YuanAmountWire,
+    /** 应缴金额 (yuan) */
+    yjje: YuanAmountWire,
+    /** 1 已缴 */
+    jfzt: z.string(),
+    /** 1 may be paid now */
+    kjbz: z.string(),
+    /** 01 已缴费, 02 财政全额资助, 03 不在缴费期, 04 未参加城乡居民医保, 05 人员已死亡 */
+    bkjyy: z.string(),
+  }).optional(),
+})
+
+const CollectReplyWire = z.object({ fhdm: z.string(), fhxx: z.string().optional(), pzhm: z.array(z.string()).optional() })
+
+const REASONS: Record<string, DueStatus> = { '01': 'paid', '02': 'fully_funded', '03': 'outside_window', '04': 'not_eligible', '05': 'not_eligible' }
+
+export interface PremiumDue {
+  year: number
+  regionCode: string
+  standardFen: number
+  subsidyFen: number
+  dueFen: number
+  status: DueStatus
+}
+
+export interface TaxPremiumOptions { baseUrl: string, timeoutMs: number, logger: Logger }
+
+export function createTaxPremiums(opts: TaxPremiumOptions) {
+  const url = (path: string) => new URL(path, opts.baseUrl).toString()
+  return {
+    /** What a person owes for a benefit year; `null` when the tax system does not know the person (or the name does not match). */
+    async quote(certNo: string, name: string | undefined, year: number, logger: Logger = opts.logger): Promise<PremiumDue | null> {
+      const raw = await callJson({ system: 'tax', url: url(PREMIUM_QUOTE_PATH), operation: 'premium.quote', timeoutMs: opts.timeoutMs, logger, body: { sfzjlx: '201', sfzjhm: certNo, ...(name && { xm: name }), jfnd: year } })
+      const reply = QuoteReplyWire.safeParse(raw)
+      if (!reply.success) throw new UpstreamError('tax', 'bad_response', { cause: reply.error })
+      if (reply.data.fhdm === '1001') return null
+      if (reply.data.fhdm !== '0000' || !reply.data.jfxx) throw new UpstreamError('tax', 'rejected', { upstreamCode: reply.data.fhdm, upstreamMessage: reply.data.fhxx })
+      const x = reply.data.jfxx
+      const status: DueStatus = x.kjbz === '1' ? 'payable' : REASONS[x.bkjyy] ?? 'not_eligible'
+      return { year: x.jfnd, regionCode: x.cbdq, standardFen: x.bzje, subsidyFen: x.zzje, dueFen: status === 'payable' ? x.yjje : 0, status }
+    },
+
+    /** Records a paid order with the collection system (idempotent on `outTradeNo`); returns the tax receipt numbers. */
+    async collect(p: { outTradeNo: string, transactionId: string, paidAt: Date, lines: { certNo: string, year: number, amountFen: number }[] }, logger: Logger = opts.logger): Promise<string[]> {
+      const raw = await callJson({
+        system: 'tax',
+        url: url(PREMIUM_COLLECT_PATH),
+        operation: 'premium.collect',
+        timeoutMs: opts.timeoutMs,
+        logger,
+        body: { ddh: p.outTradeNo, zfqd: '01', zfls: p.transactionId, zfsj: toShanghaiIso(p.paidAt), mx: p.lines.map(l => ({ sfzjhm: l.certNo, jfnd: l.year, je: fenToYuanString(l.amountFen) })) },
+      })
+      const reply = CollectReplyWire.safeParse(raw)
+      if (!reply.success) throw new UpstreamError('tax', 'bad_response', { cause: reply.error })
+      if (reply.data.fhdm !== '0000') throw new UpstreamError('tax', 'rejected', { upstreamCode: reply.data.fhdm, upstreamMessage: reply.data.fhxx })
+      return reply.data.pzhm ?? []
+    },
+  }
+}
+
+export type TaxPremiums = ReturnType<typeof createTaxPremiums>
