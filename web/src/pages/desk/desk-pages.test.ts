@@ -1,0 +1,229 @@
+import type { ApiErrorBody, PersonProfile, SessionView } from '@yibao/shared'
+import type { VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount } from '@vue/test-utils'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { h } from 'vue'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
+import { i18n } from '../../i18n'
+import DeskLoginPage from './DeskLoginPage.vue'
+import DeskPage from './DeskPage.vue'
+
+const anonymous: SessionView = { authenticated: false, kind: null, csrfToken: null, resident: null, pending: null, staff: null, sandboxSmsInbox: null }
+const pending: SessionView = { ...anonymous, kind: 'pending', csrfToken: 'csrf-pending', pending: { phoneVerified: false, viaWechat: false } }
+const clerk: SessionView = { ...anonymous, authenticated: true, kind: 'staff', csrfToken: 'csrf-staff', staff: { name: '王芳', role: 'clerk', regions: ['370500'] } }
+
+const profile: PersonProfile = {
+  name: '张**',
+  certNo: '370502********0420',
+  sex: 'female',
+  birthDate: '1986-03-15',
+  age: 40,
+  regionCode: '370502',
+  enrolments: [{ insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', status: 'active', statusLabel: '正常参保', since: '2016-01-01', pausedOn: null, regionCode: '370502', balance: 0, unitName: null }],
+  statuses: [],
+}
+
+function errorBody(code: ApiErrorBody['error']['code'], message: string, fields?: Record<string, string>): ApiErrorBody {
+  return { error: { code, message, requestId: 'req-1', ...(fields && { fields }) } }
+}
+
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+beforeEach(() => setActivePinia(createPinia()))
+
+let session: SessionView = anonymous
+const sent: { path: string, body: unknown, csrf: string | null }[] = []
+function sessionHandler() {
+  return http.get('*/api/v1/session', () => HttpResponse.json(session))
+}
+
+async function mountAt(path: string) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/desk/login', component: DeskLoginPage },
+      { path: '/desk', component: DeskPage },
+      { path: '/desk/audit', component: { render: () => h('p', 'audit') } },
+    ],
+  })
+  await router.push(path)
+  const wrapper = mount({ render: () => h(RouterView) }, { global: { plugins: [i18n, router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+async function fill(wrapper: VueWrapper, name: string, value: string) {
+  await wrapper.get(`[name="${name}"]`).setValue(value)
+}
+
+async function submit(wrapper: VueWrapper, index = 0) {
+  await wrapper.findAll('form')[index]!.trigger('submit')
+  await flushPromises()
+}
+
+describe('DeskLoginPage', () => {
+  beforeEach(() => {
+    session = anonymous
+    sent.length = 0
+  })
+
+  it('enrols the authenticator: QR image with alt text, the secret in groups, then the code', async () => {
+    server.use(
+      sessionHandler(),
+      http.post('*/api/v1/desk/auth/password', async ({ request }) => {
+        sent.push({ path: 'password', body: await request.json(), csrf: request.headers.get('x-csrf-token') })
+        session = pending
+        return HttpResponse.json({ next: 'enrol', otpauthUri: 'otpauth://totp/yibao:wang?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
+      }),
+      http.post('*/api/v1/desk/auth/totp', async ({ request }) => {
+        sent.push({ path: 'totp', body: await request.json(), csrf: request.headers.get('x-csrf-token') })
+        session = clerk
+        return HttpResponse.json({ status: 'signed_in' })
+      }),
+    )
+    const { wrapper, router } = await mountAt('/desk/login')
+    await submit(wrapper)
+    expect(wrapper.text()).toContain('请输入用户名')
+    expect(sent).toHaveLength(0)
+
+    await fill(wrapper, 'username', 'Wang')
+    await fill(wrapper, 'password', 'a-long-password')
+    await submit(wrapper)
+    expect(sent[0]).toEqual({ path: 'password', body: { username: 'wang', password: 'a-long-password' }, csrf: null })
+    const img = wrapper.get('[data-testid="totp-qr"]')
+    expect(img.attributes('alt')).toBe('身份验证器绑定二维码（无法扫码时请手动输入下方密钥）')
+    expect(img.attributes('src')).toBe(`data:image/svg+xml;charset=utf-8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"></svg>')}`)
+    expect(wrapper.get('[data-testid="totp-secret"]').text()).toBe('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP')
+
+    await fill(wrapper, 'code', '12a')
+    await submit(wrapper)
+    expect(wrapper.text()).toContain('请输入验证器中的6位动态验证码')
+    await fill(wrapper, 'code', '123456')
+    await submit(wrapper)
+    // The code goes with the pending session's CSRF token.
+    expect(sent[1]).toEqual({ path: 'totp', body: { code: '123456' }, csrf: 'csrf-pending' })
+    expect(router.currentRoute.value.path).toBe('/desk')
+    wrapper.unmount()
+  })
+
+  it('shows a lock in Chinese and stays on the password step', async () => {
+    server.use(
+      sessionHandler(),
+      http.post('*/api/v1/desk/auth/password', () => HttpResponse.json(errorBody('ACCOUNT_LOCKED', '登录失败次数过多，账号已锁定，请15分钟后再试或联系管理员解锁'), { status: 423 })),
+    )
+    const { wrapper } = await mountAt('/desk/login')
+    await fill(wrapper, 'username', 'wang')
+    await fill(wrapper, 'password', 'whatever')
+    await submit(wrapper)
+    expect(wrapper.get('[data-testid="desk-login-alert"]').text()).toBe('登录失败次数过多，账号已锁定，请15分钟后再试或联系管理员解锁')
+    expect(wrapper.get('[data-testid="desk-login-alert"]').attributes('role')).toBe('alert')
+    expect(wrapper.find('[name="code"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+})
+
+describe('DeskPage', () => {
+  beforeEach(() => { session = clerk })
+  // Forms on the page, in order: the e-voucher scan, the look-up, then the unmask reason.
+  const SCAN_FORM = 0
+  const LOOKUP_FORM = 1
+  const UNMASK_FORM = 2
+
+  it('sends someone who is not signed in as staff to the staff sign-in', async () => {
+    session = anonymous
+    server.use(sessionHandler())
+    const { router, wrapper } = await mountAt('/desk')
+    expect(router.currentRoute.value.fullPath).toBe('/desk/login?redirect=/desk')
+    wrapper.unmount()
+  })
+
+  it('shows who is signed in, the out-of-region refusal, and a masked person with unmask on a reason', async () => {
+    let lookups = 0
+    server.use(
+      sessionHandler(),
+      http.post('*/api/v1/desk/person-lookups', async ({ request }) => {
+        lookups += 1
+        const body = await request.json() as { certNo: string }
+        return body.certNo.startsWith('52')
+          ? HttpResponse.json(errorBody('OUT_OF_REGION', '该人员的参保地不在您的服务区域内，不能为其办理业务'), { status: 403 })
+          : HttpResponse.json(profile)
+      }),
+      http.post('*/api/v1/desk/unmask', async ({ request }) => {
+        expect(await request.json()).toEqual({ certNo: '370502198603150420', reason: '居民现场办理代缴' })
+        return HttpResponse.json({ certNo: '370502198603150420' })
+      }),
+    )
+    const { wrapper } = await mountAt('/desk')
+    expect(wrapper.get('[data-testid="staff-who"]').text()).toBe('当前登录：王芳（窗口经办）')
+    expect(wrapper.find('[data-testid="desk-audit-link"]').exists()).toBe(false)
+
+    await fill(wrapper, 'certNo', '370502198603150421')
+    await submit(wrapper, LOOKUP_FORM)
+    expect(wrapper.text()).toContain('身份证号码校验不通过，请核对后重新输入')
+    expect(lookups).toBe(0)
+
+    await fill(wrapper, 'certNo', '522732197804120310')
+    await submit(wrapper, LOOKUP_FORM)
+    expect(wrapper.get('[data-testid="lookup-error"]').text()).toContain('该人员的参保地不在您的服务区域内，不能为其办理业务')
+
+    await fill(wrapper, 'certNo', '370502198603150420')
+    await submit(wrapper, LOOKUP_FORM)
+    expect(wrapper.find('[data-testid="lookup-error"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="desk-person-name"]').text()).toContain('张**')
+    expect(wrapper.get('[data-testid="desk-person-cert"]').text()).toContain('370502********0420')
+
+    await wrapper.get('[data-testid="desk-unmask"]').trigger('click')
+    await submit(wrapper, UNMASK_FORM)
+    expect(wrapper.text()).toContain('请填写查看完整证件号码的原因')
+    await fill(wrapper, 'reason', '居民现场办理代缴')
+    await submit(wrapper, UNMASK_FORM)
+    expect(wrapper.get('[data-testid="desk-person-cert"]').text()).toContain('370502198603150420')
+    wrapper.unmount()
+  })
+
+  it('opens a person from a scanned e-voucher, explains an expired code, and keeps the field ready for the next scan', async () => {
+    const scans: unknown[] = []
+    server.use(
+      sessionHandler(),
+      http.post('*/api/v1/desk/e-vouchers/verify', async ({ request }) => {
+        const body = await request.json() as { token: string }
+        scans.push(body)
+        return body.token === 'old-code'
+          ? HttpResponse.json(errorBody('EVOUCHER_EXPIRED', '该医保电子凭证二维码已过期，请参保人刷新后重新出示'), { status: 400 })
+          : HttpResponse.json({ profile, expiresAt: '2026-11-23T10:01:00.000+08:00' })
+      }),
+    )
+    const { wrapper } = await mountAt('/desk')
+    const input = wrapper.get('[name="token"]')
+    // A scanner gun types into whatever has focus: the field has it on arrival.
+    expect(document.activeElement).toBe(input.element)
+
+    await submit(wrapper, SCAN_FORM)
+    expect(wrapper.text()).toContain('请扫描医保电子凭证二维码')
+    expect(scans).toHaveLength(0)
+
+    await fill(wrapper, 'token', 'old-code')
+    await submit(wrapper, SCAN_FORM)
+    expect(wrapper.get('[data-testid="evoucher-error"]').text()).toContain('该医保电子凭证二维码已过期，请参保人刷新后重新出示')
+    expect(wrapper.get('[data-testid="evoucher-error"]').attributes('role')).toBe('alert')
+    expect((input.element as HTMLInputElement).value).toBe('')
+
+    await fill(wrapper, 'token', '  v1.good-code  ')
+    await submit(wrapper, SCAN_FORM)
+    expect(scans.at(-1)).toEqual({ token: 'v1.good-code' })
+    expect(wrapper.find('[data-testid="evoucher-error"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="desk-person-name"]').text()).toContain('张**')
+    expect(wrapper.get('[data-testid="desk-person-cert"]').text()).toContain('370502********0420')
+    expect(wrapper.get('[data-testid="desk-scanned-note"]').text()).toContain('已通过医保电子凭证核验身份')
+    // No full ID number on this page for a scanned person: no unmask, no 代缴 form.
+    expect(wrapper.find('[data-testid="desk-unmask"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="desk-pay-generate"]').exists()).toBe(false)
+    expect(document.activeElement).toBe(input.element)
+    wrapper.unmount()
+  })
+})

@@ -1,0 +1,146 @@
+import type { SessionView } from '@yibao/shared'
+import type { OrderView } from './types'
+import { flushPromises, mount } from '@vue/test-utils'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { h } from 'vue'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
+import { i18n } from '../../i18n'
+import PayOrderPage from './PayOrderPage.vue'
+import { rememberOrder } from './pay-flow'
+
+const resident: SessionView = { authenticated: true, kind: 'resident', csrfToken: 'csrf', resident: { name: '王**', certNo: '610322********0281', regionCode: '610322' }, pending: null, staff: null, sandboxSmsInbox: null, sandboxWechatPay: 'http://127.0.0.1:8788/__sandbox/wechatpay' }
+const ID = '0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912'
+const NEW_ID = '1c5d6e7f-8091-4a23-b4c5-d6e7f8091a23'
+const future = new Date(Date.now() + 29 * 60_000).toISOString()
+const past = new Date(Date.now() - 60_000).toISOString()
+
+function view(over: Partial<OrderView> = {}): OrderView {
+  return { id: ID, outTradeNo: 'YB20261123AAAABBBBCCCCDDDD', channel: 'native', year: 2027, totalFen: 40_000, status: 'prepaid', codeUrl: 'weixin://wxpay/bizpayurl?pr=abc', expiresAt: future, paidAt: null, lines: [{ name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'pending', receiptCode: null }], ...over }
+}
+const paid = view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', lines: [{ name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'paid', receiptCode: 'R4N7-CNU2-TG95-VTF6' }] })
+
+/** A stand-in for the browser's EventSource that the test drives. */
+class FakeEventSource {
+  static CONNECTING = 0
+  static OPEN = 1
+  static CLOSED = 2
+  static last: FakeEventSource | null = null
+  readyState = 1
+  onerror: (() => void) | null = null
+  private listeners = new Map<string, ((e: MessageEvent<string>) => void)[]>()
+  constructor(readonly url: string) {
+    FakeEventSource.last = this
+  }
+
+  addEventListener(type: string, fn: (e: MessageEvent<string>) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn])
+  }
+
+  emit(type: string, data: unknown) {
+    for (const fn of this.listeners.get(type) ?? []) fn(new MessageEvent(type, { data: JSON.stringify(data) }))
+  }
+
+  close() {
+    this.readyState = 2
+  }
+}
+
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+beforeEach(() => {
+  setActivePinia(createPinia())
+  sessionStorage.clear()
+  FakeEventSource.last = null
+  Object.defineProperty(globalThis, 'EventSource', { value: FakeEventSource, configurable: true, writable: true })
+})
+
+async function mountAt(id: string) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/pay/orders/:id', component: PayOrderPage, props: route => ({ id: String(route.params.id) }) },
+      { path: '/pay/orders', component: { render: () => h('p', 'orders') } },
+      { path: '/pay', component: { render: () => h('p', 'pay') } },
+      { path: '/receipts/verify', component: { render: () => h('p', 'verify') } },
+    ],
+  })
+  await router.push(`/pay/orders/${id}`)
+  const wrapper = mount({ render: () => h(RouterView) }, { global: { plugins: [i18n, router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+describe('PayOrderPage', () => {
+  it('shows the QR code to scan, then 支付成功 with the receipt as soon as the event stream says paid', async () => {
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(view())),
+    )
+    const { wrapper } = await mountAt(ID)
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('待支付')
+    expect(wrapper.get('[data-testid="pay-qr"]').text()).toContain('请用另一部手机的微信扫一扫')
+    expect(wrapper.get('[data-testid="pay-countdown"]').text()).toMatch(/^请在 2[89]:\d{2} 内完成支付$/)
+    const sandbox = new URL(wrapper.get('[data-testid="pay-sandbox-link"]').attributes('href')!)
+    expect(sandbox.searchParams.get('code_url')).toBe('weixin://wxpay/bizpayurl?pr=abc')
+    expect(FakeEventSource.last?.url).toBe(`/api/v1/payments/orders/${ID}/events`)
+
+    FakeEventSource.last!.emit('status', paid)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('支付成功')
+    expect(wrapper.find('[data-testid="pay-qr"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="receipt-code"]').text()).toBe('R4N7-CNU2-TG95-VTF6')
+    expect(wrapper.get('[data-testid="receipt-link"]').attributes('href')).toBe('/receipts/verify?code=R4N7-CNU2-TG95-VTF6')
+    // Paid and final: the stream is closed.
+    expect(FakeEventSource.last!.readyState).toBe(2)
+    wrapper.unmount()
+  })
+
+  it('after expiry closes the order and orders the same people again with a NEW Idempotency-Key', async () => {
+    const body = { year: 2027, channel: 'native' as const, people: [{ kind: 'self' as const }] }
+    rememberOrder(ID, { body, jsapi: null })
+    const calls: { what: string, key?: string | null, body?: unknown }[] = []
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(view({ expiresAt: past }))),
+      http.get(`*/api/v1/payments/orders/${NEW_ID}`, () => HttpResponse.json(view({ id: NEW_ID }))),
+      http.post(`*/api/v1/payments/orders/${ID}/close`, () => {
+        calls.push({ what: 'close' })
+        return HttpResponse.json(view({ expiresAt: past, status: 'closed', codeUrl: null }))
+      }),
+      http.post('*/api/v1/payments/orders', async ({ request }) => {
+        calls.push({ what: 'order', key: request.headers.get('idempotency-key'), body: await request.json() })
+        return HttpResponse.json({ ...view({ id: NEW_ID }), jsapi: null }, { status: 201 })
+      }),
+    )
+    const { wrapper, router } = await mountAt(ID)
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('支付二维码已过期')
+    expect(wrapper.find('[data-testid="pay-qr"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="order-reorder"]').trigger('click')
+    await flushPromises()
+    expect(calls.map(c => c.what)).toEqual(['close', 'order'])
+    expect(calls[1]!.body).toEqual(body)
+    expect(calls[1]!.key).toMatch(/^[\w-]{20,255}$/)
+    expect(router.currentRoute.value.path).toBe(`/pay/orders/${NEW_ID}`)
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('待支付')
+    wrapper.unmount()
+  })
+
+  it('shows a failed load with its Chinese message and request id', async () => {
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json({ error: { code: 'NOT_FOUND', message: '没有找到相关记录', requestId: 'req-7' } }, { status: 404 })),
+    )
+    const { wrapper } = await mountAt(ID)
+    const alert = wrapper.get('[data-testid="order-error"]')
+    expect(alert.attributes('role')).toBe('alert')
+    expect(alert.text()).toContain('没有找到相关记录')
+    expect(alert.text()).toContain('如需帮助请提供编号 req-7')
+    expect(FakeEventSource.last).toBeNull()
+    wrapper.unmount()
+  })
+})

@@ -1,0 +1,11 @@
+import { defineProject, mergeConfig } from 'vitest/config'
+import viteConfig from './vite.config.ts'
+
+export default mergeConfig(viteConfig, defineProject({
+  test: {
+    name: 'web',
+    environment: 'happy-dom',
+    include: ['src/**/*.test.ts'],
+    server: { deps: { inline: ['vant'] } },
+  },
+}))
