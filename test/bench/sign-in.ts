@@ -1,0 +1,72 @@
+// Signs a seeded resident in on a running BFF over HTTP, exactly as the app does: SMS code (read back
+// from the sandbox's gateway), phone sign-in, then 实名认证 binding. Shared by the benchmarks.
+import process from 'node:process'
+
+const SESSION_COOKIE = 'yb_sid'
+let phoneSeq = 0
+
+/** A phone number unique to this process (the BFF limits codes per phone). */
+function benchPhone(): string {
+  phoneSeq += 1
+  return `137${String(process.pid % 100_000).padStart(5, '0')}${String(phoneSeq).padStart(3, '0')}`
+}
+
+/** The `yb_sid` value a response sets, if any. */
+function sessionFrom(res: Response): string | null {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';')
+    const [name, ...value] = pair!.split('=')
+    if (name!.trim() === SESSION_COOKIE && value.join('=')) return value.join('=')
+  }
+  return null
+}
+
+async function expectOk(res: Response, step: string): Promise<Response> {
+  if (!res.ok) throw new Error(`sign-in ${step}: HTTP ${res.status} ${await res.text()}`)
+  return res
+}
+
+/**
+ * Phone + SMS sign-in and binding of `person` on the BFF at `bffUrl`, with the SMS code read from the
+ * sandbox at `sandboxUrl`. Returns the cookie header (`yb_sid=…`).
+ *
+ * @example
+ * const cookie = await signInResident(bff.url, sandbox.url, { name: '张秀英', certNo: DEMO_RESIDENT_CERT_NO })
+ * await load({ url: `${bff.url}/api/v1/coverage`, headers: { cookie } })
+ */
+export async function signInResident(bffUrl: string, sandboxUrl: string, person: { name: string, certNo: string }, phone = benchPhone()): Promise<string> {
+  const json = { 'content-type': 'application/json' }
+  await expectOk(await fetch(`${bffUrl}/api/v1/auth/sms-codes`, { method: 'POST', headers: json, body: JSON.stringify({ phone }) }), 'sms-codes')
+  const inbox = await expectOk(await fetch(`${sandboxUrl}/__sandbox/sms?phone=${phone}`), 'sandbox inbox')
+  const { messages } = await inbox.json() as { messages: { params: { code: string } }[] }
+  const code = messages[0]?.params.code
+  if (!code) throw new Error(`sign-in: the sandbox sent no code to ${phone}`)
+
+  const login = await expectOk(await fetch(`${bffUrl}/api/v1/auth/phone-login`, { method: 'POST', headers: json, body: JSON.stringify({ phone, code }) }), 'phone-login')
+  let sid = sessionFrom(login)
+  if (!sid) throw new Error('sign-in: phone-login set no session')
+  const { status } = await login.json() as { status: 'signed_in' | 'needs_binding' }
+  if (status === 'signed_in') return `${SESSION_COOKIE}=${sid}`
+
+  // A request carrying a session must echo its CSRF token.
+  const session = await expectOk(await fetch(`${bffUrl}/api/v1/session`, { headers: { cookie: `${SESSION_COOKIE}=${sid}` } }), 'session')
+  const { csrfToken } = await session.json() as { csrfToken: string }
+  const bind = await expectOk(await fetch(`${bffUrl}/api/v1/auth/bind`, {
+    method: 'POST',
+    headers: { ...json, 'cookie': `${SESSION_COOKIE}=${sid}`, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: person.name, certNo: person.certNo }),
+  }), 'bind')
+  sid = sessionFrom(bind)
+  if (!sid) throw new Error('sign-in: bind set no session')
+  return `${SESSION_COOKIE}=${sid}`
+}
+
+/**
+ * A session on a second BFF for the same person: instances sharing one PostgreSQL (DATABASE_URL set)
+ * already share the session; with PGlite each has its own database, so sign in again there.
+ */
+export async function sessionOn(bffUrl: string, sandboxUrl: string, person: { name: string, certNo: string }, cookie: string): Promise<string> {
+  const res = await fetch(`${bffUrl}/api/v1/session`, { headers: { cookie } })
+  const view = await res.json() as { authenticated: boolean }
+  return view.authenticated ? cookie : signInResident(bffUrl, sandboxUrl, person)
+}

@@ -1,0 +1,61 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import process from 'node:process'
+import AxeBuilder from '@axe-core/playwright'
+import { chromium } from 'playwright-core'
+import { expect, inject } from 'vitest'
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/e2e')
+
+/** WeChat's in-app browser on a 375 px Android phone. */
+export const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 MMWEBID/1234 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+/**
+ * A client address of its own for each context (sent as X-Forwarded-For; the e2e BFF trusts it), so
+ * the per-IP rate limits count each journey like one phone, not the whole run as one client.
+ */
+function clientIp(): string {
+  const b = randomBytes(3)
+  return `10.${b[0]}.${b[1]}.${(b[2]! % 254) + 1}`
+}
+
+/** A mobile context at 375×667, zh-CN, Asia/Shanghai. */
+export async function mobileContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
+    extraHTTPHeaders: { 'X-Forwarded-For': clientIp() },
+    baseURL: inject('baseURL'),
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    userAgent: WECHAT_UA,
+  })
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const path = join(ARTIFACTS, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
+
+/** Zero axe violations against WCAG 2.2 AA, with target-size on. */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .options({ rules: { 'target-size': { enabled: true } } })
+    .analyze()
+  const summary = results.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
+  expect(summary).toEqual([])
+}

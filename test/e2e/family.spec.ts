@@ -1,0 +1,83 @@
+import type { Browser } from 'playwright-core'
+import { FIXTURE_CERT_NOS } from '@yibao/sandbox'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO, sandboxPerson, signInByPhone } from './auth'
+import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+
+let browser: Browser
+beforeAll(async () => { browser = await launch() })
+afterAll(async () => { await browser?.close() })
+
+const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
+/** Rows are told apart by the masked ID number (names of one family often mask alike). */
+const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`
+
+describe('亲情账户 journey (375 px)', () => {
+  it('binds a child at once, invites the spouse who consents, and sees the child\'s coverage', async () => {
+    const child = await sandboxPerson(FIXTURE_CERT_NOS.demoChild)
+    const spouse = await sandboxPerson(FIXTURE_CERT_NOS.demoSpouse)
+
+    const ownerContext = await mobileContext(browser)
+    const owner = await ownerContext.newPage()
+    await signInByPhone(owner, DEMO)
+    await owner.getByRole('link', { name: '亲情账户' }).click()
+    await owner.getByRole('heading', { name: '亲情账户' }).waitFor()
+    await owner.getByText('还没有绑定家人').waitFor()
+    await expectNoAxeViolations(owner)
+
+    // The child (12): confirmed on the household register, linked at once.
+    await owner.getByLabel('姓名').fill(child.name)
+    await owner.getByLabel('身份证号').fill(child.certNo)
+    await owner.getByTestId('add-member').click()
+    await owner.getByText('已添加', { exact: true }).waitFor()
+    const childRow = owner.getByTestId('family-link').filter({ hasText: maskedCert(child.certNo) })
+    expect(await childRow.textContent()).toContain('子女')
+    expect(await childRow.textContent()).toContain('已绑定')
+
+    // The spouse (adult): an invitation that waits for consent.
+    await owner.getByLabel('姓名').fill(spouse.name)
+    await owner.getByLabel('身份证号').fill(spouse.certNo)
+    await owner.getByTestId('add-member').click()
+    await owner.getByText('已发出邀请，请家人登录后同意').waitFor()
+    expect(await owner.getByTestId('family-link').filter({ hasText: maskedCert(spouse.certNo) }).textContent()).toContain('等待对方同意')
+    await screenshot(owner, 'family')
+    await expectNoAxeViolations(owner)
+
+    // The spouse signs in on their own phone and agrees.
+    const spouseContext = await mobileContext(browser)
+    const spousePage = await spouseContext.newPage()
+    await signInByPhone(spousePage, spouse)
+    await spousePage.goto('/family')
+    await spousePage.getByText(`${masked(DEMO.name)} 想把您添加为家人`).waitFor()
+    await expectNoAxeViolations(spousePage)
+    await spousePage.getByTestId('approve').click()
+    await spousePage.getByText('对方可以查看您的参保信息').waitFor()
+    await spouseContext.close()
+
+    await owner.reload()
+    await owner.getByTestId('family-link').filter({ hasText: maskedCert(spouse.certNo) }).filter({ hasText: '已绑定' }).waitFor()
+
+    // Open the child's coverage.
+    await owner.getByTestId('family-link').filter({ hasText: maskedCert(child.certNo) }).click()
+    await owner.getByRole('heading', { name: '家人的参保信息' }).waitFor()
+    expect(await owner.getByTestId('profile-name').textContent()).toContain(masked(child.name))
+    expect(await owner.getByTestId('profile-status').textContent()).toContain('正常参保')
+    await expectNoAxeViolations(owner)
+
+    // The owner's access log lists their own reads.
+    await owner.goto('/me/access-log')
+    await owner.getByTestId('access-entry').first().waitFor()
+    expect(await owner.getByTestId('access-entry').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('本人 · 实名认证')]))
+    await expectNoAxeViolations(owner)
+    await ownerContext.close()
+  })
+
+  it('sends someone who is not signed in to the sign-in page first', async () => {
+    const context = await mobileContext(browser)
+    const page = await context.newPage()
+    await page.goto('/family')
+    await page.waitForURL(url => new URL(url).pathname === '/login')
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/family')
+    await context.close()
+  })
+})

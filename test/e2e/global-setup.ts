@@ -1,0 +1,73 @@
+import type { TestProject } from 'vitest/node'
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import process from 'node:process'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+
+/** Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), and a clerk for pay.spec's desk QR. */
+const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-cashier:clerk:370500'
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => ok(port))
+    }).on('error', fail)
+  })
+}
+
+/**
+ * Starts the app as a user would run it (built web app served by the BFF, embedded bureau sandbox,
+ * a fresh PGlite data directory) and shares its URL with the journeys.
+ */
+export default async function setup(project: TestProject) {
+  const dist = join(ROOT, 'web/dist/index.html')
+  if (!existsSync(dist)) throw new Error('web/dist is missing: run `pnpm build` before the e2e journeys (pnpm test does).')
+  const dataDir = await mkdtemp(join(tmpdir(), 'yibao-e2e-'))
+  const port = await freePort()
+  const sandboxPort = await freePort()
+  // Help-desk accounts for staff.spec.ts, created by the app at start-up (sandbox modes only; see
+  // SEED_DEMO_STAFF in server/src/env.ts). The password is new every run.
+  const staffPassword = `e2e-${randomBytes(12).toString('base64url')}`
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), SANDBOX_PORT: String(sandboxPort), DATA_DIR: join(dataDir, 'pglite'), WEB_DIST_DIR: join(ROOT, 'web/dist'), LOG_LEVEL: 'warn', SEED_DEMO_STAFF: E2E_STAFF, SEED_DEMO_STAFF_PASSWORD: staffPassword, EVOUCHER_TTL_S: '12', TRUST_PROXY: 'true' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const base = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode} before it was ready`)
+    try {
+      const res = await fetch(`${base}/readyz`)
+      if (res.ok) break
+    }
+    catch {}
+    if (Date.now() > deadline) throw new Error('the app did not become ready within 90 s')
+    await new Promise(r => setTimeout(r, 300))
+  }
+  project.provide('baseURL', base)
+  project.provide('sandboxURL', `http://127.0.0.1:${sandboxPort}`)
+  project.provide('staffPassword', staffPassword)
+  return async () => {
+    child.kill('SIGTERM')
+    await new Promise(r => child.once('exit', r))
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string
+    sandboxURL: string
+    /** Password of the seeded help-desk accounts (E2E_STAFF). */
+    staffPassword: string
+  }
+}

@@ -1,0 +1,328 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { randomBytes } from 'node:crypto'
+import { defaultPaymentYear } from '@yibao/shared'
+import { Secret, TOTP } from 'otpauth'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
+import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+
+let browser: Browser
+beforeAll(async () => { browser = await launch() })
+afterAll(async () => { await browser?.close() })
+
+/** Chrome on a 375 px Android phone: not WeChat, so payments go by Native QR code. */
+const CHROME_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36'
+const YEAR = defaultPaymentYear(new Date())
+const RECEIPT_CODE = /^[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}$/
+
+/** The same phone as `mobileContext`, in an ordinary mobile browser, with a client address of its own. */
+async function plainContext(): Promise<BrowserContext> {
+  const b = randomBytes(3)
+  return browser.newContext({
+    baseURL: inject('baseURL'),
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    userAgent: CHROME_UA,
+    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b[0]}.${b[1]}.${(b[2]! % 254) + 1}` },
+  })
+}
+
+interface Seeded { name: string, certNo: string, age: number, deathDate: string | null, household: { id: string, relation: string }, insurance: { insutype: string, endDate: string | null }[] }
+
+async function seeded(region: string): Promise<Seeded[]> {
+  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=${region}`)
+  return (await res.json() as { residents: Seeded[] }).residents
+}
+
+/** Whether the tax bureau (sandbox) would take this person's premium for YEAR now. */
+async function payable(certNo: string): Promise<boolean> {
+  const res = await fetch(`${inject('sandboxURL')}/tax/api/premium/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sfzjlx: '201', sfzjhm: certNo, jfnd: YEAR }) })
+  const body = await res.json() as { jfxx?: { kjbz: string } }
+  return body.jfxx?.kjbz === '1'
+}
+
+const active = (r: Seeded) => !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
+
+/** An adult (head or spouse) and a child under 16 of theirs (the register confirms it at once), both due, oldest child first. */
+function householdPair(due: Seeded[]): { adult: Seeded, child: Seeded } | null {
+  const children = due.filter(c => c.age < 16 && ['child', 'grandchild'].includes(c.household.relation)).sort((a, b) => b.age - a.age)
+  for (const child of children) {
+    const adult = due.find(a => a.household.id === child.household.id && a.age >= 18 && ['head', 'spouse'].includes(a.household.relation))
+    if (adult) return { adult, child }
+  }
+  return null
+}
+
+/**
+ * The people of these journeys, all due for YEAR now (checked with the tax stand-in): the `pay` slice
+ * (see auth.ts) gives the Dongying resident the Dongying clerk serves, and the others where it can. The
+ * Dongying pool is all handed out to slices, so what the slice lacks (a household with a child for the
+ * WeChat journey, someone for the Native one) comes from Fengxiang, whose people no journey signs in.
+ */
+async function people() {
+  const slice = [await nextResident('pay'), await nextResident('pay'), await nextResident('pay'), await nextResident('pay')]
+  const dongying = await seeded('370500')
+  const due: Seeded[] = []
+  for (const p of slice) {
+    if (await payable(p.certNo)) due.push(dongying.find(r => r.certNo === p.certNo)!)
+  }
+  const desk = due[0]
+  if (!desk) throw new Error(`nobody of the pay slice owes a ${YEAR} premium: the help-desk journey needs one Dongying resident`)
+  const fengxiang: Seeded[] = []
+  for (const r of await seeded('610322')) {
+    if (active(r) && await payable(r.certNo)) fengxiang.push(r)
+  }
+  const pair = householdPair(due.slice(1)) ?? householdPair(fengxiang)
+  if (!pair) throw new Error(`no household with an adult and a child under 16 both due for ${YEAR}`)
+  const taken = new Set([desk.certNo, pair.adult.certNo, pair.child.certNo])
+  const self = [...due, ...fengxiang].find(p => !taken.has(p.certNo) && p.age >= 18)
+  if (!self) throw new Error(`nobody is left due for ${YEAR} for the Native journey`)
+  return { self, desk, ...pair }
+}
+
+let cast: Awaited<ReturnType<typeof people>>
+beforeAll(async () => { cast = await people() })
+
+const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
+const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`
+
+/** "The other phone": a separate context that opens the simulator's payer page and confirms. */
+async function payOnAnotherPhone(href: string): Promise<void> {
+  const phone = await plainContext()
+  const page = await phone.newPage()
+  await page.goto(href)
+  await page.getByRole('heading', { name: '微信支付（沙箱）' }).waitFor()
+  await page.getByRole('button', { name: '确认支付' }).click()
+  await page.getByRole('status').getByText('支付成功').waitFor()
+  await phone.close()
+}
+
+async function orderHeading(page: Page): Promise<string> {
+  return (await page.getByTestId('order-heading').textContent())?.trim() ?? ''
+}
+
+describe('参保缴费 journeys (375 px)', () => {
+  it('pays for oneself by Native QR scanned on another phone; the page turns to 支付成功 live; the receipt verifies publicly', async () => {
+    const { self } = cast
+    const context = await plainContext()
+    const page = await context.newPage()
+    await signInByPhone(page, self)
+
+    // From the service grid.
+    await page.locator('[data-service="pay"]').first().click()
+    await page.waitForURL(url => new URL(url).pathname === '/pay')
+    await page.getByRole('heading', { level: 1, name: '参保缴费' }).waitFor()
+    const me = page.getByTestId('pay-person').filter({ has: page.getByTestId('pay-pick-self') })
+    await page.locator('[data-testid="pay-person"][data-status="payable"]').first().waitFor()
+    expect(await me.getAttribute('data-status')).toBe('payable')
+    expect(await page.getByTestId('pay-pick-self').isChecked()).toBe(true)
+    expect(await me.textContent()).toContain(masked(self.name))
+    expect(await me.textContent()).toMatch(/缴费标准 ¥[\d,]+\.\d{2}，政府资助 ¥[\d,]+\.\d{2}/)
+    const due = (await me.getByTestId('pay-status').textContent())!.match(/应缴 (¥[\d,]+\.\d{2})/)![1]!
+    expect(await page.getByTestId('pay-total').textContent()).toBe(`共1人，合计 ${due}`)
+    expect(await page.getByText('将生成微信支付二维码，请用另一部手机的微信扫一扫。').count()).toBe(1)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(page)
+    // The sign-in toast fades first (only for a clean screenshot).
+    await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('.van-toast')].some(e => e.offsetParent !== null))
+    await screenshot(page, 'pay')
+
+    // 代缴 checks the ID number with the shared rules before asking anyone.
+    await page.getByLabel('身份证号', { exact: true }).fill('370502198603150421')
+    await page.getByLabel('姓名', { exact: true }).fill('李四')
+    await page.getByTestId('pay-add-other').click()
+    await page.getByText('身份证号码校验不通过，请核对后重新输入').waitFor()
+    await page.getByLabel('身份证号', { exact: true }).fill('')
+    await page.getByLabel('姓名', { exact: true }).fill('')
+
+    // The order page listens to the order's server-sent events.
+    const events = page.waitForRequest(r => /\/api\/v1\/payments\/orders\/[0-9a-f-]{36}\/events$/.test(r.url()))
+    await page.getByTestId('pay-confirm').click()
+    await page.waitForURL(url => /^\/pay\/orders\/[0-9a-f-]{36}$/.test(new URL(url).pathname))
+    await page.getByTestId('pay-qr-image').waitFor()
+    await events
+    expect(await page.getByTestId('pay-qr').textContent()).toContain('请用另一部手机的微信扫一扫')
+    expect(await page.getByTestId('pay-qr-amount').textContent()).toContain(due)
+    expect(await page.getByTestId('pay-countdown').textContent()).toMatch(/请在 (?:29|30):\d{2} 内完成支付/)
+    expect(await page.getByTestId('pay-qr-image').getAttribute('alt')).toBe(`微信支付二维码，金额${due}`)
+    expect(await orderHeading(page)).toBe('待支付')
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'pay-qr')
+
+    // Another phone scans (the simulator's payer page for the same code_url) and pays.
+    const href = (await page.getByTestId('pay-sandbox-link').getAttribute('href'))!
+    expect(new URL(href).searchParams.get('code_url')).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/)
+    await payOnAnotherPhone(href)
+
+    // No reload: the order page follows the order.
+    await page.getByTestId('order-heading').getByText('支付成功').waitFor({ timeout: 15_000 })
+    expect(await page.getByTestId('pay-qr').count()).toBe(0)
+    const receipt = page.getByTestId('receipt')
+    expect(await receipt.count()).toBe(1)
+    expect(await receipt.textContent()).toContain(maskedCert(self.certNo))
+    const code = (await page.getByTestId('receipt-code').textContent())!.trim()
+    expect(code).toMatch(RECEIPT_CODE)
+    expect(await page.getByRole('img', { name: `电子缴费凭证核验二维码，凭证编号${code}` }).count()).toBe(1)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'pay-success')
+
+    // 我的 → 缴费记录 lists it.
+    await page.goto('/me')
+    await page.getByTestId('payment-records').click()
+    await page.getByRole('heading', { level: 1, name: '缴费记录' }).waitFor()
+    const row = page.getByTestId('payment-order').first()
+    await row.waitFor()
+    expect(await row.textContent()).toContain(`${YEAR}年度 · 1人 · ${due}`)
+    expect(await row.textContent()).toContain('支付成功')
+    await expectNoAxeViolations(page)
+
+    // Paid: the person cannot be selected again.
+    await page.goto('/pay')
+    await page.locator('[data-testid="pay-person"][data-status="paid"]').waitFor()
+    expect(await page.getByTestId('pay-pick-self').isDisabled()).toBe(true)
+    expect(await page.getByTestId('pay-person').first().textContent()).toContain('已缴费')
+
+    // 长辈版 on the pay page: larger text and 60 px controls, no sideways scrolling.
+    await page.goto('/')
+    await page.getByTestId('elder-toggle').click()
+    await page.goto('/pay')
+    await page.locator('[data-testid="pay-person"][data-status="paid"]').waitFor()
+    expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
+    expect(await page.evaluate(() => Number.parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(18)
+    expect((await page.getByTestId('pay-confirm').boundingBox())!.height).toBeGreaterThanOrEqual(60)
+    expect((await page.getByTestId('pay-add-other').boundingBox())!.height).toBeGreaterThanOrEqual(60)
+    expect((await page.getByTestId(`pay-year-${YEAR}`).boundingBox())!.width).toBeGreaterThanOrEqual(28)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'pay-elder')
+    await context.close()
+
+    // Anyone can check the receipt, without signing in: masked facts only.
+    const anyone = await plainContext()
+    const check = await anyone.newPage()
+    await check.goto(`/receipts/verify?code=${code}`)
+    await check.getByTestId('receipt-valid').waitFor()
+    expect(await check.getByTestId('receipt-valid').textContent()).toContain('真实有效')
+    expect(await check.getByTestId('receipt-fact-name').textContent()).toBe(masked(self.name))
+    expect(await check.getByTestId('receipt-fact-cert').textContent()).toBe(maskedCert(self.certNo))
+    expect(await check.getByTestId('receipt-fact-amount').textContent()).toBe(due)
+    expect(await check.content()).not.toContain(self.certNo)
+    await expectNoAxeViolations(check)
+    await screenshot(check, 'receipt-verify')
+    // A made-up code is clearly not found.
+    await check.getByLabel('凭证编号', { exact: true }).fill('ABCD-EFGH-JKLM-NPQR')
+    await check.getByTestId('receipt-verify').click()
+    await check.getByTestId('receipt-not-found').getByText('未找到该凭证').waitFor()
+    await expectNoAxeViolations(check)
+    await anyone.close()
+  })
+
+  it('inside WeChat: signs in through WeChat, binds a child, pays for both by JSAPI and comes back to 支付成功 with two receipts', async () => {
+    const { adult, child } = cast
+    const context = await mobileContext(browser)
+    const page = await context.newPage()
+    await page.goto('/login')
+    await page.getByTestId('wechat-login').click()
+    await page.getByRole('heading', { name: '微信授权（沙箱）' }).waitFor()
+    await page.getByRole('link', { name: '允许' }).click()
+    await page.getByRole('heading', { name: '实名认证' }).waitFor()
+    await fillPhoneAndCode(page, uniquePhone())
+    await page.getByLabel('姓名').fill(adult.name)
+    await page.getByLabel('身份证号').fill(adult.certNo)
+    await page.getByTestId('submit').click()
+    await page.getByTestId('resident-name').waitFor()
+
+    // The child: confirmed on the household register, linked at once.
+    await page.goto('/family')
+    await page.getByLabel('姓名').fill(child.name)
+    await page.getByLabel('身份证号').fill(child.certNo)
+    await page.getByTestId('add-member').click()
+    await page.getByText('已添加', { exact: true }).waitFor()
+
+    // The old 即将上线 address of the service now leads here.
+    await page.goto('/services/pay')
+    await page.waitForURL(url => new URL(url).pathname === '/pay')
+    const kid = page.getByTestId('pay-person').filter({ hasText: maskedCert(child.certNo) })
+    await kid.and(page.locator('[data-status="payable"]')).waitFor()
+    expect(await kid.textContent()).toContain('家人')
+    await kid.getByRole('checkbox').check()
+    const dues = await page.getByTestId('pay-status').allTextContents()
+    expect(dues.filter(d => d.includes('应缴'))).toHaveLength(2)
+    expect(await page.getByTestId('pay-total').textContent()).toMatch(/^共2人，合计 ¥/)
+    expect(await page.getByText('将在微信中完成支付。').count()).toBe(1)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'pay-wechat')
+
+    // No WeixinJSBridge in the sandbox: the simulator's payer page stands in for WeChat's payment sheet.
+    await page.getByTestId('pay-confirm').click()
+    await page.getByRole('heading', { name: '微信支付（沙箱）' }).waitFor()
+    expect(new URL(page.url()).searchParams.get('prepay_id')).toMatch(/^wx\d{14}/)
+    expect(await page.getByText('公众号支付（JSAPI）').count()).toBe(1)
+    await page.getByRole('button', { name: '确认支付' }).click()
+    await page.getByRole('link', { name: '完成，返回商户' }).click()
+    await page.waitForURL(url => /^\/pay\/orders\/[0-9a-f-]{36}$/.test(new URL(url).pathname))
+    await page.getByTestId('order-heading').getByText('支付成功').waitFor({ timeout: 15_000 })
+    const receipts = page.getByTestId('receipt')
+    expect(await receipts.count()).toBe(2)
+    expect((await receipts.allTextContents()).join('')).toContain(maskedCert(child.certNo))
+    expect((await receipts.allTextContents()).join('')).toContain(maskedCert(adult.certNo))
+    for (const c of await page.getByTestId('receipt-code').allTextContents()) expect(c.trim()).toMatch(RECEIPT_CODE)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'pay-wechat-success')
+
+    // 查看凭证 opens the public check of that receipt.
+    await page.getByTestId('receipt-link').first().click()
+    await page.getByTestId('receipt-valid').waitFor()
+    await context.close()
+  })
+
+  it('help desk: a clerk makes a payment QR for a Dongying resident, who pays on their phone; the desk updates live', async () => {
+    const { desk } = cast
+    const context = await mobileContext(browser)
+    const page = await context.newPage()
+    await page.goto('/desk/login')
+    await page.getByLabel('用户名', { exact: true }).fill('e2e-cashier')
+    await page.getByLabel('密码', { exact: true }).fill(inject('staffPassword'))
+    await page.getByTestId('desk-password-submit').click()
+    await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+    await page.getByLabel('动态验证码', { exact: true }).fill(new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate())
+    await page.getByTestId('desk-code-submit').click()
+    await page.waitForURL(url => new URL(url).pathname === '/desk')
+
+    await page.getByLabel('姓名', { exact: true }).fill(desk.name)
+    await page.getByLabel('身份证号', { exact: true }).fill(desk.certNo)
+    await page.getByTestId('desk-lookup').click()
+    await page.getByTestId('desk-person-name').waitFor()
+    await page.getByTestId('desk-pay').waitFor()
+    expect(await page.getByLabel('缴费人姓名', { exact: true }).inputValue()).toBe(desk.name)
+    await page.getByTestId(`desk-pay`).getByText(`${YEAR}年度`).click()
+    await expectNoAxeViolations(page)
+    await page.getByTestId('desk-pay-generate').click()
+
+    await page.getByTestId('pay-qr-image').waitFor()
+    expect(await page.getByTestId('desk-pay-status').textContent()).toContain('待支付')
+    expect(await page.getByTestId('pay-qr').textContent()).toContain('请居民用手机微信扫描二维码')
+    expect(await page.getByTestId('desk-pay').textContent()).toContain(`${maskedCert(desk.certNo)}）`)
+    // Big enough to scan across the counter.
+    expect((await page.getByTestId('pay-qr-image').boundingBox())!.width).toBeGreaterThanOrEqual(260)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'desk-pay-qr')
+
+    await payOnAnotherPhone((await page.getByTestId('pay-sandbox-link').getAttribute('href'))!)
+    await page.getByTestId('desk-pay-status').getByText('支付成功').waitFor({ timeout: 15_000 })
+    expect((await page.getByTestId('desk-pay-receipt').textContent())!.replace(/\s/g, '')).toMatch(/凭证编号[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}/)
+    expect(await page.getByTestId('pay-qr').count()).toBe(0)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'desk-pay-paid')
+
+    // A staff session is not a resident's: the resident-facing payment API refuses it.
+    expect((await page.request.get('/api/v1/payments/orders')).status()).toBe(401)
+    await context.close()
+  })
+})
