@@ -1,0 +1,19 @@
+// Entry-route budget: ≤ 90 KiB gzip JS and ≤ 40 KiB gzip CSS (what index.html loads before any lazy route).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
+import { gzipSync } from 'node:zlib'
+import { ROOT } from './lib.mjs'
+
+const dist = join(ROOT, 'web/dist')
+const html = readFileSync(join(dist, 'index.html'), 'utf8')
+const files = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map(m => m[1])
+const size = ext => files.filter(f => f.endsWith(ext)).reduce((sum, f) => sum + gzipSync(readFileSync(join(dist, f)), { level: 9 }).length, 0) / 1024
+const js = size('.js')
+const css = size('.css')
+const BUDGET = { js: 90, css: 40 }
+console.log(`entry route: JS ${js.toFixed(1)} KiB gzip (budget ${BUDGET.js}), CSS ${css.toFixed(1)} KiB gzip (budget ${BUDGET.css}), ${files.length} files`)
+if (js > BUDGET.js || css > BUDGET.css) {
+  console.error('✗ the entry route is over budget: lazy-load the heavy parts')
+  process.exit(1)
+}

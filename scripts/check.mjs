@@ -1,0 +1,89 @@
+// The test command (README): lint, type-check, unit + route + component tests, storage tests on
+// PGlite and on PostgreSQL, the web build and its size budget, then the browser journeys.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import process from 'node:process'
+import { bin, ensureInstalled, pnpm, ROOT, run, runOrExit } from './lib.mjs'
+
+const CI = process.env.CI === 'true' || process.env.CI === '1'
+const REPORTS = join(ROOT, 'test-results/reports')
+mkdirSync(REPORTS, { recursive: true })
+const totals = { passed: 0, failed: 0, skipped: 0 }
+
+function vitest(label, args, env = {}) {
+  const report = join(REPORTS, `${label.replace(/\W+/g, '-')}.json`)
+  console.log(`\n▶ ${label}`)
+  const status = run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env })
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8'))
+    totals.passed += r.numPassedTests
+    totals.failed += r.numFailedTests
+    totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0)
+  }
+  if (status !== 0) finish(status, `${label} failed`)
+}
+
+function finish(code, why) {
+  console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+  if (why) console.error(`✗ ${why}`)
+  process.exit(code)
+}
+
+function reachable(host, port) {
+  return new Promise((ok) => {
+    const s = connect({ host, port, timeout: 1500 }, () => { s.end(); ok(true) })
+    s.on('error', () => ok(false)).on('timeout', () => { s.destroy(); ok(false) })
+  })
+}
+
+async function postgresUrl() {
+  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const { hostname, port } = new URL(url)
+  if (await reachable(hostname, Number(port || 5432))) return url
+  // Debian's cluster, as on the CI machines.
+  if (spawnSync('sh', ['-c', 'command -v pg_ctlcluster'], { stdio: 'ignore' }).status === 0) {
+    spawnSync('sh', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | tail -1) main start'], { stdio: 'inherit' })
+    if (await reachable(hostname, Number(port || 5432))) return url
+  }
+  return null
+}
+
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (existsSync(path)) return
+  if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0) {
+    runOrExit('installing Debian chromium and a CJK font (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei'])
+    return
+  }
+  finish(1, `Chromium not found at ${path}. Install Debian's chromium (apt-get install chromium fonts-wqy-microhei) or set CHROMIUM_PATH.`)
+}
+
+/** The CJK font the settlement-slip PDFs embed (server/src/lib/slip-pdf.ts); its route test needs it. */
+function ensureCjkFont() {
+  const fonts = ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc']
+  if (process.env.SLIP_PDF_FONT || fonts.some(f => existsSync(f))) return
+  if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0) {
+    runOrExit('installing a CJK font for slip PDFs (apt-get fonts-wqy-microhei)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei'])
+    return
+  }
+  console.warn('\n! No CJK font found: the slip PDF tests will fail. Install fonts-wqy-microhei or set SLIP_PDF_FONT.')
+}
+
+ensureInstalled()
+ensureCjkFont()
+runOrExit('lint (eslint)', bin('eslint'), ['--cache', '.'])
+runOrExit('type-check (vue-tsc -b)', bin('vue-tsc'), ['-b'])
+vitest('unit, route, component and storage tests (PGlite)', [])
+
+const pg = await postgresUrl()
+if (pg) vitest('storage and route tests on PostgreSQL', ['--project', 'server'], { TEST_DATABASE_URL: pg })
+else if (CI) finish(1, 'PostgreSQL is not reachable: CI must run the storage tests on it')
+else console.warn('\n! PostgreSQL not reachable: skipped the PostgreSQL storage run (set TEST_DATABASE_URL)')
+
+pnpm('web build', ['--filter', '@yibao/web', 'build'])
+runOrExit('bundle budget', process.execPath, [join(ROOT, 'scripts/bundle-budget.mjs')])
+ensureChromium()
+vitest('browser journeys (Playwright + Chromium, 375 px)', ['-c', 'test/vitest.e2e.config.ts'])
+finish(totals.failed > 0 ? 1 : 0)
