@@ -72,6 +72,16 @@ describe('home journey (375 px, WeChat UA)', () => {
     await page.reload()
     await page.getByTestId('resident-name').waitFor()
     expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
+    // 减少动态效果 (on in these contexts) is honoured: Vant's fades, as used by toasts, do not run.
+    const fade = await page.evaluate(() => {
+      const probe = document.createElement('div')
+      probe.className = 'van-fade-enter-active'
+      document.body.append(probe)
+      const duration = getComputedStyle(probe).animationDuration
+      probe.remove()
+      return duration
+    })
+    expect(Number.parseFloat(fade)).toBeLessThan(0.001)
     await context.close()
   })
 })
