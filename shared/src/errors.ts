@@ -28,6 +28,7 @@ export const ERROR_MESSAGES = {
   FAMILY_NOT_CONFIRMED: '户籍信息未显示该未成年人是您的子女或孙子女，请携带户口簿到窗口办理',
   EVOUCHER_INVALID: '无法识别该医保电子凭证二维码，请参保人刷新后重新出示',
   EVOUCHER_EXPIRED: '该医保电子凭证二维码已过期，请参保人刷新后重新出示',
+  DESK_SUBJECT_EXPIRED: '扫码办理已超时，请让参保人重新出示医保电子凭证后再扫码',
   NOT_FOUND: '没有找到相关记录',
   SLIP_PDF_UNAVAILABLE: '暂时无法生成结算单PDF（服务器缺少中文字体），请使用页面上的“打印”，或稍后再试',
   ROUTE_NOT_FOUND: '您访问的功能不存在',

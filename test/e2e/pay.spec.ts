@@ -280,7 +280,7 @@ describe('参保缴费 journeys (375 px)', () => {
     await context.close()
   })
 
-  it('help desk: a clerk makes a payment QR for a Dongying resident, who pays on their phone; the desk updates live', async () => {
+  it('help desk: a clerk scans a Dongying resident\'s 电子凭证 and makes a payment QR, which they pay on their phone; the desk updates live', async () => {
     const { desk } = cast
     const context = await mobileContext(browser)
     const page = await context.newPage()
@@ -294,12 +294,27 @@ describe('参保缴费 journeys (375 px)', () => {
     await page.getByTestId('desk-code-submit').click()
     await page.waitForURL(url => new URL(url).pathname === '/desk')
 
+    // Looked up by name + ID number, the 代缴 form takes the name as typed…
     await page.getByLabel('姓名', { exact: true }).fill(desk.name)
     await page.getByLabel('身份证号', { exact: true }).fill(desk.certNo)
     await page.getByTestId('desk-lookup').click()
     await page.getByTestId('desk-person-name').waitFor()
     await page.getByTestId('desk-pay').waitFor()
     expect(await page.getByLabel('缴费人姓名', { exact: true }).inputValue()).toBe(desk.name)
+
+    // …but at the window the resident simply shows their 电子凭证: the clerk scans it and takes the
+    // payment for the person scanned, without ever typing (or seeing) their ID number.
+    const phoneContext = await mobileContext(browser)
+    const phone = await phoneContext.newPage()
+    await signInByPhone(phone, desk)
+    await phone.getByTestId('evoucher-qr').waitFor()
+    const { token } = await (await phone.request.get('/api/v1/me/e-voucher')).json() as { token: string }
+    await phoneContext.close()
+    await page.getByLabel('电子凭证', { exact: true }).fill(token)
+    await page.getByLabel('电子凭证', { exact: true }).press('Enter')
+    await page.getByTestId('desk-scanned-note').waitFor()
+    expect(await page.getByTestId('desk-pay-scanned-name').textContent()).toContain(masked(desk.name))
+    expect(await page.getByLabel('缴费人姓名', { exact: true }).count()).toBe(0)
     await page.getByTestId(`desk-pay`).getByText(`${YEAR}年度`).click()
     await expectNoAxeViolations(page)
     await page.getByTestId('desk-pay-generate').click()

@@ -121,6 +121,12 @@ describe('help-desk staff journey (375 px)', () => {
     await screenshot(page, 'desk-evoucher-scan')
     await phoneContext.close()
 
+    // The page never had the scanned person's ID number; with a reason, the BFF shows it.
+    await page.getByTestId('desk-unmask').click()
+    await page.getByLabel('查看原因', { exact: true }).fill('扫码办理，核对身份证原件')
+    await page.getByTestId('desk-unmask-confirm').click()
+    await page.getByTestId('desk-person-cert').getByText(resident.certNo).waitFor()
+
     // Signing out ends desk access.
     await page.getByTestId('desk-sign-out').click()
     await page.getByRole('heading', { name: '窗口工作人员登录', level: 1 }).waitFor()

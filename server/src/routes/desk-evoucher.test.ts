@@ -47,6 +47,24 @@ describe('POST /api/v1/desk/e-vouchers/verify', () => {
     expect(event).toMatchObject({ actorType: 'staff', channel: 'help_desk', action: 'desk.evoucher.verify', success: true, subjectMasked: '370502********2021', subjectRegion: '370502', subjectRef: s.deps.vault.ref(DONGYING_ADULT.certno) })
   })
 
+  it('returns a handle through which the same clerk may unmask the scanned person with a reason, for 15 minutes', async () => {
+    const s = await setup()
+    const scan = await json(await s.verify(s.desk, await s.token()))
+    expect(scan.subjectExpiresAt).toMatch(/\+08:00$/)
+    const unmask = (reason: string) => s.desk.request('/api/v1/desk/unmask', { method: 'POST', json: { subject: scan.subject, reason } })
+    const shown = await unmask('核对身份信息')
+    expect(shown.status).toBe(200)
+    expect(await json(shown)).toEqual({ certNo: DONGYING_ADULT.certno })
+    expect((await s.audit())[0]).toMatchObject({ action: 'desk.person.unmask', success: true, subjectRef: s.deps.vault.ref(DONGYING_ADULT.certno), detail: { reason: '核对身份信息' } })
+    s.advance(15 * 60_000)
+    const late = await unmask('再次核对身份')
+    expect(late.status).toBe(400)
+    expect(await json(late)).toMatchObject({ error: { code: 'DESK_SUBJECT_EXPIRED' } })
+    // Neither a person nor a handle: a field message.
+    const none = await s.desk.request('/api/v1/desk/unmask', { method: 'POST', json: { reason: '核对身份信息' } })
+    expect(await json(none)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { certNo: '请先查询或扫码确定办理对象' } } })
+  })
+
   it('refuses a resident\'s session (403) and nobody signed in (401)', async () => {
     const s = await setup()
     const token = await s.token()

@@ -1,27 +1,20 @@
-import type { Person } from '../domain/person'
 import type { DeskEnv } from '../lib/staff'
 import { EVoucherVerifyInputSchema, maskIdCard, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { toProfileView } from '../domain/person'
+import { sealDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
 import { findResidentBy } from '../storage/residents'
-
-/** Scans per staff account per minute (shares the desk look-up budget). */
-const DESK_LOOKUPS_PER_MINUTE = 30
-
-/** The 参保地 that decides which desk may serve a person (same rule as the desk look-up). */
-function servingRegion(person: Person): string {
-  const resident = person.enrolments.find(e => e.insuranceType === '390' || e.insuranceType === '391')
-  return resident?.regionCode || person.enrolments[0]?.regionCode || person.regionCode
-}
+import { DESK_LOOKUPS_PER_MINUTE, servingRegion } from './desk'
 
 /**
  * The help desk scans a resident's 医保电子凭证 QR code: the token is verified (signature, version,
  * expiry), the person is looked up at the bureau and the staff member's region checked; the masked
- * profile comes back. Every scan is audited on the help-desk channel, refused ones too.
+ * profile comes back, with a sealed handle (`subject`) through which the same staff member may unmask
+ * or 代缴 for that person during the visit. Every scan is audited on the help-desk channel, refused ones too.
  */
 export const deskEVoucherRoutes = new Hono<DeskEnv>()
   .post('/verify',
@@ -58,5 +51,6 @@ export const deskEVoucherRoutes = new Hono<DeskEnv>()
       }
       await auditStaff(c, { ...subject, subjectRegion: region, action, success: true })
       c.header('Cache-Control', 'no-store')
-      return c.json({ profile: toProfileView(person, now()), expiresAt: toShanghaiIso(result.expiresAt) }, 200)
+      const handle = sealDeskSubject(vault, c.get('staff').id, { certNo, name: person.name }, now())
+      return c.json({ profile: toProfileView(person, now()), expiresAt: toShanghaiIso(result.expiresAt), subject: handle.subject, subjectExpiresAt: toShanghaiIso(handle.expiresAt) }, 200)
     })

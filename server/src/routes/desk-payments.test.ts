@@ -96,6 +96,39 @@ describe('help-desk payment QR codes (窗口代缴)', () => {
     expect(JSON.stringify(audit)).not.toContain(person.certNo)
   })
 
+  it('takes the handle of a scanned 电子凭证 in place of the ID number; only the staff member who scanned may use it, for one visit', async () => {
+    const { browser, staff } = await staffBrowser()
+    const person = await payablePerson()
+    const resident = new TestBrowser(ctx.stack.app)
+    await resident.signInDirect(ctx.stack.deps, person)
+    const { token } = await json(await resident.request('/api/v1/me/e-voucher'))
+    const scan = await json(await browser.request('/api/v1/desk/e-vouchers/verify', { method: 'POST', json: { token } }))
+    expect(scan.subject).toEqual(expect.any(String))
+    expect(JSON.stringify(scan)).not.toContain(person.certNo)
+    expect(JSON.stringify(scan)).not.toContain(person.name)
+
+    const created = await deskOrder(browser, { year: YEAR, subject: scan.subject })
+    expect(created.status).toBe(201)
+    const order = await json(created)
+    expect(order).toMatchObject({ channel: 'native', status: 'prepaid', lines: [{ certNo: `${person.certNo.slice(0, 6)}********${person.certNo.slice(-4)}` }] })
+    const audit = await auditOf(staff.account.id, 'desk.payment.order')
+    expect(audit.map(e => [e.success, e.subjectRef, e.target])).toEqual([[true, ctx.stack.deps.vault.ref(person.certNo), `order:${order.id}`]])
+
+    // Another clerk of the same region cannot use it, nor can anyone use a tampered or old one.
+    const { browser: other } = await staffBrowser()
+    const [version, iv, body, tag] = (scan.subject as string).split('.') as [string, string, string, string]
+    const flipped = `${version}.${iv}.${body.slice(0, -2)}${body.endsWith('AA') ? 'BB' : 'AA'}.${tag}`
+    for (const [who, handle] of [[other, scan.subject], [browser, flipped], [browser, 'not-a-handle']] as const) {
+      const refused = await deskOrder(who, { year: YEAR, subject: handle })
+      expect(refused.status).toBe(400)
+      expect(await json(refused)).toMatchObject({ error: { code: 'DESK_SUBJECT_EXPIRED', message: '扫码办理已超时，请让参保人重新出示医保电子凭证后再扫码' } })
+    }
+    // A handle and a typed person at once is a form error, not a guess.
+    const both = await deskOrder(browser, { year: YEAR, subject: scan.subject, name: person.name, certNo: person.certNo })
+    expect(both.status).toBe(400)
+    expect(await json(both)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { certNo: '请先查询或扫码确定办理对象' } } })
+  })
+
   it('refuses residents (403) and anonymous callers (401)', async () => {
     const person = await payablePerson()
     const resident = new TestBrowser(ctx.stack.app)

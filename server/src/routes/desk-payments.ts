@@ -3,6 +3,7 @@ import type { DeskEnv } from '../lib/staff'
 import type { AppEnv } from '../lib/types'
 import { DeskPaymentOrderInputSchema, maskIdCard } from '@yibao/shared'
 import { Hono } from 'hono'
+import { openDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
@@ -40,8 +41,11 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
     validate('json', DeskPaymentOrderInputSchema),
     idempotent('desk.payments.orders', c => `staff:${c.get('session')?.accountId ?? 'anonymous'}`),
     async (c) => {
-      const { year, name, certNo } = c.req.valid('json')
-      const { nhsa, subjectRef } = c.get('deps')
+      const input = c.req.valid('json')
+      const { nhsa, subjectRef, vault, now } = c.get('deps')
+      // A scanned person comes as the handle of that scan; a typed one as name + ID number.
+      const { year } = input
+      const { name, certNo } = input.subject ? openDeskSubject(vault, c.get('staff').id, input.subject, now()) : { name: input.name!, certNo: input.certNo! }
       const action = 'desk.payment.order'
       const subject = { subjectRef: subjectRef(certNo), subjectMasked: maskIdCard(certNo) }
       let region: string | undefined

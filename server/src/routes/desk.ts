@@ -5,6 +5,7 @@ import type { DeskEnv } from '../lib/staff'
 import { AuditQuerySchema, DeskLookupInputSchema, maskIdCard, maskPiiInText, shanghaiDate, toShanghaiIso, UnmaskInputSchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { toProfileView } from '../domain/person'
+import { openDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
@@ -77,7 +78,9 @@ export const deskRoutes = new Hono<DeskEnv>()
     rateLimit({ bucket: 'desk-lookups', limit: DESK_LOOKUPS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
     validate('json', UnmaskInputSchema),
     async (c) => {
-      const { certNo, reason } = c.req.valid('json')
+      const { certNo: typed, subject, reason } = c.req.valid('json')
+      const { vault, now } = c.get('deps')
+      const certNo = typed ?? openDeskSubject(vault, c.get('staff').id, subject!, now()).certNo
       // The region is checked again: showing a number is an access of its own. The reason is kept in
       // the trail, with any ID or phone number typed into it masked.
       const person = await openPerson(c, certNo, undefined, 'desk.person.unmask', { reason: maskPiiInText(reason) })

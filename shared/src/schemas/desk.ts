@@ -25,16 +25,26 @@ export const DeskLookupInputSchema = z.object({
 })
 export type DeskLookupInput = z.infer<typeof DeskLookupInputSchema>
 
-/** Showing a full ID number needs a recorded reason. */
 /** What a scanner gun (or camera) read from a resident's 医保电子凭证 QR code. */
 export const EVoucherVerifyInputSchema = z.object({
   token: z.string({ error: '请扫描医保电子凭证二维码' }).trim().min(1, { error: '请扫描医保电子凭证二维码' }).max(512, { error: '无法识别该二维码' }),
 })
 
+/**
+ * The sealed handle of a person opened by scanning their 电子凭证 (the page never sees their ID
+ * number); the BFF alone can read it, for the staff member who scanned, for one visit.
+ */
+export const DeskSubjectSchema = z.string({ error: '请重新扫描医保电子凭证' }).min(1, '请重新扫描医保电子凭证').max(1024, '请重新扫描医保电子凭证')
+
+/** A desk action is for a person typed in (ID number) or a scanned one (handle), never both. */
+export const NO_DESK_TARGET = '请先查询或扫码确定办理对象'
+
+/** Showing a full ID number needs a recorded reason. */
 export const UnmaskInputSchema = z.object({
-  certNo: IdCardNoSchema,
+  certNo: IdCardNoSchema.optional(),
+  subject: DeskSubjectSchema.optional(),
   reason: z.string({ error: '请填写查看完整证件号码的原因' }).trim().min(1, '请填写查看完整证件号码的原因').min(4, '原因至少4个字').max(200, '原因不超过200个字'),
-})
+}).refine(v => (v.certNo === undefined) !== (v.subject === undefined), { error: NO_DESK_TARGET, path: ['certNo'] })
 export type UnmaskInput = z.infer<typeof UnmaskInputSchema>
 
 const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { shanghaiDate } from '../time'
 import { IdCardNoSchema, PersonNameSchema, YearSchema } from './common'
+import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
 
 /** A person to pay for: oneself, a bound family member, or anyone by name + ID number (代缴). Never an amount. */
 export const PersonPickSchema = z.discriminatedUnion('kind', [
@@ -29,11 +30,22 @@ export const DUE_STATUS_LABELS = {
   outside_window: '不在缴费期内',
 } as const
 
-/** Help desk (窗口代缴): a Native QR for one resident, by name + ID number; the staff member's region is checked. */
+/**
+ * Help desk (窗口代缴): a Native QR for one resident, by name + ID number, or the handle of a resident
+ * whose 电子凭证 was scanned; the staff member's region is checked.
+ */
 export const DeskPaymentOrderInputSchema = z.object({
   year: YearSchema,
-  name: PersonNameSchema,
-  certNo: IdCardNoSchema,
+  name: PersonNameSchema.optional(),
+  certNo: IdCardNoSchema.optional(),
+  subject: DeskSubjectSchema.optional(),
+}).superRefine((v, ctx) => {
+  if (v.subject !== undefined) {
+    if (v.certNo !== undefined || v.name !== undefined) ctx.addIssue({ code: 'custom', path: ['certNo'], message: NO_DESK_TARGET })
+    return
+  }
+  if (v.name === undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: '请输入姓名' })
+  if (v.certNo === undefined) ctx.addIssue({ code: 'custom', path: ['certNo'], message: NO_DESK_TARGET })
 })
 export type DeskPaymentOrderInput = z.infer<typeof DeskPaymentOrderInputSchema>
 

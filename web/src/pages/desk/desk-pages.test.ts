@@ -186,16 +186,25 @@ describe('DeskPage', () => {
     wrapper.unmount()
   })
 
-  it('opens a person from a scanned e-voucher, explains an expired code, and keeps the field ready for the next scan', async () => {
+  it('opens a person from a scanned e-voucher, explains an expired code, keeps the field ready, and acts through the scan\'s handle', async () => {
     const scans: unknown[] = []
+    const acts: unknown[] = []
     server.use(
+      http.post('*/api/v1/desk/unmask', async ({ request }) => {
+        acts.push(await request.json())
+        return HttpResponse.json({ certNo: '370502198603150420' })
+      }),
+      http.post('*/api/v1/desk/payments/orders', async ({ request }) => {
+        acts.push(await request.json())
+        return HttpResponse.json(errorBody('DESK_SUBJECT_EXPIRED', '扫码办理已超时，请让参保人重新出示医保电子凭证后再扫码'), { status: 400 })
+      }),
       sessionHandler(),
       http.post('*/api/v1/desk/e-vouchers/verify', async ({ request }) => {
         const body = await request.json() as { token: string }
         scans.push(body)
         return body.token === 'old-code'
           ? HttpResponse.json(errorBody('EVOUCHER_EXPIRED', '该医保电子凭证二维码已过期，请参保人刷新后重新出示'), { status: 400 })
-          : HttpResponse.json({ profile, expiresAt: '2026-11-23T10:01:00.000+08:00' })
+          : HttpResponse.json({ profile, expiresAt: '2026-11-23T10:01:00.000+08:00', subject: 'v1.sealed-handle', subjectExpiresAt: '2026-11-23T10:15:00.000+08:00' })
       }),
     )
     const { wrapper } = await mountAt('/desk')
@@ -220,10 +229,21 @@ describe('DeskPage', () => {
     expect(wrapper.get('[data-testid="desk-person-name"]').text()).toContain('张**')
     expect(wrapper.get('[data-testid="desk-person-cert"]').text()).toContain('370502********0420')
     expect(wrapper.get('[data-testid="desk-scanned-note"]').text()).toContain('已通过医保电子凭证核验身份')
-    // No full ID number on this page for a scanned person: no unmask, no 代缴 form.
-    expect(wrapper.find('[data-testid="desk-unmask"]').exists()).toBe(false)
-    expect(wrapper.find('[data-testid="desk-pay-generate"]').exists()).toBe(false)
     expect(document.activeElement).toBe(input.element)
+
+    // The page never had the ID number: 代缴 and unmask go through the BFF's handle of the scan.
+    expect(wrapper.get('[data-testid="desk-pay-scanned-name"]').text()).toContain('张**')
+    expect(wrapper.find('[name="payName"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="desk-unmask"]').trigger('click')
+    await fill(wrapper, 'reason', '居民现场办理代缴')
+    await submit(wrapper, UNMASK_FORM)
+    expect(acts.at(-1)).toEqual({ subject: 'v1.sealed-handle', reason: '居民现场办理代缴' })
+    expect(wrapper.get('[data-testid="desk-person-cert"]').text()).toContain('370502198603150420')
+    // The unmask form has closed: the next form is 代缴's.
+    await submit(wrapper, UNMASK_FORM)
+    expect(acts.at(-1)).toMatchObject({ subject: 'v1.sealed-handle', year: expect.any(Number) })
+    expect(acts.at(-1)).not.toHaveProperty('certNo')
+    expect(wrapper.get('[data-testid="desk-pay-error"]').text()).toContain('扫码办理已超时，请让参保人重新出示医保电子凭证后再扫码')
     wrapper.unmount()
   })
 })
