@@ -2,12 +2,12 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
 import { maskIdCard, PaymentOrderInputSchema, PaymentQuoteInputSchema, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import { AppError, UpstreamError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
 import { currentResident } from '../lib/resident'
 import { validate } from '../lib/validate'
+import { streamOrderEvents } from '../payments/order-stream'
 import { applyPaidTransaction, convergeOrder, createAndPrepay, lineView, orderView, quoteLines, resolvePeople } from '../payments/service'
 import { findLineByReceipt, findOrderBy, listOrdersOf, setOrderStatus } from '../storage/payments'
 import { WechatPayNotificationError } from '../upstream/wechatpay/client'
@@ -65,25 +65,7 @@ export const paymentRoutes = new Hono<AppEnv>()
   })
   .get('/orders/:id/events', async (c) => {
     const first = await ownOrder(c, c.req.param('id'))
-    const deps = c.get('deps')
-    return streamSSE(c, async (stream) => {
-      let last = ''
-      const deadline = Date.now() + 10 * 60_000
-      let order = first
-      let polls = 0
-      while (!stream.aborted && Date.now() < deadline) {
-        const fresh = await findOrderBy(deps.storage.db, 'id', first.id)
-        if (fresh) order = fresh
-        // Every 5 s also ask WeChat Pay, in case the callback is late.
-        if (polls++ % 5 === 4) order = await convergeOrder(deps, order)
-        if (order.status !== last) {
-          last = order.status
-          await stream.writeSSE({ event: 'status', data: JSON.stringify(await orderView(deps, order)) })
-        }
-        if (order.status === 'paid' || order.status === 'closed') break
-        await stream.sleep(1000)
-      }
-    })
+    return streamOrderEvents(c, c.get('deps'), first)
   })
   .post('/orders/:id/close', async (c) => {
     const order = await ownOrder(c, c.req.param('id'))
