@@ -128,7 +128,7 @@ describe('参保缴费 journeys (375 px)', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await expectNoAxeViolations(page)
     // The sign-in toast fades first (only for a clean screenshot).
-    await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('.van-toast')].some(e => e.offsetParent !== null))
+    await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('.van-toast')].some(e => e.checkVisibility()))
     await screenshot(page, 'pay')
 
     // 代缴 checks the ID number with the shared rules before asking anyone.
