@@ -81,7 +81,33 @@ describe('home journey (375 px, WeChat UA)', () => {
       probe.remove()
       return duration
     })
-    expect(Number.parseFloat(fade)).toBeLessThan(0.001)
+    expect(Number.parseFloat(fade)).toBe(0)
+    // …and no property of anything starts to transition instead (which would ease 长辈版's text in).
+    expect(await page.evaluate(() => getComputedStyle(document.body).transitionDuration)).toBe('0s')
+    await context.close()
+  })
+
+  it('every page a resident can reach, standard and 长辈版: one h1, no horizontal scroll, zero axe violations', async () => {
+    const context = await mobileContext(browser)
+    const page = await context.newPage()
+    await signInByPhone(page, await nextResident('home'))
+    const pages = ['/', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/me/access-log', '/receipts/verify', '/services/crossRegion', '/no-such-page', '/desk/login']
+    const sweep = async (mode: string) => {
+      for (const path of pages) {
+        await page.goto(path)
+        await page.getByRole('heading', { level: 1 }).first().waitFor()
+        // Settled: no spinner and nothing marked busy (the page's own data has arrived or failed).
+        await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('.van-loading, [aria-busy="true"]')].some(e => e.checkVisibility()))
+        expect(await page.getByRole('heading', { level: 1 }).count(), `${mode} ${path}`).toBe(1)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${mode} ${path}`).toBeLessThanOrEqual(375)
+        await expectNoAxeViolations(page)
+      }
+    }
+    await sweep('standard')
+    await page.goto('/')
+    await page.getByTestId('elder-toggle').click()
+    expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
+    await sweep('长辈版')
     await context.close()
   })
 })
