@@ -49,6 +49,12 @@ export async function currentResident(c: Context<AppEnv>): Promise<CurrentReside
   return { account, certNo: c.get('deps').vault.decrypt(account.certNoEnc) }
 }
 
+/** The signed-in resident and the principal their orders and refunds belong to (`resident:<id>`). */
+export async function residentPrincipal(c: Context<AppEnv>): Promise<CurrentResident & { principal: string }> {
+  const current = await currentResident(c)
+  return { ...current, principal: `resident:${current.account.id}` }
+}
+
 export interface Subject {
   /** Whose data: the signed-in resident, or a family member through an active link they own. */
   channel: 'self' | 'family'

@@ -1,7 +1,9 @@
 import type { Context } from 'hono'
 import type { DueStatus } from '../domain/payment'
 import type { AppDeps, AppEnv } from '../lib/types'
+import type { RefundStatus } from '@yibao/shared'
 import type { PremiumOrder, PremiumOrderLine } from '../storage/payments'
+import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayTransaction } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
 import { maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
@@ -10,6 +12,7 @@ import { AppError, UpstreamError } from '../lib/errors'
 import { resolveSubject } from '../lib/resident'
 import { findLink } from '../storage/family'
 import { enqueue, findOrderBy, insertOrder, markOrderPaid, orderLines, paidLinesFor, setOrderPrepay } from '../storage/payments'
+import { refundsOfOrder } from '../storage/refunds'
 
 /** Who a line is for, as the client names them: never an amount. */
 export type PersonPick = { kind: 'self' } | { kind: 'member', memberId: string } | { kind: 'other', name: string, certNo: string }
@@ -76,6 +79,9 @@ export type Channel = 'jsapi' | 'native'
 /** The masked view of an order. */
 export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: PremiumOrderLine[]) {
   const ls = lines ?? await orderLines(deps.storage.db, order.id)
+  // Only a paid order can have refunds: nothing to look up for the rest (e.g. every SSE poll of a QR).
+  // The newest request of a line is the one shown (after a rejected one, its retry).
+  const refunds = order.status === 'paid' ? new Map((await refundsOfOrder(deps.storage.db, order.id)).map(r => [r.lineId, r])) : new Map<string, PremiumRefund>()
   return {
     id: order.id,
     outTradeNo: order.outTradeNo,
@@ -86,7 +92,18 @@ export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: Prem
     codeUrl: order.status === 'prepaid' ? order.codeUrl : null,
     expiresAt: toShanghaiIso(order.timeExpire),
     paidAt: order.paidAt ? toShanghaiIso(order.paidAt) : null,
-    lines: ls.map(l => ({ name: l.personNameMasked, certNo: maskIdCard(deps.vault.decrypt(l.personCertNoEnc)), amountFen: l.amountFen, status: l.status, receiptCode: l.receiptCode })),
+    lines: ls.map((l) => {
+      const refund = refunds.get(l.id)
+      return {
+        id: l.id,
+        name: l.personNameMasked,
+        certNo: maskIdCard(deps.vault.decrypt(l.personCertNoEnc)),
+        amountFen: l.amountFen,
+        status: l.status,
+        receiptCode: l.receiptCode,
+        refund: refund ? { id: refund.id, status: refund.status as RefundStatus } : null,
+      }
+    }),
   }
 }
 

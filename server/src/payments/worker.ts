@@ -4,6 +4,8 @@ import { shanghaiDate } from '@yibao/shared'
 import { UpstreamError } from '../lib/errors'
 import { parseTradeBill } from '../upstream/wechatpay/mapper'
 import { claimJobs, completeJob, enqueue, failJob, findOrderBy, markLinesReported, openOrders, paidOrdersOn, orderLines, setOrderStatus } from '../storage/payments'
+import { findRefundBy } from '../storage/refunds'
+import { convergeRefund } from './refunds'
 import { applyPaidTransaction, convergeOrder } from './service'
 
 const LEASE_MS = 60_000
@@ -57,6 +59,14 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<void> {
         return
       }
       throw new Error('not paid yet')
+    }
+    case 'advance_refund': {
+      // A refund the bureau or WeChat Pay could not take at once, or whose outcome has not come back.
+      const refund = await findRefundBy(deps.storage.db, 'id', String(job.payload.refundId))
+      if (!refund) return
+      const after = await convergeRefund(deps, refund)
+      if (after.status === 'approving' || after.status === 'refunding') throw new Error('refund not settled yet')
+      return
     }
     case 'reconcile': {
       await reconcile(deps, String(job.payload.date))
@@ -120,7 +130,7 @@ export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number
         catch (error) {
           const message = error instanceof Error ? error.message : String(error)
           await failJob(deps.storage.db, job.id, message, new Date(deps.now().getTime() + retryDelayMs(job.attempts)))
-          if (message !== 'not paid yet') deps.logger.warn({ job: job.topic, jobId: job.id, attempts: job.attempts, err: message }, 'job failed, will retry')
+          if (message !== 'not paid yet' && message !== 'refund not settled yet') deps.logger.warn({ job: job.topic, jobId: job.id, attempts: job.attempts, err: message }, 'job failed, will retry')
         }
       }
       return jobs.length

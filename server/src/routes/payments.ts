@@ -5,17 +5,13 @@ import { Hono } from 'hono'
 import { AppError, UpstreamError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
-import { currentResident } from '../lib/resident'
+import { currentResident, residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { streamOrderEvents } from '../payments/order-stream'
+import { applyRefundResult } from '../payments/refunds'
 import { applyPaidTransaction, convergeOrder, createAndPrepay, lineView, orderView, quoteLines, resolvePeople } from '../payments/service'
 import { findLineByReceipt, findOrderBy, listOrdersOf, setOrderStatus } from '../storage/payments'
 import { WechatPayNotificationError } from '../upstream/wechatpay/client'
-
-async function residentPrincipal(c: Context<AppEnv>) {
-  const { account } = await currentResident(c)
-  return { account, principal: `resident:${account.id}` }
-}
 
 /** An order of the caller, or 404 (never reveal others' orders). */
 async function ownOrder(c: Context<AppEnv>, id: string) {
@@ -108,6 +104,11 @@ export const paymentNotifyRoutes = new Hono<AppEnv>()
       }
       throw error
     }
+    if (note.kind === 'refund') {
+      const refund = await applyRefundResult(deps, note.refund)
+      c.get('logger').info({ outcome: refund?.status ?? 'unknown_refund', eventId: note.id }, 'wechatpay refund notification')
+      return refund ? c.body(null, 204) : c.json({ code: 'FAIL', message: '退款单不存在' }, 404)
+    }
     if (note.kind !== 'transaction') return c.body(null, 204)
     const outcome = await applyPaidTransaction(deps, note.transaction, { id: note.id, type: note.eventType })
     c.get('logger').info({ outcome, eventId: note.id }, 'wechatpay notification')
@@ -133,5 +134,6 @@ export const receiptRoutes = new Hono<AppEnv>()
       amountFen: found.line.amountFen,
       paidAt: toShanghaiIso(found.order.paidAt),
       reported: found.line.status === 'reported',
+      refunded: found.line.status === 'refunded',
     }, 200)
   })

@@ -218,7 +218,7 @@ export const premiumOrderLines = pgTable('premium_order_lines', {
   regionCode: text('region_code').notNull(),
   year: integer('year').notNull(),
   amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
-  /** pending → paid → reported (the collection system confirmed the enrolment). */
+  /** pending → paid → reported (the collection system confirmed the enrolment) → refunded. */
   status: text('status').notNull(),
   receiptCode: text('receipt_code').unique(),
   receiptIssuedAt: timestamp('receipt_issued_at', { withTimezone: true, mode: 'date' }),
@@ -226,6 +226,39 @@ export const premiumOrderLines = pgTable('premium_order_lines', {
 }, t => [
   index('premium_order_lines_order_idx').on(t.orderId),
   index('premium_order_lines_person_idx').on(t.personCertRef, t.year),
+])
+
+/**
+ * A refund (退费) of one paid line, requested by the order's payer. The `out_refund_no` is fixed when
+ * the row is written, before the bureau or WeChat Pay is asked, and reused on every retry. A line has
+ * at most one refund that is not rejected (a partial unique index), so the same premium never goes
+ * back twice, while a reason the bureau refused can be corrected in a new request.
+ * status: approving (bureau 审核) → refunding (WeChat Pay) → succeeded, or rejected / failed.
+ */
+export const premiumRefunds = pgTable('premium_refunds', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  outRefundNo: text('out_refund_no').notNull().unique(),
+  orderId: uuid('order_id').notNull().references(() => premiumOrders.id),
+  lineId: uuid('line_id').notNull().references(() => premiumOrderLines.id),
+  /** resident:<accountId>: the payer of the order. */
+  principal: text('principal').notNull(),
+  reason: text('reason').notNull(),
+  amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  status: text('status').notNull(),
+  /** The bureau's refusal (our error code) when rejected. */
+  rejectCode: text('reject_code'),
+  taxRefundNo: text('tax_refund_no'),
+  wechatRefundId: text('wechat_refund_id'),
+  /** Where WeChat Pay sent the money (e.g. 招商银行信用卡0403). */
+  receivedAccount: text('received_account'),
+  idempotencyKeyId: bigint('idempotency_key_id', { mode: 'number' }).unique(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  succeededAt: timestamp('succeeded_at', { withTimezone: true, mode: 'date' }),
+}, t => [
+  uniqueIndex('premium_refunds_line_live_idx').on(t.lineId).where(sql`status <> 'rejected'`),
+  index('premium_refunds_principal_idx').on(t.principal, t.createdAt),
+  index('premium_refunds_status_idx').on(t.status, t.createdAt),
 ])
 
 /** Payment-channel notifications already handled (dedupe on event id and on order + event type). */

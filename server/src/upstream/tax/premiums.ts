@@ -1,5 +1,6 @@
 import type { Logger } from '../../lib/logger'
 import type { DueStatus } from '../../domain/payment'
+import type { RefundReason } from '@yibao/shared'
 import { fenToYuanString, toShanghaiIso } from '@yibao/shared'
 import { z } from 'zod'
 import { UpstreamError } from '../../lib/errors'
@@ -8,11 +9,15 @@ import { YuanAmountWire } from '../nhsa/schemas'
 
 /**
  * The tax bureau's premium collection (城乡居民医保 个人缴费): what a person owes for a benefit year,
- * and recording a payment made through WeChat Pay. Wire format: pinyin-initial fields, yuan strings,
- * `fhdm` `0000` = success (documented in the sandbox's `tax/premiums.ts`).
+ * recording a payment made through WeChat Pay, and asking for a refund's approval (退费审核). Wire format:
+ * pinyin-initial fields, yuan strings, `fhdm` `0000` = success (documented in the sandbox's `tax/premiums.ts`).
  */
 export const PREMIUM_QUOTE_PATH = '/tax/api/premium/quote'
 export const PREMIUM_COLLECT_PATH = '/tax/api/premium/collect'
+export const PREMIUM_REFUND_PATH = '/tax/api/premium/refund'
+
+/** 退费原因 `tkyy` on the wire. */
+const REFUND_REASON_WIRE: Record<RefundReason, string> = { died_before_benefit: '01', duplicate_enrolment: '02', employee_insurance: '03', overpaid: '04' }
 
 const QuoteReplyWire = z.object({
   fhdm: z.string(),
@@ -37,6 +42,9 @@ const QuoteReplyWire = z.object({
 })
 
 const CollectReplyWire = z.object({ fhdm: z.string(), fhxx: z.string().optional(), pzhm: z.array(z.string()).optional() })
+
+/** 退费凭证号 `tkpzh` on success; business refusals carry only `fhdm`/`fhxx`. */
+const RefundReplyWire = z.object({ fhdm: z.string(), fhxx: z.string().optional(), tkpzh: z.string().min(1).optional() })
 
 const REASONS: Record<string, DueStatus> = { '01': 'paid', '02': 'fully_funded', '03': 'outside_window', '04': 'not_eligible', '05': 'not_eligible' }
 
@@ -80,6 +88,23 @@ export function createTaxPremiums(opts: TaxPremiumOptions) {
       if (!reply.success) throw new UpstreamError('tax', 'bad_response', { cause: reply.error })
       if (reply.data.fhdm !== '0000') throw new UpstreamError('tax', 'rejected', { upstreamCode: reply.data.fhdm, upstreamMessage: reply.data.fhxx })
       return reply.data.pzhm ?? []
+    },
+
+    /** Asks the collection system to approve a refund (idempotent on outRefundNo); returns its 退费凭证号. */
+    async refund(p: { outRefundNo: string, outTradeNo: string, certNo: string, year: number, amountFen: number, reason: RefundReason }, logger: Logger = opts.logger): Promise<{ taxRefundNo: string }> {
+      const raw = await callJson({
+        system: 'tax',
+        url: url(PREMIUM_REFUND_PATH),
+        operation: 'premium.refund',
+        timeoutMs: opts.timeoutMs,
+        logger,
+        body: { tkdh: p.outRefundNo, ddh: p.outTradeNo, sfzjlx: '201', sfzjhm: p.certNo, jfnd: p.year, je: fenToYuanString(p.amountFen), tkyy: REFUND_REASON_WIRE[p.reason] },
+      })
+      const reply = RefundReplyWire.safeParse(raw)
+      if (!reply.success) throw new UpstreamError('tax', 'bad_response', { cause: reply.error })
+      if (reply.data.fhdm !== '0000') throw new UpstreamError('tax', 'rejected', { upstreamCode: reply.data.fhdm, upstreamMessage: reply.data.fhxx })
+      if (!reply.data.tkpzh) throw new UpstreamError('tax', 'bad_response')
+      return { taxRefundNo: reply.data.tkpzh }
     },
   }
 }

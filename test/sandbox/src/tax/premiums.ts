@@ -3,6 +3,7 @@ import type { SandboxEnv, SandboxState } from '../state'
 import { fenToYuanString, shanghaiDate, yuanToFen } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { hashLabel } from '../seed/build'
 import { contributionsOf, derivedContribution } from './contributions'
 
 /**
@@ -21,9 +22,22 @@ import { contributionsOf, derivedContribution } from './contributions'
  * payment made through a channel (订单号 = the merchant's out_trade_no, idempotent on it) and answers the
  * tax receipt numbers `pzhm[]`. A line whose amount differs from what is due is refused (`2001`).
  * Collection for benefit year Y is open from 1 September of Y−1 to 30 June of Y (sandbox rule).
+ *
+ * `POST /tax/api/premium/refund` `{ tkdh, ddh, sfzjlx: "201", sfzjhm, jfnd, je, tkyy }` is the bureau's
+ * 退费审核 (医保审核, then 税务退费 approval) of one person-year paid through `collect` under order `ddh`:
+ * 退款单号 `tkdh` (ours, 6–32 of `[0-9A-Za-z_-]`, idempotent on it), 退费金额 `je` (must equal what was
+ * collected), 退费原因 `tkyy`: `01` 待遇享受期前死亡, `02` 重复参保, `03` 已参加职工医保, `04` 误缴多缴.
+ * Approved → `{ fhdm: "0000", fhxx: "退费审核通过", tkpzh }` (退费凭证号) and the year is no longer paid
+ * (the record stays, unpaid, so `quote` shows it payable again and NHSA coverage sees it suspended).
+ * Refused (nothing changes): `9001` 请求参数错误 (also a `tkdh` reused for another ddh/person/year),
+ * `1001` 未查询到缴费人登记信息, `2001` 未查询到该笔缴费记录 (no paid year collected under that `ddh`),
+ * `2002` 退费金额与缴费金额不一致, `2003` 该年度待遇享受期已开始，不予退费 (on or after 1 January of `jfnd`,
+ * Shanghai, unless `tkyy` is `01`), `2004` 未查询到死亡登记信息 (`01` without a death before 1 January of
+ * `jfnd`), `2005` 未查询到职工医保参保信息 (`03` without a 310 relation still active on 1 January of `jfnd`).
  */
 export const PREMIUM_QUOTE_PATH = '/tax/api/premium/quote'
 export const PREMIUM_COLLECT_PATH = '/tax/api/premium/collect'
+export const PREMIUM_REFUND_PATH = '/tax/api/premium/refund'
 
 const QuoteSchema = z.object({
   sfzjlx: z.literal('201'),
@@ -41,6 +55,19 @@ const CollectSchema = z.object({
   mx: z.array(z.object({ sfzjhm: z.string().regex(/^\d{17}[\dX]$/i), jfnd: z.union([z.number(), z.string()]).transform(Number), je: z.string() })).min(1),
 })
 
+const RefundSchema = z.object({
+  tkdh: z.string().regex(/^[\w-]{6,32}$/),
+  ddh: z.string().min(6).max(32),
+  sfzjlx: z.literal('201'),
+  sfzjhm: z.string().regex(/^\d{17}[\dX]$/i).transform(s => s.toUpperCase()),
+  jfnd: z.union([z.number().int(), z.string().regex(/^\d{4}$/)]).transform(Number),
+  je: z.string().regex(/^\d+\.\d{2}$/),
+  tkyy: z.enum(['01', '02', '03', '04']),
+})
+
+/** A refund already approved: what it was for and the answer given. */
+interface RefundDone { ddh: string, certNo: string, year: number, reply: { fhdm: '0000', fhxx: string, tkpzh: string } }
+
 function windowOpen(year: number, now: Date): boolean {
   const today = shanghaiDate(now)
   return today >= `${year - 1}-09-01` && today <= `${year}-06-30`
@@ -55,6 +82,10 @@ export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>()
   /** ddh → the answer already given (collect is idempotent on the merchant order number). */
   const collected = new Map<string, { pzhm: string[] }>()
+  /** Paid record → the ddh it was collected under (only `collect` payments can be refunded). */
+  const collectedUnder = new WeakMap<SandboxContribution, string>()
+  /** tkdh → the approved refund (refund is idempotent on our refund number). */
+  const refunds = new Map<string, RefundDone>()
 
   app.post(PREMIUM_QUOTE_PATH, async (c) => {
     const parsed = QuoteSchema.safeParse(await c.req.json().catch(() => null))
@@ -108,10 +139,37 @@ export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
       const receiptNo = `${rec.admdvs}${rec.year}${body.ddh.slice(-6)}${String(i).padStart(2, '0')}`
       const paid: SandboxContribution = { ...rec, paid: true, paidAt: new Date(Date.parse(body.zfsj) || now.getTime()).toISOString(), channel: 'wechat', receiptNo }
       person.contributions = [...person.contributions.filter(x => x.year !== rec.year || x.admdvs !== rec.admdvs), paid]
+      collectedUnder.set(paid, body.ddh)
       return receiptNo
     })
     collected.set(body.ddh, { pzhm })
     return c.json({ fhdm: '0000', fhxx: '缴费成功', pzhm })
+  })
+
+  app.post(PREMIUM_REFUND_PATH, async (c) => {
+    const parsed = RefundSchema.safeParse(await c.req.json().catch(() => null))
+    if (!parsed.success) return c.json({ fhdm: '9001', fhxx: `请求参数错误：${parsed.error.issues[0]?.path.join('.') ?? ''}` })
+    const { tkdh, ddh, sfzjhm, jfnd, je, tkyy } = parsed.data
+    const earlier = refunds.get(tkdh)
+    if (earlier) {
+      if (earlier.ddh === ddh && earlier.certNo === sfzjhm && earlier.year === jfnd) return c.json(earlier.reply)
+      return c.json({ fhdm: '9001', fhxx: '请求参数错误：退款单号[tkdh]已用于其他缴费记录' })
+    }
+    const person = state.residents.findPersonByCertNo(sfzjhm)
+    if (!person) return c.json({ fhdm: '1001', fhxx: '未查询到缴费人登记信息' })
+    const rec = person.contributions.find(x => x.year === jfnd && x.paid && collectedUnder.get(x) === ddh)
+    if (!rec) return c.json({ fhdm: '2001', fhxx: '未查询到该笔缴费记录' })
+    if (yuanToFen(je) !== rec.personalFen) return c.json({ fhdm: '2002', fhxx: '退费金额与缴费金额不一致' })
+    const benefitStarts = `${jfnd}-01-01`
+    if (tkyy !== '01' && shanghaiDate(state.now()) >= benefitStarts) return c.json({ fhdm: '2003', fhxx: '该年度待遇享受期已开始，不予退费' })
+    if (tkyy === '01' && !(person.deathDate !== null && person.deathDate < benefitStarts)) return c.json({ fhdm: '2004', fhxx: '未查询到死亡登记信息' })
+    if (tkyy === '03' && !person.insurance.some(r => r.insutype === '310' && (r.endDate === null || r.endDate >= benefitStarts))) return c.json({ fhdm: '2005', fhxx: '未查询到职工医保参保信息' })
+    // Approved: the year is owed again (the record stays so the derived year does not come back).
+    const unpaid: SandboxContribution = { ...rec, paid: false, paidAt: null, channel: null, receiptNo: null }
+    person.contributions = person.contributions.map(x => x === rec ? unpaid : x)
+    const reply = { fhdm: '0000' as const, fhxx: '退费审核通过', tkpzh: `TF${String(hashLabel(`refund:${tkdh}`)).padStart(10, '0')}` }
+    refunds.set(tkdh, { ddh, certNo: sfzjhm, year: jfnd, reply })
+    return c.json(reply)
   })
   return app
 }

@@ -1,0 +1,167 @@
+import type { ErrorCode, RefundReason, RefundStatus } from '@yibao/shared'
+import type { AppDeps } from '../lib/types'
+import type { PremiumOrder } from '../storage/payments'
+import type { PremiumRefund } from '../storage/refunds'
+import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
+import { randomBytes } from 'node:crypto'
+import { formatErrorMessage, maskIdCard, REFUND_REASON_LABELS, toShanghaiIso } from '@yibao/shared'
+import { newOutRefundNo, REFUND_REJECTIONS, refundBlock } from '../domain/refund'
+import { AppError, UpstreamError } from '../lib/errors'
+import { enqueue, findOrderBy, orderLines } from '../storage/payments'
+import { findRefundBy, insertRefund, liveRefundOfLine, markRefundSucceeded, moveRefund } from '../storage/refunds'
+
+/** How soon a refund the bureau or WeChat Pay could not take is tried again (the worker backs off from there). */
+const RETRY_AFTER_MS = 30_000
+
+/**
+ * 退费: the payer of an order asks for one person's premium back. The rules refuse up front what they
+ * already exclude (a benefit year that has started, except for a death before it); otherwise the row
+ * is written with its `out_refund_no` first, then the bureau's 审核 (tax collection, which also ends
+ * the person's paid enrolment) and WeChat Pay's refund to the original account follow, each step
+ * idempotent on that number. A step that cannot be done now is left to the outbox worker: the request
+ * is never lost and the money never goes back twice.
+ */
+export async function requestRefund(deps: AppDeps, p: { principal: string, orderId: string, lineId: string, reason: RefundReason, idempotencyKeyId: number | null }): Promise<PremiumRefund> {
+  if (p.idempotencyKeyId !== null) {
+    const resumed = await findRefundBy(deps.storage.db, 'idempotencyKeyId', p.idempotencyKeyId)
+    if (resumed) return refusedNow(await advanceRefund(deps, resumed), (await orderLines(deps.storage.db, resumed.orderId)).find(l => l.id === resumed.lineId)?.year ?? 0)
+  }
+  const order = await findOrderBy(deps.storage.db, 'id', p.orderId)
+  if (!order || order.principal !== p.principal) throw new AppError('NOT_FOUND', 404)
+  const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === p.lineId)
+  if (!line) throw new AppError('NOT_FOUND', 404)
+  if (order.status !== 'paid' || (line.status !== 'paid' && line.status !== 'reported')) throw new AppError('REFUND_NOT_REFUNDABLE', 409)
+  if (await liveRefundOfLine(deps.storage.db, line.id)) throw new AppError('REFUND_EXISTS', 409)
+  const at = deps.now()
+  if (refundBlock({ reason: p.reason, year: line.year, now: at })) throw new AppError('REFUND_BENEFIT_STARTED', 409, { params: { year: String(line.year) } })
+  // The collection system must hold the payment before it can take it back.
+  if (line.status !== 'reported') throw new AppError('REFUND_NOT_YET_RECORDED', 409)
+  const refund = await insertRefund(deps.storage.db, {
+    outRefundNo: newOutRefundNo(at, randomBytes(16)),
+    orderId: order.id,
+    lineId: line.id,
+    principal: p.principal,
+    reason: p.reason,
+    amountFen: line.amountFen,
+    status: 'approving',
+    idempotencyKeyId: p.idempotencyKeyId,
+    createdAt: at,
+  })
+  if (!refund) throw new AppError('REFUND_EXISTS', 409)
+  // Crash-safe: whatever happens next, the worker picks the refund up from here.
+  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + RETRY_AFTER_MS))
+  return refusedNow(await advanceRefund(deps, refund), line.year)
+}
+
+/** A refusal the bureau gave at once is the answer to the request (the resident may ask again with another reason). */
+function refusedNow(refund: PremiumRefund, year: number): PremiumRefund {
+  if (refund.status === 'rejected' && refund.rejectCode) throw new AppError(refund.rejectCode as ErrorCode, 409, { params: { year: String(year) } })
+  return refund
+}
+
+/**
+ * Takes a refund as far as it can go now: the bureau's 审核, then WeChat Pay. A refusal by the bureau
+ * ends it (rejected, with the reason); a system that is down or slow leaves it where it is, for the
+ * worker. Safe to run any number of times, on any instance.
+ */
+export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promise<PremiumRefund> {
+  let refund = start
+  const order = await findOrderBy(deps.storage.db, 'id', refund.orderId)
+  if (!order) return refund
+  try {
+    if (refund.status === 'approving') {
+      const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === refund.lineId)!
+      try {
+        const approved = await deps.premiums.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, certNo: deps.vault.decrypt(line.personCertNoEnc), year: line.year, amountFen: refund.amountFen, reason: refund.reason as RefundReason })
+        refund = await moveRefund(deps.storage.db, refund.id, ['approving'], { status: 'refunding', taxRefundNo: approved.taxRefundNo }) ?? await reload(deps, refund)
+        // The person's enrolment for the year is no longer paid: their reads must say so.
+        deps.personReads.forget(line.personCertRef)
+      }
+      catch (error) {
+        const code = error instanceof UpstreamError && error.kind === 'rejected' ? REFUND_REJECTIONS[error.detail.upstreamCode ?? ''] : undefined
+        if (!code) throw error
+        refund = await moveRefund(deps.storage.db, refund.id, ['approving'], { status: 'rejected', rejectCode: code }) ?? await reload(deps, refund)
+        await auditRefund(deps, refund, 'refund.rejected', false, { code })
+        return refund
+      }
+    }
+    if (refund.status === 'refunding' && !refund.wechatRefundId) {
+      const answer = await deps.wechatpay.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, refundFen: refund.amountFen, totalFen: order.totalFen, reason: `医保缴费退费：${REFUND_REASON_LABELS[refund.reason as RefundReason]}`.slice(0, 80) })
+      refund = await applyRefundResult(deps, answer) ?? refund
+    }
+  }
+  catch (error) {
+    if (!(error instanceof UpstreamError)) throw error
+    deps.logger.warn({ outRefundNo: refund.outRefundNo, system: error.system, kind: error.kind, code: error.detail.upstreamCode }, 'refund step deferred to the worker')
+  }
+  return refund
+}
+
+/**
+ * What WeChat Pay says about a refund (its answer, a query, or a REFUND.* callback), applied once:
+ * SUCCESS marks the refund and its line; ABNORMAL / CLOSED end it as failed, for the help desk.
+ */
+export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Promise<PremiumRefund | null> {
+  const refund = await findRefundBy(deps.storage.db, 'outRefundNo', r.outRefundNo)
+  if (!refund) return null
+  if (r.refundFen !== refund.amountFen) {
+    deps.logger.error({ outRefundNo: refund.outRefundNo, expected: refund.amountFen, got: r.refundFen }, 'refund amount mismatch')
+    return refund
+  }
+  if (r.status === 'SUCCESS') {
+    const moved = await markRefundSucceeded(deps.storage.db, { id: refund.id, lineId: refund.lineId, at: r.successTime ?? deps.now(), wechatRefundId: r.refundId, receivedAccount: r.userReceivedAccount })
+    if (moved) await auditRefund(deps, refund, 'refund.succeeded', true, { amountFen: refund.amountFen })
+  }
+  else if (r.status === 'ABNORMAL' || r.status === 'CLOSED') {
+    const moved = await moveRefund(deps.storage.db, refund.id, ['refunding'], { status: 'failed', wechatRefundId: r.refundId })
+    if (moved) await auditRefund(deps, refund, 'refund.failed', false, { status: r.status })
+  }
+  else if (!refund.wechatRefundId) {
+    await moveRefund(deps.storage.db, refund.id, ['refunding'], { status: 'refunding', wechatRefundId: r.refundId })
+  }
+  return reload(deps, refund)
+}
+
+/** Asks whoever holds a refund that is still under way about it (the page, the worker). */
+export async function convergeRefund(deps: AppDeps, refund: PremiumRefund): Promise<PremiumRefund> {
+  if (refund.status === 'approving' || (refund.status === 'refunding' && !refund.wechatRefundId)) return advanceRefund(deps, refund)
+  if (refund.status !== 'refunding') return refund
+  try {
+    return await applyRefundResult(deps, await deps.wechatpay.queryRefund(refund.outRefundNo)) ?? refund
+  }
+  catch (error) {
+    if (!(error instanceof UpstreamError)) throw error
+    deps.logger.warn({ outRefundNo: refund.outRefundNo, kind: error.kind }, 'refund query failed')
+    return refund
+  }
+}
+
+async function reload(deps: AppDeps, refund: PremiumRefund): Promise<PremiumRefund> {
+  return (await findRefundBy(deps.storage.db, 'id', refund.id)) ?? refund
+}
+
+async function auditRefund(deps: AppDeps, refund: PremiumRefund, action: string, success: boolean, detail: Record<string, unknown>) {
+  await deps.audit.record({ actorType: 'system', actorId: 'refunds', channel: 'public', action, target: `refund:${refund.id}`, success, detail: { outRefundNo: refund.outRefundNo, ...detail } })
+}
+
+/** The view of a refund for its payer: masked person, amount in fen, Shanghai times. */
+export async function refundView(deps: AppDeps, refund: PremiumRefund, order?: PremiumOrder) {
+  const o = order ?? await findOrderBy(deps.storage.db, 'id', refund.orderId)
+  const line = (await orderLines(deps.storage.db, refund.orderId)).find(l => l.id === refund.lineId)
+  return {
+    id: refund.id,
+    orderId: refund.orderId,
+    lineId: refund.lineId,
+    year: line?.year ?? o?.year ?? 0,
+    name: line?.personNameMasked ?? '*',
+    certNo: line ? maskIdCard(deps.vault.decrypt(line.personCertNoEnc)) : '',
+    reason: refund.reason as RefundReason,
+    amountFen: refund.amountFen,
+    status: refund.status as RefundStatus,
+    /** Why the bureau refused, in Chinese (the same wording as the error table). */
+    rejectMessage: refund.rejectCode ? formatErrorMessage(refund.rejectCode as ErrorCode, { year: String(line?.year ?? '') }) : null,
+    receivedAccount: refund.receivedAccount,
+    requestedAt: toShanghaiIso(refund.createdAt),
+    succeededAt: refund.succeededAt ? toShanghaiIso(refund.succeededAt) : null,
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod'
+
+/**
+ * 退费 reasons a resident may give online (domain notes §4; 城乡居民医保 refund cases): 待遇享受期前死亡
+ * (heirs apply; the national 2020 notice 六(一)), 重复参保/重复缴费, 已参加职工医保, 误缴/多缴. The bureau
+ * (医保审核, then 税务退费) decides; the BFF only refuses what the rules already exclude.
+ */
+export const REFUND_REASONS = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid'] as const
+export type RefundReason = typeof REFUND_REASONS[number]
+
+export const REFUND_REASON_LABELS: Record<RefundReason, string> = {
+  died_before_benefit: '参保人在待遇享受期开始前去世',
+  duplicate_enrolment: '重复参保或重复缴费',
+  employee_insurance: '已参加职工基本医疗保险',
+  overpaid: '误缴或多缴',
+}
+
+/** What the resident must know before choosing a reason (shown under each choice). */
+export const REFUND_REASON_HINTS: Record<RefundReason, string> = {
+  died_before_benefit: '由家属申请；医保部门将核对死亡登记信息，可在待遇享受期开始后申请',
+  duplicate_enrolment: '同一年度在两地或以学生、居民身份重复参保的，仅限待遇享受期开始前申请',
+  employee_insurance: '医保部门将核对职工医保参保信息，仅限待遇享受期开始前申请',
+  overpaid: '仅限待遇享受期开始前申请',
+}
+
+/** approving: waiting for the bureau's 审核; refunding: approved, money on its way back; then one of the three ends. */
+export const REFUND_STATUS_VALUES = ['approving', 'refunding', 'succeeded', 'rejected', 'failed'] as const
+export type RefundStatus = typeof REFUND_STATUS_VALUES[number]
+
+export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
+  approving: '医保审核中',
+  refunding: '审核通过，退款中',
+  succeeded: '已退回原支付账户',
+  rejected: '审核未通过',
+  failed: '退款未成功，请联系窗口',
+}
+
+/** A refund request: one paid line of one of one's own orders, and the reason. Never an amount. */
+export const RefundInputSchema = z.object({
+  orderId: z.string({ error: '请选择要退费的缴费记录' }).uuid('请选择要退费的缴费记录'),
+  lineId: z.string({ error: '请选择要退费的人员' }).uuid('请选择要退费的人员'),
+  reason: z.enum(REFUND_REASONS, { error: '请选择退费原因' }),
+})
+export type RefundInput = z.infer<typeof RefundInputSchema>
