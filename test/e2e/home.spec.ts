@@ -32,10 +32,10 @@ describe('home journey (375 px, WeChat UA)', () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await page.goto('/')
-    await page.getByRole('link', { name: '退费申请' }).click()
-    await page.getByRole('heading', { level: 1, name: '退费申请' }).waitFor()
-    expect(await page.getByText('“退费申请”功能正在建设中').count()).toBe(1)
-    expect(new URL(page.url()).pathname).toBe('/services/refund')
+    await page.getByRole('link', { name: '异地就医备案' }).click()
+    await page.getByRole('heading', { level: 1, name: '异地就医备案' }).waitFor()
+    expect(await page.getByText('“异地就医备案”功能正在建设中').count()).toBe(1)
+    expect(new URL(page.url()).pathname).toBe('/services/crossRegion')
     await expectNoAxeViolations(page)
     await page.getByRole('button', { name: '返回首页' }).click()
     await page.getByTestId('sign-in').waitFor()
@@ -91,7 +91,7 @@ describe('home journey (375 px, WeChat UA)', () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await signInByPhone(page, await nextResident('home'))
-    const pages = ['/', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/me/access-log', '/receipts/verify', '/services/crossRegion', '/no-such-page', '/desk/login']
+    const pages = ['/', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/receipts/verify', '/services/crossRegion', '/no-such-page', '/desk/login']
     const sweep = async (mode: string) => {
       for (const path of pages) {
         await page.goto(path)

@@ -106,7 +106,7 @@ async function orderHeading(page: Page): Promise<string> {
 }
 
 describe('参保缴费 journeys (375 px)', () => {
-  it('pays for oneself by Native QR scanned on another phone; the page turns to 支付成功 live; the receipt verifies publicly', async () => {
+  it('pays for oneself by Native QR scanned on another phone; the page turns to 支付成功 live; the receipt verifies publicly; then asks for it back (退费)', async () => {
     const { self } = cast
     const context = await plainContext()
     const page = await context.newPage()
@@ -199,7 +199,6 @@ describe('参保缴费 journeys (375 px)', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await expectNoAxeViolations(page)
     await screenshot(page, 'pay-elder')
-    await context.close()
 
     // Anyone can check the receipt, without signing in: masked facts only.
     const anyone = await plainContext()
@@ -218,7 +217,43 @@ describe('参保缴费 journeys (375 px)', () => {
     await check.getByTestId('receipt-verify').click()
     await check.getByTestId('receipt-not-found').getByText('未找到该凭证').waitFor()
     await expectNoAxeViolations(check)
+
+    // 退费: enrolled twice by mistake, the resident asks for this premium back from 退费申请 on the
+    // home grid (still in 长辈版). The tax bureau has to hold the payment first (the worker reports it).
+    await expect.poll(async () => (await (await page.request.get(`/api/v1/receipts/${code}`)).json() as { reported: boolean }).reported, { timeout: 15_000 }).toBe(true)
+    await page.goto('/')
+    await page.getByRole('link', { name: '退费申请' }).click()
+    await page.getByRole('heading', { level: 1, name: '退费申请' }).waitFor()
+    await expectNoAxeViolations(page)
+    await page.getByTestId('refunds-to-orders').click()
+    await page.getByTestId('payment-order').first().click()
+    await page.getByTestId('refund-apply').first().click()
+    await page.getByRole('heading', { level: 1, name: '申请退费' }).waitFor()
+    expect(await page.getByTestId('refund-submit').textContent()).toContain('提交退费申请')
+    await page.getByTestId('refund-submit').click()
+    await page.getByTestId('refund-reason-error').getByText('请选择退费原因').waitFor()
+    await page.getByText('重复参保或重复缴费').click()
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'refund-apply-elder')
+    await page.getByTestId('refund-submit').click()
+    await page.waitForURL(url => new URL(url).pathname === '/refunds')
+    // 医保审核 → WeChat Pay refunds to the original account → the page follows it without a reload.
+    const item = page.getByTestId('refund-item').first()
+    await item.getByTestId('refund-status').getByText('已退回原支付账户').waitFor({ timeout: 15_000 })
+    expect(await item.textContent()).toContain(due)
+    expect(await item.textContent()).toContain('重复参保或重复缴费')
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'refunds-elder')
+
+    // The receipt is void now, and the person may pay for the year again.
+    await check.goto(`/receipts/verify?code=${code}`)
+    await check.getByTestId('receipt-refunded').waitFor()
+    await expectNoAxeViolations(check)
+    await page.goto('/pay')
+    await page.locator('[data-testid="pay-person"][data-status="payable"]').waitFor()
     await anyone.close()
+    await context.close()
   })
 
   it('inside WeChat: signs in through WeChat, binds a child, pays for both by JSAPI and comes back to 支付成功 with two receipts', async () => {

@@ -19,6 +19,7 @@ const BUILT_ROUTES: Partial<Record<ServiceKey, string>> = {
   family: '/family',
   helpDesk: '/desk',
   pay: '/pay',
+  refund: '/refunds',
   slips: '/slips',
 }
 

@@ -16,11 +16,14 @@ const ID = '0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912'
 const NEW_ID = '1c5d6e7f-8091-4a23-b4c5-d6e7f8091a23'
 const future = new Date(Date.now() + 29 * 60_000).toISOString()
 const past = new Date(Date.now() - 60_000).toISOString()
+const LINE = '2d6e7f80-91a2-4b34-85c6-d7e8f9a0b1c2'
+const LINE_2 = '3e7f8091-a2b3-4c45-96d7-e8f9a0b1c2d3'
+const REFUND = '4f8091a2-b3c4-4d56-a7e8-f9a0b1c2d3e4'
 
 function view(over: Partial<OrderView> = {}): OrderView {
-  return { id: ID, outTradeNo: 'YB20261123AAAABBBBCCCCDDDD', channel: 'native', year: 2027, totalFen: 40_000, status: 'prepaid', codeUrl: 'weixin://wxpay/bizpayurl?pr=abc', expiresAt: future, paidAt: null, lines: [{ name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'pending', receiptCode: null }], ...over }
+  return { id: ID, outTradeNo: 'YB20261123AAAABBBBCCCCDDDD', channel: 'native', year: 2027, totalFen: 40_000, status: 'prepaid', codeUrl: 'weixin://wxpay/bizpayurl?pr=abc', expiresAt: future, paidAt: null, lines: [{ id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'pending', receiptCode: null, refund: null }], ...over }
 }
-const paid = view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', lines: [{ name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'paid', receiptCode: 'R4N7-CNU2-TG95-VTF6' }] })
+const paid = view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', lines: [{ id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'paid', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: null }] })
 
 /** A stand-in for the browser's EventSource that the test drives. */
 class FakeEventSource {
@@ -67,6 +70,8 @@ async function mountAt(id: string) {
       { path: '/pay/orders', component: { render: () => h('p', 'orders') } },
       { path: '/pay', component: { render: () => h('p', 'pay') } },
       { path: '/receipts/verify', component: { render: () => h('p', 'verify') } },
+      { path: '/refunds/new', component: { render: () => h('p', 'refund-apply') } },
+      { path: '/refunds', component: { render: () => h('p', 'refunds') } },
     ],
   })
   await router.push(`/pay/orders/${id}`)
@@ -141,6 +146,66 @@ describe('PayOrderPage', () => {
     expect(alert.text()).toContain('没有找到相关记录')
     expect(alert.text()).toContain('如需帮助请提供编号 req-7')
     expect(FakeEventSource.last).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('offers 申请退费 for a reported line without a refund, and shows the progress of a line with one', async () => {
+    const order = view({
+      status: 'paid',
+      codeUrl: null,
+      paidAt: '2026-11-23T07:44:12.000+08:00',
+      totalFen: 80_000,
+      lines: [
+        { id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'reported', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: null },
+        { id: LINE_2, name: '李**', certNo: '610322********0422', amountFen: 40_000, status: 'reported', receiptCode: 'K7P3-CNU2-TG95-VTF7', refund: { id: REFUND, status: 'approving' } },
+      ],
+    })
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(order)),
+    )
+    const { wrapper, router } = await mountAt(ID)
+    const receipts = wrapper.findAll('[data-testid="receipt"]')
+    expect(receipts).toHaveLength(2)
+
+    const apply = receipts[0]!.get('[data-testid="refund-apply"]')
+    expect(apply.text()).toBe('申请退费')
+    expect(apply.attributes('aria-label')).toBe('申请退费：王**')
+    // Ids only in the link, never a name or an ID number.
+    expect(apply.attributes('href')).toBe(`/refunds/new?order=${ID}&line=${LINE}`)
+    expect(receipts[0]!.find('[data-testid="line-refund-status"]').exists()).toBe(false)
+
+    expect(receipts[1]!.find('[data-testid="refund-apply"]').exists()).toBe(false)
+    expect(receipts[1]!.get('[data-testid="line-refund-status"]').text()).toBe('退费进度：医保审核中')
+    expect(receipts[1]!.get('[data-testid="line-refund-link"]').attributes('href')).toBe('/refunds')
+
+    await apply.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe(`/refunds/new?order=${ID}&line=${LINE}`)
+    wrapper.unmount()
+  })
+
+  it('offers 申请退费 again after a refused refund, and says 已退费 for a refunded line', async () => {
+    const order = view({
+      status: 'paid',
+      codeUrl: null,
+      paidAt: '2026-11-23T07:44:12.000+08:00',
+      lines: [
+        { id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'paid', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: { id: REFUND, status: 'rejected' } },
+        { id: LINE_2, name: '李**', certNo: '610322********0422', amountFen: 40_000, status: 'refunded', receiptCode: 'K7P3-CNU2-TG95-VTF7', refund: { id: REFUND, status: 'succeeded' } },
+      ],
+    })
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(order)),
+    )
+    const { wrapper } = await mountAt(ID)
+    const receipts = wrapper.findAll('[data-testid="receipt"]')
+    expect(receipts[0]!.get('[data-testid="line-refund-status"]').text()).toBe('退费进度：审核未通过')
+    expect(receipts[0]!.find('[data-testid="refund-apply"]').exists()).toBe(true)
+    expect(receipts[1]!.text()).toContain('2027年度 · ¥400.00 · 已退费')
+    expect(receipts[1]!.find('[data-testid="refund-apply"]').exists()).toBe(false)
+    expect(receipts[1]!.get('[data-testid="line-refund-link"]').attributes('href')).toBe('/refunds')
     wrapper.unmount()
   })
 })

@@ -9,3 +9,6 @@ export type JsapiParams = NonNullable<CreatedOrder['jsapi']>
 export type OrderView = InferResponseType<(typeof api.api.v1.payments.orders)[':id']['$get'], 200>
 export type OrderLine = OrderView['lines'][number]
 export type ReceiptView = InferResponseType<(typeof api.api.v1.receipts)[':code']['$get'], 200>
+
+/** One person of a paid order, as 电子缴费凭证 shows them. */
+export type ReceiptLine = Pick<OrderLine, 'name' | 'certNo' | 'amountFen' | 'status' | 'receiptCode'>
