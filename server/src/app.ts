@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health'
 import { meRoutes } from './routes/me'
 import { paymentNotifyRoutes, paymentRoutes, receiptRoutes } from './routes/payments'
 import { refundRoutes } from './routes/refunds'
+import { crossRegionRoutes } from './routes/cross-region'
 import { personLookupRoutes } from './routes/person-lookups'
 import { sessionRoutes } from './routes/session'
 import { slipRoutes } from './routes/slips'
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/v1/payments', paymentRoutes)
     .route('/api/v1/receipts', receiptRoutes)
     .route('/api/v1/refunds', refundRoutes)
+    .route('/api/v1/cross-region', crossRegionRoutes)
     .route('/api/v1/policies', policyRoutes)
     .route('/api/v1/estimates', estimateRoutes)
     .route('/api/v1/slips', slipRoutes)

@@ -116,3 +116,31 @@ export const MDTRT_CERT_TYPES = {
   '02': '居民身份证（证件号码）',
   '03': '社会保障卡（卡号）',
 } as const
+
+/**
+ * rloc_rea 备案类型 (异地安置原因) of 异地就医备案 (2551/5302, local extensions) — **sandbox codes**. The
+ * national dictionary text is unverified (nhsa-interface.md §2.4 only infers 02 异地安置退休 and 06 异地转诊
+ * from bureau SQL, with 07/08 used differently by one bureau), so 03/04/08 are the sandbox's own choices.
+ * `longTerm` filings (异地长期居住人员: 02/03/04) are 长期有效 (`enddate` null); the others (临时外出就医: 06/08)
+ * carry an end date at most 12 months after the start.
+ */
+export const RLOC_REA = {
+  '02': { label: '异地安置退休人员', longTerm: true },
+  '03': { label: '常驻异地工作人员', longTerm: true },
+  '04': { label: '异地长期居住人员', longTerm: true },
+  '06': { label: '异地转诊就医人员', longTerm: false },
+  '08': { label: '其他临时外出就医人员', longTerm: false },
+} as const
+
+/** An rloc_rea code the sandbox accepts. */
+export type RlocRea = keyof typeof RLOC_REA
+
+/** dcla_souc 申报来源 of 异地就医备案 (sandbox codes): 01 经办窗口, 02 移动端 (the product), 03 网上服务大厅. */
+export const DCLA_SOUC = {
+  '01': '经办窗口',
+  '02': '移动端',
+  '03': '网上服务大厅',
+} as const
+
+/** A dcla_souc code. */
+export type DclaSouc = keyof typeof DCLA_SOUC

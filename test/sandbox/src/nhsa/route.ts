@@ -37,8 +37,8 @@ export function nhsaRoutes(state: SandboxState, registry: ReadonlyMap<string, Nh
       else {
         const envelope = parsed.data
         const tx = registry.get(envelope.infno)
-        const data = envelope.input.data
-        const hasPsnNo = typeof data === 'object' && data !== null && 'psn_no' in data
+        // psn_no sits in `data` (5301, 2552…) or in a named node (2551 `outappy`).
+        const hasPsnNo = Object.values(envelope.input).some(node => typeof node === 'object' && node !== null && 'psn_no' in node)
         if (!tx) {
           failure = '交易编号不存在'
         }

@@ -323,6 +323,7 @@ export function buildHousehold(spec: HouseholdSpec, ctx: BuildContext): { househ
       ecToken: `${spec.countyCode}${hex(pr, 26)}`,
       ssCardNo: `${String.fromCharCode(65 + pr.int(0, 25))}${String(pr.int(0, 99_999_999)).padStart(8, '0')}`,
       ssCardSn: hex(pr, 32),
+      crossRegionFilings: [],
       tags: [...tags],
     })
   }

@@ -2,6 +2,7 @@ import type { HouseholdSpec, MemberSpec } from './build'
 import type { SandboxDataset, SandboxHousehold, SandboxPerson, SandboxStatus } from './model'
 import type { CountyCode } from './regions'
 import { buildHousehold, createBuildContext, SEED_YEAR, status, streamFor } from './build'
+import { addCrossRegionFilings } from './cross-region'
 import { buildFixtures } from './fixtures'
 import { pickGivenName, pickSurname } from './names'
 import { county } from './regions'
@@ -173,13 +174,15 @@ export function generateSeed(): SandboxDataset {
   const ctx = createBuildContext()
   const fixtures = buildFixtures(ctx)
   const households: SandboxHousehold[] = [...fixtures.households]
-  const persons: SandboxPerson[] = [...fixtures.persons]
+  const randomPersons: SandboxPerson[] = []
   for (const [code, count] of Object.entries(RANDOM_HOUSEHOLDS) as [CountyCode, number][]) {
     for (let i = 0; i < count; i++) {
       const built = buildHousehold(randomHousehold(code, i), ctx)
       households.push(built.household)
-      persons.push(...built.persons)
+      randomPersons.push(...built.persons)
     }
   }
-  return { households, persons }
+  // 异地就医备案 only for random residents: the fixtures (张秀英's household among them) stay without.
+  addCrossRegionFilings(randomPersons)
+  return { households, persons: [...fixtures.persons, ...randomPersons] }
 }

@@ -1,5 +1,5 @@
 import type { PersonCategory, SpecialStatus } from '@yibao/shared'
-import type { NatyCode, PsnIdetType } from '../nhsa/dictionaries'
+import type { DclaSouc, NatyCode, PsnIdetType, RlocRea } from '../nhsa/dictionaries'
 
 /**
  * The sandbox's own model of the bureau's person base (psn_info_b), household register (户口簿),
@@ -93,6 +93,51 @@ export interface SandboxContribution {
   receiptNo: string | null
 }
 
+/**
+ * One 异地就医备案 (a row of the bureau's `out_appy_d`), filed with 2551, cancelled with 2552, listed by 5302
+ * (all three local extensions). Wire names are given per field.
+ */
+export interface SandboxCrossRegionFiling {
+  /** trt_dcla_detl_sn 待遇申报明细流水号 (unique across the sandbox). */
+  sn: string
+  /** insu_admdvs: the 参保地 the filing was made under (the request's insuplc_admdvs). */
+  insuAdmdvs: string
+  insutype: '390' | '310'
+  /** rloc_rea 备案类型 (see `RLOC_REA`). */
+  rlocRea: RlocRea
+  /** rloc_admdvs 就医地 (6-digit division, outside the 参保地's 统筹区). */
+  rlocAdmdvs: string
+  /** begndate (`YYYY-MM-DD`). */
+  begin: string
+  /** enddate (`YYYY-MM-DD`, inclusive) or `null` = 长期有效. */
+  end: string | null
+  /** tel 联系电话. */
+  tel: string
+  /** resout_addr 居外地址. */
+  resoutAddr: string | null
+  /** trafout_fixmedins_name 转出医院 (06 转诊). */
+  trafoutFixmedinsName: string | null
+  /** prom_flag 个人承诺标志: '1' = filed on a personal promise instead of a residence proof. */
+  promFlag: '0' | '1' | null
+  /** vali_flag: '1' valid (also after its end date), '0' cancelled. */
+  valid: boolean
+  /** memo as last written: the filing's memo, replaced by the reason when cancelled. */
+  memo: string | null
+  /** The `req:` memo the filing was made with (2551 answers a repeat with this filing), else `null`. */
+  requestKey: string | null
+  /** dcla_souc 申报来源. */
+  dclaSouc: DclaSouc
+  /** 代办人 (agent) block, all `null` when the person filed themselves. */
+  agnterName: string | null
+  agnterCertno: string | null
+  /** agnter_rlts 代办人关系: 1160's family-relation codes (10 配偶, 20 子女, 50 父母…) in the seed; short text as sent by 2551. */
+  agnterRlts: string | null
+  /** crte_time as an ISO moment (+08:00). */
+  createdAt: string
+  /** When it was cancelled (ISO moment, +08:00), `null` while valid. */
+  cancelledAt: string | null
+}
+
 /** Story tags that make a resident interesting for tests and demos. */
 export type SandboxTag
   = | 'demo'
@@ -147,6 +192,8 @@ export interface SandboxPerson {
   ssCardNo: string
   /** 社会保障卡识别码 card_sn (required with mdtrt_cert_type '03'). */
   ssCardSn: string
+  /** 异地就医备案 filings (2551/2552/5302), oldest first; mutated by the transactions. */
+  crossRegionFilings: SandboxCrossRegionFiling[]
   tags: SandboxTag[]
 }
 

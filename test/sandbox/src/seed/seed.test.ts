@@ -190,6 +190,28 @@ describe('fixtures', () => {
   })
 })
 
+describe('异地就医备案 (cross-region filings)', () => {
+  it('seeds one resident per policy region, none in the fixture households', () => {
+    const holders = seed.persons.filter(p => p.crossRegionFilings.length > 0)
+    expect(holders.map(p => p.policyRegion).sort()).toEqual(['370500', '520000', '610322'])
+    const fixtureHouseholds = new Set(Object.values(FIXTURE_CERT_NOS).map(c => store.findPersonByCertNo(c)!.householdId))
+    for (const p of holders) expect(fixtureHouseholds.has(p.householdId)).toBe(false)
+    expect(listHousehold(DEMO_RESIDENT_CERT_NO).flatMap(p => p.crossRegionFilings)).toEqual([])
+    const filings = holders.flatMap(p => p.crossRegionFilings.map(f => ({ p, f })))
+    expect(new Set(filings.map(({ f }) => f.sn)).size).toBe(filings.length)
+    for (const { p, f } of filings) {
+      expect(f.rlocAdmdvs.slice(0, 4)).not.toBe(f.insuAdmdvs.slice(0, 4))
+      expect(p.insurance.some(r => r.admdvs === f.insuAdmdvs && r.insutype === f.insutype && r.endDate === null)).toBe(true)
+      expect(f.valid).toBe(f.cancelledAt === null)
+      expect(f.end === null).toBe(['02', '03', '04'].includes(f.rlocRea))
+    }
+    // Each has a cancelled old temporary filing; one also holds a valid long-term 04 filing, and one a trip that ended.
+    for (const p of holders) expect(p.crossRegionFilings.some(f => !f.valid && f.end !== null)).toBe(true)
+    expect(filings.filter(({ f }) => f.valid && f.end === null).map(({ f }) => [f.rlocRea, f.promFlag])).toEqual([['04', '1']])
+    expect(filings.filter(({ f }) => f.valid && f.end !== null).map(({ f }) => f.end)).toEqual(['2025-11-30'])
+  })
+})
+
 function listHouseholdOf(id: string): SandboxPerson[] {
   return store.listHousehold(id)
 }

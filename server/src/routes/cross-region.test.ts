@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto'
+import { shanghaiDate } from '@yibao/shared'
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { auditEvents } from '../storage/schema'
+import { TestBrowser } from '../testing/auth'
+import { usePaymentStack } from '../testing/payment-stack'
+
+// The real bureau sandbox (2551/2552/5302) behind a real BFF, on loopback.
+const { ctx, payablePerson } = usePaymentStack()
+const YEAR = new Date().getFullYear() + 1
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
+async function json(res: Response): Promise<any> {
+  return res.json()
+}
+
+function daysFromToday(n: number): string {
+  return shanghaiDate(new Date(Date.now() + n * 86_400_000))
+}
+
+async function resident() {
+  const person = await payablePerson(YEAR)
+  const browser = new TestBrowser(ctx.stack.app)
+  const account = await browser.signInDirect(ctx.stack.deps, person)
+  return { person, browser, account }
+}
+
+const post = (b: TestBrowser, path: string, body: unknown, key: string | null = randomUUID()) =>
+  b.request(`/api/v1/cross-region/filings${path}`, { method: 'POST', json: body, headers: key ? { 'idempotency-key': key } : {} })
+const list = async (b: TestBrowser) => json(await b.request('/api/v1/cross-region/filings'))
+
+const TRIP = { type: 'temporary', destination: '440300', phone: '13800138000' }
+
+describe('异地就医备案 (/api/v1/cross-region/filings)', () => {
+  it('files a temporary trip for six months, refuses a second filing in the bureau\'s words, changes it and cancels it', async () => {
+    const { browser, account } = await resident()
+    const before = await list(browser)
+    expect(before.filings.filter((f: { status: string }) => f.status === 'valid')).toEqual([])
+
+    const today = daysFromToday(0)
+    const key = randomUUID()
+    const res = await post(browser, '', { ...TRIP, startDate: today }, key)
+    expect(res.status).toBe(201)
+    const filed = await json(res)
+    expect(filed).toMatchObject({ type: 'temporary', typeLabel: '其他临时外出就医人员', destination: '440300', startDate: today, status: 'valid', longTerm: false, phone: '138****8000', canChange: true, lockedUntil: null })
+    expect(filed.endDate > today).toBe(true)
+    // The same confirmation again is the same filing.
+    const replay = await post(browser, '', { ...TRIP, startDate: today }, key)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect((await json(replay)).id).toBe(filed.id)
+
+    const second = await post(browser, '', { ...TRIP, destination: '310100', startDate: today })
+    expect(second.status).toBe(409)
+    expect(await json(second)).toMatchObject({ error: { code: 'CROSS_REGION_REJECTED', message: '备案未成功：该人员已有有效的异地就医备案，请先变更或撤销' } })
+
+    const changed = await post(browser, `/${filed.id}/change`, { ...TRIP, type: 'referral', destination: '310100', referralHospital: '东营市人民医院', startDate: today })
+    expect(changed.status).toBe(201)
+    const now = await json(changed)
+    expect(now).toMatchObject({ type: 'referral', destination: '310100', referralHospital: '东营市人民医院', status: 'valid' })
+    const afterChange = await list(browser)
+    expect(afterChange.filings.find((f: { id: string }) => f.id === filed.id)).toMatchObject({ status: 'cancelled', canChange: false })
+
+    const noReason = await post(browser, `/${now.id}/cancel`, {})
+    expect(await json(noReason)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { reason: '请填写撤销原因' } } })
+    const cancelled = await post(browser, `/${now.id}/cancel`, { reason: '行程取消' })
+    expect(cancelled.status).toBe(200)
+    expect(await json(cancelled)).toMatchObject({ id: now.id, status: 'cancelled' })
+
+    // Every step is in the person's 访问记录, the refusal too.
+    const trail = await ctx.storage.db.select().from(auditEvents).where(eq(auditEvents.actorId, account.id))
+    const steps = trail.filter(e => e.action.startsWith('cross_region.') && e.action !== 'cross_region.read').map(e => [e.action, e.success])
+    expect(steps).toEqual([['cross_region.file', true], ['cross_region.file', false], ['cross_region.change', true], ['cross_region.cancel', true]])
+  })
+
+  it('checks what it can before asking the bureau: the start date window and a 就医地 outside one\'s own 统筹区', async () => {
+    const { browser, person } = await resident()
+    const home = `${person.certNo.slice(0, 4)}00`
+    const res = await post(browser, '', { ...TRIP, destination: home, startDate: daysFromToday(-40) })
+    expect(res.status).toBe(400)
+    const body = await json(res)
+    expect(body.error.code).toBe('VALIDATION_FAILED')
+    expect(body.error.fields.startDate).toMatch(/^开始日期最早可选\d{4}-\d{2}-\d{2}（可补办30天内的备案）$/)
+    expect(body.error.fields.destination).toBe('就医地不能是参保地所在统筹区，请选择其他城市')
+    const long = await post(browser, '', { ...TRIP, type: 'long_term_resident', startDate: daysFromToday(0) })
+    expect(await json(long)).toMatchObject({ error: { fields: { address: '请填写异地居住地址（至少5个字）', promise: '请阅读并勾选个人承诺' } } })
+  })
+
+  it('locks a 承诺制 long-term filing for six months', async () => {
+    const { browser } = await resident()
+    const filed = await json(await post(browser, '', { ...TRIP, type: 'long_term_resident', address: '广东省深圳市南山区科技园路1号', promise: true, startDate: daysFromToday(0) }))
+    expect(filed).toMatchObject({ endDate: null, longTerm: true, promise: true, canChange: false })
+    expect(filed.lockedUntil > daysFromToday(150)).toBe(true)
+    const refused = await post(browser, `/${filed.id}/cancel`, { reason: '回原籍居住' })
+    expect(refused.status).toBe(409)
+    expect(await json(refused)).toMatchObject({ error: { code: 'CROSS_REGION_LOCKED', message: '以个人承诺方式办理的长期居住备案，自开始之日起6个月内不能变更或撤销' } })
+  })
+
+  it('never shows or touches another resident\'s filing, and audits reads and changes', async () => {
+    const a = await resident()
+    const b = await resident()
+    const filed = await json(await post(a.browser, '', { ...TRIP, startDate: daysFromToday(1) }))
+    expect(filed.status).toBe('upcoming')
+    const stolen = await post(b.browser, `/${filed.id}/cancel`, { reason: '恶意撤销' })
+    expect(stolen.status).toBe(404)
+    expect((await list(b.browser)).filings.map((f: { id: string }) => f.id)).not.toContain(filed.id)
+    expect((await a.browser.request('/api/v1/cross-region/filings?member=00000000-0000-4000-8000-000000000000')).status).toBe(404)
+    const anonymous = new TestBrowser(ctx.stack.app)
+    await anonymous.refreshSession()
+    expect((await anonymous.request('/api/v1/cross-region/filings')).status).toBe(401)
+    expect((await post(a.browser, '', { ...TRIP, startDate: daysFromToday(0) }, null)).status).toBe(400)
+
+    const events = await ctx.storage.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, a.account.id), eq(auditEvents.channel, 'self')))
+    expect(events.map(e => e.action)).toEqual(expect.arrayContaining(['cross_region.file']))
+    const reads = await ctx.storage.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, b.account.id), eq(auditEvents.action, 'cross_region.read')))
+    expect(reads.length).toBeGreaterThanOrEqual(1)
+  })
+})

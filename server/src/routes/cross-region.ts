@@ -1,0 +1,184 @@
+import type { Context } from 'hono'
+import type { CrossRegionFiling } from '../domain/cross-region'
+import type { Subject } from '../lib/resident'
+import type { AppEnv } from '../lib/types'
+import { CROSS_REGION_RULES, CROSS_REGION_TYPE_LABELS, CrossRegionCancelInputSchema, CrossRegionFilingInputSchema, isLongTerm, maskIdCard, maskMobile, maskName, shanghaiDate, temporaryEndDate } from '@yibao/shared'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { residentEnrolment } from '../domain/coverage'
+import { filingStatus, lockedUntil, sameArea, startDateProblem } from '../domain/cross-region'
+import { AppError } from '../lib/errors'
+import { idempotent } from '../lib/idempotency'
+import { rateLimit } from '../lib/rate-limit'
+import { resolveSubject } from '../lib/resident'
+import { validate } from '../lib/validate'
+import { cancelCrossRegion, CrossRegionRejected, fileCrossRegion, listCrossRegionFilings } from '../upstream/nhsa/cross-region'
+
+const MemberQuerySchema = z.object({ member: z.string().max(64).optional() })
+/** Changes (file, change, cancel) per resident per hour. */
+const CHANGES_PER_HOUR = 20
+
+/** The person at the bureau (1101) and the resident enrolment that decides the 参保地; none → 409. */
+async function bureauPerson(c: Context<AppEnv>, subject: Subject) {
+  const person = await c.get('deps').nhsa.getPersonInfo(subject.certNo, { logger: c.get('logger') })
+  const resident = residentEnrolment(person) ?? person.enrolments.find(e => e.status === 'active') ?? null
+  if (!resident) throw new AppError('CROSS_REGION_NOT_ENROLLED', 409)
+  return { person, key: { psnNo: person.psnNo, admdvs: resident.regionCode, logger: c.get('logger') }, region: resident.regionCode, insuranceType: resident.insuranceType }
+}
+
+/** The masked view of a filing, with what may be done with it today. */
+function filingView(f: CrossRegionFiling, today: string) {
+  const status = filingStatus(f, today)
+  const locked = lockedUntil(f, today)
+  return {
+    id: f.id,
+    type: f.type,
+    typeLabel: CROSS_REGION_TYPE_LABELS[f.type],
+    destination: f.destination,
+    startDate: f.startDate,
+    endDate: f.endDate,
+    status,
+    longTerm: isLongTerm(f.type),
+    promise: f.promise,
+    address: f.address,
+    referralHospital: f.referralHospital,
+    phone: f.phone ? maskMobile(f.phone) : null,
+    agentName: f.agentName ? maskName(f.agentName) : null,
+    source: f.source,
+    createdAt: f.createdAt,
+    /** A 承诺制 long-term filing cannot be changed or cancelled before this day. */
+    lockedUntil: locked,
+    canChange: (status === 'valid' || status === 'upcoming') && locked === null,
+  }
+}
+
+async function audit(c: Context<AppEnv>, subject: Subject, action: string, success: boolean, detail?: Record<string, unknown>) {
+  const deps = c.get('deps')
+  await deps.audit.record({
+    actorType: 'resident',
+    actorId: subject.asker.id,
+    subjectRef: subject.certRef,
+    subjectMasked: maskIdCard(subject.certNo),
+    channel: subject.channel,
+    action,
+    ...(subject.linkId && { target: `family_link:${subject.linkId}` }),
+    success,
+    requestId: c.get('requestId'),
+    clientIp: deps.clientIp(c),
+    ...(detail && { detail }),
+  })
+}
+
+/** The new filing's dates and the checks the BFF can make itself (field messages, in Chinese). */
+function plan(input: z.infer<typeof CrossRegionFilingInputSchema>, region: string, today: string) {
+  const fields: Record<string, string> = {}
+  const late = startDateProblem(input.startDate, today)
+  if (late) fields.startDate = late
+  if (sameArea(input.destination, region)) fields.destination = '就医地不能是参保地所在统筹区，请选择其他城市'
+  if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', 400, { fields })
+  return { startDate: input.startDate, endDate: isLongTerm(input.type) ? null : temporaryEndDate(input.startDate, CROSS_REGION_RULES.temporaryMonths.value) }
+}
+
+/** Files at the bureau; its refusal comes back as a Chinese 409. */
+async function file(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnType<typeof bureauPerson>>, input: z.infer<typeof CrossRegionFilingInputSchema>, requestRef: string): Promise<string> {
+  const dates = plan(input, who.region, shanghaiDate(c.get('deps').now()))
+  // A family member files for the person: the bureau records them as 代办人.
+  const agent = subject.channel === 'family'
+    ? { name: (await c.get('deps').nhsa.getPersonInfo(await askerCertNo(c, subject), { logger: c.get('logger') })).name, certNo: await askerCertNo(c, subject), relation: '家属' }
+    : undefined
+  return fileCrossRegion(c.get('deps').nhsa, who.key, {
+    insuranceType: who.insuranceType,
+    type: input.type,
+    destination: input.destination,
+    ...dates,
+    phone: input.phone,
+    ...(input.address && { address: input.address }),
+    ...(input.referralHospital && { referralHospital: input.referralHospital }),
+    ...(input.promise && { promise: true }),
+    ...(agent && { agent }),
+    requestRef,
+  })
+}
+
+async function askerCertNo(c: Context<AppEnv>, subject: Subject): Promise<string> {
+  return c.get('deps').vault.decrypt(subject.asker.certNoEnc)
+}
+
+/** The subject's filing by id (from the bureau's own list for that person, so another's id is 404). */
+async function ownFiling(c: Context<AppEnv>, who: Awaited<ReturnType<typeof bureauPerson>>, id: string): Promise<CrossRegionFiling> {
+  const found = (await listCrossRegionFilings(c.get('deps').nhsa, who.key)).find(f => f.id === id)
+  if (!found) throw new AppError('NOT_FOUND', 404)
+  return found
+}
+
+function rejected(error: unknown): never {
+  if (error instanceof CrossRegionRejected) throw new AppError('CROSS_REGION_REJECTED', 409, { params: { reason: error.reason } })
+  throw error
+}
+
+const principalOf = (c: Context<AppEnv>) => `resident:${c.get('session')?.accountId ?? 'anonymous'}`
+const changes = rateLimit({ bucket: 'cross-region', limit: CHANGES_PER_HOUR, windowSeconds: 3600, key: c => principalOf(c) })
+
+/**
+ * 异地就医备案 for oneself or a bound family member: the list (with what may be done today), a new
+ * filing, a change (the old one cancelled, the new one filed, in that order, each idempotent at the
+ * bureau) and a cancellation with a reason. Every read and change is audited.
+ */
+export const crossRegionRoutes = new Hono<AppEnv>()
+  .get('/filings', validate('query', MemberQuerySchema), async (c) => {
+    const subject = await resolveSubject(c, c.req.valid('query').member)
+    const who = await bureauPerson(c, subject)
+    const filings = await listCrossRegionFilings(c.get('deps').nhsa, who.key)
+    await audit(c, subject, 'cross_region.read', true)
+    const today = shanghaiDate(c.get('deps').now())
+    c.header('Cache-Control', 'no-store')
+    return c.json({ insuredRegion: who.region, filings: filings.map(f => filingView(f, today)) }, 200)
+  })
+  .post('/filings', changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.file', principalOf), async (c) => {
+    const input = c.req.valid('json')
+    const subject = await resolveSubject(c, input.memberId)
+    const who = await bureauPerson(c, subject)
+    const id = await file(c, subject, who, input, `req:${c.get('idempotency')?.id ?? ''}`).catch(async (error: unknown) => {
+      await audit(c, subject, 'cross_region.file', false, { type: input.type, outcome: error instanceof CrossRegionRejected ? 'rejected' : error instanceof AppError ? error.code : 'failed' })
+      return rejected(error)
+    })
+    await audit(c, subject, 'cross_region.file', true, { type: input.type, destination: input.destination })
+    c.header('Cache-Control', 'no-store')
+    return c.json(filingView(await ownFiling(c, who, id), shanghaiDate(c.get('deps').now())), 201)
+  })
+  .post('/filings/:id/change', changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.change', principalOf), async (c) => {
+    const input = c.req.valid('json')
+    const subject = await resolveSubject(c, input.memberId)
+    const who = await bureauPerson(c, subject)
+    const today = shanghaiDate(c.get('deps').now())
+    const old = await ownFiling(c, who, c.req.param('id'))
+    if (lockedUntil(old, today)) throw new AppError('CROSS_REGION_LOCKED', 409)
+    if (filingStatus(old, today) !== 'valid' && filingStatus(old, today) !== 'upcoming' && !old.cancelled) throw new AppError('NOT_FOUND', 404)
+    // Checked before anything changes, so a bad new filing never costs the old one.
+    plan(input, who.region, today)
+    try {
+      await cancelCrossRegion(c.get('deps').nhsa, who.key, { id: old.id, reason: '变更备案' })
+      const id = await file(c, subject, who, input, `req:${c.get('idempotency')?.id ?? ''}`)
+      await audit(c, subject, 'cross_region.change', true, { from: old.id, type: input.type, destination: input.destination })
+      c.header('Cache-Control', 'no-store')
+      return c.json(filingView(await ownFiling(c, who, id), today), 201)
+    }
+    catch (error) {
+      await audit(c, subject, 'cross_region.change', false, { from: old.id, outcome: error instanceof CrossRegionRejected ? 'rejected' : 'failed' })
+      return rejected(error)
+    }
+  })
+  .post('/filings/:id/cancel', changes, validate('json', CrossRegionCancelInputSchema), idempotent('cross-region.cancel', principalOf), async (c) => {
+    const input = c.req.valid('json')
+    const subject = await resolveSubject(c, input.memberId)
+    const who = await bureauPerson(c, subject)
+    const today = shanghaiDate(c.get('deps').now())
+    const filing = await ownFiling(c, who, c.req.param('id'))
+    if (!filing.cancelled) {
+      if (lockedUntil(filing, today)) throw new AppError('CROSS_REGION_LOCKED', 409)
+      await cancelCrossRegion(c.get('deps').nhsa, who.key, { id: filing.id, reason: input.reason }).catch(rejected)
+      await audit(c, subject, 'cross_region.cancel', true, { id: filing.id })
+    }
+    c.header('Cache-Control', 'no-store')
+    return c.json(filingView(await ownFiling(c, who, filing.id), today), 200)
+  })
