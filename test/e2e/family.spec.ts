@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { FIXTURE_CERT_NOS } from '@yibao/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO, sandboxPerson, signInByPhone } from './auth'
@@ -7,6 +7,17 @@ import { expectNoAxeViolations, launch, mobileContext, screenshot } from './brow
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
+
+/** Opens the 就医地 picker, picks a province and a city, and confirms. */
+async function chooseCity(page: Page, province: string, city: string) {
+  await page.getByTestId('cr-destination').click()
+  // A wheel column keeps far options outside its window (they never count as visible): tap them as a
+  // finger would after scrolling, by their own click handler.
+  await page.getByRole('listbox', { name: '省份' }).getByRole('option', { name: province, exact: true }).dispatchEvent('click')
+  await page.getByRole('listbox', { name: '城市' }).getByRole('option', { name: city, exact: true }).dispatchEvent('click')
+  await page.getByRole('button', { name: '确认' }).click()
+  await page.getByTestId('cr-destination').filter({ hasText: city }).waitFor()
+}
 
 const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
 /** Rows are told apart by the masked ID number (names of one family often mask alike). */
@@ -68,6 +79,53 @@ describe('亲情账户 journey (375 px)', () => {
     await owner.goto('/me/access-log')
     await owner.getByTestId('access-entry').first().waitFor()
     expect(await owner.getByTestId('access-entry').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('本人 · 实名认证')]))
+    await expectNoAxeViolations(owner)
+
+    // 异地就医备案 for the child, filed by the parent (the bureau records them as 代办人): from the home
+    // grid, a temporary trip to 深圳, then changed to a referral to 上海, then cancelled.
+    await owner.goto('/')
+    await owner.getByRole('link', { name: '异地就医备案' }).click()
+    await owner.getByRole('heading', { level: 1, name: '异地就医备案' }).waitFor()
+    await owner.getByTestId('member-option').filter({ hasText: '子女' }).click()
+    await owner.getByTestId('cr-new').click()
+    await owner.getByRole('heading', { level: 1, name: '办理异地就医备案' }).waitFor()
+    await owner.getByTestId('cr-submit').click()
+    await owner.getByTestId('cr-type-error').getByText('请选择备案类型').waitFor()
+    await owner.getByTestId('cr-type-temporary').check()
+    await chooseCity(owner, '广东省', '深圳市')
+    await owner.getByTestId('cr-phone').fill('13800138000')
+    expect(await owner.getByTestId('cr-validity').textContent()).toMatch(/至 ?\d{4}-\d{2}-\d{2}/)
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(owner)
+    await screenshot(owner, 'cross-region-form')
+    await owner.getByTestId('cr-submit').click()
+    await owner.waitForURL(url => new URL(url).pathname === '/cross-region')
+    const trip = owner.getByTestId('cr-filing').filter({ hasText: '深圳' })
+    await trip.getByTestId('cr-status').getByText('有效').waitFor()
+    expect(await trip.getByTestId('cr-agent').textContent()).toContain(masked(DEMO.name))
+    await expectNoAxeViolations(owner)
+    await screenshot(owner, 'cross-region')
+
+    await trip.getByTestId('cr-change').click()
+    await owner.getByRole('heading', { level: 1, name: '变更异地就医备案' }).waitFor()
+    await owner.getByTestId('cr-type-referral').check()
+    await chooseCity(owner, '上海市', '上海市')
+    await owner.getByTestId('cr-referral').fill('东营市人民医院')
+    await owner.getByTestId('cr-phone').fill('13800138000')
+    await owner.getByTestId('cr-submit').click()
+    await owner.waitForURL(url => new URL(url).pathname === '/cross-region')
+    const referral = owner.getByTestId('cr-filing').filter({ hasText: '上海' })
+    await referral.getByTestId('cr-status').getByText('有效').waitFor()
+    expect(await owner.getByTestId('cr-filing').filter({ hasText: '深圳' }).getByTestId('cr-status').textContent()).toContain('已撤销')
+
+    await referral.getByTestId('cr-cancel').click()
+    await owner.getByTestId('cr-cancel-confirm').click()
+    await owner.getByTestId('cr-cancel-reason-error').waitFor()
+    await owner.getByTestId('cr-cancel-reason').fill('已回本地就医')
+    await expectNoAxeViolations(owner)
+    await owner.getByTestId('cr-cancel-confirm').click()
+    await referral.getByTestId('cr-status').getByText('已撤销').waitFor()
+    await owner.getByTestId('cr-new').waitFor()
     await expectNoAxeViolations(owner)
     await ownerContext.close()
   })

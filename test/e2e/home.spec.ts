@@ -28,16 +28,15 @@ describe('home journey (375 px, WeChat UA)', () => {
     await context.close()
   })
 
-  it('shows an honest 即将上线 page for a service not built yet, and the other tabs', async () => {
+  it('sends a signed-out visitor from a service tile to sign-in and back there, and shows the other tabs', async () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await page.goto('/')
     await page.getByRole('link', { name: '异地就医备案' }).click()
-    await page.getByRole('heading', { level: 1, name: '异地就医备案' }).waitFor()
-    expect(await page.getByText('“异地就医备案”功能正在建设中').count()).toBe(1)
-    expect(new URL(page.url()).pathname).toBe('/services/crossRegion')
+    await page.getByRole('heading', { level: 1, name: '登录' }).waitFor()
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/cross-region')
     await expectNoAxeViolations(page)
-    await page.getByRole('button', { name: '返回首页' }).click()
+    await page.goto('/')
     await page.getByTestId('sign-in').waitFor()
 
     await page.getByRole('tab', { name: '办事' }).click()
@@ -91,7 +90,7 @@ describe('home journey (375 px, WeChat UA)', () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await signInByPhone(page, await nextResident('home'))
-    const pages = ['/', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/receipts/verify', '/services/crossRegion', '/no-such-page', '/desk/login']
+    const pages = ['/', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/receipts/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
     const sweep = async (mode: string) => {
       for (const path of pages) {
         await page.goto(path)

@@ -15,6 +15,7 @@ export type ServiceKey = typeof SERVICES[number]['key']
 /** Services that are built, with their route (one line per service as they are added). */
 const BUILT_ROUTES: Partial<Record<ServiceKey, string>> = {
   coverage: '/coverage',
+  crossRegion: '/cross-region',
   estimate: '/estimate',
   family: '/family',
   helpDesk: '/desk',

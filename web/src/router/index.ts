@@ -1,7 +1,12 @@
-import type { RouteRecordRaw } from 'vue-router'
+import type { RouteLocationNormalized, RouteRecordRaw } from 'vue-router'
 import { createRouter, createWebHistory } from 'vue-router'
 import HomePage from '../pages/home/HomePage.vue'
 import { useSessionStore } from '../stores/session'
+
+/** `/cross-region/new?change=<id>` is 变更异地就医备案 in the nav bar too (`to.meta` is this navigation's own copy). */
+function changeTitle(to: RouteLocationNormalized) {
+  if (typeof to.query.change === 'string' && to.query.change) to.meta.titleKey = 'crossRegion.changeTitle'
+}
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomePage, meta: { tab: 'home', titleKey: 'app.title' } },
@@ -18,15 +23,17 @@ export const routes: RouteRecordRaw[] = [
   { path: '/pay/orders/:id', name: 'pay-order', component: () => import('../pages/pay/PayOrderPage.vue'), props: route => ({ id: String(route.params.id) }), meta: { titleKey: 'pay.order.title', back: true, requiresAuth: true } },
   { path: '/refunds', name: 'refunds', component: () => import('../pages/refunds/RefundsPage.vue'), meta: { titleKey: 'refunds.title', back: true, requiresAuth: true } },
   { path: '/refunds/new', name: 'refund-apply', component: () => import('../pages/refunds/RefundApplyPage.vue'), meta: { titleKey: 'refunds.applyTitle', back: true, requiresAuth: true } },
+  { path: '/cross-region', name: 'cross-region', component: () => import('../pages/cross-region/CrossRegionPage.vue'), meta: { titleKey: 'crossRegion.title', back: true, requiresAuth: true } },
+  { path: '/cross-region/new', name: 'cross-region-form', component: () => import('../pages/cross-region/CrossRegionFormPage.vue'), beforeEnter: changeTitle, meta: { titleKey: 'crossRegion.formTitle', back: true, requiresAuth: true } },
   { path: '/services/pay', redirect: '/pay' },
   { path: '/services/refund', redirect: '/refunds' },
+  { path: '/services/crossRegion', redirect: '/cross-region' },
   { path: '/receipts/verify', name: 'receipt-verify', component: () => import('../pages/receipts/ReceiptVerifyPage.vue'), meta: { titleKey: 'receipts.title', back: true } },
   { path: '/me/access-log', name: 'access-log', component: () => import('../pages/access-log/AccessLogPage.vue'), meta: { titleKey: 'accessLog.title', back: true, requiresAuth: true } },
   { path: '/login', name: 'login', component: () => import('../pages/login/LoginPage.vue'), meta: { titleKey: 'login.title', back: true } },
   { path: '/desk', name: 'desk', component: () => import('../pages/desk/DeskPage.vue'), meta: { titleKey: 'desk.title', back: true } },
   { path: '/desk/login', name: 'desk-login', component: () => import('../pages/desk/DeskLoginPage.vue'), meta: { titleKey: 'desk.login.title', back: true } },
   { path: '/desk/audit', name: 'desk-audit', component: () => import('../pages/desk/DeskAuditPage.vue'), meta: { titleKey: 'desk.audit.title', back: true } },
-  { path: '/services/:key', name: 'service', component: () => import('../pages/coming-soon/ComingSoonPage.vue'), props: route => ({ serviceKey: String(route.params.key) }), meta: { titleKey: 'comingSoon.title', back: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/not-found/NotFoundPage.vue'), meta: { titleKey: 'notFound.title', back: true } },
 ]
 

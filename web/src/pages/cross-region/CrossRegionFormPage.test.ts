@@ -1,0 +1,253 @@
+import type { ApiErrorBody, FamilyLinkView, SessionView } from '@yibao/shared'
+import type { VueWrapper } from '@vue/test-utils'
+import type { FilingsView, FilingView } from './types'
+import { flushPromises, mount } from '@vue/test-utils'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
+import { i18n } from '../../i18n'
+import CrossRegionFormPage from './CrossRegionFormPage.vue'
+
+const resident: SessionView = { authenticated: true, kind: 'resident', csrfToken: 'csrf', resident: { name: '王**', certNo: '370502********2021', regionCode: '370502' }, pending: null, staff: null, sandboxSmsInbox: null, sandboxWechatPay: null }
+const MEMBER = '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'
+const FILING = '37050220261101000123'
+const links: FamilyLinkView[] = [{ id: MEMBER, name: '刘**', certNo: '370502********0825', relation: 'parent', relationLabel: '父母', status: 'active', createdAt: '2026-11-01T00:00:00.000Z' }]
+
+function filing(over: Partial<FilingView> = {}): FilingView {
+  return { id: FILING, type: 'referral', typeLabel: '异地转诊就医人员', destination: '370212', startDate: '2026-11-01', endDate: '2027-04-30', status: 'valid', longTerm: false, promise: false, address: null, referralHospital: '东营市人民医院', phone: '139****5678', agentName: null, source: 'app', createdAt: '2026-11-01 09:00:00', lockedUntil: null, canChange: true, ...over }
+}
+function created(over: Partial<FilingView> = {}): FilingView {
+  return filing({ id: '37050220261123000456', type: 'temporary', typeLabel: '其他临时外出就医人员', destination: '440300', startDate: '2026-11-23', endDate: '2027-05-22', referralHospital: null, ...over })
+}
+function errorBody(code: ApiErrorBody['error']['code'], message: string, fields?: Record<string, string>): ApiErrorBody {
+  return { error: { code, message, requestId: 'req-7', ...(fields && { fields }) } }
+}
+
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+beforeEach(() => {
+  setActivePinia(createPinia())
+  // 2026-11-23 in Shanghai: start dates from 2026-10-24 to 2027-05-22.
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date('2026-11-23T10:00:00+08:00'))
+})
+afterEach(() => {
+  server.resetHandlers()
+  vi.useRealTimers()
+  document.body.innerHTML = ''
+})
+afterAll(() => server.close())
+
+const posts: { path: string, key: string | null, body: unknown }[] = []
+let replies: Array<() => Response> = []
+
+function bff(list: FilingsView = { insuredRegion: '370502', filings: [] }) {
+  posts.length = 0
+  const lists: (string | null)[] = []
+  server.use(
+    http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+    http.get('*/api/v1/family/links', () => HttpResponse.json(links)),
+    http.get('*/api/v1/cross-region/filings', ({ request }) => {
+      lists.push(new URL(request.url).searchParams.get('member'))
+      return HttpResponse.json(list)
+    }),
+    http.post('*/api/v1/cross-region/filings', async ({ request }) => {
+      posts.push({ path: new URL(request.url).pathname, key: request.headers.get('idempotency-key'), body: await request.json() })
+      return replies.shift()!()
+    }),
+    http.post('*/api/v1/cross-region/filings/:id/change', async ({ request }) => {
+      posts.push({ path: new URL(request.url).pathname, key: request.headers.get('idempotency-key'), body: await request.json() })
+      return replies.shift()!()
+    }),
+  )
+  return lists
+}
+
+async function mountAt(url: string) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/cross-region/new', component: CrossRegionFormPage },
+      { path: '/cross-region', component: { render: () => h('p', { 'data-testid': 'cr-list-page' }, 'list') } },
+    ],
+  })
+  await router.push(url)
+  const wrapper = mount({ render: () => h(RouterView) }, { global: { plugins: [i18n, router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+/** Opens the 就医地 popup, taps a province and a city, and confirms. */
+async function chooseArea(wrapper: VueWrapper, province: string, city: string) {
+  await wrapper.get('[data-testid="cr-destination"]').trigger('click')
+  await flushPromises()
+  const columns = () => wrapper.findAll('.van-picker-column')
+  expect(columns()).toHaveLength(2)
+  await columns()[0]!.findAll('li').find(li => li.text() === province)!.trigger('click')
+  await flushPromises()
+  await columns()[1]!.findAll('li').find(li => li.text() === city)!.trigger('click')
+  await flushPromises()
+  await wrapper.get('.van-picker__confirm').trigger('click')
+  await flushPromises()
+}
+
+async function submit(wrapper: VueWrapper) {
+  await wrapper.get('[data-testid="cr-submit"]').trigger('click')
+  await flushPromises()
+}
+
+describe('CrossRegionFormPage (办理异地就医备案)', () => {
+  it('requires the type, 就医地 and phone, and for 异地长期居住 the address and the promise, before asking the BFF', async () => {
+    bff()
+    const { wrapper, router } = await mountAt('/cross-region/new')
+    expect(wrapper.findAll('h1')).toHaveLength(1)
+    expect(wrapper.get('h1').text()).toBe('办理异地就医备案')
+    expect(wrapper.get('fieldset legend').text()).toBe('备案类型')
+    expect(wrapper.findAll('fieldset input[type="radio"]')).toHaveLength(5)
+    expect(wrapper.get('fieldset').text()).toContain('凭个人承诺办理，长期有效')
+    const start = wrapper.get<HTMLInputElement>('[data-testid="cr-start"]')
+    expect(start.element.value).toBe('2026-11-23')
+    expect(start.attributes('min')).toBe('2026-10-24')
+    expect(start.attributes('max')).toBe('2027-05-22')
+    expect(wrapper.get(`label[for="${start.attributes('id')}"]`).text()).toBe('开始日期')
+    expect(wrapper.get('[data-testid="cr-validity"]').text()).toBe('请先选择备案类型')
+    expect(wrapper.get('[data-testid="cr-destination"]').text()).toContain('请选择省份和城市')
+
+    await submit(wrapper)
+    expect(wrapper.get('[data-testid="cr-type-error"]').text()).toBe('请选择备案类型')
+    expect(wrapper.get('[data-testid="cr-destination-error"]').text()).toBe('请选择就医地')
+    expect(wrapper.get('[data-testid="cr-phone-error"]').text()).toBe('请输入11位手机号码')
+    expect(wrapper.get('fieldset').attributes('aria-describedby')).toBe(wrapper.get('[data-testid="cr-type-error"]').attributes('id'))
+    expect(wrapper.get('[data-testid="cr-destination"]').attributes('aria-invalid')).toBe('true')
+
+    // 异地长期居住: the address and the promise appear, and are required with the rest (all at once).
+    await wrapper.get('[data-testid="cr-type-long_term_resident"]').setValue(true)
+    expect(wrapper.find('[data-testid="cr-type-error"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="cr-validity"]').text()).toBe('长期有效')
+    expect(wrapper.get('[data-testid="cr-promise"]').element.closest('label')!.textContent).toContain('我承诺在就医地连续居住半年以上，所填信息真实有效，如有虚假愿承担相应责任')
+    await submit(wrapper)
+    expect(wrapper.get('[data-testid="cr-destination-error"]').text()).toBe('请选择就医地')
+    expect(wrapper.get('[data-testid="cr-address-error"]').text()).toBe('请填写异地居住地址（至少5个字）')
+    expect(wrapper.get('[data-testid="cr-promise-error"]').text()).toBe('请阅读并勾选个人承诺')
+
+    await chooseArea(wrapper, '广东省', '深圳市')
+    expect(wrapper.get('[data-testid="cr-destination"]').text()).toContain('广东省 深圳市')
+    await wrapper.get('[data-testid="cr-phone"]').setValue('13912345678')
+    await wrapper.get('[data-testid="cr-start"]').setValue('2026-10-01')
+    await submit(wrapper)
+    expect(wrapper.find('[data-testid="cr-destination-error"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="cr-address-error"]').text()).toBe('请填写异地居住地址（至少5个字）')
+    expect(wrapper.get('[data-testid="cr-promise-error"]').text()).toBe('请阅读并勾选个人承诺')
+    expect(wrapper.get('[data-testid="cr-start-error"]').text()).toBe('开始日期最早可选2026-10-24（可补办30天内的备案）')
+
+    expect(posts).toHaveLength(0)
+    expect(router.currentRoute.value.path).toBe('/cross-region/new')
+    wrapper.unmount()
+  })
+
+  it('sends the filing for a family member with an Idempotency-Key, retries with the SAME key, then goes back to the list', async () => {
+    const lists = bff()
+    replies = [
+      () => HttpResponse.json(errorBody('UPSTREAM_UNAVAILABLE', '医保部门系统暂时无法访问，请稍后再试'), { status: 502 }),
+      () => HttpResponse.json(created(), { status: 201 }),
+    ]
+    const { wrapper, router } = await mountAt(`/cross-region/new?member=${MEMBER}`)
+    expect(wrapper.get('[data-testid="cr-for-whom"]').text()).toBe('为刘**（父母）办理')
+    expect(lists).toEqual([])
+    await wrapper.get('[data-testid="cr-type-temporary"]').setValue(true)
+    expect(wrapper.get('[data-testid="cr-validity"]').text()).toBe('至 2027-05-22')
+    expect(wrapper.find('[data-testid="cr-address"]').exists()).toBe(false)
+    await chooseArea(wrapper, '广东省', '深圳市')
+    await wrapper.get('[data-testid="cr-phone"]').setValue(' 13912345678 ')
+    await submit(wrapper)
+    expect(posts).toHaveLength(1)
+    expect(posts[0]!.path).toBe('/api/v1/cross-region/filings')
+    expect(posts[0]!.body).toEqual({ memberId: MEMBER, type: 'temporary', destination: '440300', startDate: '2026-11-23', phone: '13912345678' })
+    expect(posts[0]!.key).toMatch(/^[\w-]{20,255}$/)
+    expect(wrapper.get('[data-testid="cr-error"]').text()).toContain('医保部门系统暂时无法访问，请稍后再试')
+    expect(wrapper.get('[data-testid="cr-submit"]').text()).toContain('重试')
+    expect(router.currentRoute.value.path).toBe('/cross-region/new')
+
+    await submit(wrapper)
+    expect(posts).toHaveLength(2)
+    expect(posts[1]!.key).toBe(posts[0]!.key)
+    expect(router.currentRoute.value.fullPath).toBe(`/cross-region?member=${MEMBER}`)
+    expect(wrapper.find('[data-testid="cr-list-page"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('shows the BFF\'s field messages under their fields and a 409\'s message, and makes the next tap a new request', async () => {
+    bff()
+    replies = [
+      () => HttpResponse.json(errorBody('VALIDATION_FAILED', '填写的信息有误', { destination: '就医地不能是参保地所在统筹区，请选择其他城市', startDate: '开始日期最早可选2026-10-24（可补办30天内的备案）' }), { status: 400 }),
+      () => HttpResponse.json(errorBody('CROSS_REGION_REJECTED', '备案未成功：该人员已有有效的异地就医备案'), { status: 409 }),
+      () => HttpResponse.json(created({ type: 'long_term_resident', typeLabel: '异地长期居住人员', endDate: null, promise: true, address: '广东省深圳市宝安区西乡街道固戍社区' }), { status: 201 }),
+    ]
+    const { wrapper, router } = await mountAt('/cross-region/new')
+    await wrapper.get('[data-testid="cr-type-long_term_resident"]').setValue(true)
+    await chooseArea(wrapper, '山东省', '东营市')
+    await wrapper.get('[data-testid="cr-phone"]').setValue('13912345678')
+    await wrapper.get('[data-testid="cr-address"]').setValue('广东省深圳市宝安区西乡街道固戍社区')
+    await wrapper.get('[data-testid="cr-promise"]').setValue(true)
+    await submit(wrapper)
+    expect(posts[0]!.body).toEqual({ type: 'long_term_resident', destination: '370500', startDate: '2026-11-23', phone: '13912345678', address: '广东省深圳市宝安区西乡街道固戍社区', promise: true })
+    expect(wrapper.get('[data-testid="cr-destination-error"]').text()).toBe('就医地不能是参保地所在统筹区，请选择其他城市')
+    expect(wrapper.get('[data-testid="cr-start-error"]').text()).toBe('开始日期最早可选2026-10-24（可补办30天内的备案）')
+    expect(wrapper.get('[data-testid="cr-submit"]').text()).toBe('提交备案')
+
+    await chooseArea(wrapper, '广东省', '深圳市')
+    expect(wrapper.find('[data-testid="cr-destination-error"]').exists()).toBe(false)
+    await submit(wrapper)
+    expect(posts).toHaveLength(2)
+    expect(posts[1]!.key).not.toBe(posts[0]!.key)
+    const alert = wrapper.get('[data-testid="cr-error"]')
+    expect(alert.attributes('role')).toBe('alert')
+    expect(alert.text()).toContain('备案未成功：该人员已有有效的异地就医备案')
+    expect(alert.text()).toContain('如需帮助请提供编号 req-7')
+    expect(wrapper.get('[data-testid="cr-submit"]').text()).toBe('提交备案')
+    expect(router.currentRoute.value.path).toBe('/cross-region/new')
+
+    await submit(wrapper)
+    expect(posts).toHaveLength(3)
+    expect(posts[2]!.key).not.toBe(posts[1]!.key)
+    expect(router.currentRoute.value.fullPath).toBe('/cross-region')
+    wrapper.unmount()
+  })
+
+  it('changes a filing: prefilled from it, sent to its change endpoint', async () => {
+    const lists = bff({ insuredRegion: '370502', filings: [filing()] })
+    replies = [() => HttpResponse.json(created(), { status: 201 })]
+    const { wrapper, router } = await mountAt(`/cross-region/new?change=${FILING}`)
+    expect(lists).toEqual([null])
+    expect(wrapper.get('h1').text()).toBe('变更异地就医备案')
+    expect(wrapper.get('[data-testid="cr-original"]').text()).toContain('原备案：异地转诊就医人员，山东省 青岛市')
+    expect(wrapper.get<HTMLInputElement>('[data-testid="cr-type-referral"]').element.checked).toBe(true)
+    expect(wrapper.get('[data-testid="cr-destination"]').text()).toContain('山东省 青岛市')
+    expect(wrapper.get<HTMLInputElement>('[data-testid="cr-start"]').element.value).toBe('2026-11-01')
+    expect(wrapper.get<HTMLInputElement>('[data-testid="cr-referral"]').element.value).toBe('东营市人民医院')
+    expect(wrapper.get<HTMLInputElement>('[data-testid="cr-phone"]').element.value).toBe('')
+    expect(wrapper.text()).toContain('原联系电话（139****5678）')
+    expect(wrapper.get('[data-testid="cr-submit"]').text()).toBe('提交变更')
+
+    await chooseArea(wrapper, '北京市', '北京市')
+    await wrapper.get('[data-testid="cr-phone"]').setValue('13912345678')
+    await submit(wrapper)
+    expect(posts).toHaveLength(1)
+    expect(posts[0]!.path).toBe(`/api/v1/cross-region/filings/${FILING}/change`)
+    expect(posts[0]!.body).toEqual({ type: 'referral', destination: '110100', startDate: '2026-11-01', phone: '13912345678', referralHospital: '东营市人民医院' })
+    expect(router.currentRoute.value.fullPath).toBe('/cross-region')
+    wrapper.unmount()
+  })
+
+  it('says so when the filing to change is not there (or cannot be changed), with the way back', async () => {
+    bff({ insuredRegion: '370502', filings: [filing({ canChange: false, lockedUntil: '2027-05-01' })] })
+    const { wrapper } = await mountAt(`/cross-region/new?change=${FILING}`)
+    expect(wrapper.get('[data-testid="cr-unknown"]').text()).toContain('没有找到可以变更的备案')
+    expect(wrapper.find('[data-testid="cr-submit"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="cr-to-list"]').attributes('href')).toBe('/cross-region')
+    wrapper.unmount()
+  })
+})
