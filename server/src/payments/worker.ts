@@ -1,5 +1,6 @@
 import type { AppDeps } from '../lib/types'
 import type { OutboxJob } from '../storage/payments'
+import type { TradeBillRow } from '../upstream/wechatpay/mapper'
 import { shanghaiDate } from '@yibao/shared'
 import { UpstreamError } from '../lib/errors'
 import { parseTradeBill } from '../upstream/wechatpay/mapper'
@@ -78,12 +79,27 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<void> {
 }
 
 /**
+ * The day's trade bill. WeChat Pay answers NO_STATEMENT_EXIST both before the bill is made (the next
+ * morning) and for a day without a single trade: for a past day it is an empty bill, so the
+ * reconciliation completes (and flags any order we think was paid that day) instead of retrying forever.
+ */
+async function tradeBillOf(deps: AppDeps, date: string): Promise<{ rows: TradeBillRow[] }> {
+  try {
+    return parseTradeBill(await deps.wechatpay.downloadBill(await deps.wechatpay.tradeBill(date)))
+  }
+  catch (error) {
+    const noBill = error instanceof UpstreamError && error.kind === 'rejected' && error.detail.upstreamCode === 'NO_STATEMENT_EXIST'
+    if (noBill && date < shanghaiDate(deps.now())) return { rows: [] }
+    throw error
+  }
+}
+
+/**
  * T+1 reconciliation against WeChat Pay's trade bill: a SUCCESS row whose order is not paid here is
  * repaired (marked paid, reported); an order paid here but absent from the bill is flagged for staff.
  */
 export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired: string[], missingInBill: string[] }> {
-  const ticket = await deps.wechatpay.tradeBill(date)
-  const bill = parseTradeBill(await deps.wechatpay.downloadBill(ticket))
+  const bill = await tradeBillOf(deps, date)
   const repaired: string[] = []
   const inBill = new Set<string>()
   for (const row of bill.rows) {

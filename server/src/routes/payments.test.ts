@@ -228,6 +228,14 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     }
   })
 
+  it('reconciles a past day without a single trade (NO_STATEMENT_EXIST) as an empty bill, and still retries today\'s', async () => {
+    const quiet = new Date(Date.now() + 8 * 3_600_000 - 40 * 86_400_000).toISOString().slice(0, 10)
+    expect(await reconcile(ctx.stack.deps, quiet)).toEqual({ repaired: [], missingInBill: [] })
+    // Today's bill is not made yet: that is a reason to try again later, not an empty day.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+    await expect(reconcile(ctx.stack.deps, today)).rejects.toThrow(/NO_STATEMENT_EXIST/)
+  })
+
   it('IDOR: another resident cannot see or close someone else\'s order', async () => {
     const { browser } = await signedIn()
     const created = await json(await order(browser, randomUUID()))
