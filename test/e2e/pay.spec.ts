@@ -245,6 +245,9 @@ describe('参保缴费 journeys (375 px)', () => {
     expect(await item.textContent()).toContain('重复参保或重复缴费')
     await expectNoAxeViolations(page)
     await screenshot(page, 'refunds-elder')
+    // The request is in the resident's own 访问记录, in words.
+    await page.goto('/me/access-log')
+    await page.getByTestId('access-entry').filter({ hasText: '本人 · 申请退费' }).first().waitFor()
 
     // The receipt is void now, and the person may pay for the year again.
     await check.goto(`/receipts/verify?code=${code}`)
