@@ -78,3 +78,29 @@ export async function resolveSubject(c: Context<AppEnv>, memberId?: string | nul
   if (!link || link.ownerAccountId !== account.id || link.status !== 'active') throw new AppError('NOT_FOUND', 404)
   return { channel: 'family', certNo: c.get('deps').vault.decrypt(link.memberCertNoEnc), certRef: link.memberCertRef, linkId: link.id, asker: account }
 }
+
+/** The family link a read went through, as an audit target (none for one's own data). */
+export function linkTarget(subject: Subject): string | undefined {
+  return subject.linkId ? `family_link:${subject.linkId}` : undefined
+}
+
+/**
+ * Records a resident's access to a subject's data (their own, or a bound member's through the link),
+ * with the request's id and address: the one shape every resident-facing read and change is audited in.
+ */
+export function auditSubject(c: Context<AppEnv>, subject: Subject, event: { action: string, success: boolean, target?: string, detail?: Record<string, unknown> }) {
+  const deps = c.get('deps')
+  return deps.audit.record({
+    actorType: 'resident',
+    actorId: subject.asker.id,
+    subjectRef: subject.certRef,
+    subjectMasked: maskIdCard(subject.certNo),
+    channel: subject.channel,
+    action: event.action,
+    ...(event.target && { target: event.target }),
+    success: event.success,
+    requestId: c.get('requestId'),
+    clientIp: deps.clientIp(c),
+    ...(event.detail && { detail: event.detail }),
+  })
+}

@@ -2,13 +2,13 @@ import type { CoverageData } from '../domain/coverage'
 import type { Logger } from '../lib/logger'
 import type { AppDeps, AppEnv } from '../lib/types'
 import { createHash } from 'node:crypto'
-import { maskIdCard, shanghaiDate, toShanghaiIso } from '@yibao/shared'
+import { shanghaiDate, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { buildCoverage, residentEnrolment } from '../domain/coverage'
 import { UpstreamError } from '../lib/errors'
 import { READ_TTL_MS } from '../lib/person-reads'
-import { resolveSubject } from '../lib/resident'
+import { auditSubject, linkTarget, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { readCoverageCache, writeCoverageCache } from '../storage/coverage-cache'
 import { getChronicFilings, getCumulativeUsage } from '../upstream/nhsa/coverage'
@@ -89,19 +89,7 @@ export const coverageRoutes = new Hono<AppEnv>()
       stale = true
       c.get('logger').warn({ system: error.system, kind: error.kind, asOf: toShanghaiIso(asOf) }, 'coverage served from the last good copy')
     }
-    await deps.audit.record({
-      actorType: 'resident',
-      actorId: subject.asker.id,
-      subjectRef: subject.certRef,
-      subjectMasked: maskIdCard(subject.certNo),
-      channel: subject.channel,
-      action: 'coverage.read',
-      ...(subject.linkId && { target: `family_link:${subject.linkId}` }),
-      success: true,
-      requestId: c.get('requestId'),
-      clientIp: deps.clientIp(c),
-      ...(stale && { detail: { stale: true } }),
-    })
+    await auditSubject(c, subject, { action: 'coverage.read', target: linkTarget(subject), success: true, ...(stale && { detail: { stale: true } }) })
     c.header('Cache-Control', 'no-store')
     return c.json({ ...data, subject: { channel: subject.channel, linkId: subject.linkId }, stale, asOf: toShanghaiIso(asOf) }, 200)
   })

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { CrossRegionFiling } from '../domain/cross-region'
 import type { Subject } from '../lib/resident'
 import type { AppEnv } from '../lib/types'
-import { CROSS_REGION_RULES, CROSS_REGION_TYPE_LABELS, CrossRegionCancelInputSchema, CrossRegionFilingInputSchema, isLongTerm, maskIdCard, maskMobile, maskName, shanghaiDate, temporaryEndDate } from '@yibao/shared'
+import { CROSS_REGION_RULES, CROSS_REGION_TYPE_LABELS, CrossRegionCancelInputSchema, CrossRegionFilingInputSchema, isLongTerm, maskMobile, maskName, shanghaiDate, temporaryEndDate } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { residentEnrolment } from '../domain/coverage'
@@ -10,7 +10,7 @@ import { filingStatus, lockedUntil, sameArea, startDateProblem } from '../domain
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
-import { resolveSubject } from '../lib/resident'
+import { auditSubject, linkTarget, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { cancelCrossRegion, CrossRegionRejected, fileCrossRegion, listCrossRegionFilings } from '../upstream/nhsa/cross-region'
 
@@ -52,21 +52,8 @@ function filingView(f: CrossRegionFiling, today: string) {
   }
 }
 
-async function audit(c: Context<AppEnv>, subject: Subject, action: string, success: boolean, detail?: Record<string, unknown>) {
-  const deps = c.get('deps')
-  await deps.audit.record({
-    actorType: 'resident',
-    actorId: subject.asker.id,
-    subjectRef: subject.certRef,
-    subjectMasked: maskIdCard(subject.certNo),
-    channel: subject.channel,
-    action,
-    ...(subject.linkId && { target: `family_link:${subject.linkId}` }),
-    success,
-    requestId: c.get('requestId'),
-    clientIp: deps.clientIp(c),
-    ...(detail && { detail }),
-  })
+function audit(c: Context<AppEnv>, subject: Subject, action: string, success: boolean, detail?: Record<string, unknown>) {
+  return auditSubject(c, subject, { action, success, target: linkTarget(subject), detail })
 }
 
 /** The new filing's dates and the checks the BFF can make itself (field messages, in Chinese). */

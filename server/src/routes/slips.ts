@@ -3,7 +3,6 @@ import type { Person } from '../domain/person'
 import type { Subject } from '../lib/resident'
 import type { AppEnv } from '../lib/types'
 import {
-  maskIdCard,
   shanghaiYear,
   SlipListQuerySchema,
   SlipMemberQuerySchema,
@@ -17,7 +16,7 @@ import { earlierInYear, explainSlip, toSlipSummary, toSlipView } from '../domain
 import { AppError } from '../lib/errors'
 import { READ_TTL_MS } from '../lib/person-reads'
 import { rateLimit } from '../lib/rate-limit'
-import { resolveSubject } from '../lib/resident'
+import { auditSubject, resolveSubject } from '../lib/resident'
 import { slipVerificationCode, verifySlipCode } from '../lib/slip-code'
 import { loadSlipFont, renderSlipPdf } from '../lib/slip-pdf'
 import { validate } from '../lib/validate'
@@ -40,18 +39,7 @@ function settlementOf(c: Context<AppEnv>, subject: Subject, person: Person, setl
 }
 
 function audit(c: Context<AppEnv>, subject: Subject, action: string, success: boolean, target?: string) {
-  return c.get('deps').audit.record({
-    actorType: 'resident',
-    actorId: subject.asker.id,
-    subjectRef: subject.certRef,
-    subjectMasked: maskIdCard(subject.certNo),
-    channel: subject.channel,
-    action,
-    ...(target && { target }),
-    success,
-    requestId: c.get('requestId'),
-    clientIp: c.get('deps').clientIp(c),
-  })
+  return auditSubject(c, subject, { action, success, target })
 }
 
 /**

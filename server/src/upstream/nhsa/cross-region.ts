@@ -91,13 +91,8 @@ export async function listCrossRegionFilings(nhsa: NhsaClient, key: PersonKey): 
   return res.output.outappyinfo.map(toFiling).filter(f => f !== null)
 }
 
-export interface NewFiling {
-  insuranceType: string
-  type: CrossRegionType
-  destination: string
-  startDate: string
-  endDate: string | null
-  phone: string
+/** What 2551 needs: the facts of a filing as the bureau will keep them, and who files. */
+export interface NewFiling extends Pick<CrossRegionFiling, 'insuranceType' | 'type' | 'destination' | 'startDate' | 'endDate' | 'phone'> {
   address?: string
   referralHospital?: string
   promise?: boolean
