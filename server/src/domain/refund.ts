@@ -1,4 +1,4 @@
-import type { ErrorCode, RefundReason } from '@yibao/shared'
+import type { RefundReason } from '@yibao/shared'
 import { toShanghaiIso } from '@yibao/shared'
 import { randomCode } from './payment'
 
@@ -17,15 +17,6 @@ export function benefitStartsAt(year: number): Date {
 export function refundBlock(p: { reason: RefundReason, year: number, now: Date }): 'benefit_started' | null {
   if (p.reason === 'died_before_benefit') return null
   return p.now.getTime() >= benefitStartsAt(p.year).getTime() ? 'benefit_started' : null
-}
-
-/** The bureau's refusals (tax `fhdm`) as our error codes; anything else is a failure of the system. */
-export const REFUND_REJECTIONS: Record<string, ErrorCode> = {
-  2001: 'REFUND_RECORD_NOT_FOUND',
-  2002: 'REFUND_RECORD_NOT_FOUND',
-  2003: 'REFUND_BENEFIT_STARTED',
-  2004: 'REFUND_DEATH_NOT_FOUND',
-  2005: 'REFUND_EMPLOYEE_NOT_FOUND',
 }
 
 /** `out_refund_no`: `YR` + Shanghai date + 16 random characters (6–32 of WeChat Pay's alphabet). */

@@ -1,14 +1,14 @@
 import type { ErrorCode, RefundReason, RefundStatus } from '@yibao/shared'
 import type { AppDeps } from '../lib/types'
-import type { PremiumOrder } from '../storage/payments'
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
 import { formatErrorMessage, maskIdCard, REFUND_REASON_LABELS, toShanghaiIso } from '@yibao/shared'
-import { newOutRefundNo, REFUND_REJECTIONS, refundBlock } from '../domain/refund'
+import { newOutRefundNo, refundBlock } from '../domain/refund'
 import { AppError, UpstreamError } from '../lib/errors'
 import { enqueue, findOrderBy, orderLines } from '../storage/payments'
 import { findRefundBy, insertRefund, liveRefundOfLine, markRefundSucceeded, moveRefund } from '../storage/refunds'
+import { refundRefusal } from '../upstream/tax/premiums'
 
 /** How soon a refund the bureau or WeChat Pay could not take is tried again (the worker backs off from there). */
 const RETRY_AFTER_MS = 30_000
@@ -78,7 +78,7 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
         deps.personReads.forget(line.personCertRef)
       }
       catch (error) {
-        const code = error instanceof UpstreamError && error.kind === 'rejected' ? REFUND_REJECTIONS[error.detail.upstreamCode ?? ''] : undefined
+        const code = refundRefusal(error)
         if (!code) throw error
         refund = await moveRefund(deps.storage.db, refund.id, ['approving'], { status: 'rejected', rejectCode: code }) ?? await reload(deps, refund)
         await auditRefund(deps, refund, 'refund.rejected', false, { code })
@@ -145,21 +145,21 @@ async function auditRefund(deps: AppDeps, refund: PremiumRefund, action: string,
 }
 
 /** The view of a refund for its payer: masked person, amount in fen, Shanghai times. */
-export async function refundView(deps: AppDeps, refund: PremiumRefund, order?: PremiumOrder) {
-  const o = order ?? await findOrderBy(deps.storage.db, 'id', refund.orderId)
-  const line = (await orderLines(deps.storage.db, refund.orderId)).find(l => l.id === refund.lineId)
+export async function refundView(deps: AppDeps, refund: PremiumRefund) {
+  const line = (await orderLines(deps.storage.db, refund.orderId)).find(l => l.id === refund.lineId)!
   return {
     id: refund.id,
     orderId: refund.orderId,
     lineId: refund.lineId,
-    year: line?.year ?? o?.year ?? 0,
-    name: line?.personNameMasked ?? '*',
-    certNo: line ? maskIdCard(deps.vault.decrypt(line.personCertNoEnc)) : '',
+    year: line.year,
+    name: line.personNameMasked,
+    certNo: maskIdCard(deps.vault.decrypt(line.personCertNoEnc)),
     reason: refund.reason as RefundReason,
     amountFen: refund.amountFen,
     status: refund.status as RefundStatus,
+    rejectCode: refund.rejectCode,
     /** Why the bureau refused, in Chinese (the same wording as the error table). */
-    rejectMessage: refund.rejectCode ? formatErrorMessage(refund.rejectCode as ErrorCode, { year: String(line?.year ?? '') }) : null,
+    rejectMessage: refund.rejectCode ? formatErrorMessage(refund.rejectCode as ErrorCode, { year: String(line.year) }) : null,
     receivedAccount: refund.receivedAccount,
     requestedAt: toShanghaiIso(refund.createdAt),
     succeededAt: refund.succeededAt ? toShanghaiIso(refund.succeededAt) : null,

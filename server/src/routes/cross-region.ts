@@ -66,14 +66,16 @@ function plan(input: z.infer<typeof CrossRegionFilingInputSchema>, region: strin
   return { startDate: input.startDate, endDate: isLongTerm(input.type) ? null : temporaryEndDate(input.startDate, CROSS_REGION_RULES.temporaryMonths.value) }
 }
 
-/** Files at the bureau; its refusal comes back as a Chinese 409. */
-async function file(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnType<typeof bureauPerson>>, input: z.infer<typeof CrossRegionFilingInputSchema>, requestRef: string): Promise<string> {
-  const dates = plan(input, who.region, shanghaiDate(c.get('deps').now()))
+/** Files at the bureau with the dates `plan` gave; its refusal comes back as `CrossRegionRejected`. */
+async function file(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnType<typeof bureauPerson>>, input: z.infer<typeof CrossRegionFilingInputSchema>, dates: ReturnType<typeof plan>, requestRef: string): Promise<string> {
+  const { nhsa, vault } = c.get('deps')
   // A family member files for the person: the bureau records them as 代办人.
-  const agent = subject.channel === 'family'
-    ? { name: (await c.get('deps').nhsa.getPersonInfo(await askerCertNo(c, subject), { logger: c.get('logger') })).name, certNo: await askerCertNo(c, subject), relation: '家属' }
-    : undefined
-  return fileCrossRegion(c.get('deps').nhsa, who.key, {
+  let agent: { name: string, certNo: string, relation: string } | undefined
+  if (subject.channel === 'family') {
+    const certNo = vault.decrypt(subject.asker.certNoEnc)
+    agent = { name: (await nhsa.getPersonInfo(certNo, { logger: c.get('logger') })).name, certNo, relation: '家属' }
+  }
+  return fileCrossRegion(nhsa, who.key, {
     insuranceType: who.insuranceType,
     type: input.type,
     destination: input.destination,
@@ -85,10 +87,6 @@ async function file(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnTyp
     ...(agent && { agent }),
     requestRef,
   })
-}
-
-async function askerCertNo(c: Context<AppEnv>, subject: Subject): Promise<string> {
-  return c.get('deps').vault.decrypt(subject.asker.certNoEnc)
 }
 
 /** The subject's filing by id (from the bureau's own list for that person, so another's id is 404). */
@@ -125,7 +123,8 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     const input = c.req.valid('json')
     const subject = await resolveSubject(c, input.memberId)
     const who = await bureauPerson(c, subject)
-    const id = await file(c, subject, who, input, `req:${c.get('idempotency')?.id ?? ''}`).catch(async (error: unknown) => {
+    const dates = plan(input, who.region, shanghaiDate(c.get('deps').now()))
+    const id = await file(c, subject, who, input, dates, `req:${c.get('idempotency')?.id ?? ''}`).catch(async (error: unknown) => {
       await audit(c, subject, 'cross_region.file', false, { type: input.type, outcome: error instanceof CrossRegionRejected ? 'rejected' : error instanceof AppError ? error.code : 'failed' })
       return rejected(error)
     })
@@ -140,12 +139,12 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     const today = shanghaiDate(c.get('deps').now())
     const old = await ownFiling(c, who, c.req.param('id'))
     if (lockedUntil(old, today)) throw new AppError('CROSS_REGION_LOCKED', 409)
-    if (filingStatus(old, today) !== 'valid' && filingStatus(old, today) !== 'upcoming' && !old.cancelled) throw new AppError('NOT_FOUND', 404)
-    // Checked before anything changes, so a bad new filing never costs the old one.
-    plan(input, who.region, today)
+    // Checked before anything changes, so a bad new filing never costs the old one. (A retry after
+    // the cancel went through finds the old one cancelled: cancelling again is a no-op at the bureau.)
+    const dates = plan(input, who.region, today)
     try {
       await cancelCrossRegion(c.get('deps').nhsa, who.key, { id: old.id, reason: '变更备案' })
-      const id = await file(c, subject, who, input, `req:${c.get('idempotency')?.id ?? ''}`)
+      const id = await file(c, subject, who, input, dates, `req:${c.get('idempotency')?.id ?? ''}`)
       await audit(c, subject, 'cross_region.change', true, { from: old.id, type: input.type, destination: input.destination })
       c.header('Cache-Control', 'no-store')
       return c.json(filingView(await ownFiling(c, who, id), today), 201)

@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/logger'
 import type { DueStatus } from '../../domain/payment'
-import type { RefundReason } from '@yibao/shared'
+import type { ErrorCode, RefundReason } from '@yibao/shared'
 import { fenToYuanString, toShanghaiIso } from '@yibao/shared'
 import { z } from 'zod'
 import { UpstreamError } from '../../lib/errors'
@@ -110,3 +110,17 @@ export function createTaxPremiums(opts: TaxPremiumOptions) {
 }
 
 export type TaxPremiums = ReturnType<typeof createTaxPremiums>
+
+/** The collection system's refusals of a refund (`fhdm`) as our error codes. */
+const REFUND_REFUSALS: Record<string, ErrorCode> = {
+  2001: 'REFUND_RECORD_NOT_FOUND',
+  2002: 'REFUND_RECORD_NOT_FOUND',
+  2003: 'REFUND_BENEFIT_STARTED',
+  2004: 'REFUND_DEATH_NOT_FOUND',
+  2005: 'REFUND_EMPLOYEE_NOT_FOUND',
+}
+
+/** Why the bureau refused a refund, when `error` is such a refusal; anything else (down, slow, garbled) is undefined. */
+export function refundRefusal(error: unknown): ErrorCode | undefined {
+  return error instanceof UpstreamError && error.system === 'tax' && error.kind === 'rejected' ? REFUND_REFUSALS[error.detail.upstreamCode ?? ''] : undefined
+}
