@@ -157,7 +157,6 @@ export async function refundView(deps: AppDeps, refund: PremiumRefund) {
     reason: refund.reason as RefundReason,
     amountFen: refund.amountFen,
     status: refund.status as RefundStatus,
-    rejectCode: refund.rejectCode,
     /** Why the bureau refused, in Chinese (the same wording as the error table). */
     rejectMessage: refund.rejectCode ? formatErrorMessage(refund.rejectCode as ErrorCode, { year: String(line.year) }) : null,
     receivedAccount: refund.receivedAccount,
