@@ -18,8 +18,9 @@ import { createSmsClient } from './upstream/sms/client'
 import { createTaxClient } from './upstream/tax/client'
 import { createTaxPremiums } from './upstream/tax/premiums'
 import { createWechatOAuth } from './upstream/wechat/oauth'
-import { createWechatPayClient, WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/client'
+import { createWechatPayClient } from './upstream/wechatpay/client'
 import { resolveWechatPayKeys } from './upstream/wechatpay/keys'
+import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
 
 /** Where each bureau/outside system answers (the sandbox, MSW in tests, or production hosts). */
 export interface UpstreamUrls {

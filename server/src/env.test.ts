@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseEnv } from './env'
+import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
 
 const WXPAY = {
   WXPAY_MCHID: '1900000109',
@@ -10,7 +11,30 @@ const WXPAY = {
   WXPAY_PLATFORM_PUBLIC_KEY_ID: 'PUB_KEY_ID_0114190000010920250101000000000001',
   WXPAY_APIV3_KEY: 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb',
   WXPAY_BASE_URL: 'https://api.mch.weixin.qq.com',
-  WXPAY_NOTIFY_URL: 'https://yibao.example.cn/api/v1/payments/wechatpay/notify',
+  WXPAY_NOTIFY_URL: 'https://yibao.example.cn/api/v1/payments/wechat/notify',
+}
+/** Every outside system's URL and a real WeChat secret: what SANDBOX=off needs besides WeChat Pay and storage. */
+const REAL = {
+  SANDBOX: 'off',
+  NHSA_BASE_URL: 'https://fsi.example.cn',
+  SMS_BASE_URL: 'https://dysmsapi.example.com',
+  TAX_BASE_URL: 'https://tax.example.cn',
+  WECHAT_AUTHORIZE_BASE_URL: 'https://open.weixin.qq.com',
+  WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
+  WECHAT_APP_SECRET: 'real-secret',
+  ...WXPAY,
+}
+const POSTGRES = { DATABASE_URL: 'postgres://yibao@db.example.cn:5432/yibao' }
+
+/** The parser's complaint ('' when the environment is accepted). */
+function refusal(source: Record<string, string>): string {
+  try {
+    parseEnv(source)
+    return ''
+  }
+  catch (error) {
+    return (error as Error).message
+  }
 }
 
 describe('env', () => {
@@ -31,7 +55,8 @@ describe('env', () => {
     const urls = { NHSA_BASE_URL: 'https://fsi.example.cn', SMS_BASE_URL: 'https://dysmsapi.example.com', TAX_BASE_URL: 'https://tax.example.cn', WECHAT_AUTHORIZE_BASE_URL: 'https://open.weixin.qq.com', WECHAT_API_BASE_URL: 'https://api.weixin.qq.com' }
     expect(() => parseEnv({ SANDBOX: 'off', ...urls })).toThrow(/WECHAT_APP_SECRET/)
     expect(() => parseEnv({ SANDBOX: 'off', ...urls, WECHAT_APP_SECRET: 'real-secret' })).toThrow(/WXPAY_MCHID[\s\S]*WXPAY_APPID[\s\S]*WXPAY_MERCHANT_SERIAL[\s\S]*WXPAY_MERCHANT_PRIVATE_KEY_FILE[\s\S]*WXPAY_PLATFORM_PUBLIC_KEY_FILE[\s\S]*WXPAY_PLATFORM_PUBLIC_KEY_ID[\s\S]*WXPAY_APIV3_KEY[\s\S]*WXPAY_BASE_URL[\s\S]*WXPAY_NOTIFY_URL/)
-    expect(parseEnv({ SANDBOX: 'off', ...urls, ...WXPAY, WECHAT_APP_SECRET: 'real-secret' }).SANDBOX).toBe('off')
+    const complete = { SANDBOX: 'off', ...urls, ...WXPAY, ...POSTGRES, WECHAT_APP_SECRET: 'real-secret' }
+    expect(parseEnv(complete).SANDBOX).toBe('off')
   })
 
   it('checks WeChat Pay settings per sandbox mode', () => {
@@ -43,6 +68,38 @@ describe('env', () => {
     expect(() => parseEnv({ ...external, ...WXPAY, WXPAY_APIV3_KEY: 'short' })).toThrow(/WXPAY_APIV3_KEY: must be exactly 32 bytes/)
     expect(() => parseEnv({ WXPAY_NOTIFY_URL: 'https://yibao.example.cn/notify?x=1' })).toThrow(/WXPAY_NOTIFY_URL/)
     expect(() => parseEnv({ ...external, ...WXPAY, WXPAY_PLATFORM_PUBLIC_KEY_ID: 'PUB_KEY_ID_1,5DEA10EF' })).toThrow(/as many ids/)
+  })
+
+  it('refuses a WXPAY_NOTIFY_URL whose path is not the route the notify handler is mounted at', () => {
+    expect(WECHATPAY_NOTIFY_PATH).toBe('/api/v1/payments/wechat/notify')
+    const site = 'https://yibao.example.cn'
+    const notifyPath = WECHATPAY_NOTIFY_PATH
+    const wrong = refusal({ ...REAL, ...POSTGRES, WXPAY_NOTIFY_URL: `${site}/api/v1/payments/wechatpay/notify` })
+    expect(wrong).toContain('WXPAY_NOTIFY_URL: path must be /api/v1/payments/wechat/notify')
+    expect(wrong).toContain('got /api/v1/payments/wechatpay/notify')
+    // A trailing slash or a prefix added by a proxy is another path too: WeChat Pay would post where nothing listens.
+    for (const path of ['/api/v1/payments/wechat/notify/', '/yibao/api/v1/payments/wechat/notify'])
+      expect(refusal({ WXPAY_NOTIFY_URL: `${site}${path}` })).toContain(`WXPAY_NOTIFY_URL: path must be ${notifyPath}`)
+    // Not a URL at all: named, not a TypeError from a refinement.
+    expect(refusal({ WXPAY_NOTIFY_URL: 'example.cn/notify' })).toMatch(/^Invalid environment:\n {2}WXPAY_NOTIFY_URL:/)
+
+    expect(parseEnv({ ...REAL, ...POSTGRES }).WXPAY_NOTIFY_URL).toBe(`${site}/api/v1/payments/wechat/notify`)
+    expect(refusal({ WXPAY_NOTIFY_URL: `http://127.0.0.1:8787${notifyPath}` })).toBe('')
+  })
+
+  it('refuses real payments on PGlite, which never fsyncs, unless the operator accepts losing data', () => {
+    const onPglite = refusal(REAL)
+    expect(onPglite).toContain('DATABASE_URL: SANDBOX=off (real payments) requires DATABASE_URL')
+    expect(onPglite).toContain('PGLITE_UNSAFE_NO_FSYNC=accept-data-loss')
+    expect(parseEnv({ ...REAL, ...POSTGRES }).DATABASE_URL).toBe(POSTGRES.DATABASE_URL)
+    const accepted = parseEnv({ ...REAL, PGLITE_UNSAFE_NO_FSYNC: 'accept-data-loss' })
+    expect(accepted.DATABASE_URL).toBeUndefined()
+    expect(accepted.PGLITE_UNSAFE_NO_FSYNC).toBe('accept-data-loss')
+    // Anything but the exact words is refused, so a casual `=true` or `=1` does not switch it on.
+    for (const value of ['true', '1', 'yes'])
+      expect(refusal({ ...REAL, PGLITE_UNSAFE_NO_FSYNC: value })).toContain('PGLITE_UNSAFE_NO_FSYNC: the only accepted')
+    // Sandbox modes hold no real money: PGlite needs no consent there.
+    expect(parseEnv({}).PGLITE_UNSAFE_NO_FSYNC).toBeUndefined()
   })
 
   it('refuses the development PII key in production', () => {

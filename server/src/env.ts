@@ -1,5 +1,14 @@
 import process from 'node:process'
 import { z } from 'zod'
+import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
+
+/** The only value of PGLITE_UNSAFE_NO_FSYNC that lets SANDBOX=off run on PGlite. */
+export const PGLITE_UNSAFE_ACCEPT = 'accept-data-loss'
+
+/** zod runs every check even after `.url()` fails, so refinements parse without throwing. */
+function urlOf(v: unknown): URL | null {
+  return typeof v === 'string' && URL.canParse(v) ? new URL(v) : null
+}
 
 /**
  * The only reader of `process.env`. Parsed once at start-up; a bad value stops the process with a
@@ -75,13 +84,30 @@ const EnvSchema = z.object({
   WXPAY_APIV3_KEY: z.string().refine(v => Buffer.byteLength(v) === 32, 'must be exactly 32 bytes').optional(),
   /** API host (https://api.mch.weixin.qq.com in production). Defaults to the sandbox. */
   WXPAY_BASE_URL: z.string().url().optional(),
-  /** Public https URL WeChat Pay posts callbacks to (no query string). Default: PUBLIC_ORIGIN (or http://127.0.0.1:PORT) + /api/v1/payments/wechatpay/notify. */
-  WXPAY_NOTIFY_URL: z.string().url().refine(v => !new URL(v).search, 'must not have a query string').optional(),
+  /**
+   * Public https URL WeChat Pay posts callbacks to (no query string). Its path must be the mounted route,
+   * WECHATPAY_NOTIFY_PATH (/api/v1/payments/wechat/notify). Default: PUBLIC_ORIGIN (or
+   * http://127.0.0.1:PORT) + that path.
+   */
+  WXPAY_NOTIFY_URL: z.string().url()
+    .refine(v => !urlOf(v)?.search, 'must not have a query string')
+    .refine(v => !urlOf(v) || urlOf(v)!.pathname === WECHATPAY_NOTIFY_PATH, {
+      error: iss => `path must be ${WECHATPAY_NOTIFY_PATH} (the route the BFF serves), `
+        + `got ${urlOf(iss.input)?.pathname}`,
+    })
+    .optional(),
   /** Deadline of one WeChat Pay call, in ms. */
   WXPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   /** PostgreSQL server; when unset the embedded PGlite database in DATA_DIR is used. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('.data/pglite'),
+  /**
+   * PGlite never fsyncs: a crash or power cut can lose or corrupt the last writes (paid orders,
+   * refunds). With SANDBOX=off start-up refuses PGlite unless this is `accept-data-loss`.
+   */
+  PGLITE_UNSAFE_NO_FSYNC: z
+    .literal(PGLITE_UNSAFE_ACCEPT, { error: `the only accepted value is ${PGLITE_UNSAFE_ACCEPT}` })
+    .optional(),
   /** Directory of the built web app to serve (SPA). Unset: API only. */
   WEB_DIST_DIR: z.string().optional(),
   /** Key for one-way person references in the audit trail. Must be set (≥ 32 chars) in production. */
@@ -131,6 +157,14 @@ const EnvSchema = z.object({
   }
   if (env.WXPAY_PLATFORM_PUBLIC_KEY_FILE && env.WXPAY_PLATFORM_PUBLIC_KEY_ID && env.WXPAY_PLATFORM_PUBLIC_KEY_FILE.split(',').length !== env.WXPAY_PLATFORM_PUBLIC_KEY_ID.split(',').length)
     ctx.addIssue({ code: 'custom', path: ['WXPAY_PLATFORM_PUBLIC_KEY_ID'], message: 'list as many ids as WXPAY_PLATFORM_PUBLIC_KEY_FILE lists files' })
+  if (env.SANDBOX === 'off' && !env.DATABASE_URL && env.PGLITE_UNSAFE_NO_FSYNC !== PGLITE_UNSAFE_ACCEPT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_URL'],
+      message: 'SANDBOX=off (real payments) requires DATABASE_URL: the embedded PGlite store never fsyncs and '
+        + `a crash can lose paid orders; set PGLITE_UNSAFE_NO_FSYNC=${PGLITE_UNSAFE_ACCEPT} only to accept that`,
+    })
+  }
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
   if (env.SEED_DEMO_STAFF.length && env.SANDBOX === 'off')

@@ -73,6 +73,9 @@ async function main() {
     }
     throw error
   }
+  // env.ts lets real payments run on PGlite only when PGLITE_UNSAFE_NO_FSYNC=accept-data-loss: say so on every start.
+  if (env.SANDBOX === 'off' && storage.driver === 'pglite')
+    logger.warn({ dataDir: env.DATA_DIR }, 'real payments on PGlite, which never fsyncs: a crash can lose paid orders')
 
   if (env.SEED_DEMO_STAFF.length) {
     const created = await seedDemoStaff(storage.db, env)

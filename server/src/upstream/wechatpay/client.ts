@@ -15,9 +15,6 @@ import { JsapiPrepayReplyWire, NativePrepayReplyWire, NotificationEnvelopeWire, 
 
 const gunzipAsync = promisify(gunzip)
 
-/** Where the BFF receives WeChat Pay callbacks (default `notify_url` path; the route must skip session/CSRF checks). */
-export const WECHATPAY_NOTIFY_PATH = '/api/v1/payments/wechat/notify'
-
 /** Production API host (the backup entry point is https://api2.mch.weixin.qq.com). */
 export const WECHATPAY_PRODUCTION_BASE_URL = 'https://api.mch.weixin.qq.com'
 

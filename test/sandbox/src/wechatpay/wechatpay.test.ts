@@ -62,7 +62,7 @@ let notifyUrl = ''
 
 beforeAll(async () => {
   await new Promise<void>(r => receiver.listen(0, '127.0.0.1', r))
-  notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/v1/payments/wechatpay/notify`
+  notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/v1/payments/wechat/notify`
 })
 afterAll(() => new Promise<void>(r => receiver.close(() => r())))
 afterEach(() => {
