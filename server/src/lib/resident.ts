@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { ResidentAccount } from '../storage/residents'
-import type { AppEnv } from './types'
+import type { AppDeps, AppEnv } from './types'
 import { maskIdCard } from '@yibao/shared'
 import { findLink } from '../storage/family'
 import { findResidentBy } from '../storage/residents'
@@ -72,11 +72,15 @@ export interface Subject {
  * reveal nothing (IDOR).
  */
 export async function resolveSubject(c: Context<AppEnv>, memberId?: string | null): Promise<Subject> {
-  const { account, certNo } = await currentResident(c)
-  if (!memberId) return { channel: 'self', certNo, certRef: account.certRef, linkId: null, asker: account }
-  const link = await findLink(c.get('deps').storage.db, memberId)
+  return subjectOf(c.get('deps'), await currentResident(c), memberId)
+}
+
+/** `resolveSubject` for a resident already known (services take the app's dependencies, not a request). */
+export async function subjectOf(deps: AppDeps, { account, certNo }: CurrentResident, memberId?: string | null): Promise<Subject & { nameMasked: string }> {
+  if (!memberId) return { channel: 'self', certNo, certRef: account.certRef, linkId: null, asker: account, nameMasked: account.nameMasked }
+  const link = await findLink(deps.storage.db, memberId)
   if (!link || link.ownerAccountId !== account.id || link.status !== 'active') throw new AppError('NOT_FOUND', 404)
-  return { channel: 'family', certNo: c.get('deps').vault.decrypt(link.memberCertNoEnc), certRef: link.memberCertRef, linkId: link.id, asker: account }
+  return { channel: 'family', certNo: deps.vault.decrypt(link.memberCertNoEnc), certRef: link.memberCertRef, linkId: link.id, asker: account, nameMasked: link.memberNameMasked }
 }
 
 /** The family link a read went through, as an audit target (none for one's own data). */

@@ -1,4 +1,4 @@
-import type { ErrorCode, RefundReason, RefundStatus } from '@yibao/shared'
+import type { AnyRefundReason, ErrorCode, RefundReason, RefundStatus } from '@yibao/shared'
 import type { AppDeps } from '../lib/types'
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
@@ -6,12 +6,14 @@ import { randomBytes } from 'node:crypto'
 import { formatErrorMessage, maskIdCard, REFUND_REASON_LABELS, toShanghaiIso } from '@yibao/shared'
 import { newOutRefundNo, refundBlock } from '../domain/refund'
 import { AppError, UpstreamError } from '../lib/errors'
-import { enqueue, findOrderBy, orderLines } from '../storage/payments'
-import { findRefundBy, insertRefund, liveRefundOfLine, markRefundSucceeded, moveRefund } from '../storage/refunds'
+import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
+import { enqueue, findLine, findOrderBy, orderLines } from '../storage/payments'
+import { findRefundBy, insertRefund, liveRefundOfLine, markRefundSucceeded, moveRefund, setRefundWechatId } from '../storage/refunds'
 import { refundRefusal } from '../upstream/tax/premiums'
+import { raise } from './service'
 
-/** How soon a refund the bureau or WeChat Pay could not take is tried again (the worker backs off from there). */
-const RETRY_AFTER_MS = 30_000
+/** WeChat Pay's guidance: ask about a refund about a minute after requesting it (the worker backs off from there). */
+export const REFUND_FIRST_QUERY_MS = 60_000
 
 /**
  * 退费: the payer of an order asks for one person's premium back. The rules refuse up front what they
@@ -30,6 +32,8 @@ export async function requestRefund(deps: AppDeps, p: { principal: string, order
   if (!order || order.principal !== p.principal) throw new AppError('NOT_FOUND', 404)
   const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === p.lineId)
   if (!line) throw new AppError('NOT_FOUND', 404)
+  // A duplicate goes back on its own; a void or refunded line has nothing to give back.
+  if (line.status === 'duplicate') throw new AppError('REFUND_EXISTS', 409)
   if (order.status !== 'paid' || (line.status !== 'paid' && line.status !== 'reported')) throw new AppError('REFUND_NOT_REFUNDABLE', 409)
   if (await liveRefundOfLine(deps.storage.db, line.id)) throw new AppError('REFUND_EXISTS', 409)
   const at = deps.now()
@@ -49,7 +53,7 @@ export async function requestRefund(deps: AppDeps, p: { principal: string, order
   })
   if (!refund) throw new AppError('REFUND_EXISTS', 409)
   // Crash-safe: whatever happens next, the worker picks the refund up from here.
-  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + RETRY_AFTER_MS))
+  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
   return refusedNow(await advanceRefund(deps, refund), line.year)
 }
 
@@ -73,20 +77,20 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
       const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === refund.lineId)!
       try {
         const approved = await deps.premiums.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, certNo: deps.vault.decrypt(line.personCertNoEnc), year: line.year, amountFen: refund.amountFen, reason: refund.reason as RefundReason })
-        refund = await moveRefund(deps.storage.db, refund.id, ['approving'], { status: 'refunding', taxRefundNo: approved.taxRefundNo }) ?? await reload(deps, refund)
+        refund = await moveRefund(deps.storage.db, refund.id, 'approve', { taxRefundNo: approved.taxRefundNo }) ?? await reload(deps, refund)
         // The person's enrolment for the year is no longer paid: their reads must say so.
         deps.personReads.forget(line.personCertRef)
       }
       catch (error) {
         const code = refundRefusal(error)
         if (!code) throw error
-        refund = await moveRefund(deps.storage.db, refund.id, ['approving'], { status: 'rejected', rejectCode: code }) ?? await reload(deps, refund)
+        refund = await moveRefund(deps.storage.db, refund.id, 'reject', { rejectCode: code }) ?? await reload(deps, refund)
         await auditRefund(deps, refund, 'refund.rejected', false, { code })
         return refund
       }
     }
     if (refund.status === 'refunding' && !refund.wechatRefundId) {
-      const answer = await deps.wechatpay.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, refundFen: refund.amountFen, totalFen: order.totalFen, reason: `医保缴费退费：${REFUND_REASON_LABELS[refund.reason as RefundReason]}`.slice(0, 80) })
+      const answer = await deps.wechatpay.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, refundFen: refund.amountFen, totalFen: order.totalFen, reason: `医保缴费退费：${REFUND_REASON_LABELS[refund.reason as AnyRefundReason]}`.slice(0, 80) })
       refund = await applyRefundResult(deps, answer) ?? refund
     }
   }
@@ -99,27 +103,71 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
 
 /**
  * What WeChat Pay says about a refund (its answer, a query, or a REFUND.* callback), applied once:
- * SUCCESS marks the refund and its line; ABNORMAL / CLOSED end it as failed, for the help desk.
+ * SUCCESS marks the refund and its line (and settles a duplicate's anomaly); ABNORMAL / CLOSED end it
+ * as failed and an amount that differs is not applied: both land in the 异常处理 queue.
  */
 export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Promise<PremiumRefund | null> {
   const refund = await findRefundBy(deps.storage.db, 'outRefundNo', r.outRefundNo)
   if (!refund) return null
+  const line = await findLine(deps.storage.db, refund.lineId)
+  const regionCode = line?.line.regionCode ?? null
   if (r.refundFen !== refund.amountFen) {
-    deps.logger.error({ outRefundNo: refund.outRefundNo, expected: refund.amountFen, got: r.refundFen }, 'refund amount mismatch')
+    await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'amount_mismatch', dedupeKey: `refund_amount_mismatch:${refund.id}:${r.refundId}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, expectedFen: refund.amountFen, gotFen: r.refundFen, refundStatus: r.status } }))
     return refund
   }
   if (r.status === 'SUCCESS') {
-    const moved = await markRefundSucceeded(deps.storage.db, { id: refund.id, lineId: refund.lineId, at: r.successTime ?? deps.now(), wechatRefundId: r.refundId, receivedAccount: r.userReceivedAccount })
-    if (moved) await auditRefund(deps, refund, 'refund.succeeded', true, { amountFen: refund.amountFen })
+    const at = r.successTime ?? deps.now()
+    const moved = await markRefundSucceeded(deps.storage.db, { id: refund.id, lineId: refund.lineId, at, wechatRefundId: r.refundId, receivedAccount: r.userReceivedAccount })
+    if (moved) {
+      if (line) deps.personReads.forget(line.line.personCertRef)
+      await resolveAnomaliesOf(deps.storage.db, { lineId: refund.lineId, kinds: ['duplicate_payment', 'refund_failed'], by: 'system', resolution: '已原路退回', at: deps.now() })
+      await auditRefund(deps, refund, 'refund.succeeded', true, { amountFen: refund.amountFen })
+    }
   }
   else if (r.status === 'ABNORMAL' || r.status === 'CLOSED') {
-    const moved = await moveRefund(deps.storage.db, refund.id, ['refunding'], { status: 'failed', wechatRefundId: r.refundId })
-    if (moved) await auditRefund(deps, refund, 'refund.failed', false, { status: r.status })
+    const moved = await moveRefund(deps.storage.db, refund.id, 'fail', { wechatRefundId: r.refundId })
+    if (moved) {
+      await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'refund_failed', dedupeKey: `refund_failed:${refund.id}:${refund.outRefundNo}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, status: r.status, amountFen: refund.amountFen } }))
+      await auditRefund(deps, refund, 'refund.failed', false, { status: r.status })
+    }
   }
-  else if (!refund.wechatRefundId) {
-    await moveRefund(deps.storage.db, refund.id, ['refunding'], { status: 'refunding', wechatRefundId: r.refundId })
+  else if (!refund.wechatRefundId && refund.status === 'refunding') {
+    await setRefundWechatId(deps.storage.db, refund.id, r.refundId)
   }
   return reload(deps, refund)
+}
+
+/**
+ * Sends a duplicate payment back to its account: a refund the system asks for itself (no bureau 审核 —
+ * the collection never recorded this line), idempotent on the line (one live refund per line).
+ */
+export async function refundDuplicate(deps: AppDeps, lineId: string): Promise<PremiumRefund | null> {
+  const found = await findLine(deps.storage.db, lineId)
+  if (!found || found.line.status !== 'duplicate') return null
+  const at = deps.now()
+  const refund = await insertRefund(deps.storage.db, {
+    outRefundNo: newOutRefundNo(at, randomBytes(16)),
+    orderId: found.order.id,
+    lineId,
+    principal: found.order.principal,
+    reason: 'duplicate_payment',
+    amountFen: found.line.amountFen,
+    status: 'refunding',
+    idempotencyKeyId: null,
+    createdAt: at,
+  }) ?? await liveRefundOfLine(deps.storage.db, lineId)
+  if (!refund) return null
+  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
+  return advanceRefund(deps, refund)
+}
+
+/** A supervisor's 重试 of a refund WeChat Pay closed: a new `out_refund_no`, the same money, once. */
+export async function retryFailedRefund(deps: AppDeps, refund: PremiumRefund): Promise<PremiumRefund> {
+  const at = deps.now()
+  const moved = await moveRefund(deps.storage.db, refund.id, 'retry', { outRefundNo: newOutRefundNo(at, randomBytes(16)), wechatRefundId: null })
+  if (!moved) return reload(deps, refund)
+  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}:${moved.outRefundNo}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
+  return advanceRefund(deps, moved)
 }
 
 /** Asks whoever holds a refund that is still under way about it (the page, the worker). */
@@ -154,7 +202,7 @@ export async function refundView(deps: AppDeps, refund: PremiumRefund) {
     year: line.year,
     name: line.personNameMasked,
     certNo: maskIdCard(deps.vault.decrypt(line.personCertNoEnc)),
-    reason: refund.reason as RefundReason,
+    reason: refund.reason as AnyRefundReason,
     amountFen: refund.amountFen,
     status: refund.status as RefundStatus,
     /** Why the bureau refused, in Chinese (the same wording as the error table). */

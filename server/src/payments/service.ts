@@ -1,21 +1,32 @@
-import type { Context } from 'hono'
 import type { DueStatus } from '../domain/payment'
-import type { AppDeps, AppEnv } from '../lib/types'
-import type { RefundStatus } from '@yibao/shared'
+import type { LineStatus, OrderStatus } from '../domain/states'
+import type { Logger } from '../lib/logger'
+import type { CurrentResident } from '../lib/resident'
+import type { AppDeps } from '../lib/types'
+import type { AnyRefundReason, RefundStatus } from '@yibao/shared'
+import type { PaymentAnomaly } from '../storage/anomalies'
 import type { PremiumOrder, PremiumOrderLine } from '../storage/payments'
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayTransaction } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
 import { maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
 import { MAX_ORDER_LINES, newOutTradeNo, newReceiptCode, payable, timeExpire } from '../domain/payment'
+import { IllegalTransition } from '../domain/states'
 import { AppError, UpstreamError } from '../lib/errors'
-import { resolveSubject } from '../lib/resident'
-import { findLink } from '../storage/family'
-import { enqueue, findOrderBy, insertOrder, markOrderPaid, orderLines, paidLinesFor, setOrderPrepay } from '../storage/payments'
+import { subjectOf } from '../lib/resident'
+import { recordAnomaly } from '../storage/anomalies'
+import { closeOrder, enqueue, findOrderBy, insertOrder, liveLinesFor, markOrderPaid, orderLines, setOrderPrepay } from '../storage/payments'
 import { refundsOfOrder } from '../storage/refunds'
 
 /** Who a line is for, as the client names them: never an amount. */
 export type PersonPick = { kind: 'self' } | { kind: 'member', memberId: string } | { kind: 'other', name: string, certNo: string }
+
+/** Who pays: the principal the order belongs to, and the signed-in resident when it is one (self/family picks). */
+export interface Payer {
+  principal: string
+  resident: CurrentResident | null
+  logger: Logger
+}
 
 export interface ResolvedPerson {
   certNo: string
@@ -26,6 +37,9 @@ export interface ResolvedPerson {
   relation: 'self' | 'family' | 'proxy'
 }
 
+/** An unpaid order that already holds the person for the year: the payer's own (may be resumed) or another's. */
+export type HeldBy = { mine: true, orderId: string, expiresAt: string } | { mine: false, orderId: null, expiresAt: string }
+
 export interface QuotedLine extends ResolvedPerson {
   year: number
   regionCode: string
@@ -33,21 +47,21 @@ export interface QuotedLine extends ResolvedPerson {
   subsidyFen: number
   dueFen: number
   status: DueStatus
+  heldBy: HeldBy | null
 }
 
 /** Resolves the people of a payment: self, a bound family member, or anyone by name + ID (代缴, checked with the bureau). */
-export async function resolvePeople(c: Context<AppEnv>, picks: PersonPick[]): Promise<ResolvedPerson[]> {
-  const { vault, nhsa } = c.get('deps')
+export async function resolvePeople(deps: AppDeps, payer: Payer, picks: PersonPick[]): Promise<ResolvedPerson[]> {
   const out: ResolvedPerson[] = []
   for (const p of picks) {
     if (p.kind === 'other') {
-      const person = await nhsa.getPersonInfo(p.certNo, { name: p.name, logger: c.get('logger') })
-      out.push({ certNo: p.certNo, certRef: vault.ref(p.certNo), name: p.name, nameMasked: maskName(person.name), relation: 'proxy' })
+      const person = await deps.nhsa.getPersonInfo(p.certNo, { name: p.name, logger: payer.logger })
+      out.push({ certNo: p.certNo, certRef: deps.vault.ref(p.certNo), name: p.name, nameMasked: maskName(person.name), relation: 'proxy' })
       continue
     }
-    const subject = await resolveSubject(c, p.kind === 'member' ? p.memberId : null)
-    const nameMasked = subject.channel === 'self' ? subject.asker.nameMasked : (await findLink(c.get('deps').storage.db, subject.linkId!))?.memberNameMasked ?? '*'
-    out.push({ certNo: subject.certNo, certRef: subject.certRef, name: undefined, nameMasked, relation: subject.channel === 'self' ? 'self' : 'family' })
+    if (!payer.resident) throw new AppError('FORBIDDEN', 403)
+    const subject = await subjectOf(deps, payer.resident, p.kind === 'member' ? p.memberId : null)
+    out.push({ certNo: subject.certNo, certRef: subject.certRef, name: undefined, nameMasked: subject.nameMasked, relation: subject.channel === 'self' ? 'self' : 'family' })
   }
   if (new Set(out.map(p => p.certRef)).size !== out.length) throw new AppError('VALIDATION_FAILED', 400, { fields: { people: '同一人只能选择一次' } })
   if (out.length > MAX_ORDER_LINES) throw new AppError('VALIDATION_FAILED', 400, { fields: { people: `一次最多为${MAX_ORDER_LINES}人缴费` } })
@@ -56,22 +70,28 @@ export async function resolvePeople(c: Context<AppEnv>, picks: PersonPick[]): Pr
 
 /**
  * What each person owes for the year, from the tax bureau's collection system — never from the
- * client. A line we already took money for (paid, not yet reported to the tax bureau) counts as paid.
+ * client. A line we already took money for (paid, not yet reported) counts as paid; a person held by an
+ * unpaid order says which (the payer's own may be resumed or cancelled).
  */
-export async function quoteLines(c: Context<AppEnv>, people: ResolvedPerson[], year: number): Promise<QuotedLine[]> {
-  const { premiums, storage } = c.get('deps')
-  const locallyPaid = new Set((await paidLinesFor(storage.db, people.map(p => p.certRef), year)).map(l => l.personCertRef))
+export async function quoteLines(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number): Promise<QuotedLine[]> {
+  const live = new Map((await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)).map(h => [h.line.personCertRef, h]))
   return Promise.all(people.map(async (p) => {
-    const due = await premiums.quote(p.certNo, p.name, year, c.get('logger'))
+    const due = await deps.premiums.quote(p.certNo, p.name, year, payer.logger)
     if (!due) throw new AppError('PERSON_NOT_FOUND', 404)
-    const status: DueStatus = locallyPaid.has(p.certRef) ? 'paid' : due.status
-    return { ...p, year, regionCode: due.regionCode, standardFen: due.standardFen, subsidyFen: due.subsidyFen, dueFen: status === 'payable' ? due.dueFen : 0, status }
+    const held = live.get(p.certRef)
+    const status: DueStatus = held && held.line.status !== 'pending' ? 'paid' : due.status
+    const heldBy: HeldBy | null = held?.line.status !== 'pending'
+      ? null
+      : held.order.principal === payer.principal
+        ? { mine: true, orderId: held.order.id, expiresAt: toShanghaiIso(held.order.timeExpire) }
+        : { mine: false, orderId: null, expiresAt: toShanghaiIso(held.order.timeExpire) }
+    return { ...p, year, regionCode: due.regionCode, standardFen: due.standardFen, subsidyFen: due.subsidyFen, dueFen: status === 'payable' ? due.dueFen : 0, status, heldBy }
   }))
 }
 
 /** The masked view of a line (for every client). */
 export function lineView(l: QuotedLine) {
-  return { name: l.nameMasked, certNo: maskIdCard(l.certNo), relation: l.relation, year: l.year, regionCode: l.regionCode, standardFen: l.standardFen, subsidyFen: l.subsidyFen, dueFen: l.dueFen, status: l.status }
+  return { name: l.nameMasked, certNo: maskIdCard(l.certNo), relation: l.relation, year: l.year, regionCode: l.regionCode, standardFen: l.standardFen, subsidyFen: l.subsidyFen, dueFen: l.dueFen, status: l.status, heldBy: l.heldBy }
 }
 
 export type Channel = 'jsapi' | 'native'
@@ -88,7 +108,7 @@ export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: Prem
     channel: order.channel as Channel,
     year: order.year,
     totalFen: order.totalFen,
-    status: order.status as 'created' | 'prepaid' | 'paid' | 'closed' | 'failed',
+    status: order.status as OrderStatus,
     codeUrl: order.status === 'prepaid' ? order.codeUrl : null,
     expiresAt: toShanghaiIso(order.timeExpire),
     paidAt: order.paidAt ? toShanghaiIso(order.paidAt) : null,
@@ -99,62 +119,90 @@ export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: Prem
         name: l.personNameMasked,
         certNo: maskIdCard(deps.vault.decrypt(l.personCertNoEnc)),
         amountFen: l.amountFen,
-        status: l.status,
+        status: l.status as LineStatus,
         receiptCode: l.receiptCode,
-        refund: refund ? { id: refund.id, status: refund.status as RefundStatus } : null,
+        refund: refund ? { id: refund.id, status: refund.status as RefundStatus, reason: refund.reason as AnyRefundReason } : null,
       }
     }),
   }
 }
 
+/** When an unpaid order is asked about: the payer's time (≈1, 5 and 15 minutes), then its expiry, when it is closed. */
+export const ORDER_CHECKS_MS = [60_000, 5 * 60_000, 15 * 60_000] as const
+
 /**
- * Creates (or, on a retry with the same Idempotency-Key, resumes) an order and prepays it. The
+ * Creates (or, on a retry with the same Idempotency-Key, resumes) an order and prepays it. A person the
+ * payer's own unpaid order still holds is freed first by closing that order at WeChat Pay (if it was
+ * paid meanwhile, the person is paid and left out); a person held by another payer's order is refused
+ * by name, and the database refuses a second live line for a person-year even under a race. The
  * `out_trade_no` is fixed when the order row is written, before WeChat Pay is called, and every retry
  * prepays with the same number and parameters, so WeChat Pay answers with the same prepay.
  */
-export async function createAndPrepay(c: Context<AppEnv>, input: { principal: string, year: number, channel: Channel, people: PersonPick[], openid?: string | null }): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] }> {
-  const { storage, vault, now } = c.get('deps')
-  const idem = c.get('idempotency')
-  let order = idem ? await findOrderBy(storage.db, 'idempotencyKeyId', idem.id) : null
+export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year: number, channel: Channel, people: PersonPick[], openid?: string | null, idempotencyKeyId: number | null }): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] }> {
+  const { storage, vault, now } = deps
+  let order = input.idempotencyKeyId !== null ? await findOrderBy(storage.db, 'idempotencyKeyId', input.idempotencyKeyId) : null
   let lines: PremiumOrderLine[]
   if (order) {
     lines = await orderLines(storage.db, order.id)
   }
   else {
     if (input.channel === 'jsapi' && !input.openid) throw new AppError('WECHAT_REQUIRED', 400)
-    const people = await resolvePeople(c, input.people)
-    const quoted = await quoteLines(c, people, input.year)
+    const people = await resolvePeople(deps, payer, input.people)
+    await freeOwnHolds(deps, payer, people, input.year)
+    const quoted = (await quoteLines(deps, payer, people, input.year)).filter(q => q.status !== 'paid' || people.length === 1)
+    refuseHeld(quoted)
     if (!payable(quoted)) {
       const paid = quoted.filter(q => q.status !== 'payable' || q.dueFen <= 0)
       throw new AppError('NOTHING_TO_PAY', 409, { fields: Object.fromEntries(paid.map(q => [maskIdCard(q.certNo), q.status])) })
     }
     const at = now()
     const expiry = timeExpire(at)
-    const total = quoted.reduce((sum, q) => sum + q.dueFen, 0)
     const created = await insertOrder(storage.db, {
       outTradeNo: newOutTradeNo(at, randomBytes(16)),
-      principal: input.principal,
+      principal: payer.principal,
       channel: input.channel,
       year: input.year,
-      totalFen: total,
+      totalFen: quoted.reduce((sum, q) => sum + q.dueFen, 0),
       status: 'created',
       description: `${input.year}年度城乡居民医保缴费（${quoted.length}人）`,
       payerOpenid: input.channel === 'jsapi' ? input.openid! : null,
       timeExpire: expiry.at,
-      idempotencyKeyId: idem?.id ?? null,
+      idempotencyKeyId: input.idempotencyKeyId,
       createdAt: at,
-    }, quoted.map(q => ({ personCertRef: q.certRef, personCertNoEnc: vault.encrypt(q.certNo), personNameMasked: q.nameMasked, regionCode: q.regionCode, year: q.year, amountFen: q.dueFen, status: 'pending' })))
-    order = created.order
-    lines = created.lines
-    // Convergence even if the payer never comes back and no callback arrives (crash-safe: it is in the database).
-    await enqueue(storage.db, 'check_order', `check_order:${order.id}:expiry`, { orderId: order.id }, new Date(expiry.at.getTime() + 60_000))
+    }, quoted.map(q => ({ personCertRef: q.certRef, personCertNoEnc: vault.encrypt(q.certNo), personNameMasked: q.nameMasked, regionCode: q.regionCode, year: q.year, amountFen: q.dueFen })))
+    // Lost a race for a person-year (another payer, or this one twice at once): say who.
+    if (!created) refuseHeld(await quoteLines(deps, { ...payer, principal: '' }, people, input.year), true)
+    order = created!.order
+    lines = created!.lines
+    // Convergence on the payer's time even if no callback ever arrives (crash-safe: it is in the database).
+    for (const [i, ms] of ORDER_CHECKS_MS.entries())
+      await enqueue(storage.db, 'check_order', `check_order:${order.id}:${i}`, { orderId: order.id }, new Date(at.getTime() + ms))
+    await enqueue(storage.db, 'check_order', `check_order:${order.id}:expiry`, { orderId: order.id, expire: true }, new Date(expiry.at.getTime() + 60_000))
   }
   if (order.status === 'created') {
-    const answer = await prepay(c.get('deps'), order)
+    const answer = await prepay(deps, order)
     await setOrderPrepay(storage.db, order.id, answer)
     order = { ...order, ...answer, status: 'prepaid' }
   }
   return { order, lines }
+}
+
+/** Closes the payer's own unpaid orders that hold any of these people (a payer who went back and ordered again). */
+async function freeOwnHolds(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number): Promise<void> {
+  const held = await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)
+  const own = new Map(held.filter(h => h.line.status === 'pending' && h.order.principal === payer.principal).map(h => [h.order.id, h.order]))
+  for (const order of own.values()) await closeUnpaid(deps, order, payer.logger)
+}
+
+/** 409 naming the people another payer's unpaid order holds (or, after a lost race, anyone's). */
+function refuseHeld(lines: QuotedLine[], anyone = false): void {
+  const held = lines.filter(l => l.heldBy && (anyone || !l.heldBy.mine))
+  if (!held.length) {
+    if (anyone) throw new AppError('CONFLICT', 409)
+    return
+  }
+  const names = held.map(l => `${l.nameMasked}（${maskIdCard(l.certNo)}）`).join('、')
+  throw new AppError('PERSON_IN_OPEN_ORDER', 409, { params: { names }, fields: Object.fromEntries(held.map(l => [maskIdCard(l.certNo), 'held'])) })
 }
 
 async function prepay(deps: AppDeps, order: PremiumOrder): Promise<{ prepayId?: string, codeUrl?: string }> {
@@ -164,34 +212,72 @@ async function prepay(deps: AppDeps, order: PremiumOrder): Promise<{ prepayId?: 
 }
 
 /**
- * Applies a successful payment reported by WeChat Pay (callback or query) exactly once, after the
- * zero-trust checks: same merchant and app, known order, SUCCESS, same amount in fen.
+ * Closes an unpaid order: at WeChat Pay first (so it can no longer be paid), then here, which frees its
+ * people. If WeChat Pay says it was paid meanwhile (ORDERPAID), the payment is applied instead.
+ * Returns the order as it ends up (paid or closed).
  */
-export async function applyPaidTransaction(deps: AppDeps, tx: WechatPayTransaction, event?: { id: string, type: string }): Promise<'paid' | 'duplicate' | 'not_success' | 'unknown_order' | 'amount_mismatch'> {
+export async function closeUnpaid(deps: AppDeps, order: PremiumOrder, logger: Logger = deps.logger): Promise<PremiumOrder> {
+  if (order.status === 'prepaid') {
+    try {
+      await deps.wechatpay.close(order.outTradeNo, logger)
+    }
+    catch (error) {
+      if (error instanceof UpstreamError && error.kind === 'rejected') {
+        const after = await convergeOrder(deps, order)
+        if (after.status === 'paid') return after
+      }
+      throw error
+    }
+  }
+  try {
+    await closeOrder(deps.storage.db, order.id)
+  }
+  catch (error) {
+    // Paid between our read and the close (a callback won the race): that is the answer.
+    if (!(error instanceof IllegalTransition)) throw error
+  }
+  return (await findOrderBy(deps.storage.db, 'id', order.id)) ?? order
+}
+
+export type PaymentOutcome = 'paid' | 'paid_after_close' | 'repeat' | 'not_success' | 'unknown_order' | 'amount_mismatch'
+
+/**
+ * Applies a successful payment reported by WeChat Pay (callback, query or bill) exactly once, after the
+ * zero-trust checks: same merchant and app (the adapter), known order, SUCCESS, same amount in fen. An
+ * amount that differs, or money for an order we had closed, lands in the 异常处理 queue.
+ */
+export async function applyPaidTransaction(deps: AppDeps, tx: WechatPayTransaction, event?: { id: string, type: string }): Promise<PaymentOutcome> {
   if (tx.tradeState !== 'SUCCESS' || !tx.transactionId) return 'not_success'
   const order = await findOrderBy(deps.storage.db, 'outTradeNo', tx.outTradeNo)
   if (!order) return 'unknown_order'
   if (tx.totalFen !== order.totalFen) {
-    deps.logger.error({ outTradeNo: order.outTradeNo, expected: order.totalFen, got: tx.totalFen }, 'payment amount mismatch')
+    const lines = await orderLines(deps.storage.db, order.id)
+    await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'amount_mismatch', dedupeKey: `amount_mismatch:${order.id}:${tx.transactionId}`, orderId: order.id, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: order.outTradeNo, expectedFen: order.totalFen, gotFen: tx.totalFen, transactionId: tx.transactionId } }))
     return 'amount_mismatch'
   }
   const lines = await orderLines(deps.storage.db, order.id)
   const codes = new Map(lines.map(l => [l.id, newReceiptCode(randomBytes(16))]))
-  const moved = await markOrderPaid(deps.storage.db, { orderId: order.id, outTradeNo: order.outTradeNo, transactionId: tx.transactionId, paidAt: tx.successTime ?? deps.now(), receiptCodes: codes, eventId: event?.id, eventType: event?.type })
-  if (moved) {
-    // Their coverage now shows next year paid (locally, then from the tax bureau): drop cached reads.
-    for (const l of lines) deps.personReads.forget(l.personCertRef)
-    await deps.audit.record({ actorType: 'system', actorId: 'wechatpay', channel: 'public', action: 'payment.paid', target: `order:${order.id}`, success: true, detail: { outTradeNo: order.outTradeNo, totalFen: order.totalFen } })
-  }
-  return moved ? 'paid' : 'duplicate'
+  const result = await markOrderPaid(deps.storage.db, { orderId: order.id, outTradeNo: order.outTradeNo, transactionId: tx.transactionId, paidAt: tx.successTime ?? deps.now(), receiptCodes: codes, eventId: event?.id, eventType: event?.type })
+  if (result.outcome === 'repeat') return 'repeat'
+  // Their coverage now shows the year paid (locally, then from the tax bureau): drop cached reads.
+  for (const l of lines) deps.personReads.forget(l.personCertRef)
+  for (const a of result.anomalies) await raise(deps, a)
+  await deps.audit.record({ actorType: 'system', actorId: 'wechatpay', channel: 'public', action: 'payment.paid', target: `order:${order.id}`, success: true, detail: { outTradeNo: order.outTradeNo, totalFen: order.totalFen, late: result.outcome === 'paid_after_close', duplicates: result.lines.filter(l => l.status === 'duplicate').length } })
+  return result.outcome
 }
 
-/** Asks WeChat Pay about an unpaid order and applies a payment it reports. */
+/** Logs a new anomaly at `error`, once (the queue and /readyz carry it from there). */
+export async function raise(deps: AppDeps, anomaly: PaymentAnomaly | null): Promise<void> {
+  if (anomaly) deps.logger.error({ anomaly: anomaly.kind, anomalyId: anomaly.id, orderId: anomaly.orderId, lineId: anomaly.lineId, refundId: anomaly.refundId }, 'payment anomaly')
+}
+
+/** Asks WeChat Pay about an unpaid order and applies what it reports (paid, or closed there). */
 export async function convergeOrder(deps: AppDeps, order: PremiumOrder): Promise<PremiumOrder> {
   if (order.status !== 'prepaid' && order.status !== 'created') return order
   try {
     const tx = await deps.wechatpay.queryByOutTradeNo(order.outTradeNo)
     if (tx.tradeState === 'SUCCESS') await applyPaidTransaction(deps, tx)
+    else if (tx.tradeState === 'CLOSED' || tx.tradeState === 'REVOKED') await closeOrder(deps.storage.db, order.id).catch(ignoreIllegal)
   }
   catch (error) {
     // ORDER_NOT_EXIST before any prepay, or a passing failure: the order simply stays as it is.
@@ -199,4 +285,9 @@ export async function convergeOrder(deps: AppDeps, order: PremiumOrder): Promise
     deps.logger.warn({ outTradeNo: order.outTradeNo, kind: error.kind, code: error.detail.upstreamCode }, 'order query failed')
   }
   return (await findOrderBy(deps.storage.db, 'id', order.id)) ?? order
+}
+
+function ignoreIllegal(error: unknown): null {
+  if (error instanceof IllegalTransition) return null
+  throw error
 }

@@ -1,72 +1,74 @@
+import type { Logger } from '../lib/logger'
 import type { AppDeps } from '../lib/types'
 import type { OutboxJob } from '../storage/payments'
 import type { TradeBillRow } from '../upstream/wechatpay/mapper'
 import { shanghaiDate } from '@yibao/shared'
 import { UpstreamError } from '../lib/errors'
-import { parseTradeBill } from '../upstream/wechatpay/mapper'
-import { claimJobs, completeJob, enqueue, failJob, findOrderBy, markLinesReported, openOrders, paidOrdersOn, orderLines, setOrderStatus } from '../storage/payments'
+import { recordAnomaly } from '../storage/anomalies'
+import { claimJobs, completeJob, enqueue, failJob, findLine, findOrderBy, killJob, markLineCollectedElsewhere, markLineReported, openOrders, orderLines, paidOrdersOn, snoozeJob } from '../storage/payments'
 import { findRefundBy } from '../storage/refunds'
-import { convergeRefund } from './refunds'
-import { applyPaidTransaction, convergeOrder } from './service'
+import { parseTradeBill } from '../upstream/wechatpay/mapper'
+import { convergeRefund, refundDuplicate } from './refunds'
+import { applyPaidTransaction, closeUnpaid, convergeOrder, raise } from './service'
 
 const LEASE_MS = 60_000
 
-/** Retry back-off: 5 s, 20 s, 45 s … capped at 10 minutes; jobs are never dropped. */
+/** Attempts a job gets before it becomes an anomaly (≈ 5 s … 30 min apart: about 4 hours in all). */
+export const MAX_JOB_ATTEMPTS = 15
+
+/** Exponential back-off after a failure: 5 s, 10 s, 20 s … capped at 30 minutes. */
 export function retryDelayMs(attempts: number): number {
-  return Math.min(10 * 60_000, 5_000 * attempts * attempts)
+  return Math.min(30 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1))
 }
 
-/** Runs one outbox job; throws to retry later. */
-export async function runJob(deps: AppDeps, job: OutboxJob): Promise<void> {
+/** How long to wait before asking about a refund again, by its age: 1 min, then 5, then 30, then 6 hours. */
+export function refundPollDelayMs(ageMs: number): number {
+  if (ageMs < 5 * 60_000) return 60_000
+  if (ageMs < 60 * 60_000) return 5 * 60_000
+  if (ageMs < 24 * 60 * 60_000) return 30 * 60_000
+  return 6 * 60 * 60_000
+}
+
+/** A job that has done what it can for now and wants to look again at `at` (not a failure). */
+export class NotYet {
+  constructor(readonly at: Date) {}
+}
+
+/** The tax bureau's 2002: that person-year is already collected (by us earlier, or another payment). */
+const ALREADY_COLLECTED = '2002'
+
+/** Runs one outbox job; throws to retry later with back-off, returns `NotYet` to look again without counting. */
+export async function runJob(deps: AppDeps, job: OutboxJob): Promise<NotYet | void> {
   const log = deps.logger.child({ job: job.topic, jobId: job.id })
+  const db = deps.storage.db
   switch (job.topic) {
     case 'report_collection': {
-      // Report the paid order to the tax bureau's collection, which turns the people's enrolment to paid.
-      const order = await findOrderBy(deps.storage.db, 'id', String(job.payload.orderId))
-      if (!order || order.status !== 'paid') return
-      const lines = await orderLines(deps.storage.db, order.id)
-      if (lines.every(l => l.status === 'reported')) return
-      await deps.premiums.collect({
-        outTradeNo: order.outTradeNo,
-        transactionId: order.transactionId ?? order.outTradeNo,
-        paidAt: order.paidAt ?? deps.now(),
-        lines: lines.map(l => ({ certNo: deps.vault.decrypt(l.personCertNoEnc), year: l.year, amountFen: l.amountFen })),
-      }, log)
-      await markLinesReported(deps.storage.db, order.id, deps.now())
-      for (const l of lines) deps.personReads.forget(l.personCertRef)
+      // Jobs written before lines were reported one by one: hand each paid line to its own job.
+      for (const l of await orderLines(db, String(job.payload.orderId)))
+        if (l.status === 'paid') await enqueue(db, 'report_line', `report_line:${l.id}`, { lineId: l.id })
+      return
+    }
+    case 'report_line':
+      return reportLine(deps, String(job.payload.lineId), log)
+    case 'refund_duplicate': {
+      await refundDuplicate(deps, String(job.payload.lineId))
       return
     }
     case 'check_order': {
-      // The payer never came back and no callback arrived (or we were down): ask WeChat Pay.
-      const order = await findOrderBy(deps.storage.db, 'id', String(job.payload.orderId))
+      // On the payer's time (1, 5, 15 minutes) and at expiry: ask WeChat Pay; at expiry, close.
+      const order = await findOrderBy(db, 'id', String(job.payload.orderId))
       if (!order || (order.status !== 'prepaid' && order.status !== 'created')) return
       const after = await convergeOrder(deps, order)
-      if (after.status === 'paid') return
-      if (after.timeExpire.getTime() <= deps.now().getTime()) {
-        if (after.status === 'prepaid') {
-          try {
-            await deps.wechatpay.close(after.outTradeNo)
-          }
-          catch (error) {
-            // Paid meanwhile (ORDERPAID): converge again on the next run rather than closing.
-            if (error instanceof UpstreamError && error.kind === 'rejected') {
-              const again = await convergeOrder(deps, after)
-              if (again.status === 'paid') return
-            }
-            throw error
-          }
-        }
-        await setOrderStatus(deps.storage.db, after.id, ['created', 'prepaid'], 'closed')
-        return
-      }
-      throw new Error('not paid yet')
+      if (after.status !== 'paid' && job.payload.expire === true) await closeUnpaid(deps, after, log)
+      return
     }
     case 'advance_refund': {
       // A refund the bureau or WeChat Pay could not take at once, or whose outcome has not come back.
-      const refund = await findRefundBy(deps.storage.db, 'id', String(job.payload.refundId))
+      const refund = await findRefundBy(db, 'id', String(job.payload.refundId))
       if (!refund) return
       const after = await convergeRefund(deps, refund)
-      if (after.status === 'approving' || after.status === 'refunding') throw new Error('refund not settled yet')
+      if (after.status === 'approving' || after.status === 'refunding')
+        return new NotYet(new Date(deps.now().getTime() + refundPollDelayMs(deps.now().getTime() - refund.createdAt.getTime())))
       return
     }
     case 'reconcile': {
@@ -76,6 +78,36 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<void> {
     default:
       log.error('unknown job topic')
   }
+}
+
+/**
+ * Reports one paid line to the tax bureau's collection (idempotent there on order + person-year). The
+ * bureau's "already paid" (2002) is reconciled: collected under this order means reported; under
+ * another payment means ours is the duplicate (refunded automatically). Any other refusal is an anomaly
+ * for a person to work; it never holds back the other lines of the order.
+ */
+async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<void> {
+  const found = await findLine(deps.storage.db, lineId)
+  if (!found || found.line.status !== 'paid') return
+  const { line, order } = found
+  const certNo = deps.vault.decrypt(line.personCertNoEnc)
+  try {
+    await deps.premiums.collect({ outTradeNo: order.outTradeNo, transactionId: order.transactionId ?? order.outTradeNo, paidAt: order.paidAt ?? deps.now(), lines: [{ certNo, year: line.year, amountFen: line.amountFen }] }, log)
+    await markLineReported(deps.storage.db, line.id, deps.now())
+  }
+  catch (error) {
+    if (!(error instanceof UpstreamError) || error.system !== 'tax' || error.kind !== 'rejected') throw error
+    const code = error.detail.upstreamCode ?? ''
+    if (code === ALREADY_COLLECTED) {
+      const due = await deps.premiums.quote(certNo, undefined, line.year, log)
+      if (due?.paidUnder === order.outTradeNo) await markLineReported(deps.storage.db, line.id, deps.now())
+      else await raise(deps, await markLineCollectedElsewhere(deps.storage.db, line, { outTradeNo: order.outTradeNo, taxCode: code, collectedUnder: due?.paidUnder ? 'another_order' : 'unknown' }))
+    }
+    else {
+      await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'tax_refused', dedupeKey: `tax_refused:${line.id}:${code}`, orderId: order.id, lineId: line.id, regionCode: line.regionCode, detail: { outTradeNo: order.outTradeNo, taxCode: code, amountFen: line.amountFen, year: line.year, person: line.personNameMasked } }))
+    }
+  }
+  deps.personReads.forget(line.personCertRef)
 }
 
 /**
@@ -96,27 +128,51 @@ async function tradeBillOf(deps: AppDeps, date: string): Promise<{ rows: TradeBi
 
 /**
  * T+1 reconciliation against WeChat Pay's trade bill: a SUCCESS row whose order is not paid here is
- * repaired (marked paid, reported); an order paid here but absent from the bill is flagged for staff.
+ * repaired (applied as a payment) or, when it cannot be, an anomaly; an order paid here but absent from
+ * the bill, or with another amount, is an anomaly too.
  */
-export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired: string[], missingInBill: string[] }> {
+export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired: string[], missingInBill: string[], unknownInBill: string[] }> {
+  const db = deps.storage.db
   const bill = await tradeBillOf(deps, date)
   const repaired: string[] = []
-  const inBill = new Set<string>()
+  const unknownInBill: string[] = []
+  const inBill = new Map<string, TradeBillRow>()
   for (const row of bill.rows) {
     if (row.tradeState !== 'SUCCESS') continue
-    inBill.add(row.outTradeNo)
-    const order = await findOrderBy(deps.storage.db, 'outTradeNo', row.outTradeNo)
-    if (order && order.status !== 'paid') {
-      const tx = await deps.wechatpay.queryByOutTradeNo(row.outTradeNo)
-      if (await applyPaidTransaction(deps, tx) === 'paid') repaired.push(row.outTradeNo)
+    inBill.set(row.outTradeNo, row)
+    const order = await findOrderBy(db, 'outTradeNo', row.outTradeNo)
+    if (order?.status === 'paid') continue
+    const outcome = order ? await applyPaidTransaction(deps, await deps.wechatpay.queryByOutTradeNo(row.outTradeNo)) : 'unknown_order'
+    if (outcome === 'paid' || outcome === 'paid_after_close') {
+      repaired.push(row.outTradeNo)
+      continue
     }
+    unknownInBill.push(row.outTradeNo)
+    await raise(deps, await recordAnomaly(db, { kind: 'reconcile_unknown_in_bill', dedupeKey: `reconcile_unknown_in_bill:${row.outTradeNo}`, orderId: order?.id ?? null, detail: { date, outTradeNo: row.outTradeNo, billFen: row.totalFen, transactionId: row.transactionId, outcome } }))
   }
-  const paidHere = await paidOrdersOn(deps.storage.db, date)
-  const missingInBill = paidHere.filter(no => !inBill.has(no))
-  for (const no of missingInBill)
-    await deps.audit.record({ actorType: 'system', actorId: 'reconcile', channel: 'public', action: 'payment.reconcile.missing_in_bill', target: `out_trade_no:${no}`, success: false, detail: { date } })
-  deps.logger.info({ date, repaired: repaired.length, missingInBill: missingInBill.length, rows: bill.rows.length }, 'reconciled trade bill')
-  return { repaired, missingInBill }
+  const missingInBill: string[] = []
+  for (const order of await paidOrdersOn(db, date)) {
+    const row = inBill.get(order.outTradeNo)
+    if (row && row.totalFen === order.totalFen) continue
+    missingInBill.push(order.outTradeNo)
+    const regionCode = (await orderLines(db, order.id))[0]?.regionCode ?? null
+    await raise(deps, await recordAnomaly(db, { kind: 'reconcile_missing_in_bill', dedupeKey: `reconcile_missing_in_bill:${order.outTradeNo}`, orderId: order.id, regionCode, detail: { date, outTradeNo: order.outTradeNo, totalFen: order.totalFen, billFen: row?.totalFen ?? null } }))
+    await deps.audit.record({ actorType: 'system', actorId: 'reconcile', channel: 'public', action: 'payment.reconcile.missing_in_bill', target: `out_trade_no:${order.outTradeNo}`, success: false, detail: { date } })
+  }
+  deps.logger.info({ date, repaired: repaired.length, missingInBill: missingInBill.length, unknownInBill: unknownInBill.length, rows: bill.rows.length }, 'reconciled trade bill')
+  return { repaired, missingInBill, unknownInBill }
+}
+
+/** The region of the person a job is about, so the anomaly reaches that region's supervisors. */
+async function regionOfJob(deps: AppDeps, job: OutboxJob): Promise<string | null> {
+  const db = deps.storage.db
+  if (job.payload.lineId) return (await findLine(db, String(job.payload.lineId)))?.line.regionCode ?? null
+  if (job.payload.orderId) return (await orderLines(db, String(job.payload.orderId)))[0]?.regionCode ?? null
+  if (job.payload.refundId) {
+    const refund = await findRefundBy(db, 'id', String(job.payload.refundId))
+    return refund ? (await findLine(db, refund.lineId))?.line.regionCode ?? null : null
+  }
+  return null
 }
 
 export interface PaymentWorker {
@@ -140,13 +196,18 @@ export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number
       const jobs = await claimJobs(deps.storage.db, deps.now(), LEASE_MS)
       for (const job of jobs) {
         try {
-          await runJob(deps, job)
-          await completeJob(deps.storage.db, job.id, deps.now())
+          const result = await runJob(deps, job)
+          if (result instanceof NotYet) await snoozeJob(deps.storage.db, job.id, result.at)
+          else await completeJob(deps.storage.db, job.id, deps.now())
         }
         catch (error) {
           const message = error instanceof Error ? error.message : String(error)
+          if (job.attempts >= MAX_JOB_ATTEMPTS) {
+            await raise(deps, await killJob(deps.storage.db, job, message, deps.now(), await regionOfJob(deps, job)))
+            continue
+          }
           await failJob(deps.storage.db, job.id, message, new Date(deps.now().getTime() + retryDelayMs(job.attempts)))
-          if (message !== 'not paid yet' && message !== 'refund not settled yet') deps.logger.warn({ job: job.topic, jobId: job.id, attempts: job.attempts, err: message }, 'job failed, will retry')
+          deps.logger.warn({ job: job.topic, jobId: job.id, attempts: job.attempts, err: message }, 'job failed, will retry')
         }
       }
       return jobs.length

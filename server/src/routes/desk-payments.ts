@@ -1,6 +1,5 @@
 import type { Context } from 'hono'
 import type { DeskEnv } from '../lib/staff'
-import type { AppEnv } from '../lib/types'
 import { DeskPaymentOrderInputSchema, maskIdCard } from '@yibao/shared'
 import { Hono } from 'hono'
 import { openDeskSubject } from '../lib/desk-subject'
@@ -54,7 +53,8 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
         region = servingRegion(person)
         assertRegion(c.get('staff'), region)
         // The order is the staff member's; the resident pays it by scanning (always Native at the desk).
-        const { order, lines } = await createAndPrepay(c as unknown as Context<AppEnv>, { principal: staffPrincipal(c), year, channel: 'native', people: [{ kind: 'other', name, certNo }] })
+        const payer = { principal: staffPrincipal(c), resident: null, logger: c.get('logger') }
+        const { order, lines } = await createAndPrepay(c.get('deps'), payer, { year, channel: 'native', people: [{ kind: 'other', name, certNo }], idempotencyKeyId: c.get('idempotency')?.id ?? null })
         await auditStaff(c, { ...subject, subjectRegion: region, action, target: `order:${order.id}`, success: true, detail: { year, totalFen: order.totalFen } })
         c.header('Cache-Control', 'no-store')
         return c.json(await orderView(c.get('deps'), order, lines), 201)

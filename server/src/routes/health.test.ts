@@ -19,13 +19,13 @@ describe('health probes', () => {
   it('GET /readyz is 200 when the database and the bureau answer', async () => {
     const res = await createTestApp({ storage }).client.readyz.$get()
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ status: 'ready', checks: { database: 'ok', nhsa: 'ok' } })
+    expect(await res.json()).toEqual({ status: 'ready', checks: { database: 'ok', nhsa: 'ok' }, detail: { openAnomalies: 0, outboxPending: 0 } })
   })
 
   it('GET /readyz is 503 naming the bureau when it cannot be reached', async () => {
     mswServer.use(http.head(`${NHSA_TEST_URL}/`, () => HttpResponse.error()))
     const res = await createTestApp({ storage }).client.readyz.$get()
     expect(res.status).toBe(503)
-    expect(await res.json()).toEqual({ status: 'not_ready', checks: { database: 'ok', nhsa: 'fail' } })
+    expect(await res.json()).toEqual({ status: 'not_ready', checks: { database: 'ok', nhsa: 'fail' }, detail: { openAnomalies: 0, outboxPending: 0 } })
   })
 })

@@ -1,18 +1,25 @@
 import type { AppEnv } from '../lib/types'
 import { Hono } from 'hono'
+import { countOpenAnomalies } from '../storage/anomalies'
+import { outboxDepth } from '../storage/payments'
 
 /** Liveness and readiness probes for the process manager / load balancer. */
 export const healthRoutes = new Hono<AppEnv>()
   .get('/healthz', c => c.json({ status: 'ok' as const }, 200))
   .get('/readyz', async (c) => {
     const { storage, probeUpstream, logger } = c.get('deps')
-    const [db, upstream] = await Promise.allSettled([storage.ping(), probeUpstream()])
+    const [db, upstream, anomalies, outbox] = await Promise.allSettled([storage.ping(), probeUpstream(), countOpenAnomalies(storage.db), outboxDepth(storage.db)])
     const checks = {
       database: db.status === 'fulfilled' ? 'ok' as const : 'fail' as const,
       nhsa: upstream.status === 'fulfilled' ? 'ok' as const : 'fail' as const,
     }
     const ready = checks.database === 'ok' && checks.nhsa === 'ok'
     if (!ready) logger.warn({ checks }, 'not ready')
+    // Detail for operators: open 异常处理 items and queued jobs (they do not make the instance unready).
+    const detail = {
+      openAnomalies: anomalies.status === 'fulfilled' ? anomalies.value : null,
+      outboxPending: outbox.status === 'fulfilled' ? outbox.value : null,
+    }
     c.header('Cache-Control', 'no-store')
-    return c.json({ status: ready ? 'ready' as const : 'not_ready' as const, checks }, ready ? 200 : 503)
+    return c.json({ status: ready ? 'ready' as const : 'not_ready' as const, checks, detail }, ready ? 200 : 503)
   })

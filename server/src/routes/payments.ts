@@ -2,16 +2,23 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
 import { maskIdCard, PaymentOrderInputSchema, PaymentQuoteInputSchema, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
-import { AppError, UpstreamError } from '../lib/errors'
+import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
-import { currentResident, residentPrincipal } from '../lib/resident'
+import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { streamOrderEvents } from '../payments/order-stream'
 import { applyRefundResult } from '../payments/refunds'
-import { applyPaidTransaction, convergeOrder, createAndPrepay, lineView, orderView, quoteLines, resolvePeople } from '../payments/service'
-import { findLineByReceipt, findOrderBy, listOrdersOf, setOrderStatus } from '../storage/payments'
+import { applyPaidTransaction, closeUnpaid, convergeOrder, createAndPrepay, lineView, orderView, quoteLines, resolvePeople } from '../payments/service'
+import { findLineByReceipt, findOrderBy, listOrdersOf } from '../storage/payments'
+import { succeededRefundOfLine } from '../storage/refunds'
 import { WechatPayNotificationError } from '../upstream/wechatpay/client'
+
+/** The signed-in resident as the payer of an order (services take the app's dependencies, not the request). */
+async function residentPayer(c: Context<AppEnv>) {
+  const current = await residentPrincipal(c)
+  return { principal: current.principal, resident: current, logger: c.get('logger') }
+}
 
 /** An order of the caller, or 404 (never reveal others' orders). */
 async function ownOrder(c: Context<AppEnv>, id: string) {
@@ -28,9 +35,10 @@ async function ownOrder(c: Context<AppEnv>, id: string) {
  */
 export const paymentRoutes = new Hono<AppEnv>()
   .post('/quotes', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', PaymentQuoteInputSchema), async (c) => {
-    await currentResident(c)
+    const payer = await residentPayer(c)
     const { year, people } = c.req.valid('json')
-    const lines = await quoteLines(c, await resolvePeople(c, people), year)
+    const deps = c.get('deps')
+    const lines = await quoteLines(deps, payer, await resolvePeople(deps, payer, people), year)
     c.header('Cache-Control', 'no-store')
     return c.json({ year, lines: lines.map(lineView), totalFen: lines.reduce((s, l) => s + l.dueFen, 0) }, 200)
   })
@@ -38,9 +46,10 @@ export const paymentRoutes = new Hono<AppEnv>()
     validate('json', PaymentOrderInputSchema),
     idempotent('payments.orders', c => `resident:${c.get('session')?.accountId ?? 'anonymous'}`),
     async (c) => {
-      const { account, principal } = await residentPrincipal(c)
+      const payer = await residentPayer(c)
+      const account = payer.resident.account
       const input = c.req.valid('json')
-      const { order, lines } = await createAndPrepay(c, { principal, year: input.year, channel: input.channel, people: input.people, openid: account.openid })
+      const { order, lines } = await createAndPrepay(c.get('deps'), payer, { year: input.year, channel: input.channel, people: input.people, openid: account.openid, idempotencyKeyId: c.get('idempotency')?.id ?? null })
       await c.get('deps').audit.record({ actorType: 'resident', actorId: account.id, subjectRef: account.certRef, channel: 'self', action: 'payment.order', target: `order:${order.id}`, success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c), detail: { lines: lines.length, totalFen: order.totalFen } })
       const view = await orderView(c.get('deps'), order, lines)
       const jsapi = order.channel === 'jsapi' && order.prepayId ? c.get('deps').wechatpay.jsapiParams(order.prepayId) : null
@@ -66,22 +75,11 @@ export const paymentRoutes = new Hono<AppEnv>()
   .post('/orders/:id/close', async (c) => {
     const order = await ownOrder(c, c.req.param('id'))
     if (order.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 409)
-    if (order.status === 'prepaid') {
-      try {
-        await c.get('deps').wechatpay.close(order.outTradeNo)
-      }
-      catch (error) {
-        // Paid in the meantime: converge and tell the caller.
-        if (error instanceof UpstreamError && error.kind === 'rejected') {
-          const after = await convergeOrder(c.get('deps'), order)
-          if (after.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 409)
-        }
-        throw error
-      }
-    }
-    await setOrderStatus(c.get('deps').storage.db, order.id, ['created', 'prepaid'], 'closed')
-    const after = await findOrderBy(c.get('deps').storage.db, 'id', order.id)
-    return c.json(await orderView(c.get('deps'), after!), 200)
+    // Closed at WeChat Pay first; paid in the meantime is the answer instead.
+    const after = order.status === 'closed' ? order : await closeUnpaid(c.get('deps'), order, c.get('logger'))
+    if (after.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 409)
+    c.header('Cache-Control', 'no-store')
+    return c.json(await orderView(c.get('deps'), after), 200)
   })
 
 /**
@@ -113,7 +111,7 @@ export const paymentNotifyRoutes = new Hono<AppEnv>()
     const outcome = await applyPaidTransaction(deps, note.transaction, { id: note.id, type: note.eventType })
     c.get('logger').info({ outcome, eventId: note.id }, 'wechatpay notification')
     if (outcome === 'unknown_order') return c.json({ code: 'FAIL', message: '订单不存在' }, 404)
-    if (outcome === 'amount_mismatch') return c.json({ code: 'FAIL', message: '金额不一致' }, 400)
+    // An amount mismatch is in the 异常处理 queue now: acknowledged, so WeChat Pay does not retry for a day.
     return c.body(null, 204)
   })
 
@@ -123,10 +121,13 @@ export const receiptRoutes = new Hono<AppEnv>()
     const code = c.req.param('code').toUpperCase()
     const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code) ? await findLineByReceipt(c.get('deps').storage.db, code) : null
     if (!found || !found.order.paidAt) throw new AppError('NOT_FOUND', 404)
+    // The premium went back to the payer: the receipt proves no payment any more, and says since when.
+    const refunded = found.line.status === 'refunded'
+    const refund = refunded ? await succeededRefundOfLine(c.get('deps').storage.db, found.line.id) : null
     c.header('Cache-Control', 'no-store')
     return c.json({
       code,
-      valid: true as const,
+      valid: !refunded,
       name: found.line.personNameMasked,
       certNo: maskIdCard(c.get('deps').vault.decrypt(found.line.personCertNoEnc)),
       year: found.line.year,
@@ -134,6 +135,7 @@ export const receiptRoutes = new Hono<AppEnv>()
       amountFen: found.line.amountFen,
       paidAt: toShanghaiIso(found.order.paidAt),
       reported: found.line.status === 'reported',
-      refunded: found.line.status === 'refunded',
+      refunded,
+      refundedAt: refund?.succeededAt ? toShanghaiIso(refund.succeededAt) : null,
     }, 200)
   })

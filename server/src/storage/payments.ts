@@ -1,19 +1,38 @@
 import type { Database } from './types'
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import type { LineEvent, OrderEvent } from '../domain/states'
+import { edgesOf, IllegalTransition, LINE_MACHINE, LIVE_LINE_STATES, OPEN_ORDER_STATES, ORDER_MACHINE } from '../domain/states'
+import type { PaymentAnomaly } from './anomalies'
+import { recordAnomaly } from './anomalies'
 import { outbox, paymentNotifications, premiumOrderLines, premiumOrders } from './schema'
 
 export type PremiumOrder = typeof premiumOrders.$inferSelect
 export type PremiumOrderLine = typeof premiumOrderLines.$inferSelect
 export type NewOrder = typeof premiumOrders.$inferInsert
-export type NewOrderLine = Omit<typeof premiumOrderLines.$inferInsert, 'orderId'>
+export type NewOrderLine = Omit<typeof premiumOrderLines.$inferInsert, 'orderId' | 'status'>
 
-/** Creates an order and its lines in one transaction. */
-export async function insertOrder(db: Database, order: NewOrder, lines: NewOrderLine[]): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] }> {
-  return db.transaction(async (tx) => {
-    const [created] = await tx.insert(premiumOrders).values(order).returning()
-    const inserted = await tx.insert(premiumOrderLines).values(lines.map(l => ({ ...l, orderId: created!.id }))).returning()
-    return { order: created!, lines: inserted }
-  })
+/** A write refused by the one-live-line-per-person-year index: someone else holds that person-year. */
+export function isPersonYearTaken(error: unknown): boolean {
+  for (let e = error as { code?: string, constraint?: string, constraint_name?: string, message?: string, cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505' && [e.constraint, e.constraint_name, e.message].some(x => x?.includes(PERSON_YEAR_INDEX))) return true
+  }
+  return false
+}
+const PERSON_YEAR_INDEX = 'premium_order_lines_person_year_live_idx'
+
+/** Creates an order and its lines in one transaction; `null` when a person-year is already held (the index decides). */
+export async function insertOrder(db: Database, order: NewOrder, lines: NewOrderLine[]): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] } | null> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [created] = await tx.insert(premiumOrders).values({ ...order, status: 'created' }).returning()
+      const inserted = await tx.insert(premiumOrderLines).values(lines.map(l => ({ ...l, orderId: created!.id, status: 'pending' }))).returning()
+      return { order: created!, lines: inserted }
+    })
+  }
+  catch (error) {
+    if (isPersonYearTaken(error)) return null
+    throw error
+  }
 }
 
 export async function findOrderBy(db: Database, field: 'id' | 'outTradeNo' | 'idempotencyKeyId', value: string | number): Promise<PremiumOrder | null> {
@@ -26,50 +45,126 @@ export async function orderLines(db: Database, orderId: string): Promise<Premium
   return db.select().from(premiumOrderLines).where(eq(premiumOrderLines.orderId, orderId)).orderBy(asc(premiumOrderLines.personCertRef))
 }
 
+export async function findLine(db: Database, lineId: string): Promise<{ line: PremiumOrderLine, order: PremiumOrder } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(lineId)) return null
+  const rows = await db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
+    .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId)).where(eq(premiumOrderLines.id, lineId)).limit(1)
+  return rows[0] ?? null
+}
+
 export async function listOrdersOf(db: Database, principal: string, limit = 20): Promise<PremiumOrder[]> {
   return db.select().from(premiumOrders).where(eq(premiumOrders.principal, principal)).orderBy(desc(premiumOrders.createdAt)).limit(limit)
 }
 
-/** Lines paid (or reported) for these people in a year: nobody is charged twice. */
-export async function paidLinesFor(db: Database, certRefs: string[], year: number): Promise<PremiumOrderLine[]> {
+/**
+ * The live line (pending, paid or reported) of each of these people in a year, with its order: at most
+ * one per person-year (the partial unique index), so nobody is charged twice or held in two orders.
+ */
+export async function liveLinesFor(db: Database, certRefs: string[], year: number): Promise<{ line: PremiumOrderLine, order: PremiumOrder }[]> {
   if (!certRefs.length) return []
-  return db.select().from(premiumOrderLines).where(and(inArray(premiumOrderLines.personCertRef, certRefs), eq(premiumOrderLines.year, year), inArray(premiumOrderLines.status, ['paid', 'reported'])))
-}
-
-export async function setOrderPrepay(db: Database, id: string, p: { prepayId?: string, codeUrl?: string }): Promise<void> {
-  await db.update(premiumOrders).set({ ...p, status: 'prepaid', updatedAt: sql`now()` }).where(and(eq(premiumOrders.id, id), eq(premiumOrders.status, 'created')))
-}
-
-export async function setOrderStatus(db: Database, id: string, from: string[], to: string): Promise<boolean> {
-  const rows = await db.update(premiumOrders).set({ status: to, updatedAt: sql`now()` }).where(and(eq(premiumOrders.id, id), inArray(premiumOrders.status, from))).returning({ id: premiumOrders.id })
-  return rows.length === 1
+  return db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
+    .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId))
+    .where(and(inArray(premiumOrderLines.personCertRef, certRefs), eq(premiumOrderLines.year, year), inArray(premiumOrderLines.status, [...LIVE_LINE_STATES])))
 }
 
 /**
- * Marks an order paid exactly once (a conditional update: only a created/prepaid/closed order moves),
- * its lines paid with receipt codes, and enqueues the report to the collection system — all in one
- * transaction. Returns false when the order was already paid (a duplicate callback or query).
+ * Moves an order by `event` (ORDER_MACHINE): a conditional update from the event's source states.
+ * Returns the moved row; `null` when it is already where the event leads (a repeat); throws
+ * `IllegalTransition` from any other state.
  */
-export async function markOrderPaid(db: Database, p: { orderId: string, transactionId: string, paidAt: Date, receiptCodes: Map<string, string>, eventId?: string, eventType?: string, outTradeNo: string }): Promise<boolean> {
+export async function transitionOrder(db: Database, id: string, event: OrderEvent, set: Partial<NewOrder> = {}): Promise<PremiumOrder | null> {
+  const { from, to } = edgesOf(ORDER_MACHINE, event)
+  const rows = await db.update(premiumOrders).set({ ...set, status: to, updatedAt: sql`now()` })
+    .where(and(eq(premiumOrders.id, id), inArray(premiumOrders.status, from))).returning()
+  if (rows[0]) return rows[0]
+  const [current] = await db.select({ status: premiumOrders.status }).from(premiumOrders).where(eq(premiumOrders.id, id))
+  if (current?.status === to) return null
+  throw new IllegalTransition(ORDER_MACHINE.name, current?.status ?? 'missing', event)
+}
+
+/** Moves one line by `event` (LINE_MACHINE), like `transitionOrder`. */
+export async function transitionLine(db: Database, id: string, event: LineEvent, set: Partial<typeof premiumOrderLines.$inferInsert> = {}): Promise<PremiumOrderLine | null> {
+  const { from, to } = edgesOf(LINE_MACHINE, event)
+  const rows = await db.update(premiumOrderLines).set({ ...set, status: to })
+    .where(and(eq(premiumOrderLines.id, id), inArray(premiumOrderLines.status, from))).returning()
+  if (rows[0]) return rows[0]
+  const [current] = await db.select({ status: premiumOrderLines.status }).from(premiumOrderLines).where(eq(premiumOrderLines.id, id))
+  if (current?.status === to) return null
+  throw new IllegalTransition(LINE_MACHINE.name, current?.status ?? 'missing', event)
+}
+
+export async function setOrderPrepay(db: Database, id: string, p: { prepayId?: string, codeUrl?: string }): Promise<void> {
+  await transitionOrder(db, id, 'prepay', p)
+}
+
+/** Closes an unpaid order and frees its people (pending lines become void), in one transaction. */
+export async function closeOrder(db: Database, id: string): Promise<PremiumOrder | null> {
   return db.transaction(async (tx) => {
-    if (p.eventId) {
-      const seen = await tx.insert(paymentNotifications).values({ eventId: p.eventId, outTradeNo: p.outTradeNo, eventType: p.eventType ?? 'TRANSACTION.SUCCESS' }).onConflictDoNothing().returning()
-      if (!seen.length) return false
-    }
-    const moved = await tx.update(premiumOrders)
-      .set({ status: 'paid', transactionId: p.transactionId, paidAt: p.paidAt, updatedAt: sql`now()` })
-      .where(and(eq(premiumOrders.id, p.orderId), inArray(premiumOrders.status, ['created', 'prepaid', 'closed'])))
-      .returning({ id: premiumOrders.id })
-    if (!moved.length) return false
-    for (const [lineId, code] of p.receiptCodes)
-      await tx.update(premiumOrderLines).set({ status: 'paid', receiptCode: code, receiptIssuedAt: p.paidAt }).where(eq(premiumOrderLines.id, lineId))
-    await tx.insert(outbox).values({ topic: 'report_collection', dedupeKey: `report_collection:${p.orderId}`, payload: { orderId: p.orderId } }).onConflictDoNothing()
-    return true
+    const closed = await transitionOrder(tx, id, 'close')
+    for (const l of await orderLines(tx, id)) if (l.status === 'pending') await transitionLine(tx, l.id, 'void')
+    return closed
   })
 }
 
-export async function markLinesReported(db: Database, orderId: string, at: Date): Promise<void> {
-  await db.update(premiumOrderLines).set({ status: 'reported', reportedAt: at }).where(and(eq(premiumOrderLines.orderId, orderId), eq(premiumOrderLines.status, 'paid')))
+export type PaidOutcome
+  = | { outcome: 'paid' | 'paid_after_close', order: PremiumOrder, lines: PremiumOrderLine[], anomalies: PaymentAnomaly[] }
+    | { outcome: 'repeat' }
+
+/**
+ * Applies a payment exactly once, in one transaction: the notification is remembered (a repeated event
+ * id is a repeat), the order moves to paid (`pay`, or `pay_after_close` when we had closed it), and each
+ * line whose person-year is free becomes paid with a receipt code and a report job; a line whose
+ * person-year another line took meanwhile becomes `duplicate`, with a refund job. Anomalies for a late
+ * payment and for each duplicate are written in the same transaction.
+ */
+export async function markOrderPaid(db: Database, p: { orderId: string, transactionId: string, paidAt: Date, receiptCodes: Map<string, string>, eventId?: string, eventType?: string, outTradeNo: string }): Promise<PaidOutcome> {
+  return db.transaction(async (tx) => {
+    if (p.eventId) {
+      const seen = await tx.insert(paymentNotifications).values({ eventId: p.eventId, outTradeNo: p.outTradeNo, eventType: p.eventType ?? 'TRANSACTION.SUCCESS' }).onConflictDoNothing().returning()
+      if (!seen.length) return { outcome: 'repeat' }
+    }
+    const [current] = await tx.select().from(premiumOrders).where(eq(premiumOrders.id, p.orderId)).for('update')
+    if (!current || current.status === 'paid') return { outcome: 'repeat' }
+    const late = current.status === 'closed'
+    const order = (await transitionOrder(tx, p.orderId, late ? 'pay_after_close' : 'pay', { transactionId: p.transactionId, paidAt: p.paidAt }))!
+    const lines: PremiumOrderLine[] = []
+    const anomalies: (PaymentAnomaly | null)[] = []
+    for (const l of await orderLines(tx, p.orderId)) {
+      const paid = await tx.transaction(async sp => transitionLine(sp, l.id, 'pay', { receiptCode: p.receiptCodes.get(l.id) ?? null, receiptIssuedAt: p.paidAt }))
+        .catch((error: unknown) => {
+          if (isPersonYearTaken(error)) return undefined
+          throw error
+        })
+      if (paid) {
+        lines.push(paid)
+        await tx.insert(outbox).values({ topic: 'report_line', dedupeKey: `report_line:${l.id}`, payload: { lineId: l.id } }).onConflictDoNothing()
+        continue
+      }
+      const duplicate = (await transitionLine(tx, l.id, 'pay_duplicate'))!
+      lines.push(duplicate)
+      anomalies.push(await recordAnomaly(tx, { kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${l.id}`, orderId: p.orderId, lineId: l.id, regionCode: l.regionCode, detail: { outTradeNo: p.outTradeNo, amountFen: l.amountFen, year: l.year, person: l.personNameMasked, why: 'paid_while_person_year_held' } }))
+      await tx.insert(outbox).values({ topic: 'refund_duplicate', dedupeKey: `refund_duplicate:${l.id}`, payload: { lineId: l.id } }).onConflictDoNothing()
+    }
+    if (late) anomalies.push(await recordAnomaly(tx, { kind: 'paid_after_close', dedupeKey: `paid_after_close:${p.orderId}`, orderId: p.orderId, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: p.outTradeNo, totalFen: order.totalFen, transactionId: p.transactionId, duplicates: lines.filter(l => l.status === 'duplicate').length } }))
+    return { outcome: late ? 'paid_after_close' : 'paid', order, lines, anomalies: anomalies.filter(a => a !== null) }
+  })
+}
+
+/**
+ * A paid line the tax bureau says is already collected under another payment (2002): the person is
+ * covered, ours is the duplicate — refunded automatically, and an anomaly for the record.
+ */
+export async function markLineCollectedElsewhere(db: Database, line: PremiumOrderLine, detail: Record<string, unknown>): Promise<PaymentAnomaly | null> {
+  return db.transaction(async (tx) => {
+    if (!await transitionLine(tx, line.id, 'collected_elsewhere')) return null
+    const anomaly = await recordAnomaly(tx, { kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${line.id}`, orderId: line.orderId, lineId: line.id, regionCode: line.regionCode, detail: { ...detail, amountFen: line.amountFen, year: line.year, person: line.personNameMasked, why: 'collected_elsewhere' } })
+    await tx.insert(outbox).values({ topic: 'refund_duplicate', dedupeKey: `refund_duplicate:${line.id}`, payload: { lineId: line.id } }).onConflictDoNothing()
+    return anomaly
+  })
+}
+
+export async function markLineReported(db: Database, lineId: string, at: Date): Promise<void> {
+  await transitionLine(db, lineId, 'report', { reportedAt: at })
 }
 
 export async function findLineByReceipt(db: Database, code: string) {
@@ -79,7 +174,7 @@ export async function findLineByReceipt(db: Database, code: string) {
 
 /** Orders not paid yet whose outcome is unknown (prepaid, not closed): the convergence job queries them. */
 export async function openOrders(db: Database, createdBefore: Date, limit = 50): Promise<PremiumOrder[]> {
-  return db.select().from(premiumOrders).where(and(inArray(premiumOrders.status, ['created', 'prepaid']), lte(premiumOrders.createdAt, createdBefore))).orderBy(asc(premiumOrders.createdAt)).limit(limit)
+  return db.select().from(premiumOrders).where(and(inArray(premiumOrders.status, [...OPEN_ORDER_STATES]), lte(premiumOrders.createdAt, createdBefore))).orderBy(asc(premiumOrders.createdAt)).limit(limit)
 }
 
 // ---------------------------------------------------------------- outbox
@@ -112,16 +207,44 @@ export async function completeJob(db: Database, id: number, now: Date): Promise<
   await db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, id))
 }
 
-/** Schedules a retry with back-off (the job stays in the outbox until it succeeds). */
+/** Schedules a retry with back-off after a failure (the claim counted the attempt). */
 export async function failJob(db: Database, id: number, error: string, retryAt: Date): Promise<void> {
   await db.update(outbox).set({ lockedUntil: null, availableAt: retryAt, lastError: error.slice(0, 500) }).where(eq(outbox.id, id))
 }
 
-/** out_trade_no of orders paid on a Shanghai calendar day (`YYYY-MM-DD`). */
-export async function paidOrdersOn(db: Database, date: string): Promise<string[]> {
+/** Looks again later without counting an attempt: the job did its work, the outcome is not there yet. */
+export async function snoozeJob(db: Database, id: number, at: Date): Promise<void> {
+  await db.update(outbox).set({ lockedUntil: null, availableAt: at, attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(eq(outbox.id, id))
+}
+
+/** A job out of attempts: done, marked dead, and (by the caller, in the same transaction) an anomaly. */
+export async function killJob(db: Database, job: OutboxJob, error: string, now: Date, regionCode: string | null): Promise<PaymentAnomaly | null> {
+  return db.transaction(async (tx) => {
+    await tx.update(outbox).set({ lockedUntil: null, doneAt: now, deadAt: now, lastError: error.slice(0, 500) }).where(eq(outbox.id, job.id))
+    return recordAnomaly(tx, { kind: 'job_exhausted', dedupeKey: `job_exhausted:${job.id}`, outboxId: job.id, regionCode, ...job.payload.orderId ? { orderId: String(job.payload.orderId) } : {}, ...job.payload.lineId ? { lineId: String(job.payload.lineId) } : {}, ...job.payload.refundId ? { refundId: String(job.payload.refundId) } : {}, detail: { topic: job.topic, attempts: job.attempts, lastError: error.slice(0, 500) } })
+  })
+}
+
+/** Puts a dead job back in the queue with fresh attempts (a supervisor's 重试). */
+export async function reviveJob(db: Database, id: number, now: Date): Promise<void> {
+  await db.update(outbox).set({ doneAt: null, deadAt: null, attempts: 0, availableAt: now, lockedUntil: null }).where(eq(outbox.id, id))
+}
+
+export async function findJob(db: Database, id: number): Promise<OutboxJob | null> {
+  const rows = await db.select().from(outbox).where(eq(outbox.id, id)).limit(1)
+  return rows[0] ?? null
+}
+
+/** Jobs not done yet (for /readyz detail). */
+export async function outboxDepth(db: Database): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.doneAt))
+  return row?.n ?? 0
+}
+
+/** Orders paid on a Shanghai calendar day (`YYYY-MM-DD`). */
+export async function paidOrdersOn(db: Database, date: string): Promise<PremiumOrder[]> {
   const from = new Date(`${date}T00:00:00+08:00`)
   const to = new Date(from.getTime() + 86_400_000)
-  const rows = await db.select({ no: premiumOrders.outTradeNo }).from(premiumOrders)
+  return db.select().from(premiumOrders)
     .where(and(eq(premiumOrders.status, 'paid'), gte(premiumOrders.paidAt, from), lt(premiumOrders.paidAt, to)))
-  return rows.map(r => r.no)
 }

@@ -1,6 +1,9 @@
 import type { Database } from './types'
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import { premiumOrderLines, premiumRefunds } from './schema'
+import type { RefundEvent } from '../domain/states'
+import { edgesOf, IllegalTransition, REFUND_MACHINE } from '../domain/states'
+import { transitionLine } from './payments'
+import { premiumRefunds } from './schema'
 
 export type PremiumRefund = typeof premiumRefunds.$inferSelect
 export type NewRefund = typeof premiumRefunds.$inferInsert
@@ -34,23 +37,38 @@ export async function refundsOfOrder(db: Database, orderId: string): Promise<Pre
   return db.select().from(premiumRefunds).where(eq(premiumRefunds.orderId, orderId)).orderBy(asc(premiumRefunds.createdAt))
 }
 
-/** Moves a refund on only from the states given (a conditional update: concurrent workers never both move it). */
-export async function moveRefund(db: Database, id: string, from: string[], to: Partial<Omit<PremiumRefund, 'id'>> & { status: string }): Promise<PremiumRefund | null> {
-  const rows = await db.update(premiumRefunds).set({ ...to, updatedAt: sql`now()` }).where(and(eq(premiumRefunds.id, id), inArray(premiumRefunds.status, from))).returning()
-  return rows[0] ?? null
+/**
+ * Moves a refund by `event` (REFUND_MACHINE), a conditional update so concurrent workers never both move
+ * it. Returns the moved row; `null` when it is already where the event leads; throws `IllegalTransition`.
+ */
+export async function moveRefund(db: Database, id: string, event: RefundEvent, set: Partial<Omit<PremiumRefund, 'id' | 'status'>> = {}): Promise<PremiumRefund | null> {
+  const { from, to } = edgesOf(REFUND_MACHINE, event)
+  const rows = await db.update(premiumRefunds).set({ ...set, status: to, updatedAt: sql`now()` }).where(and(eq(premiumRefunds.id, id), inArray(premiumRefunds.status, from))).returning()
+  if (rows[0]) return rows[0]
+  const [current] = await db.select({ status: premiumRefunds.status }).from(premiumRefunds).where(eq(premiumRefunds.id, id))
+  if (current?.status === to) return null
+  throw new IllegalTransition(REFUND_MACHINE.name, current?.status ?? 'missing', event)
 }
 
 /** Records where the money went, exactly once: the refund succeeds and its line becomes refunded together. */
 export async function markRefundSucceeded(db: Database, p: { id: string, lineId: string, at: Date, wechatRefundId: string, receivedAccount: string | null }): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const moved = await tx.update(premiumRefunds)
-      .set({ status: 'succeeded', succeededAt: p.at, wechatRefundId: p.wechatRefundId, receivedAccount: p.receivedAccount, updatedAt: sql`now()` })
-      .where(and(eq(premiumRefunds.id, p.id), inArray(premiumRefunds.status, ['approving', 'refunding'])))
-      .returning({ id: premiumRefunds.id })
-    if (!moved.length) return false
-    await tx.update(premiumOrderLines).set({ status: 'refunded' }).where(eq(premiumOrderLines.id, p.lineId))
+    const moved = await moveRefund(tx, p.id, 'succeed', { succeededAt: p.at, wechatRefundId: p.wechatRefundId, receivedAccount: p.receivedAccount })
+    if (!moved) return false
+    await transitionLine(tx, p.lineId, 'refund')
     return true
   })
+}
+
+/** WeChat Pay's refund id, once it accepted the refund (not a status change). */
+export async function setRefundWechatId(db: Database, id: string, wechatRefundId: string): Promise<void> {
+  await db.update(premiumRefunds).set({ wechatRefundId, updatedAt: sql`now()` }).where(eq(premiumRefunds.id, id))
+}
+
+/** The refund that came back for a line (its receipt is void from then on). */
+export async function succeededRefundOfLine(db: Database, lineId: string): Promise<PremiumRefund | null> {
+  const rows = await db.select().from(premiumRefunds).where(and(eq(premiumRefunds.lineId, lineId), eq(premiumRefunds.status, 'succeeded'))).limit(1)
+  return rows[0] ?? null
 }
 
 /** Refunds still under way (the worker asks the bureau or WeChat Pay about them). */

@@ -182,7 +182,7 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
 /**
  * A premium payment order (参保缴费): one per payment, with one line per person paid for. The
  * `out_trade_no` is generated before the channel is called and reused on every retry.
- * status: created → prepaid → paid (or closed / failed). Amounts are integer fen.
+ * status: ORDER_MACHINE in domain/states.ts (created → prepaid → paid, or closed). Amounts are integer fen.
  */
 export const premiumOrders = pgTable('premium_orders', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -218,7 +218,7 @@ export const premiumOrderLines = pgTable('premium_order_lines', {
   regionCode: text('region_code').notNull(),
   year: integer('year').notNull(),
   amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
-  /** pending → paid → reported (the collection system confirmed the enrolment) → refunded. */
+  /** See LINE_MACHINE in domain/states.ts: pending → paid → reported → refunded, or void / duplicate. */
   status: text('status').notNull(),
   receiptCode: text('receipt_code').unique(),
   receiptIssuedAt: timestamp('receipt_issued_at', { withTimezone: true, mode: 'date' }),
@@ -226,6 +226,9 @@ export const premiumOrderLines = pgTable('premium_order_lines', {
 }, t => [
   index('premium_order_lines_order_idx').on(t.orderId),
   index('premium_order_lines_person_idx').on(t.personCertRef, t.year),
+  // One person-year, one live line, across all orders and payers (domain/states.ts LIVE_LINE_STATES).
+  uniqueIndex('premium_order_lines_person_year_live_idx').on(t.personCertRef, t.year)
+    .where(sql`status in ('pending', 'paid', 'reported')`),
 ])
 
 /**
@@ -284,7 +287,39 @@ export const outbox = pgTable('outbox', {
   lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
   doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
   lastError: text('last_error'),
+  /** Set (with doneAt) when the job ran out of attempts: it became an anomaly instead of retrying forever. */
+  deadAt: timestamp('dead_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 }, t => [
   index('outbox_pending_idx').on(t.doneAt, t.availableAt),
+])
+
+/**
+ * 异常处理: every payment anomaly lands here (once per dedupe key) for a supervisor of the region to work:
+ * amount mismatch, payment after close, duplicate payment, a tax refusal, a failed refund, a job out of
+ * attempts, a reconciliation difference. status: open → resolved (who, when, why).
+ */
+export const paymentAnomalies = pgTable('payment_anomalies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').notNull(),
+  dedupeKey: text('dedupe_key').notNull().unique(),
+  status: text('status').notNull().default('open'),
+  orderId: uuid('order_id').references(() => premiumOrders.id),
+  lineId: uuid('line_id').references(() => premiumOrderLines.id),
+  refundId: uuid('refund_id').references(() => premiumRefunds.id),
+  outboxId: bigint('outbox_id', { mode: 'number' }),
+  /** 参保地区划 of the person concerned (supervisors see their regions); null when unknown (admins). */
+  regionCode: text('region_code'),
+  /** What happened and what was tried (no ID numbers: masked or referenced only). */
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+  /** What has been done about it since, newest last (retries, refunds), by whom. */
+  actions: jsonb('actions').$type<{ at: string, by: string, action: string, note?: string }[]>().notNull().default(sql`'[]'::jsonb`),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+  resolvedBy: text('resolved_by'),
+  resolution: text('resolution'),
+}, t => [
+  index('payment_anomalies_status_idx').on(t.status, t.regionCode, t.createdAt),
+  index('payment_anomalies_order_idx').on(t.orderId),
 ])

@@ -66,6 +66,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     residents: createResidentStore(dataset),
     settlements: createSettlementStore(generateSettlements(dataset)),
     faults: { run: faults },
+    taxFaults: { collectRefusal: null },
     now: options.now ?? (() => new Date()),
     random: options.random ?? createPrng(0x5EED).next,
     timeoutHoldMs: Math.min(options.timeoutHoldMs ?? MAX_FAULT_HOLD_MS, MAX_FAULT_HOLD_MS),

@@ -15,6 +15,8 @@ export interface SandboxState {
   settlements: SettlementStore
   /** Run-wide faults (`PUT /__sandbox/faults`), `null` when none. */
   faults: { run: FaultConfig | null }
+  /** Tax collection faults (`PUT /__sandbox/tax/collect-refusal`): a business refusal to answer every collect. */
+  taxFaults: { collectRefusal: { fhdm: string, fhxx: string } | null }
   /** Clock used for wire times, ages and default reference dates. */
   now: () => Date
   /** Source of numbers in `[0, 1)` for the fault `rate` (seeded by default). */

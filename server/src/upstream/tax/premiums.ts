@@ -38,6 +38,8 @@ const QuoteReplyWire = z.object({
     kjbz: z.string(),
     /** 01 已缴费, 02 财政全额资助, 03 不在缴费期, 04 未参加城乡居民医保, 05 人员已死亡 */
     bkjyy: z.string(),
+    /** 缴费订单号: the channel order a paid year was collected under (absent when unpaid or paid at a counter). */
+    jfddh: z.string().optional(),
   }).optional(),
 })
 
@@ -55,6 +57,8 @@ export interface PremiumDue {
   subsidyFen: number
   dueFen: number
   status: DueStatus
+  /** The merchant order a paid year was collected under, when the bureau says. */
+  paidUnder?: string
 }
 
 export interface TaxPremiumOptions { baseUrl: string, timeoutMs: number, logger: Logger }
@@ -71,10 +75,13 @@ export function createTaxPremiums(opts: TaxPremiumOptions) {
       if (reply.data.fhdm !== '0000' || !reply.data.jfxx) throw new UpstreamError('tax', 'rejected', { upstreamCode: reply.data.fhdm, upstreamMessage: reply.data.fhxx })
       const x = reply.data.jfxx
       const status: DueStatus = x.kjbz === '1' ? 'payable' : REASONS[x.bkjyy] ?? 'not_eligible'
-      return { year: x.jfnd, regionCode: x.cbdq, standardFen: x.bzje, subsidyFen: x.zzje, dueFen: status === 'payable' ? x.yjje : 0, status }
+      return { year: x.jfnd, regionCode: x.cbdq, standardFen: x.bzje, subsidyFen: x.zzje, dueFen: status === 'payable' ? x.yjje : 0, status, ...(x.jfddh && { paidUnder: x.jfddh }) }
     },
 
-    /** Records a paid order with the collection system (idempotent on `outTradeNo`); returns the tax receipt numbers. */
+    /**
+     * Records payments with the collection system (idempotent on `outTradeNo` + person-year: we send one
+     * line at a time); returns the tax receipt numbers.
+     */
     async collect(p: { outTradeNo: string, transactionId: string, paidAt: Date, lines: { certNo: string, year: number, amountFen: number }[] }, logger: Logger = opts.logger): Promise<string[]> {
       const raw = await callJson({
         system: 'tax',

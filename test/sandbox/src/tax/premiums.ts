@@ -19,8 +19,11 @@ import { contributionsOf, derivedContribution } from './contributions'
  * | `bkjyy` | why not: `01` 已缴费, `02` 财政全额资助, `03` 不在缴费期, `04` 未参加城乡居民医保, `05` 人员已死亡 |
  *
  * `POST /tax/api/premium/collect` `{ ddh, zfqd, zfls, zfsj, mx: [{ sfzjhm, jfnd, je }] }` records a
- * payment made through a channel (订单号 = the merchant's out_trade_no, idempotent on it) and answers the
- * tax receipt numbers `pzhm[]`. A line whose amount differs from what is due is refused (`2001`).
+ * payment made through a channel (订单号 = the merchant's out_trade_no; idempotent on it and the
+ * person-year, so one order's lines may come one request each) and answers the tax receipt numbers
+ * `pzhm[]`. A line whose amount differs from what is due is refused (`2001`); a person-year already
+ * collected under another order (or at a counter) is refused `2002` 该人员该年度已缴费, and `quote` then
+ * names the order it was collected under (`jfddh`).
  * Collection for benefit year Y is open from 1 September of Y−1 to 30 June of Y (sandbox rule).
  *
  * `POST /tax/api/premium/refund` `{ tkdh, ddh, sfzjlx: "201", sfzjhm, jfnd, je, tkyy }` is the bureau's
@@ -80,7 +83,7 @@ function recordFor(person: SandboxPerson, year: number, now: Date): SandboxContr
 
 export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>()
-  /** ddh → the answer already given (collect is idempotent on the merchant order number). */
+  /** ddh + the request's person-years → the answer already given (collect is idempotent on them). */
   const collected = new Map<string, { pzhm: string[] }>()
   /** Paid record → the ddh it was collected under (only `collect` payments can be refunded). */
   const collectedUnder = new WeakMap<SandboxContribution, string>()
@@ -115,6 +118,7 @@ export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
         jfzt: rec?.paid || reason === '02' ? '1' : '0',
         kjbz: reason ? '0' : '1',
         bkjyy: reason,
+        ...(rec?.paid && collectedUnder.get(rec) && { jfddh: collectedUnder.get(rec) }),
       },
     })
   })
@@ -123,27 +127,48 @@ export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
     const parsed = CollectSchema.safeParse(await c.req.json().catch(() => null))
     if (!parsed.success) return c.json({ fhdm: '9001', fhxx: '请求参数错误' })
     const body = parsed.data
-    const earlier = collected.get(body.ddh)
+    const key = `${body.ddh}|${body.mx.map(l => `${l.sfzjhm.toUpperCase()}:${l.jfnd}`).sort().join(',')}`
+    const earlier = collected.get(key)
     if (earlier) return c.json({ fhdm: '0000', fhxx: '已受理', ...earlier })
+    if (state.taxFaults.collectRefusal) return c.json(state.taxFaults.collectRefusal)
     const now = state.now()
     const updates: { person: SandboxPerson, rec: SandboxContribution }[] = []
     for (const line of body.mx) {
       const person = state.residents.findPersonByCertNo(line.sfzjhm)
       const rec = person ? recordFor(person, line.jfnd, now) : null
       if (!person || !rec) return c.json({ fhdm: '1001', fhxx: '未查询到缴费人登记信息' })
+      if (rec.paid && collectedUnder.get(rec) === body.ddh) continue
       if (rec.paid) return c.json({ fhdm: '2002', fhxx: '该人员该年度已缴费' })
       if (yuanToFen(line.je) !== rec.personalFen) return c.json({ fhdm: '2001', fhxx: '缴费金额与应缴金额不一致' })
       updates.push({ person, rec })
     }
     const pzhm = updates.map(({ person, rec }, i) => {
-      const receiptNo = `${rec.admdvs}${rec.year}${body.ddh.slice(-6)}${String(i).padStart(2, '0')}`
+      const receiptNo = `${rec.admdvs}${rec.year}${body.ddh.slice(-6)}${String((hashLabel(person.certNo) + i) % 100).padStart(2, '0')}`
       const paid: SandboxContribution = { ...rec, paid: true, paidAt: new Date(Date.parse(body.zfsj) || now.getTime()).toISOString(), channel: 'wechat', receiptNo }
       person.contributions = [...person.contributions.filter(x => x.year !== rec.year || x.admdvs !== rec.admdvs), paid]
       collectedUnder.set(paid, body.ddh)
       return receiptNo
     })
-    collected.set(body.ddh, { pzhm })
+    collected.set(key, { pzhm })
     return c.json({ fhdm: '0000', fhxx: '缴费成功', pzhm })
+  })
+
+  /** Test control: the tax bureau refuses every collect with this answer (`null` clears it). */
+  app.put('/__sandbox/tax/collect-refusal', async (c) => {
+    const body = await c.req.json().catch(() => null) as { fhdm?: string, fhxx?: string } | null
+    state.taxFaults.collectRefusal = body?.fhdm ? { fhdm: body.fhdm, fhxx: body.fhxx ?? '' } : null
+    return c.json({ ok: true, collectRefusal: state.taxFaults.collectRefusal })
+  })
+
+  /** Test control: the person-year is paid at a tax counter (another channel), e.g. while an online order is open. */
+  app.post('/__sandbox/tax/counter-payment', async (c) => {
+    const body = await c.req.json().catch(() => null) as { certNo?: string, year?: number } | null
+    const person = body?.certNo ? state.residents.findPersonByCertNo(body.certNo) : null
+    const rec = person && body?.year ? recordFor(person, body.year, state.now()) : null
+    if (!person || !rec) return c.json({ ok: false, error: 'unknown person-year' }, 404)
+    const paid: SandboxContribution = { ...rec, paid: true, paidAt: state.now().toISOString(), channel: 'tax_hall', receiptNo: `GT${rec.year}${hashLabel(person.certNo)}` }
+    person.contributions = [...person.contributions.filter(x => x.year !== rec.year || x.admdvs !== rec.admdvs), paid]
+    return c.json({ ok: true })
   })
 
   app.post(PREMIUM_REFUND_PATH, async (c) => {

@@ -157,7 +157,7 @@ describe('PayOrderPage', () => {
       totalFen: 80_000,
       lines: [
         { id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'reported', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: null },
-        { id: LINE_2, name: '李**', certNo: '610322********0422', amountFen: 40_000, status: 'reported', receiptCode: 'K7P3-CNU2-TG95-VTF7', refund: { id: REFUND, status: 'approving' } },
+        { id: LINE_2, name: '李**', certNo: '610322********0422', amountFen: 40_000, status: 'reported', receiptCode: 'K7P3-CNU2-TG95-VTF7', refund: { id: REFUND, status: 'approving', reason: 'overpaid' } },
       ],
     })
     server.use(
@@ -191,8 +191,8 @@ describe('PayOrderPage', () => {
       codeUrl: null,
       paidAt: '2026-11-23T07:44:12.000+08:00',
       lines: [
-        { id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'paid', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: { id: REFUND, status: 'rejected' } },
-        { id: LINE_2, name: '李**', certNo: '610322********0422', amountFen: 40_000, status: 'refunded', receiptCode: 'K7P3-CNU2-TG95-VTF7', refund: { id: REFUND, status: 'succeeded' } },
+        { id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'paid', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: { id: REFUND, status: 'rejected', reason: 'overpaid' } },
+        { id: LINE_2, name: '李**', certNo: '610322********0422', amountFen: 40_000, status: 'refunded', receiptCode: 'K7P3-CNU2-TG95-VTF7', refund: { id: REFUND, status: 'succeeded', reason: 'overpaid' } },
       ],
     })
     server.use(

@@ -155,7 +155,7 @@ describe('RefundApplyPage', () => {
   })
 
   it('says plainly when the line is unknown or cannot be refunded, with a way back to 缴费记录', async () => {
-    bff(order({ refund: { id: REFUND, status: 'approving' } }))
+    bff(order({ refund: { id: REFUND, status: 'approving', reason: 'overpaid' } }))
     const live = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
     expect(live.wrapper.get('[data-testid="refund-unavailable"]').attributes('data-reason')).toBe('unavailable')
     expect(live.wrapper.get('[data-testid="refund-unavailable"]').text()).toContain('不能申请退费')
