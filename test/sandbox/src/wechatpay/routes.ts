@@ -145,10 +145,10 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
   }
 
   /** Marks an order paid (idempotent) and emits TRANSACTION.SUCCESS. */
-  function pay(order: SimOrder, payerOpenid: string | undefined): { ok: true } | { ok: false, message: string } {
+  function pay(order: SimOrder, payerOpenid: string | undefined, beatClose = false): { ok: true } | { ok: false, message: string } {
     refresh(order)
     if (order.state === 'SUCCESS' || order.state === 'REFUND') return { ok: true }
-    if (order.state === 'CLOSED') return { ok: false, message: '订单已关闭或已过期，请返回商户重新下单' }
+    if (order.state === 'CLOSED' && !beatClose) return { ok: false, message: '订单已关闭或已过期，请返回商户重新下单' }
     order.state = 'SUCCESS'
     order.transactionId = `4200${randomDigits(24)}`
     order.successTime = state.now()
@@ -432,12 +432,15 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.json({ ...transactionJson(refresh(o)), prepay_id: o.prepayId, code_url: o.codeUrl, notify_url: o.notifyUrl })
   })
 
-  /** Pays an order without the page. Body (optional): `{ openid }` of the payer (Native). */
+  /**
+   * Pays an order without the page. Body (optional): `{ openid }` of the payer (Native), and
+   * `beatClose: true` to pay an order already closed, as a payment that won the race with the close.
+   */
   ctl.post('/orders/:no/pay', async (c) => {
     const o = wx.orders.get(c.req.param('no'))
     if (!o) return c.json({ ok: false, error: 'no such order' }, 404)
-    const body = await c.req.json().catch(() => ({})) as { openid?: unknown }
-    const result = pay(o, typeof body.openid === 'string' ? body.openid : undefined)
+    const body = await c.req.json().catch(() => ({})) as { openid?: unknown, beatClose?: unknown }
+    const result = pay(o, typeof body.openid === 'string' ? body.openid : undefined, body.beatClose === true)
     if (!result.ok) return c.json({ ok: false, error: result.message }, 409)
     return c.json({ ok: true, transaction: transactionJson(o) })
   })
