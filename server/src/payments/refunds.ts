@@ -112,7 +112,7 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
   const line = await findLine(deps.storage.db, refund.lineId)
   const regionCode = line?.line.regionCode ?? null
   if (r.refundFen !== refund.amountFen) {
-    await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'amount_mismatch', dedupeKey: `refund_amount_mismatch:${refund.id}:${r.refundId}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, expectedFen: refund.amountFen, gotFen: r.refundFen, refundStatus: r.status } }))
+    await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'amount_mismatch', dedupeKey: `refund_amount_mismatch:${refund.id}:${r.refundId}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, expectedFen: refund.amountFen, gotFen: r.refundFen, refundStatus: r.status } }))
     return refund
   }
   if (r.status === 'SUCCESS') {
@@ -127,7 +127,7 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
   else if (r.status === 'ABNORMAL' || r.status === 'CLOSED') {
     const moved = await moveRefund(deps.storage.db, refund.id, 'fail', { wechatRefundId: r.refundId })
     if (moved) {
-      await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'refund_failed', dedupeKey: `refund_failed:${refund.id}:${refund.outRefundNo}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, status: r.status, amountFen: refund.amountFen } }))
+      await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'refund_failed', dedupeKey: `refund_failed:${refund.id}:${refund.outRefundNo}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, status: r.status, amountFen: refund.amountFen } }))
       await auditRefund(deps, refund, 'refund.failed', false, { status: r.status })
     }
   }

@@ -252,12 +252,12 @@ export async function applyPaidTransaction(deps: AppDeps, tx: WechatPayTransacti
   if (!order) return 'unknown_order'
   if (tx.totalFen !== order.totalFen) {
     const lines = await orderLines(deps.storage.db, order.id)
-    await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'amount_mismatch', dedupeKey: `amount_mismatch:${order.id}:${tx.transactionId}`, orderId: order.id, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: order.outTradeNo, expectedFen: order.totalFen, gotFen: tx.totalFen, transactionId: tx.transactionId } }))
+    await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'amount_mismatch', dedupeKey: `amount_mismatch:${order.id}:${tx.transactionId}`, orderId: order.id, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: order.outTradeNo, expectedFen: order.totalFen, gotFen: tx.totalFen, transactionId: tx.transactionId } }))
     return 'amount_mismatch'
   }
   const lines = await orderLines(deps.storage.db, order.id)
   const codes = new Map(lines.map(l => [l.id, newReceiptCode(randomBytes(16))]))
-  const result = await markOrderPaid(deps.storage.db, { orderId: order.id, outTradeNo: order.outTradeNo, transactionId: tx.transactionId, paidAt: tx.successTime ?? deps.now(), receiptCodes: codes, eventId: event?.id, eventType: event?.type })
+  const result = await markOrderPaid(deps.storage.db, { orderId: order.id, outTradeNo: order.outTradeNo, transactionId: tx.transactionId, paidAt: tx.successTime ?? deps.now(), receiptCodes: codes, eventId: event?.id, eventType: event?.type, now: deps.now() })
   if (result.outcome === 'repeat') return 'repeat'
   // Their coverage now shows the year paid (locally, then from the tax bureau): drop cached reads.
   for (const l of lines) deps.personReads.forget(l.personCertRef)

@@ -1,6 +1,6 @@
 import type { Logger } from '../lib/logger'
 import type { AppDeps } from '../lib/types'
-import type { OutboxJob } from '../storage/payments'
+import type { JobSubject, OutboxJob } from '../storage/payments'
 import type { TradeBillRow } from '../upstream/wechatpay/mapper'
 import { shanghaiDate } from '@yibao/shared'
 import { UpstreamError } from '../lib/errors'
@@ -45,7 +45,7 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<NotYet | vo
     case 'report_collection': {
       // Jobs written before lines were reported one by one: hand each paid line to its own job.
       for (const l of await orderLines(db, String(job.payload.orderId)))
-        if (l.status === 'paid') await enqueue(db, 'report_line', `report_line:${l.id}`, { lineId: l.id })
+        if (l.status === 'paid') await enqueue(db, 'report_line', `report_line:${l.id}`, { lineId: l.id }, deps.now())
       return
     }
     case 'report_line':
@@ -101,10 +101,10 @@ async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<v
     if (code === ALREADY_COLLECTED) {
       const due = await deps.premiums.quote(certNo, undefined, line.year, log)
       if (due?.paidUnder === order.outTradeNo) await markLineReported(deps.storage.db, line.id, deps.now())
-      else await raise(deps, await markLineCollectedElsewhere(deps.storage.db, line, { outTradeNo: order.outTradeNo, taxCode: code, collectedUnder: due?.paidUnder ? 'another_order' : 'unknown' }))
+      else await raise(deps, await markLineCollectedElsewhere(deps.storage.db, line, { outTradeNo: order.outTradeNo, taxCode: code, collectedUnder: due?.paidUnder ? 'another_order' : 'unknown' }, deps.now()))
     }
     else {
-      await raise(deps, await recordAnomaly(deps.storage.db, { kind: 'tax_refused', dedupeKey: `tax_refused:${line.id}:${code}`, orderId: order.id, lineId: line.id, regionCode: line.regionCode, detail: { outTradeNo: order.outTradeNo, taxCode: code, amountFen: line.amountFen, year: line.year, person: line.personNameMasked } }))
+      await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'tax_refused', dedupeKey: `tax_refused:${line.id}:${code}`, orderId: order.id, lineId: line.id, regionCode: line.regionCode, detail: { outTradeNo: order.outTradeNo, taxCode: code, amountFen: line.amountFen, year: line.year, person: line.personNameMasked } }))
     }
   }
   deps.personReads.forget(line.personCertRef)
@@ -148,7 +148,7 @@ export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired
       continue
     }
     unknownInBill.push(row.outTradeNo)
-    await raise(deps, await recordAnomaly(db, { kind: 'reconcile_unknown_in_bill', dedupeKey: `reconcile_unknown_in_bill:${row.outTradeNo}`, orderId: order?.id ?? null, detail: { date, outTradeNo: row.outTradeNo, billFen: row.totalFen, transactionId: row.transactionId, outcome } }))
+    await raise(deps, await recordAnomaly(db, { at: deps.now(), kind: 'reconcile_unknown_in_bill', dedupeKey: `reconcile_unknown_in_bill:${row.outTradeNo}`, orderId: order?.id ?? null, detail: { date, outTradeNo: row.outTradeNo, billFen: row.totalFen, transactionId: row.transactionId, outcome } }))
   }
   const missingInBill: string[] = []
   for (const order of await paidOrdersOn(db, date)) {
@@ -156,23 +156,23 @@ export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired
     if (row && row.totalFen === order.totalFen) continue
     missingInBill.push(order.outTradeNo)
     const regionCode = (await orderLines(db, order.id))[0]?.regionCode ?? null
-    await raise(deps, await recordAnomaly(db, { kind: 'reconcile_missing_in_bill', dedupeKey: `reconcile_missing_in_bill:${order.outTradeNo}`, orderId: order.id, regionCode, detail: { date, outTradeNo: order.outTradeNo, totalFen: order.totalFen, billFen: row?.totalFen ?? null } }))
+    await raise(deps, await recordAnomaly(db, { at: deps.now(), kind: 'reconcile_missing_in_bill', dedupeKey: `reconcile_missing_in_bill:${order.outTradeNo}`, orderId: order.id, regionCode, detail: { date, outTradeNo: order.outTradeNo, totalFen: order.totalFen, billFen: row?.totalFen ?? null } }))
     await deps.audit.record({ actorType: 'system', actorId: 'reconcile', channel: 'public', action: 'payment.reconcile.missing_in_bill', target: `out_trade_no:${order.outTradeNo}`, success: false, detail: { date } })
   }
   deps.logger.info({ date, repaired: repaired.length, missingInBill: missingInBill.length, unknownInBill: unknownInBill.length, rows: bill.rows.length }, 'reconciled trade bill')
   return { repaired, missingInBill, unknownInBill }
 }
 
-/** The region of the person a job is about, so the anomaly reaches that region's supervisors. */
-async function regionOfJob(deps: AppDeps, job: OutboxJob): Promise<string | null> {
+/** What a job is about (order, line, refund) and the person's region, so its anomaly reaches that region. */
+async function subjectOfJob(deps: AppDeps, job: OutboxJob): Promise<JobSubject> {
   const db = deps.storage.db
-  if (job.payload.lineId) return (await findLine(db, String(job.payload.lineId)))?.line.regionCode ?? null
-  if (job.payload.orderId) return (await orderLines(db, String(job.payload.orderId)))[0]?.regionCode ?? null
-  if (job.payload.refundId) {
-    const refund = await findRefundBy(db, 'id', String(job.payload.refundId))
-    return refund ? (await findLine(db, refund.lineId))?.line.regionCode ?? null : null
-  }
-  return null
+  const refund = job.payload.refundId ? await findRefundBy(db, 'id', String(job.payload.refundId)) : null
+  const lineId = refund?.lineId ?? (job.payload.lineId ? String(job.payload.lineId) : null)
+  const found = lineId ? await findLine(db, lineId) : null
+  if (found) return { orderId: found.order.id, lineId, refundId: refund?.id ?? null, regionCode: found.line.regionCode }
+  const orderId = job.payload.orderId ? String(job.payload.orderId) : null
+  const regionCode = orderId ? (await orderLines(db, orderId))[0]?.regionCode ?? null : null
+  return { orderId, lineId: null, refundId: null, regionCode }
 }
 
 export interface PaymentWorker {
@@ -203,7 +203,7 @@ export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number
         catch (error) {
           const message = error instanceof Error ? error.message : String(error)
           if (job.attempts >= MAX_JOB_ATTEMPTS) {
-            await raise(deps, await killJob(deps.storage.db, job, message, deps.now(), await regionOfJob(deps, job)))
+            await raise(deps, await killJob(deps.storage.db, job, message, deps.now(), await subjectOfJob(deps, job)))
             continue
           }
           await failJob(deps.storage.db, job.id, message, new Date(deps.now().getTime() + retryDelayMs(job.attempts)))
@@ -218,7 +218,7 @@ export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number
   }
   async function recover() {
     for (const order of await openOrders(deps.storage.db, new Date(deps.now().getTime() - 60_000)))
-      await enqueue(deps.storage.db, 'check_order', `check_order:${order.id}:recover:${shanghaiDate(deps.now())}`, { orderId: order.id })
+      await enqueue(deps.storage.db, 'check_order', `check_order:${order.id}:recover:${shanghaiDate(deps.now())}`, { orderId: order.id }, deps.now())
     const yesterday = shanghaiDate(new Date(deps.now().getTime() - 86_400_000))
     // The bill is ready from 10:00 the next day; reconcile at 10:30 Asia/Shanghai.
     await enqueue(deps.storage.db, 'reconcile', `reconcile:${yesterday}`, { date: yesterday }, new Date(`${shanghaiDate(deps.now())}T10:30:00+08:00`))

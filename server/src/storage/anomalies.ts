@@ -28,6 +28,8 @@ export interface NewAnomaly {
   outboxId?: number | null
   regionCode?: string | null
   detail: Record<string, unknown>
+  /** When, on the app's clock. */
+  at: Date
 }
 
 /** Records an anomaly once; returns it when it is new (the caller logs a new one at `error`, once). */
@@ -41,6 +43,7 @@ export async function recordAnomaly(db: Database, a: NewAnomaly): Promise<Paymen
     outboxId: a.outboxId ?? null,
     regionCode: a.regionCode ?? null,
     detail: a.detail,
+    createdAt: a.at,
   }).onConflictDoNothing().returning()
   return rows[0] ?? null
 }

@@ -117,7 +117,7 @@ export type PaidOutcome
  * person-year another line took meanwhile becomes `duplicate`, with a refund job. Anomalies for a late
  * payment and for each duplicate are written in the same transaction.
  */
-export async function markOrderPaid(db: Database, p: { orderId: string, transactionId: string, paidAt: Date, receiptCodes: Map<string, string>, eventId?: string, eventType?: string, outTradeNo: string }): Promise<PaidOutcome> {
+export async function markOrderPaid(db: Database, p: { orderId: string, transactionId: string, paidAt: Date, receiptCodes: Map<string, string>, eventId?: string, eventType?: string, outTradeNo: string, now: Date }): Promise<PaidOutcome> {
   return db.transaction(async (tx) => {
     if (p.eventId) {
       const seen = await tx.insert(paymentNotifications).values({ eventId: p.eventId, outTradeNo: p.outTradeNo, eventType: p.eventType ?? 'TRANSACTION.SUCCESS' }).onConflictDoNothing().returning()
@@ -137,15 +137,15 @@ export async function markOrderPaid(db: Database, p: { orderId: string, transact
         })
       if (paid) {
         lines.push(paid)
-        await tx.insert(outbox).values({ topic: 'report_line', dedupeKey: `report_line:${l.id}`, payload: { lineId: l.id } }).onConflictDoNothing()
+        await enqueue(tx, 'report_line', `report_line:${l.id}`, { lineId: l.id }, p.now)
         continue
       }
       const duplicate = (await transitionLine(tx, l.id, 'pay_duplicate'))!
       lines.push(duplicate)
-      anomalies.push(await recordAnomaly(tx, { kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${l.id}`, orderId: p.orderId, lineId: l.id, regionCode: l.regionCode, detail: { outTradeNo: p.outTradeNo, amountFen: l.amountFen, year: l.year, person: l.personNameMasked, why: 'paid_while_person_year_held' } }))
-      await tx.insert(outbox).values({ topic: 'refund_duplicate', dedupeKey: `refund_duplicate:${l.id}`, payload: { lineId: l.id } }).onConflictDoNothing()
+      anomalies.push(await recordAnomaly(tx, { at: p.now, kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${l.id}`, orderId: p.orderId, lineId: l.id, regionCode: l.regionCode, detail: { outTradeNo: p.outTradeNo, amountFen: l.amountFen, year: l.year, person: l.personNameMasked, why: 'paid_while_person_year_held' } }))
+      await enqueue(tx, 'refund_duplicate', `refund_duplicate:${l.id}`, { lineId: l.id }, p.now)
     }
-    if (late) anomalies.push(await recordAnomaly(tx, { kind: 'paid_after_close', dedupeKey: `paid_after_close:${p.orderId}`, orderId: p.orderId, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: p.outTradeNo, totalFen: order.totalFen, transactionId: p.transactionId, duplicates: lines.filter(l => l.status === 'duplicate').length } }))
+    if (late) anomalies.push(await recordAnomaly(tx, { at: p.now, kind: 'paid_after_close', dedupeKey: `paid_after_close:${p.orderId}`, orderId: p.orderId, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: p.outTradeNo, totalFen: order.totalFen, transactionId: p.transactionId, duplicates: lines.filter(l => l.status === 'duplicate').length } }))
     return { outcome: late ? 'paid_after_close' : 'paid', order, lines, anomalies: anomalies.filter(a => a !== null) }
   })
 }
@@ -154,11 +154,11 @@ export async function markOrderPaid(db: Database, p: { orderId: string, transact
  * A paid line the tax bureau says is already collected under another payment (2002): the person is
  * covered, ours is the duplicate — refunded automatically, and an anomaly for the record.
  */
-export async function markLineCollectedElsewhere(db: Database, line: PremiumOrderLine, detail: Record<string, unknown>): Promise<PaymentAnomaly | null> {
+export async function markLineCollectedElsewhere(db: Database, line: PremiumOrderLine, detail: Record<string, unknown>, now: Date): Promise<PaymentAnomaly | null> {
   return db.transaction(async (tx) => {
     if (!await transitionLine(tx, line.id, 'collected_elsewhere')) return null
-    const anomaly = await recordAnomaly(tx, { kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${line.id}`, orderId: line.orderId, lineId: line.id, regionCode: line.regionCode, detail: { ...detail, amountFen: line.amountFen, year: line.year, person: line.personNameMasked, why: 'collected_elsewhere' } })
-    await tx.insert(outbox).values({ topic: 'refund_duplicate', dedupeKey: `refund_duplicate:${line.id}`, payload: { lineId: line.id } }).onConflictDoNothing()
+    const anomaly = await recordAnomaly(tx, { at: now, kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${line.id}`, orderId: line.orderId, lineId: line.id, regionCode: line.regionCode, detail: { ...detail, amountFen: line.amountFen, year: line.year, person: line.personNameMasked, why: 'collected_elsewhere' } })
+    await enqueue(tx, 'refund_duplicate', `refund_duplicate:${line.id}`, { lineId: line.id }, now)
     return anomaly
   })
 }
@@ -181,9 +181,9 @@ export async function openOrders(db: Database, createdBefore: Date, limit = 50):
 
 export type OutboxJob = typeof outbox.$inferSelect
 
-/** Enqueues a job once per dedupe key. */
-export async function enqueue(db: Database, topic: string, dedupeKey: string, payload: Record<string, unknown>, availableAt?: Date): Promise<void> {
-  await db.insert(outbox).values({ topic, dedupeKey, payload, ...(availableAt && { availableAt }) }).onConflictDoNothing()
+/** Enqueues a job once per dedupe key, due at `availableAt` on the app's clock (never the database's). */
+export async function enqueue(db: Database, topic: string, dedupeKey: string, payload: Record<string, unknown>, availableAt: Date): Promise<void> {
+  await db.insert(outbox).values({ topic, dedupeKey, payload, availableAt, createdAt: availableAt }).onConflictDoNothing()
 }
 
 /**
@@ -218,10 +218,12 @@ export async function snoozeJob(db: Database, id: number, at: Date): Promise<voi
 }
 
 /** A job out of attempts: done, marked dead, and (by the caller, in the same transaction) an anomaly. */
-export async function killJob(db: Database, job: OutboxJob, error: string, now: Date, regionCode: string | null): Promise<PaymentAnomaly | null> {
+export interface JobSubject { orderId: string | null, lineId: string | null, refundId: string | null, regionCode: string | null }
+
+export async function killJob(db: Database, job: OutboxJob, error: string, now: Date, subject: JobSubject): Promise<PaymentAnomaly | null> {
   return db.transaction(async (tx) => {
     await tx.update(outbox).set({ lockedUntil: null, doneAt: now, deadAt: now, lastError: error.slice(0, 500) }).where(eq(outbox.id, job.id))
-    return recordAnomaly(tx, { kind: 'job_exhausted', dedupeKey: `job_exhausted:${job.id}`, outboxId: job.id, regionCode, ...job.payload.orderId ? { orderId: String(job.payload.orderId) } : {}, ...job.payload.lineId ? { lineId: String(job.payload.lineId) } : {}, ...job.payload.refundId ? { refundId: String(job.payload.refundId) } : {}, detail: { topic: job.topic, attempts: job.attempts, lastError: error.slice(0, 500) } })
+    return recordAnomaly(tx, { at: now, kind: 'job_exhausted', dedupeKey: `job_exhausted:${job.id}`, outboxId: job.id, ...subject, detail: { topic: job.topic, attempts: job.attempts, lastError: error.slice(0, 500) } })
   })
 }
 
