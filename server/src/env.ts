@@ -35,6 +35,18 @@ const EnvSchema = z.object({
    */
   SANDBOX: z.enum(['embedded', 'external', 'off']).default('embedded'),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  /**
+   * Sandbox modes only (demos, the browser journeys): the app's clock (and the embedded sandbox's) starts
+   * at this instant and runs on in real time, e.g. `2026-11-15T10:00:00+08:00` — an ISO 8601 date-time
+   * with its offset (or Z). Unset: the real clock. Refused with SANDBOX=off.
+   */
+  SANDBOX_CLOCK: z.string().optional().transform((v, ctx) => {
+    if (!v) return undefined
+    const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(v) ? new Date(v) : null
+    if (!at || Number.isNaN(at.getTime()))
+      ctx.addIssue({ code: 'custom', message: `expected an ISO 8601 date-time with an offset, e.g. 2026-11-15T10:00:00+08:00, got ${v}` })
+    return at ?? undefined
+  }),
   /** Base URL of the national 医疗保障信息平台 gateway. Defaults to the embedded sandbox. */
   NHSA_BASE_URL: z.string().url().optional(),
   NHSA_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
@@ -167,6 +179,8 @@ const EnvSchema = z.object({
   }
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
+  if (env.SANDBOX_CLOCK && env.SANDBOX === 'off')
+    ctx.addIssue({ code: 'custom', path: ['SANDBOX_CLOCK'], message: 'a fixed clock is for sandbox modes only: unset it when SANDBOX=off' })
   if (env.SEED_DEMO_STAFF.length && env.SANDBOX === 'off')
     ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF'], message: 'demo staff accounts are for sandbox modes only: unset it when SANDBOX=off' })
   if (env.SEED_DEMO_STAFF.length && !env.SEED_DEMO_STAFF_PASSWORD)

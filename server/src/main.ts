@@ -10,6 +10,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from './app'
 import { createDeps, upstreamUrls } from './deps'
 import { loadEnv } from './env'
+import { offsetClock } from './lib/clock'
 import { createLogger } from './lib/logger'
 import { seedDemoStaff } from './lib/staff-admin'
 import { startPaymentWorker } from './payments/worker'
@@ -45,6 +46,9 @@ async function openStorage(env: Env): Promise<Storage> {
 async function main() {
   const env = loadEnv()
   const logger = createLogger(env.LOG_LEVEL)
+  // SANDBOX_CLOCK (sandbox modes only): the BFF and the embedded sandbox share a clock set to that day.
+  const now = env.SANDBOX_CLOCK ? offsetClock(env.SANDBOX_CLOCK) : undefined
+  if (env.SANDBOX_CLOCK) logger.warn({ sandboxClock: env.SANDBOX_CLOCK.toISOString() }, 'clock set by SANDBOX_CLOCK')
   let sandboxBase: string | undefined
   let sandboxServer: ReturnType<typeof serve> | undefined
   // WeChat Pay keys: generated once and shared with the embedded sandbox; otherwise the WXPAY_* files.
@@ -54,7 +58,7 @@ async function main() {
   if (env.SANDBOX === 'embedded') {
     // The bureau sandbox stands in for every bureau system, over real HTTP on its own port.
     const sandbox = await import('@yibao/sandbox')
-    const { app: sandboxApp } = sandbox.createSandbox({ wechatpay: embeddedWechatpayKeys })
+    const { app: sandboxApp } = sandbox.createSandbox({ wechatpay: embeddedWechatpayKeys, now })
     sandboxServer = serve({ fetch: sandboxApp.fetch, port: env.SANDBOX_PORT, hostname: '127.0.0.1' })
     await new Promise(r => sandboxServer!.once('listening', r))
     const port = (sandboxServer.address() as AddressInfo).port
@@ -82,7 +86,7 @@ async function main() {
     if (created.length) logger.warn({ usernames: created }, 'sandbox demo staff accounts created (SEED_DEMO_STAFF)')
   }
 
-  const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env, sandboxBase), wechatpayKeys })
+  const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env, sandboxBase), wechatpayKeys, now })
   const app = createApp(deps, { web: env.WEB_DIST_DIR ? webHandler(env.WEB_DIST_DIR) : undefined })
   // Outbox worker: reports payments to the tax bureau, converges unknown outcomes, reconciles bills.
   const worker = startPaymentWorker(deps)

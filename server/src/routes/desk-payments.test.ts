@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { findOrderBy } from '../storage/payments'
 import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
+import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff, signInStaff } from '../testing/staff'
 
 const { ctx, payablePerson: payableIn } = usePaymentStack()
 
-const YEAR = new Date().getFullYear() + 1
+/** Payable on the stack's clock (`TEST_NOW`, 15 November 2026 in Shanghai). */
+const YEAR = TEST_YEAR
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
 async function json(res: Response): Promise<any> {
   return res.json()

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto'
+import { shanghaiDate } from '@yibao/shared'
 import { describe, expect, it } from 'vitest'
 import { applyPaidTransaction } from '../payments/service'
 import { reconcile } from '../payments/worker'
 import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
+import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 
 const { ctx, payablePerson: payableIn } = usePaymentStack()
 
-const YEAR = new Date().getFullYear() + 1
+/** Payable on the stack's clock (`TEST_NOW`, 15 November 2026 in Shanghai). */
+const YEAR = TEST_YEAR
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
 async function json(res: Response): Promise<any> {
   return res.json()
@@ -146,7 +149,7 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
 
   it('answers 404 FAIL for a callback about an order we never made, and 400 for an amount mismatch', async () => {
     const outTradeNo = `YBX${Date.now()}`
-    await ctx.stack.deps.wechatpay.prepayNative({ outTradeNo, description: 'x', amountFen: 100, expiresAt: new Date(Date.now() + 600_000) })
+    await ctx.stack.deps.wechatpay.prepayNative({ outTradeNo, description: 'x', amountFen: 100, expiresAt: new Date(ctx.stack.clock.now().getTime() + 600_000) })
     await ctx.stack.control(`/orders/${outTradeNo}/pay`, {})
     const answer = await ctx.stack.control(`/orders/${outTradeNo}/notify`, { variant: 'genuine' })
     expect(answer.status).toBe(404)
@@ -173,7 +176,7 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
       await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
       expect((await findOrderBy(ctx.storage.db, 'id', created.id))!.status).toBe('prepaid')
       // "Restart": a fresh instance on the same database, two minutes later; its recovery finds the open order.
-      const later = () => new Date(Date.now() + 2 * 60_000)
+      const later = () => new Date(ctx.stack.clock.now().getTime() + 2 * 60_000)
       const fresh = await ctx.stack.another()
       const { startPaymentWorker } = await import('../payments/worker')
       const worker = startPaymentWorker({ ...fresh.deps, now: later }, { intervalMs: 20 })
@@ -216,7 +219,7 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     try {
       const created = await json(await order(browser, randomUUID()))
       await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
-      const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+      const today = shanghaiDate(ctx.stack.clock.now())
       const result = await reconcile(ctx.stack.deps, today)
       expect(result.repaired).toContain(created.outTradeNo)
       expect((await findOrderBy(ctx.storage.db, 'id', created.id))!.status).toBe('paid')
@@ -229,10 +232,10 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
   })
 
   it('reconciles a past day without a single trade (NO_STATEMENT_EXIST) as an empty bill, and still retries today\'s', async () => {
-    const quiet = new Date(Date.now() + 8 * 3_600_000 - 40 * 86_400_000).toISOString().slice(0, 10)
+    const quiet = shanghaiDate(new Date(ctx.stack.clock.now().getTime() - 40 * 86_400_000))
     expect(await reconcile(ctx.stack.deps, quiet)).toEqual({ repaired: [], missingInBill: [] })
     // Today's bill is not made yet: that is a reason to try again later, not an empty day.
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+    const today = shanghaiDate(ctx.stack.clock.now())
     await expect(reconcile(ctx.stack.deps, today)).rejects.toThrow(/NO_STATEMENT_EXIST/)
   })
 

@@ -1,6 +1,7 @@
 import type { ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { Storage } from '../storage/types'
+import type { TestClock } from './clock'
 import { Writable } from 'node:stream'
 import { serve } from '@hono/node-server'
 import { createSandbox } from '@yibao/sandbox'
@@ -12,6 +13,7 @@ import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
 import { startPaymentWorker } from '../payments/worker'
 import { generateSandboxWechatPayKeys } from '../upstream/wechatpay/keys'
+import { createTestClock } from './clock'
 import { mswServer } from './msw'
 import { createTestStorage } from './storage'
 
@@ -31,10 +33,16 @@ export function allowLoopback() {
  * the tax bureau) and a BFF, each on a random loopback port, sharing one generated merchant — the BFF
  * receives the simulator's callbacks over HTTP. The outbox worker does not tick on its own: tests call
  * `worker.tick()` (or create a second BFF on the same storage).
+ *
+ * Both read one test clock (`clock`, default: a new one at `TEST_NOW`, running in real time), never the
+ * machine's: the tax sandbox's collection window and the BFF's benefit-year rules see the same day
+ * whatever the date of the run. Tests move it with `stack.clock.set(...)`.
  */
-export async function startPaymentStack(storage: Storage, options: { now?: () => Date, callbackScheduleScale?: number } = {}) {
+export async function startPaymentStack(storage: Storage, options: { clock?: TestClock, callbackScheduleScale?: number } = {}) {
+  const clock = options.clock ?? createTestClock()
   const keys = generateSandboxWechatPayKeys({ mchid: '1900000109', appid: 'wx0000000000sandbox' })
-  const sandbox = createSandbox({ wechatpay: keys, wechatpayConfig: { callbackScheduleScale: options.callbackScheduleScale ?? 0.001, callbackTimeoutMs: 2000 }, ...(options.now && { now: options.now }) })
+  const wechatpayConfig = { callbackScheduleScale: options.callbackScheduleScale ?? 0.001, callbackTimeoutMs: 2000 }
+  const sandbox = createSandbox({ wechatpay: keys, wechatpayConfig, now: clock.now })
   const sb = await listen(sandbox.app.fetch)
   const logs: string[] = []
   const logger = createLogger('info', new Writable({
@@ -49,7 +57,7 @@ export async function startPaymentStack(storage: Storage, options: { now?: () =>
     const { server, url } = await listen(req => app.fetch(req))
     const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: sb.url, SMS_BASE_URL: sb.url, WECHAT_AUTHORIZE_BASE_URL: sb.url, WECHAT_API_BASE_URL: sb.url, TAX_BASE_URL: sb.url, WXPAY_BASE_URL: sb.url, WXPAY_NOTIFY_URL: `${notifyBase ?? url}/api/v1/payments/wechat/notify`, NHSA_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' })
     notifyBase ??= url
-    const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), wechatpayKeys: keys, ...(options.now && { now: options.now }) })
+    const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), wechatpayKeys: keys, now: clock.now })
     const app = createApp(deps)
     instances.push({ server })
     return { app, deps, url, worker: startPaymentWorker(deps, { autostart: false }) }
@@ -57,6 +65,8 @@ export async function startPaymentStack(storage: Storage, options: { now?: () =>
   let notifyBase: string | undefined
   const first = await bff()
   return {
+    /** The clock of the sandbox and of every BFF instance of this stack. */
+    clock,
     sandbox,
     sandboxUrl: sb.url,
     keys,
@@ -79,14 +89,15 @@ export type PaymentStack = Awaited<ReturnType<typeof startPaymentStack>>
 
 /**
  * One payment stack per test file (a fresh database, the sandbox and a BFF on loopback ports), with the
- * hooks that start and stop it, and seeded people whose coming year is still payable.
+ * hooks that start and stop it, and seeded people whose coming year is still payable. The stack's clock
+ * starts at `start` (default `TEST_NOW`, when `TEST_YEAR` is payable) and is `ctx.stack.clock`.
  */
-export function usePaymentStack() {
+export function usePaymentStack(options: { start?: Date | string } = {}) {
   const ctx = {} as { storage: Storage, stack: PaymentStack }
   beforeAll(async () => {
     ctx.storage = await createTestStorage()
     allowLoopback()
-    ctx.stack = await startPaymentStack(ctx.storage)
+    ctx.stack = await startPaymentStack(ctx.storage, { clock: createTestClock(options.start) })
   })
   afterAll(async () => {
     await ctx.stack?.stop()

@@ -8,16 +8,18 @@ import { createLogger } from '../lib/logger'
 import { NHSA_TEST_URL } from './nhsa-handlers'
 import { SMS_TEST_URL, WECHAT_API_TEST_URL, WECHAT_OPEN_TEST_URL } from './sms-wechat-handlers'
 import { TestBrowser } from './auth'
+import { createTestClock } from './clock'
 import { TAX_TEST_URL } from './tax-handlers'
 
 export interface TestAppOptions {
   storage: Storage
   env?: Record<string, string>
+  /** The app's clock; default a test clock at `TEST_NOW` running in real time (never the machine's date). */
   now?: () => Date
 }
 
 /** The real app with real adapters (MSW at the network edge) and every log line captured. */
-export function createTestApp({ storage, env: overrides = {}, now }: TestAppOptions) {
+export function createTestApp({ storage, env: overrides = {}, now = createTestClock().now }: TestAppOptions) {
   const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: NHSA_TEST_URL, SMS_BASE_URL: SMS_TEST_URL, TAX_BASE_URL: TAX_TEST_URL, WECHAT_AUTHORIZE_BASE_URL: WECHAT_OPEN_TEST_URL, WECHAT_API_BASE_URL: WECHAT_API_TEST_URL, NHSA_TIMEOUT_MS: '300', LOG_LEVEL: 'debug', ...overrides })
   const logs: string[] = []
   const logger = createLogger(env.LOG_LEVEL, new Writable({
