@@ -42,9 +42,12 @@ const EnvSchema = z.object({
    */
   SANDBOX_CLOCK: z.string().optional().transform((v, ctx) => {
     if (!v) return undefined
-    const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(v) ? new Date(v) : null
-    if (!at || Number.isNaN(at.getTime()))
-      ctx.addIssue({ code: 'custom', message: `expected an ISO 8601 date-time with an offset, e.g. 2026-11-15T10:00:00+08:00, got ${v}` })
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/
+    const at = iso.test(v) ? new Date(v) : null
+    if (!at || Number.isNaN(at.getTime())) {
+      const message = `expected an ISO 8601 date-time with an offset, e.g. 2026-11-15T10:00:00+08:00, got ${v}`
+      ctx.addIssue({ code: 'custom', message })
+    }
     return at ?? undefined
   }),
   /** Base URL of the national 医疗保障信息平台 gateway. Defaults to the embedded sandbox. */
@@ -180,7 +183,7 @@ const EnvSchema = z.object({
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
   if (env.SANDBOX_CLOCK && env.SANDBOX === 'off')
-    ctx.addIssue({ code: 'custom', path: ['SANDBOX_CLOCK'], message: 'a fixed clock is for sandbox modes only: unset it when SANDBOX=off' })
+    ctx.addIssue({ code: 'custom', path: ['SANDBOX_CLOCK'], message: 'a fixed clock is for sandbox modes only' })
   if (env.SEED_DEMO_STAFF.length && env.SANDBOX === 'off')
     ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF'], message: 'demo staff accounts are for sandbox modes only: unset it when SANDBOX=off' })
   if (env.SEED_DEMO_STAFF.length && !env.SEED_DEMO_STAFF_PASSWORD)

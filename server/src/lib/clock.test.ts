@@ -29,8 +29,10 @@ describe('SANDBOX_CLOCK', () => {
   it('is unset by default, and parsed with its offset in sandbox modes', () => {
     expect(parseEnv({}).SANDBOX_CLOCK).toBeUndefined()
     expect(parseEnv({ SANDBOX_CLOCK: '' }).SANDBOX_CLOCK).toBeUndefined()
-    expect(parseEnv({ SANDBOX_CLOCK: '2026-11-15T10:00:00+08:00' }).SANDBOX_CLOCK).toEqual(new Date('2026-11-15T02:00:00Z'))
-    expect(parseEnv({ ...EXTERNAL, SANDBOX_CLOCK: '2026-12-31T16:00Z' }).SANDBOX_CLOCK).toEqual(new Date('2026-12-31T16:00:00Z'))
+    const shanghai = parseEnv({ SANDBOX_CLOCK: '2026-11-15T10:00:00+08:00' }).SANDBOX_CLOCK
+    expect(shanghai).toEqual(new Date('2026-11-15T02:00:00Z'))
+    const utc = parseEnv({ ...EXTERNAL, SANDBOX_CLOCK: '2026-12-31T16:00Z' }).SANDBOX_CLOCK
+    expect(utc).toEqual(new Date('2026-12-31T16:00:00Z'))
   })
 
   it('needs an unambiguous date-time (with its offset)', () => {

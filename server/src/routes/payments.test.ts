@@ -149,7 +149,8 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
 
   it('answers 404 FAIL for a callback about an order we never made, and 400 for an amount mismatch', async () => {
     const outTradeNo = `YBX${Date.now()}`
-    await ctx.stack.deps.wechatpay.prepayNative({ outTradeNo, description: 'x', amountFen: 100, expiresAt: new Date(ctx.stack.clock.now().getTime() + 600_000) })
+    const expiresAt = new Date(ctx.stack.clock.now().getTime() + 600_000)
+    await ctx.stack.deps.wechatpay.prepayNative({ outTradeNo, description: 'x', amountFen: 100, expiresAt })
     await ctx.stack.control(`/orders/${outTradeNo}/pay`, {})
     const answer = await ctx.stack.control(`/orders/${outTradeNo}/notify`, { variant: 'genuine' })
     expect(answer.status).toBe(404)

@@ -38,7 +38,10 @@ export function allowLoopback() {
  * machine's: the tax sandbox's collection window and the BFF's benefit-year rules see the same day
  * whatever the date of the run. Tests move it with `stack.clock.set(...)`.
  */
-export async function startPaymentStack(storage: Storage, options: { clock?: TestClock, callbackScheduleScale?: number } = {}) {
+export async function startPaymentStack(
+  storage: Storage,
+  options: { clock?: TestClock, callbackScheduleScale?: number } = {},
+) {
   const clock = options.clock ?? createTestClock()
   const keys = generateSandboxWechatPayKeys({ mchid: '1900000109', appid: 'wx0000000000sandbox' })
   const wechatpayConfig = { callbackScheduleScale: options.callbackScheduleScale ?? 0.001, callbackTimeoutMs: 2000 }
