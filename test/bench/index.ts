@@ -5,6 +5,7 @@ import process from 'node:process'
 import { benchEngine } from '@yibao/shared'
 import { coverageFigures } from './coverage'
 import { load, table } from './load'
+import { integrityFigures } from './integrity'
 import { paymentFigures } from './payments'
 import { signInResident } from './sign-in'
 import { slipFigures } from './slips'
@@ -95,7 +96,7 @@ const sections: Record<string, () => unknown> = {
   profile: profileRoute,
   coverage: () => coverageFigures({ connections, durationS }),
   slips: () => slipFigures({ connections, durationS }),
-  payments: () => paymentFigures({ connections }),
+  payments: async () => integrityFigures(await paymentFigures({ connections })),
 }
 // `pnpm bench coverage slips` runs just those sections; no names runs them all.
 const chosen = process.argv.slice(2)

@@ -15,6 +15,7 @@ import { signInResident } from './sign-in'
 
 /** Orders per run (and as many callbacks). */
 const ORDERS = Number(process.env.BENCH_PAY_ORDERS ?? 300)
+const WARM_UP = 20
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -37,9 +38,9 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
 interface Delivery { outTradeNo: string, kind: string, status: number | string, at: string }
 
 /**
- * Orders created per second (`POST /api/v1/payments/orders`, each with its own Idempotency-Key: session,
- * key claim, the tax bureau's quote, order rows, a signed Native prepay at the simulator and its verified
- * answer), then callbacks processed per second: every order is paid through the simulator's control
+ * Orders created per second (`POST /api/v1/payments/orders`, each with its own Idempotency-Key and its
+ * own person: session, key claim, the bureau's 1101 check of the person, the person-year checks, the tax
+ * bureau's quote, order rows, a signed Native prepay at the simulator and its verified answer), then callbacks processed per second: every order is paid through the simulator's control
  * (`POST /__sandbox/wechatpay/orders/:no/pay`), which sends the signed, encrypted TRANSACTION.SUCCESS
  * callback; a callback counts once the BFF answered 204 (verified, decrypted, order marked paid with its
  * receipts). Latency of a callback: from the pay call to the BFF's answer, as the simulator recorded it;
@@ -56,23 +57,24 @@ export async function paymentFigures(opts: { connections: number }) {
   try {
     const keys = generateSandboxWechatPayKeys({ mchid: '1900000109', appid: 'wx0000000000sandbox' })
     const wxpayEnv = writeWechatPayKeyFiles(keys, dir)
-    const sandbox = await start(startSandbox({ SANDBOX_WXPAY_KEYS_DIR: dir }))
+    const sandbox = await start(startSandbox({ SANDBOX_WXPAY_KEYS_DIR: dir, SANDBOX_EXTRA_HOUSEHOLDS: '150' }))
     const bff = await start(startBff(sandbox.url, { ...wxpayEnv, TRUST_PROXY: 'true' }))
     const json = { 'content-type': 'application/json' }
 
-    // A Dongying resident whose coming year's premium is still due (the tax stand-in decides).
+    // One person-year may be on one live order only: every order pays for a different Dongying resident
+    // whose coming year's premium is still due (the tax stand-in decides), by name + ID (代缴), so the
+    // sandbox serves extra households (SANDBOX_EXTRA_HOUSEHOLDS). The payer is the first of them.
     const year = defaultPaymentYear(new Date())
     const { residents } = await (await fetch(`${sandbox.url}/__sandbox/residents?region=370500`)).json() as { residents: { name: string, certNo: string, deathDate: string | null }[] }
-    let person: { name: string, certNo: string } | undefined
+    const payable: { name: string, certNo: string }[] = []
     for (const r of residents) {
       if (r.deathDate) continue
       const quote = await (await fetch(`${sandbox.url}/tax/api/premium/quote`, { method: 'POST', headers: json, body: JSON.stringify({ sfzjlx: '201', sfzjhm: r.certNo, jfnd: year }) })).json() as { jfxx?: { kjbz: string } }
-      if (quote.jfxx?.kjbz === '1') {
-        person = r
-        break
-      }
+      if (quote.jfxx?.kjbz === '1') payable.push({ name: r.name, certNo: r.certNo })
+      if (payable.length > ORDERS + WARM_UP) break
     }
-    if (!person) throw new Error(`no seeded Dongying resident owes a ${year} premium now`)
+    if (payable.length <= ORDERS + WARM_UP) throw new Error(`only ${payable.length} seeded Dongying residents owe a ${year} premium now`)
+    const person = payable.shift()!
     const cookie = await signInResident(bff.url, sandbox.url, person)
     const { csrfToken } = await (await fetch(`${bff.url}/api/v1/session`, { headers: { cookie } })).json() as { csrfToken: string }
     let n = 0
@@ -82,7 +84,7 @@ export async function paymentFigures(opts: { connections: number }) {
       const res = await fetch(`${bff.url}/api/v1/payments/orders`, {
         method: 'POST',
         headers: { ...json, cookie, 'x-csrf-token': csrfToken, 'idempotency-key': randomUUID(), 'x-forwarded-for': `10.9.${(i >> 8) & 255}.${i & 255}` },
-        body: JSON.stringify({ year, channel: 'native', people: [{ kind: 'self' }] }),
+        body: JSON.stringify({ year, channel: 'native', people: [{ kind: 'other', ...payable.shift()! }] }),
       })
       const body = await res.json() as { id: string, outTradeNo: string, status: string }
       if (res.status !== 201 || body.status !== 'prepaid') throw new Error(`order: HTTP ${res.status} ${JSON.stringify(body)}`)
@@ -90,7 +92,7 @@ export async function paymentFigures(opts: { connections: number }) {
     }
 
     // Warm-up (JIT, pools, the first signatures), not counted.
-    await pool(20, opts.connections, createOrder)
+    await pool(WARM_UP, opts.connections, createOrder)
 
     const latencies: number[] = []
     let errors = 0
@@ -149,6 +151,7 @@ export async function paymentFigures(opts: { connections: number }) {
     console.log(table([created, callbacks]))
     console.log(`\norders created end to end: ${created.rps.toFixed(0)}/s, p99 ${created.p99.toFixed(1)} ms (p50 ${created.p50.toFixed(1)} ms, ${errors} failed)`)
     console.log(`callbacks processed: ${callbacks.rps.toFixed(0)}/s, p99 ${callbacks.p99.toFixed(0)} ms from the pay call to the BFF's 204 as the simulator recorded it (ms resolution; ${refused} refused deliveries); ${paid}/${orders.length} orders read back as paid`)
+    return created
   }
   finally {
     for (const r of started) await r.stop()

@@ -5,7 +5,7 @@ import type { CurrentResident } from '../lib/resident'
 import type { AppDeps } from '../lib/types'
 import type { AnyRefundReason, RefundStatus } from '@yibao/shared'
 import type { PaymentAnomaly } from '../storage/anomalies'
-import type { PremiumOrder, PremiumOrderLine } from '../storage/payments'
+import type { LiveLine, PremiumOrder, PremiumOrderLine } from '../storage/payments'
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayTransaction } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
@@ -15,7 +15,7 @@ import { IllegalTransition } from '../domain/states'
 import { AppError, UpstreamError } from '../lib/errors'
 import { subjectOf } from '../lib/resident'
 import { recordAnomaly } from '../storage/anomalies'
-import { closeOrder, enqueue, findOrderBy, insertOrder, liveLinesFor, markOrderPaid, orderLines, setOrderPrepay } from '../storage/payments'
+import { closeOrder, findOrderBy, insertOrder, liveLinesFor, markOrderPaid, orderLines, setOrderPrepay } from '../storage/payments'
 import { refundsOfOrder } from '../storage/refunds'
 
 /** Who a line is for, as the client names them: never an amount. */
@@ -73,8 +73,9 @@ export async function resolvePeople(deps: AppDeps, payer: Payer, picks: PersonPi
  * client. A line we already took money for (paid, not yet reported) counts as paid; a person held by an
  * unpaid order says which (the payer's own may be resumed or cancelled).
  */
-export async function quoteLines(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number): Promise<QuotedLine[]> {
-  const live = new Map((await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)).map(h => [h.line.personCertRef, h]))
+export async function quoteLines(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number, known?: LiveLine[]): Promise<QuotedLine[]> {
+  const lines = known ?? await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)
+  const live = new Map(lines.map(h => [h.line.personCertRef, h]))
   return Promise.all(people.map(async (p) => {
     const due = await deps.premiums.quote(p.certNo, p.name, year, payer.logger)
     if (!due) throw new AppError('PERSON_NOT_FOUND', 404)
@@ -148,8 +149,8 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
   else {
     if (input.channel === 'jsapi' && !input.openid) throw new AppError('WECHAT_REQUIRED', 400)
     const people = await resolvePeople(deps, payer, input.people)
-    await freeOwnHolds(deps, payer, people, input.year)
-    const quoted = (await quoteLines(deps, payer, people, input.year)).filter(q => q.status !== 'paid' || people.length === 1)
+    const held = await freeOwnHolds(deps, payer, people, input.year)
+    const quoted = (await quoteLines(deps, payer, people, input.year, held)).filter(q => q.status !== 'paid' || people.length === 1)
     refuseHeld(quoted)
     if (!payable(quoted)) {
       const paid = quoted.filter(q => q.status !== 'payable' || q.dueFen <= 0)
@@ -169,15 +170,15 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
       timeExpire: expiry.at,
       idempotencyKeyId: input.idempotencyKeyId,
       createdAt: at,
-    }, quoted.map(q => ({ personCertRef: q.certRef, personCertNoEnc: vault.encrypt(q.certNo), personNameMasked: q.nameMasked, regionCode: q.regionCode, year: q.year, amountFen: q.dueFen })))
+    }, quoted.map(q => ({ personCertRef: q.certRef, personCertNoEnc: vault.encrypt(q.certNo), personNameMasked: q.nameMasked, regionCode: q.regionCode, year: q.year, amountFen: q.dueFen })), [
+      // Convergence on the payer's time even if no callback ever arrives (crash-safe: written with the order).
+      ...ORDER_CHECKS_MS.map((ms, i) => ({ topic: 'check_order', key: String(i), payload: {}, availableAt: new Date(at.getTime() + ms) })),
+      { topic: 'check_order', key: 'expiry', payload: { expire: true }, availableAt: new Date(expiry.at.getTime() + 60_000) },
+    ])
     // Lost a race for a person-year (another payer, or this one twice at once): say who.
     if (!created) refuseHeld(await quoteLines(deps, { ...payer, principal: '' }, people, input.year), true)
     order = created!.order
     lines = created!.lines
-    // Convergence on the payer's time even if no callback ever arrives (crash-safe: it is in the database).
-    for (const [i, ms] of ORDER_CHECKS_MS.entries())
-      await enqueue(storage.db, 'check_order', `check_order:${order.id}:${i}`, { orderId: order.id }, new Date(at.getTime() + ms))
-    await enqueue(storage.db, 'check_order', `check_order:${order.id}:expiry`, { orderId: order.id, expire: true }, new Date(expiry.at.getTime() + 60_000))
   }
   if (order.status === 'created') {
     const answer = await prepay(deps, order)
@@ -187,11 +188,15 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
   return { order, lines }
 }
 
-/** Closes the payer's own unpaid orders that hold any of these people (a payer who went back and ordered again). */
-async function freeOwnHolds(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number): Promise<void> {
+/**
+ * Closes the payer's own unpaid orders that hold any of these people (a payer who went back and ordered
+ * again). Returns the people's live lines when nothing had to be closed (so the quote need not ask again).
+ */
+async function freeOwnHolds(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number): Promise<LiveLine[] | undefined> {
   const held = await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)
   const own = new Map(held.filter(h => h.line.status === 'pending' && h.order.principal === payer.principal).map(h => [h.order.id, h.order]))
   for (const order of own.values()) await closeUnpaid(deps, order, payer.logger)
+  return own.size ? undefined : held
 }
 
 /** 409 naming the people another payer's unpaid order holds (or, after a lost race, anyone's). */

@@ -20,12 +20,22 @@ export function isPersonYearTaken(error: unknown): boolean {
 }
 const PERSON_YEAR_INDEX = 'premium_order_lines_person_year_live_idx'
 
-/** Creates an order and its lines in one transaction; `null` when a person-year is already held (the index decides). */
-export async function insertOrder(db: Database, order: NewOrder, lines: NewOrderLine[]): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] } | null> {
+/** A job to enqueue with an order (its id is known only once the order is written). */
+export interface OrderJob { topic: string, key: string, payload: Record<string, unknown>, availableAt: Date }
+
+/**
+ * Creates an order, its lines and its jobs in one transaction (one commit); `null` when a person-year
+ * is already held (the index decides). Jobs' dedupe keys and payloads get the order id.
+ */
+export async function insertOrder(db: Database, order: NewOrder, lines: NewOrderLine[], jobs: OrderJob[] = []): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] } | null> {
   try {
     return await db.transaction(async (tx) => {
       const [created] = await tx.insert(premiumOrders).values({ ...order, status: 'created' }).returning()
-      const inserted = await tx.insert(premiumOrderLines).values(lines.map(l => ({ ...l, orderId: created!.id, status: 'pending' }))).returning()
+      const id = created!.id
+      const inserted = await tx.insert(premiumOrderLines).values(lines.map(l => ({ ...l, orderId: id, status: 'pending' }))).returning()
+      if (jobs.length) {
+        await tx.insert(outbox).values(jobs.map(j => ({ topic: j.topic, dedupeKey: `${j.topic}:${id}:${j.key}`, payload: { ...j.payload, orderId: id }, availableAt: j.availableAt, createdAt: order.createdAt }))).onConflictDoNothing()
+      }
       return { order: created!, lines: inserted }
     })
   }
@@ -60,7 +70,9 @@ export async function listOrdersOf(db: Database, principal: string, limit = 20):
  * The live line (pending, paid or reported) of each of these people in a year, with its order: at most
  * one per person-year (the partial unique index), so nobody is charged twice or held in two orders.
  */
-export async function liveLinesFor(db: Database, certRefs: string[], year: number): Promise<{ line: PremiumOrderLine, order: PremiumOrder }[]> {
+export type LiveLine = { line: PremiumOrderLine, order: PremiumOrder }
+
+export async function liveLinesFor(db: Database, certRefs: string[], year: number): Promise<LiveLine[]> {
   if (!certRefs.length) return []
   return db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
     .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId))

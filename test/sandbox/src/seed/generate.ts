@@ -169,14 +169,15 @@ function assignPayments(rng: ReturnType<typeof streamFor>, region: string, membe
  *
  * @example
  * const { persons, households } = generateSeed()
+ * const big = generateSeed({ extraHouseholds: 100 }) // the same people, then 100 more households per county
  */
-export function generateSeed(): SandboxDataset {
+export function generateSeed(options: { extraHouseholds?: number } = {}): SandboxDataset {
   const ctx = createBuildContext()
   const fixtures = buildFixtures(ctx)
   const households: SandboxHousehold[] = [...fixtures.households]
   const randomPersons: SandboxPerson[] = []
   for (const [code, count] of Object.entries(RANDOM_HOUSEHOLDS) as [CountyCode, number][]) {
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count + (options.extraHouseholds ?? 0); i++) {
       const built = buildHousehold(randomHousehold(code, i), ctx)
       households.push(built.household)
       randomPersons.push(...built.persons)
