@@ -1,19 +1,25 @@
 // The test command (README): lint, type-check, unit + route + component tests, storage tests on
 // PGlite and on PostgreSQL, the web build and its size budget, then the browser journeys.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import process from 'node:process'
 import { bin, ensureInstalled, pnpm, ROOT, run, runOrExit } from './lib.mjs'
 
 const CI = process.env.CI === 'true' || process.env.CI === '1'
+// The PostgreSQL run is given TEST_DATABASE_URL explicitly; every other child (above all the PGlite run)
+// must not inherit it, or the server suite would run twice on PostgreSQL and never on PGlite.
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined
+delete process.env.TEST_DATABASE_URL
 const REPORTS = join(ROOT, 'test-results/reports')
 mkdirSync(REPORTS, { recursive: true })
 const totals = { passed: 0, failed: 0, skipped: 0 }
 
-function vitest(label, args, env = {}) {
+/** Runs vitest; `mustPass` names tests (full-name substrings) that must have run and passed, not been skipped. */
+function vitest(label, args, env = {}, mustPass = []) {
   const report = join(REPORTS, `${label.replace(/\W+/g, '-')}.json`)
+  rmSync(report, { force: true })
   console.log(`\n▶ ${label}`)
   const status = run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env })
   if (existsSync(report)) {
@@ -21,6 +27,12 @@ function vitest(label, args, env = {}) {
     totals.passed += r.numPassedTests
     totals.failed += r.numFailedTests
     totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0)
+    const results = r.testResults.flatMap(f => f.assertionResults)
+    for (const name of mustPass) {
+      const found = results.filter(t => t.fullName.includes(name))
+      if (!found.length || found.some(t => t.status !== 'passed'))
+        finish(1, `${label}: "${name}" must run and pass (${found.map(t => t.status).join(', ') || 'not found'})`)
+    }
   }
   if (status !== 0) finish(status, `${label} failed`)
 }
@@ -39,7 +51,7 @@ function reachable(host, port) {
 }
 
 async function postgresUrl() {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const url = TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
   const { hostname, port } = new URL(url)
   if (await reachable(hostname, Number(port || 5432))) return url
   // Debian's cluster, as on the CI machines.
@@ -75,10 +87,18 @@ ensureInstalled()
 ensureCjkFont()
 runOrExit('lint (eslint)', bin('eslint'), ['--cache', '.'])
 runOrExit('type-check (vue-tsc -b)', bin('vue-tsc'), ['-b'])
-vitest('unit, route, component and storage tests (PGlite)', [])
+// Each storage run states its driver; server/src/storage/driver.test.ts fails if the storage is another.
+console.log('\n  storage driver: pglite (TEST_DATABASE_URL removed from the environment)')
+const pgliteMustPass = ['PGlite data directory', 'the test database driver']
+vitest('unit, route, component and storage tests (PGlite)', [], { EXPECT_DB_DRIVER: 'pglite' }, pgliteMustPass)
 
 const pg = await postgresUrl()
-if (pg) vitest('storage and route tests on PostgreSQL', ['--project', 'server'], { TEST_DATABASE_URL: pg })
+if (pg) {
+  console.log(`\n  storage driver: postgres (TEST_DATABASE_URL=${pg.replace(/\/\/[^@/]*@/, '//…@')})`)
+  const mustPass = ['several BFF instances on one PostgreSQL', 'the test database driver']
+  const env = { TEST_DATABASE_URL: pg, EXPECT_DB_DRIVER: 'postgres' }
+  vitest('storage and route tests on PostgreSQL', ['--project', 'server'], env, mustPass)
+}
 else if (CI) finish(1, 'PostgreSQL is not reachable: CI must run the storage tests on it')
 else console.warn('\n! PostgreSQL not reachable: skipped the PostgreSQL storage run (set TEST_DATABASE_URL)')
 
