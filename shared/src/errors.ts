@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   OTP_RESEND_TOO_SOON: '验证码已发送，请稍后再获取',
   BINDING_REQUIRED: '请先完成实名认证',
   IDENTITY_PHONE_MISMATCH: '该身份已绑定其他手机号，请使用原手机号验证，或携带身份证到窗口办理',
+  PHONE_BOUND_ELSEWHERE: '该手机号已绑定其他参保人，请更换手机号后再认证；如该手机号是您本人的，请携带身份证到窗口办理',
   OAUTH_FAILED: '微信授权失败，请重新进入',
   INVALID_CREDENTIALS: '用户名或密码不正确',
   ACCOUNT_LOCKED: '登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系管理员解锁',

@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
 import type { AppEnv } from './types'
 import { createHash, randomInt } from 'node:crypto'
-import { consumeOtp, failOtp, insertOtp, latestOtp } from '../storage/otp'
+import { consumeOtp, insertOtp, latestOtp, reserveOtpAttempt } from '../storage/otp'
 import { AppError } from './errors'
+import { secretsEqual } from './pii'
 
 export const OTP_TTL_S = 300
 export const OTP_RESEND_S = 60
@@ -23,16 +24,18 @@ export async function sendOtp(c: Context<AppEnv>, phone: string, purpose: string
   await sms.sendCode(phone, code, c.get('logger'))
 }
 
-/** Checks and consumes a code (once); wrong codes count towards a limit. */
+/**
+ * Checks and consumes a code (once). Each try is counted before the comparison (one conditional
+ * UPDATE), so a burst of parallel guesses gets exactly `OTP_MAX_ATTEMPTS` comparisons, then none.
+ */
 export async function verifyOtp(c: Context<AppEnv>, phone: string, purpose: string, code: string): Promise<void> {
   const { storage, vault, now } = c.get('deps')
   const phoneRef = vault.ref(phone)
   const otp = await latestOtp(storage.db, phoneRef, purpose, now())
   if (!otp) throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码不正确或已过期' } })
-  if (otp.attempts >= OTP_MAX_ATTEMPTS) throw new AppError('OTP_TOO_MANY_ATTEMPTS', 400, { fields: { code: '错误次数过多，请重新获取' } })
-  if (otp.codeHash !== codeHash(phoneRef, code)) {
-    await failOtp(storage.db, otp.id)
+  if (!await reserveOtpAttempt(storage.db, otp.id, OTP_MAX_ATTEMPTS))
+    throw new AppError('OTP_TOO_MANY_ATTEMPTS', 400, { fields: { code: '错误次数过多，请重新获取' } })
+  if (!secretsEqual(otp.codeHash, codeHash(phoneRef, code)))
     throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码不正确或已过期' } })
-  }
   if (!await consumeOtp(storage.db, otp.id, now())) throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码已使用，请重新获取' } })
 }

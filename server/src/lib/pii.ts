@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /**
  * Protection of personal data at rest: keyed one-way references for look-ups and joins
@@ -31,6 +31,14 @@ export function createPiiVault(secret: string): PiiVault {
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
     },
   }
+}
+
+/**
+ * Whether two secrets (CSRF tokens, OAuth states, code hashes) are equal, in a time that depends neither
+ * on where they differ nor on their lengths: both are hashed to 32 bytes, then compared in constant time.
+ */
+export function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
 }
 
 /** SHA-256 of a secret token (what we store instead of the token). */

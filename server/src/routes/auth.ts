@@ -5,12 +5,12 @@ import { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { AppError } from '../lib/errors'
-import { newToken } from '../lib/pii'
+import { newToken, secretsEqual } from '../lib/pii'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
 import { rateLimit } from '../lib/rate-limit'
 import { startSession } from '../lib/session'
 import { validate } from '../lib/validate'
-import { findResidentBy, upsertResident } from '../storage/residents'
+import { findResidentBy, isPhoneTaken, upsertResident } from '../storage/residents'
 
 const OAUTH_STATE_COOKIE = 'yb_oauth'
 const SMS_PURPOSE = 'resident_auth'
@@ -41,7 +41,9 @@ export const authRoutes = new Hono<AppEnv>()
       await audit(c, 'auth.sign_in.phone', true, { actorId: account.id, subjectRef: account.certRef })
       return c.json({ status: 'signed_in' as const }, 200)
     }
-    await startSession(c, 'pending', null, { ...c.get('session')?.data, phoneRef, phoneEnc: vault.encrypt(phone) })
+    // A new session holding only what this request proved: never what an earlier session in this
+    // browser held (another person's WeChat sign-in left behind would be bound to this phone's owner).
+    await startSession(c, 'pending', null, { phoneRef, phoneEnc: vault.encrypt(phone) })
     return c.json({ status: 'needs_binding' as const }, 200)
   })
   .post('/bind', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', BindInputSchema), async (c) => {
@@ -68,8 +70,19 @@ export const authRoutes = new Hono<AppEnv>()
       await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
       throw new AppError('IDENTITY_PHONE_MISMATCH', 409)
     }
+    const phoneBoundElsewhere = async () => {
+      await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
+      return new AppError('PHONE_BOUND_ELSEWHERE', 409, { fields: { phone: '该手机号已绑定其他参保人' } })
+    }
+    const holder = await findResidentBy(storage.db, 'phoneRef', phoneRef)
+    if (holder && holder.certRef !== certRef) throw await phoneBoundElsewhere()
+    // Only what this pending session proved itself (its WeChat sign-in) is bound: see phone-login.
     const openid = typeof pending.data.openid === 'string' ? pending.data.openid : undefined
-    const account = await upsertResident(storage.db, { certRef, certNoEnc: vault.encrypt(certNo), nameMasked: maskName(person.name), regionCode: person.regionCode, phoneRef, phoneEnc, openid })
+    const fields = { certRef, certNoEnc: vault.encrypt(certNo), nameMasked: maskName(person.name), regionCode: person.regionCode }
+    const account = await upsertResident(storage.db, { ...fields, phoneRef, phoneEnc, openid }).catch(async (error) => {
+      // Another account took the phone since the check above.
+      throw isPhoneTaken(error) ? await phoneBoundElsewhere() : error
+    })
     c.get('deps').accountCache.delete(account.id)
     await startSession(c, 'resident', account.id)
     await audit(c, 'auth.bind', true, { actorId: account.id, subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
@@ -85,7 +98,7 @@ export const authRoutes = new Hono<AppEnv>()
     const { code, state } = c.req.valid('query')
     const expected = getCookie(c, OAUTH_STATE_COOKIE)
     deleteCookie(c, OAUTH_STATE_COOKIE, { path: '/api/v1/auth/wechat', secure: true })
-    if (!expected || expected !== state) return c.redirect('/login?error=OAUTH_FAILED', 302)
+    if (!expected || !secretsEqual(expected, state)) return c.redirect('/login?error=OAUTH_FAILED', 302)
     let openid: string
     try {
       openid = await c.get('deps').wechat.openidForCode(code, c.get('logger'))
@@ -100,6 +113,7 @@ export const authRoutes = new Hono<AppEnv>()
       await audit(c, 'auth.sign_in.wechat', true, { actorId: account.id, subjectRef: account.certRef })
       return c.redirect('/', 302)
     }
+    // Only the openid this callback proved: no phone verified by an earlier session in this browser.
     await startSession(c, 'pending', null, { openid })
     return c.redirect('/login?step=bind', 302)
   })

@@ -1,5 +1,5 @@
 import type { Database } from './types'
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import { otpCodes } from './schema'
 
 export async function insertOtp(db: Database, o: { purpose: string, phoneRef: string, codeHash: string, expiresAt: Date, now: Date }): Promise<void> {
@@ -15,10 +15,16 @@ export async function latestOtp(db: Database, phoneRef: string, purpose: string,
   return rows[0] ?? null
 }
 
-/** Counts a wrong attempt; returns the new count. */
-export async function failOtp(db: Database, id: string): Promise<number> {
-  const rows = await db.update(otpCodes).set({ attempts: sql`${otpCodes.attempts} + 1` }).where(eq(otpCodes.id, id)).returning({ attempts: otpCodes.attempts })
-  return rows[0]?.attempts ?? 0
+/**
+ * Reserves one attempt at a code before it is compared: a single conditional UPDATE, so parallel
+ * guesses cannot all read the same count. False when the code has had `limit` attempts already.
+ */
+export async function reserveOtpAttempt(db: Database, id: string, limit: number): Promise<boolean> {
+  const rows = await db.update(otpCodes)
+    .set({ attempts: sql`${otpCodes.attempts} + 1` })
+    .where(and(eq(otpCodes.id, id), lt(otpCodes.attempts, limit)))
+    .returning({ attempts: otpCodes.attempts })
+  return rows.length === 1
 }
 
 /** Consumes a code once: false when another request consumed it first. */

@@ -9,7 +9,21 @@ export async function findResidentBy(db: Database, field: 'id' | 'certRef' | 'ph
   return rows[0] ?? null
 }
 
-/** Creates the account for a person, or attaches a new phone / openid to the existing one. */
+const PHONE_UNIQUE = 'resident_accounts_phone_ref_unique'
+
+/** A write refused because the phone is already bound to another person's account. */
+export function isPhoneTaken(error: unknown): boolean {
+  type PgError = { code?: string, constraint?: string, constraint_name?: string, message?: string, cause?: unknown }
+  for (let e = error as PgError | undefined; e; e = e.cause as PgError | undefined) {
+    if (e.code === '23505' && [e.constraint, e.constraint_name, e.message].some(x => x?.includes(PHONE_UNIQUE))) return true
+  }
+  return false
+}
+
+/**
+ * Creates the account for a person, or attaches a new phone / openid to the existing one. Throws a
+ * unique violation (`isPhoneTaken`) when the phone belongs to another person's account.
+ */
 export async function upsertResident(db: Database, a: { certRef: string, certNoEnc: string, nameMasked: string, regionCode: string, phoneRef?: string, phoneEnc?: string, openid?: string }): Promise<ResidentAccount> {
   const set: Record<string, unknown> = { nameMasked: a.nameMasked, regionCode: a.regionCode, updatedAt: sql`now()` }
   if (a.phoneRef) Object.assign(set, { phoneRef: a.phoneRef, phoneEnc: a.phoneEnc })
