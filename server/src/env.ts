@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import process from 'node:process'
 import { z } from 'zod'
 import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
@@ -18,10 +19,38 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  /** Public origin the app is served from (used for CSRF origin checks and printed at start). */
+  /**
+   * Public origin the app is served from: CSRF origin checks, the WeChat OAuth redirect and the default
+   * WeChat Pay notify URL use it. Required in production (otherwise they would trust the Host header).
+   */
   PUBLIC_ORIGIN: z.string().url().optional(),
-  /** Behind a reverse proxy that sets X-Forwarded-For (only then is that header believed). */
+  /**
+   * Behind reverse proxies that append the client's address to X-Forwarded-For: only then is that header
+   * believed, and only the entries the trusted proxies appended (see TRUST_PROXY_HOPS, TRUST_PROXY_CIDRS).
+   */
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform(v => v === 'true'),
+  /**
+   * With TRUST_PROXY: how many proxies in front of the BFF append to X-Forwarded-For (default 1, one nginx or
+   * load balancer). The client is that many entries from the right; entries further left are the caller's own.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).optional(),
+  /**
+   * With TRUST_PROXY, instead of a count: the proxies' addresses or CIDR ranges, comma-separated (e.g.
+   * `10.0.0.0/8,fd00::/8`). The client is the rightmost X-Forwarded-For entry outside them, when the
+   * connection itself comes from one of them.
+   */
+  TRUST_PROXY_CIDRS: z.string().optional().transform((v, ctx) => {
+    const list = (v ?? '').split(',').map(s => s.trim()).filter(Boolean)
+    for (const cidr of list) {
+      const [address = '', prefix, extra] = cidr.split('/')
+      const family = isIP(address)
+      const bits = family === 6 ? 128 : 32
+      const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)
+      if (!family || !prefixOk || extra !== undefined)
+        ctx.addIssue({ code: 'custom', message: `expected an IP address or CIDR range like 10.0.0.0/8, got ${cidr}` })
+    }
+    return list.length ? list : undefined
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Reuse a person's bureau reads for a few seconds (coverage 30 s, 1101 60 s, a settled slip 5 min;
@@ -188,6 +217,23 @@ const EnvSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF'], message: 'demo staff accounts are for sandbox modes only: unset it when SANDBOX=off' })
   if (env.SEED_DEMO_STAFF.length && !env.SEED_DEMO_STAFF_PASSWORD)
     ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF_PASSWORD'], message: 'SEED_DEMO_STAFF needs SEED_DEMO_STAFF_PASSWORD (at least 12 characters)' })
+  if ((env.TRUST_PROXY_HOPS !== undefined || env.TRUST_PROXY_CIDRS) && !env.TRUST_PROXY) {
+    const key = env.TRUST_PROXY_CIDRS ? 'TRUST_PROXY_CIDRS' : 'TRUST_PROXY_HOPS'
+    const message = `${key} describes the proxies to trust: set TRUST_PROXY=true too`
+    ctx.addIssue({ code: 'custom', path: [key], message })
+  }
+  if (env.TRUST_PROXY_HOPS !== undefined && env.TRUST_PROXY_CIDRS) {
+    const message = 'set TRUST_PROXY_HOPS or TRUST_PROXY_CIDRS, not both'
+    ctx.addIssue({ code: 'custom', path: ['TRUST_PROXY_HOPS'], message })
+  }
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_ORIGIN) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_ORIGIN'],
+      message: 'NODE_ENV=production requires PUBLIC_ORIGIN (e.g. https://yibao.example.gov.cn): without it CSRF '
+        + 'origin checks and the WeChat sign-in redirect would trust the request\'s Host header',
+    })
+  }
   if (env.NODE_ENV === 'production' && env.PII_HASH_KEY.startsWith('yibao-development-only'))
     ctx.addIssue({ code: 'custom', path: ['PII_HASH_KEY'], message: 'set a secret PII_HASH_KEY in production' })
 })

@@ -13,6 +13,7 @@ import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
 import { startPaymentWorker } from '../payments/worker'
 import { generateSandboxWechatPayKeys } from '../upstream/wechatpay/keys'
+import { WECHATPAY_NOTIFY_PATH } from '../upstream/wechatpay/notify-path'
 import { createTestClock } from './clock'
 import { mswServer } from './msw'
 import { createTestStorage } from './storage'
@@ -58,7 +59,7 @@ export async function startPaymentStack(
   async function bff() {
     // Each BFF instance gets its own port; the notify URL is fixed to the first one's.
     const { server, url } = await listen(req => app.fetch(req))
-    const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: sb.url, SMS_BASE_URL: sb.url, WECHAT_AUTHORIZE_BASE_URL: sb.url, WECHAT_API_BASE_URL: sb.url, TAX_BASE_URL: sb.url, WXPAY_BASE_URL: sb.url, WXPAY_NOTIFY_URL: `${notifyBase ?? url}/api/v1/payments/wechat/notify`, NHSA_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' })
+    const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: sb.url, SMS_BASE_URL: sb.url, WECHAT_AUTHORIZE_BASE_URL: sb.url, WECHAT_API_BASE_URL: sb.url, TAX_BASE_URL: sb.url, WXPAY_BASE_URL: sb.url, WXPAY_NOTIFY_URL: `${notifyBase ?? url}${WECHATPAY_NOTIFY_PATH}`, NHSA_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' })
     notifyBase ??= url
     const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), wechatpayKeys: keys, now: clock.now })
     const app = createApp(deps)
