@@ -4,7 +4,7 @@ import type { AppDeps } from './lib/types'
 import type { WechatPayClient } from './upstream/wechatpay/client'
 import type { WechatPayKeys } from './upstream/wechatpay/keys'
 import type { Storage } from './storage/types'
-import { clientIp } from './lib/client-ip'
+import { createClientIp, proxyTrustOf } from './lib/client-ip'
 import { createEVoucherSigner } from './lib/e-voucher'
 import { createPiiVault } from './lib/pii'
 import { createPersonReads } from './lib/person-reads'
@@ -107,7 +107,7 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
       return wechatpayClient()
     },
     now,
-    clientIp: c => clientIp(c, env.TRUST_PROXY),
+    clientIp: createClientIp(proxyTrustOf(env)),
     subjectRef: vault.ref,
     probeUpstream: async () => {
       const res = await fetch(new URL('/', opts.urls.nhsa), { method: 'HEAD', signal: AbortSignal.timeout(Math.min(env.NHSA_TIMEOUT_MS, 2000)) })

@@ -105,4 +105,29 @@ describe('env', () => {
   it('refuses the development PII key in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/PII_HASH_KEY/)
   })
+
+  it('requires PUBLIC_ORIGIN in production, so origin checks never trust the Host header', () => {
+    const production = { NODE_ENV: 'production', PII_HASH_KEY: 'a-real-secret-key-of-at-least-32-characters' }
+    expect(refusal(production)).toContain('PUBLIC_ORIGIN: NODE_ENV=production requires PUBLIC_ORIGIN')
+    expect(parseEnv({ ...production, PUBLIC_ORIGIN: 'https://yibao.example.gov.cn' }).PUBLIC_ORIGIN)
+      .toBe('https://yibao.example.gov.cn')
+    // Laptops and tests do without.
+    expect(refusal({ NODE_ENV: 'development' })).toBe('')
+    expect(refusal({ NODE_ENV: 'test' })).toBe('')
+  })
+
+  it('describes the trusted proxies by a hop count or CIDR ranges, only with TRUST_PROXY', () => {
+    expect(parseEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true)
+    expect(parseEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY_HOPS).toBeUndefined()
+    expect(parseEnv({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2' }).TRUST_PROXY_HOPS).toBe(2)
+    expect(parseEnv({ TRUST_PROXY: 'true', TRUST_PROXY_CIDRS: '10.0.0.0/8, 192.168.1.7,fd00::/8' }).TRUST_PROXY_CIDRS)
+      .toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8'])
+    expect(refusal({ TRUST_PROXY_HOPS: '1' })).toContain('TRUST_PROXY_HOPS describes the proxies to trust')
+    expect(refusal({ TRUST_PROXY_CIDRS: '10.0.0.0/8' })).toContain('TRUST_PROXY_CIDRS describes the proxies')
+    const both = { TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '1', TRUST_PROXY_CIDRS: '10.0.0.0/8' }
+    expect(refusal(both)).toContain('not both')
+    expect(refusal({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '0' })).toContain('TRUST_PROXY_HOPS')
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.0/8/1', '::1/129'])
+      expect(refusal({ TRUST_PROXY: 'true', TRUST_PROXY_CIDRS: bad })).toContain('TRUST_PROXY_CIDRS: expected an IP')
+  })
 })

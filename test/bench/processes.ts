@@ -66,11 +66,12 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Ru
 export async function startBff(sandboxUrl: string, env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'yibao-bench-'))
+  const url = `http://127.0.0.1:${port}`
   const child = spawn(TSX, [join(ROOT, 'server/src/main.ts')], {
-    env: { ...process.env, NODE_ENV: 'production', PII_HASH_KEY: 'bench-only-key-0123456789abcdef0123456789', PORT: String(port), SANDBOX: 'external', NHSA_BASE_URL: sandboxUrl, SMS_BASE_URL: sandboxUrl, WECHAT_AUTHORIZE_BASE_URL: sandboxUrl, WECHAT_API_BASE_URL: sandboxUrl, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'warn', ...env },
+    // Production requires PUBLIC_ORIGIN: the bench's own loopback address.
+    env: { ...process.env, NODE_ENV: 'production', PUBLIC_ORIGIN: url, PII_HASH_KEY: 'bench-only-key-0123456789abcdef0123456789', PORT: String(port), SANDBOX: 'external', NHSA_BASE_URL: sandboxUrl, SMS_BASE_URL: sandboxUrl, WECHAT_AUTHORIZE_BASE_URL: sandboxUrl, WECHAT_API_BASE_URL: sandboxUrl, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
-  const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/readyz`, child)
   return { url, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) }
 }
