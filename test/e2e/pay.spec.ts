@@ -254,7 +254,7 @@ describe('参保缴费 journeys (375 px)', () => {
     await check.getByTestId('receipt-refunded').waitFor()
     expect(await check.getByRole('alert').getByText('已退费，本凭证作废').count()).toBe(1)
     expect(await check.getByTestId('receipt-refunded-at').textContent()).toMatch(/退费时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
-    expect(await check.getByText('真实有效').count()).toBe(0)
+    expect(await check.getByTestId('receipt-valid').count()).toBe(0)
     await expectNoAxeViolations(check)
     await page.goto('/pay')
     await page.locator('[data-testid="pay-person"][data-status="payable"]').waitFor()
