@@ -15,6 +15,7 @@ import { csrfProtection, SAFE_METHODS, sessionMiddleware } from './lib/session'
 import { authRoutes } from './routes/auth'
 import { coverageRoutes } from './routes/coverage'
 import { deskRoutes } from './routes/desk'
+import { deskAnomalyRoutes } from './routes/desk-anomalies'
 import { deskAuthRoutes } from './routes/desk-auth'
 import { deskEVoucherRoutes } from './routes/desk-evoucher'
 import { deskPaymentRoutes } from './routes/desk-payments'
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/v1/desk/auth', deskAuthRoutes)
     .route('/api/v1/desk/e-vouchers', deskEVoucherRoutes)
     .route('/api/v1/desk/payments', deskPaymentRoutes)
+    .route('/api/v1/desk/anomalies', deskAnomalyRoutes)
     .route('/api/v1/desk', deskRoutes)
 
   app.all('/api/*', () => { throw new AppError('ROUTE_NOT_FOUND', 404) })

@@ -41,6 +41,7 @@ export const ERROR_MESSAGES = {
   ORDER_NOT_PAYABLE: '该订单已支付或已关闭，无法继续支付',
   PERSON_IN_OPEN_ORDER: '{names}已在他人发起的一笔待支付订单中，请等该订单支付或关闭（最长30分钟）后再缴费，以免重复扣款',
   ANOMALY_ACTION_UNAVAILABLE: '该异常不能这样处理，请选择其他处理方式',
+  ANOMALY_RESOLVED: '该异常已标记为已处理，请刷新列表',
   REFUND_NOT_REFUNDABLE: '该笔缴费尚未完成或已退费，不能申请退费',
   CROSS_REGION_REJECTED: '备案未成功：{reason}',
   CROSS_REGION_LOCKED: '以个人承诺方式办理的长期居住备案，自开始之日起6个月内不能变更或撤销',

@@ -1,4 +1,5 @@
-import type { AnyRefundReason, ErrorCode, RefundReason, RefundStatus } from '@yibao/shared'
+import type { AnyRefundReason, ErrorCode, RefundReason, RefundStatus, SystemRefundReason } from '@yibao/shared'
+import type { LineStatus } from '../domain/states'
 import type { AppDeps } from '../lib/types'
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
@@ -103,7 +104,7 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
 
 /**
  * What WeChat Pay says about a refund (its answer, a query, or a REFUND.* callback), applied once:
- * SUCCESS marks the refund and its line (and settles a duplicate's anomaly); ABNORMAL / CLOSED end it
+ * SUCCESS marks the refund and its line (and settles its duplicate or refusal anomaly); ABNORMAL / CLOSED end it
  * as failed and an amount that differs is not applied: both land in the 异常处理 queue.
  */
 export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Promise<PremiumRefund | null> {
@@ -120,7 +121,13 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
     const moved = await markRefundSucceeded(deps.storage.db, { id: refund.id, lineId: refund.lineId, at, wechatRefundId: r.refundId, receivedAccount: r.userReceivedAccount })
     if (moved) {
       if (line) deps.personReads.forget(line.line.personCertRef)
-      await resolveAnomaliesOf(deps.storage.db, { lineId: refund.lineId, kinds: ['duplicate_payment', 'refund_failed'], by: 'system', resolution: '已原路退回', at: deps.now() })
+      await resolveAnomaliesOf(deps.storage.db, {
+        lineId: refund.lineId,
+        kinds: ['duplicate_payment', 'tax_refused', 'refund_failed'],
+        by: 'system',
+        resolution: '已原路退回',
+        at: deps.now(),
+      })
       await auditRefund(deps, refund, 'refund.succeeded', true, { amountFen: refund.amountFen })
     }
   }
@@ -138,19 +145,24 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
 }
 
 /**
- * Sends a duplicate payment back to its account: a refund the system asks for itself (no bureau 审核 —
- * the collection never recorded this line), idempotent on the line (one live refund per line).
+ * A refund the system asks for itself, with no bureau 审核 (the collection never recorded this line): a
+ * duplicate payment (line `duplicate`), or a payment the tax bureau would not record (line still `paid`,
+ * from 异常处理). Only from the line state `from`; idempotent on the line (one live refund per line).
  */
-export async function refundDuplicate(deps: AppDeps, lineId: string): Promise<PremiumRefund | null> {
+export async function refundLineBySystem(
+  deps: AppDeps,
+  lineId: string,
+  p: { from: LineStatus, reason: SystemRefundReason },
+): Promise<PremiumRefund | null> {
   const found = await findLine(deps.storage.db, lineId)
-  if (!found || found.line.status !== 'duplicate') return null
+  if (!found || found.line.status !== p.from) return null
   const at = deps.now()
   const refund = await insertRefund(deps.storage.db, {
     outRefundNo: newOutRefundNo(at, randomBytes(16)),
     orderId: found.order.id,
     lineId,
     principal: found.order.principal,
-    reason: 'duplicate_payment',
+    reason: p.reason,
     amountFen: found.line.amountFen,
     status: 'refunding',
     idempotencyKeyId: null,
@@ -159,6 +171,11 @@ export async function refundDuplicate(deps: AppDeps, lineId: string): Promise<Pr
   if (!refund) return null
   await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
   return advanceRefund(deps, refund)
+}
+
+/** Sends a duplicate payment back to its account (the worker's `refund_duplicate`, or 异常处理). */
+export function refundDuplicate(deps: AppDeps, lineId: string): Promise<PremiumRefund | null> {
+  return refundLineBySystem(deps, lineId, { from: 'duplicate', reason: 'duplicate_payment' })
 }
 
 /** A supervisor's 重试 of a refund WeChat Pay closed: a new `out_refund_no`, the same money, once. */

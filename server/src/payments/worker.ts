@@ -4,7 +4,7 @@ import type { JobSubject, OutboxJob } from '../storage/payments'
 import type { TradeBillRow } from '../upstream/wechatpay/mapper'
 import { shanghaiDate } from '@yibao/shared'
 import { UpstreamError } from '../lib/errors'
-import { recordAnomaly } from '../storage/anomalies'
+import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
 import { claimJobs, completeJob, enqueue, failJob, findLine, findOrderBy, killJob, markLineCollectedElsewhere, markLineReported, openOrders, orderLines, paidOrdersOn, snoozeJob } from '../storage/payments'
 import { findRefundBy } from '../storage/refunds'
 import { parseTradeBill } from '../upstream/wechatpay/mapper'
@@ -93,14 +93,14 @@ async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<v
   const certNo = deps.vault.decrypt(line.personCertNoEnc)
   try {
     await deps.premiums.collect({ outTradeNo: order.outTradeNo, transactionId: order.transactionId ?? order.outTradeNo, paidAt: order.paidAt ?? deps.now(), lines: [{ certNo, year: line.year, amountFen: line.amountFen }] }, log)
-    await markLineReported(deps.storage.db, line.id, deps.now())
+    await lineReported(deps, line.id)
   }
   catch (error) {
     if (!(error instanceof UpstreamError) || error.system !== 'tax' || error.kind !== 'rejected') throw error
     const code = error.detail.upstreamCode ?? ''
     if (code === ALREADY_COLLECTED) {
       const due = await deps.premiums.quote(certNo, undefined, line.year, log)
-      if (due?.paidUnder === order.outTradeNo) await markLineReported(deps.storage.db, line.id, deps.now())
+      if (due?.paidUnder === order.outTradeNo) await lineReported(deps, line.id)
       else await raise(deps, await markLineCollectedElsewhere(deps.storage.db, line, { outTradeNo: order.outTradeNo, taxCode: code, collectedUnder: due?.paidUnder ? 'another_order' : 'unknown' }, deps.now()))
     }
     else {
@@ -108,6 +108,13 @@ async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<v
     }
   }
   deps.personReads.forget(line.personCertRef)
+}
+
+/** The bureau holds the line now: a refusal or a dead report job about it (异常处理) is settled too. */
+async function lineReported(deps: AppDeps, lineId: string): Promise<void> {
+  await markLineReported(deps.storage.db, lineId, deps.now())
+  const settled = { lineId, by: 'system', resolution: '税务部门已入账', at: deps.now() }
+  await resolveAnomaliesOf(deps.storage.db, { ...settled, kinds: ['tax_refused', 'job_exhausted'] })
 }
 
 /**
@@ -148,7 +155,16 @@ export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired
       continue
     }
     unknownInBill.push(row.outTradeNo)
-    await raise(deps, await recordAnomaly(db, { at: deps.now(), kind: 'reconcile_unknown_in_bill', dedupeKey: `reconcile_unknown_in_bill:${row.outTradeNo}`, orderId: order?.id ?? null, detail: { date, outTradeNo: row.outTradeNo, billFen: row.totalFen, transactionId: row.transactionId, outcome } }))
+    // An order of ours (its amount did not match) reaches its region's queue; a stranger's, admins'.
+    const regionCode = order ? (await orderLines(db, order.id))[0]?.regionCode ?? null : null
+    await raise(deps, await recordAnomaly(db, {
+      at: deps.now(),
+      kind: 'reconcile_unknown_in_bill',
+      dedupeKey: `reconcile_unknown_in_bill:${row.outTradeNo}`,
+      orderId: order?.id ?? null,
+      regionCode,
+      detail: { date, outTradeNo: row.outTradeNo, billFen: row.totalFen, transactionId: row.transactionId, outcome },
+    }))
   }
   const missingInBill: string[] = []
   for (const order of await paidOrdersOn(db, date)) {

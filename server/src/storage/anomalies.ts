@@ -1,22 +1,16 @@
+import type { AnomalyKind } from '@yibao/shared'
+import type { OutboxJob, PremiumOrder, PremiumOrderLine } from './payments'
+import type { PremiumRefund } from './refunds'
 import type { Database } from './types'
-import { and, desc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm'
 import { regionLikePattern } from '../domain/region'
-import { paymentAnomalies } from './schema'
+import { outbox, paymentAnomalies, premiumOrderLines, premiumOrders, premiumRefunds } from './schema'
 
 export type PaymentAnomaly = typeof paymentAnomalies.$inferSelect
 
-/** What can go wrong with money, each landing in the 异常处理 queue. */
-export const ANOMALY_KINDS = [
-  'amount_mismatch',
-  'paid_after_close',
-  'duplicate_payment',
-  'tax_refused',
-  'refund_failed',
-  'job_exhausted',
-  'reconcile_missing_in_bill',
-  'reconcile_unknown_in_bill',
-] as const
-export type AnomalyKind = typeof ANOMALY_KINDS[number]
+/** What can go wrong with money, each landing in the 异常处理 queue (the kinds live in `shared/`). */
+export { ANOMALY_KINDS } from '@yibao/shared'
+export type { AnomalyKind }
 
 export interface NewAnomaly {
   kind: AnomalyKind
@@ -96,4 +90,46 @@ export async function countOpenAnomalies(db: Database): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(paymentAnomalies)
     .where(and(eq(paymentAnomalies.status, 'open'), isNull(paymentAnomalies.resolvedAt)))
   return row?.n ?? 0
+}
+
+/** What a page of anomalies is about, loaded in one query per table (not one per anomaly). */
+export interface AnomalySubjects {
+  orders: Map<string, PremiumOrder>
+  lines: Map<string, PremiumOrderLine>
+  linesOfOrder: Map<string, PremiumOrderLine[]>
+  refunds: Map<string, PremiumRefund>
+  /** The refund of a line that is under way or done (a rejected one does not count). */
+  liveRefundOfLine: Map<string, PremiumRefund>
+  jobs: Map<number, OutboxJob>
+}
+
+export async function anomalySubjects(db: Database, rows: PaymentAnomaly[]): Promise<AnomalySubjects> {
+  const ids = <T>(pick: (a: PaymentAnomaly) => T | null) =>
+    [...new Set(rows.map(pick).filter((v): v is T => v !== null))]
+  const orderIds = ids(a => a.orderId)
+  const refundIds = ids(a => a.refundId)
+  const outboxIds = ids(a => a.outboxId)
+  const [orders, lines, refunds, jobs] = await Promise.all([
+    orderIds.length ? db.select().from(premiumOrders).where(inArray(premiumOrders.id, orderIds)) : [],
+    orderIds.length ? db.select().from(premiumOrderLines).where(inArray(premiumOrderLines.orderId, orderIds)) : [],
+    refundIds.length || orderIds.length
+      ? db.select().from(premiumRefunds).where(or(
+          refundIds.length ? inArray(premiumRefunds.id, refundIds) : undefined,
+          orderIds.length
+            ? and(inArray(premiumRefunds.orderId, orderIds), ne(premiumRefunds.status, 'rejected'))
+            : undefined,
+        ))
+      : [],
+    outboxIds.length ? db.select().from(outbox).where(inArray(outbox.id, outboxIds)) : [],
+  ])
+  const linesOfOrder = new Map<string, PremiumOrderLine[]>()
+  for (const l of lines) linesOfOrder.set(l.orderId, [...(linesOfOrder.get(l.orderId) ?? []), l])
+  return {
+    orders: new Map(orders.map(o => [o.id, o])),
+    lines: new Map(lines.map(l => [l.id, l])),
+    linesOfOrder,
+    refunds: new Map(refunds.map(r => [r.id, r])),
+    liveRefundOfLine: new Map(refunds.filter(r => r.status !== 'rejected').map(r => [r.lineId, r])),
+    jobs: new Map(jobs.map(j => [j.id, j])),
+  }
 }

@@ -1,6 +1,6 @@
 import type { StaffRoleValue } from '@yibao/shared'
 import type { Database } from './types'
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { staffAccounts } from './schema'
 
 /** clerk (窗口经办) | supervisor (科室负责人) | admin (系统管理员). */
@@ -32,6 +32,15 @@ export async function insertStaff(db: Database, a: NewStaffAccount): Promise<Sta
 export async function findStaffBy(db: Database, field: 'id' | 'username', value: string): Promise<StaffAccount | null> {
   const rows = await db.select().from(staffAccounts).where(eq(staffAccounts[field], value)).limit(1)
   return rows[0] ? toAccount(rows[0]) : null
+}
+
+/** Display names of accounts by id (for showing who did what); unknown ids are left out. */
+export async function staffNames(db: Database, ids: string[]): Promise<Map<string, string>> {
+  const uuids = ids.filter(id => /^[0-9a-f-]{36}$/i.test(id))
+  if (!uuids.length) return new Map()
+  const rows = await db.select({ id: staffAccounts.id, name: staffAccounts.displayName })
+    .from(staffAccounts).where(inArray(staffAccounts.id, uuids))
+  return new Map(rows.map(r => [r.id, r.name]))
 }
 
 /**

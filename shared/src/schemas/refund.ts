@@ -8,12 +8,17 @@ import { z } from 'zod'
 export const REFUND_REASONS = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid'] as const
 export type RefundReason = typeof REFUND_REASONS[number]
 
-/** Refunds the system makes on its own: a person-year paid twice goes back to its account. */
-export const SYSTEM_REFUND_REASONS = ['duplicate_payment'] as const
-export type AnyRefundReason = RefundReason | typeof SYSTEM_REFUND_REASONS[number]
+/**
+ * Refunds the system makes on its own (from 异常处理 or automatically): a person-year paid twice, or a
+ * payment the tax bureau would not record, goes back to its account.
+ */
+export const SYSTEM_REFUND_REASONS = ['duplicate_payment', 'collection_refused'] as const
+export type SystemRefundReason = typeof SYSTEM_REFUND_REASONS[number]
+export type AnyRefundReason = RefundReason | SystemRefundReason
 
 export const REFUND_REASON_LABELS: Record<AnyRefundReason, string> = {
   duplicate_payment: '重复缴费，系统自动退回',
+  collection_refused: '税务部门未能入账，系统退回',
   died_before_benefit: '参保人在待遇享受期开始前去世',
   duplicate_enrolment: '重复参保或重复缴费',
   employee_insurance: '已参加职工基本医疗保险',
