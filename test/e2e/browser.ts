@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
 import AxeBuilder from '@axe-core/playwright'
+import { Secret, TOTP } from 'otpauth'
 import { chromium } from 'playwright-core'
 import { expect, inject } from 'vitest'
 
@@ -11,6 +12,47 @@ export const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/e2e')
 
 /** WeChat's in-app browser on a 375 px Android phone. */
 export const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 MMWEBID/1234 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
+
+/**
+ * The app's time now: its clock started at SANDBOX_CLOCK when it was launched (global-setup.ts) and runs
+ * in real time, so the journeys never depend on the machine's date (the machine clock is only used for
+ * the time elapsed since the launch).
+ */
+export function appNow(): Date {
+  const { start, launchedAt } = inject('appClock')
+  return new Date(Date.parse(start) + Date.now() - launchedAt)
+}
+
+/**
+ * Puts the pages of `context` on the app's clock: `new Date()` and `Date.now()` read the app's time (the
+ * page's default year, countdowns against the BFF's expiry times). Only Date moves; timers, animation
+ * frames and `performance` stay real (Playwright's `clock.install` fakes them all, which upsets transitions).
+ */
+export async function onAppClock(context: BrowserContext): Promise<BrowserContext> {
+  // Browser and test run on one machine: the app's time is the machine's plus this offset, in both.
+  await context.addInitScript((offset: number) => {
+    const RealDate = Date
+    class AppDate extends RealDate {
+      constructor(...args: ConstructorParameters<DateConstructor> | []) {
+        if (args.length === 0) super(RealDate.now() + offset)
+        else super(...(args as ConstructorParameters<DateConstructor>))
+      }
+
+      static override now() {
+        return RealDate.now() + offset
+      }
+    }
+    // `Date()` called without `new` gives the current time as a string.
+    globalThis.Date = new Proxy(AppDate, { apply: () => new AppDate().toString() }) as DateConstructor
+  }, appNow().getTime() - Date.now())
+  return context
+}
+
+/** The code an authenticator app would show at the app's time for a TOTP secret (base32). */
+export function authenticatorCode(secret: string): string {
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 })
+  return totp.generate({ timestamp: appNow().getTime() })
+}
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -31,9 +73,10 @@ function clientIp(): string {
 /**
  * A mobile context at 375×667, zh-CN, Asia/Shanghai, with 减少动态效果 on: the app honours it, so a
  * toast is either there at full contrast or gone, and axe and screenshots never catch a half-faded frame.
+ * Its pages run on the app's clock (`appNow`).
  */
 export async function mobileContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({
+  return onAppClock(await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': clientIp() },
     baseURL: inject('baseURL'),
     viewport: { width: 375, height: 667 },
@@ -44,7 +87,7 @@ export async function mobileContext(browser: Browser): Promise<BrowserContext> {
     timezoneId: 'Asia/Shanghai',
     userAgent: WECHAT_UA,
     reducedMotion: 'reduce',
-  })
+  }))
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -14,6 +14,13 @@ const ROOT = resolve(import.meta.dirname, '../..')
 /** Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), and a clerk for pay.spec's desk QR. */
 const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-cashier:clerk:370500'
 
+/**
+ * The day the journeys run on, whatever the machine's date (SANDBOX_CLOCK: the app and its embedded
+ * sandbox start their clock here and it runs on in real time; the browser contexts follow, see
+ * `appNow` in browser.ts): inside the collection window of benefit year 2027 (1 Sep 2026 – 30 Jun 2027).
+ */
+const APP_CLOCK_START = '2026-11-15T10:00:00+08:00'
+
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
@@ -36,9 +43,23 @@ export default async function setup(project: TestProject) {
   // Help-desk accounts for staff.spec.ts, created by the app at start-up (sandbox modes only; see
   // SEED_DEMO_STAFF in server/src/env.ts). The password is new every run.
   const staffPassword = `e2e-${randomBytes(12).toString('base64url')}`
+  const launchedAt = Date.now()
   const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), SANDBOX_PORT: String(sandboxPort), DATA_DIR: join(dataDir, 'pglite'), WEB_DIST_DIR: join(ROOT, 'web/dist'), LOG_LEVEL: 'warn', SEED_DEMO_STAFF: E2E_STAFF, SEED_DEMO_STAFF_PASSWORD: staffPassword, EVOUCHER_TTL_S: '12', TRUST_PROXY: 'true' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      SANDBOX_PORT: String(sandboxPort),
+      DATA_DIR: join(dataDir, 'pglite'),
+      WEB_DIST_DIR: join(ROOT, 'web/dist'),
+      LOG_LEVEL: 'warn',
+      SEED_DEMO_STAFF: E2E_STAFF,
+      SEED_DEMO_STAFF_PASSWORD: staffPassword,
+      EVOUCHER_TTL_S: '12',
+      TRUST_PROXY: 'true',
+      SANDBOX_CLOCK: APP_CLOCK_START,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`
@@ -56,6 +77,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseURL', base)
   project.provide('sandboxURL', `http://127.0.0.1:${sandboxPort}`)
   project.provide('staffPassword', staffPassword)
+  project.provide('appClock', { start: APP_CLOCK_START, launchedAt })
   return async () => {
     child.kill('SIGTERM')
     await new Promise(r => child.once('exit', r))
@@ -69,5 +91,7 @@ declare module 'vitest' {
     sandboxURL: string
     /** Password of the seeded help-desk accounts (E2E_STAFF). */
     staffPassword: string
+    /** The app's clock: `start` (SANDBOX_CLOCK) at about `launchedAt` (machine ms; only differences count). */
+    appClock: { start: string, launchedAt: number }
   }
 }

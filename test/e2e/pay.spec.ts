@@ -1,10 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { randomBytes } from 'node:crypto'
 import { defaultPaymentYear } from '@yibao/shared'
-import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
-import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { appNow, authenticatorCode, expectNoAxeViolations, launch, mobileContext, onAppClock, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -12,13 +11,14 @@ afterAll(async () => { await browser?.close() })
 
 /** Chrome on a 375 px Android phone: not WeChat, so payments go by Native QR code. */
 const CHROME_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36'
-const YEAR = defaultPaymentYear(new Date())
+/** The year the pay screen offers first on the app's day (SANDBOX_CLOCK, see global-setup.ts). */
+const YEAR = defaultPaymentYear(appNow())
 const RECEIPT_CODE = /^[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}$/
 
 /** The same phone as `mobileContext`, in an ordinary mobile browser, with a client address of its own. */
 async function plainContext(): Promise<BrowserContext> {
   const b = randomBytes(3)
-  return browser.newContext({
+  return onAppClock(await browser.newContext({
     baseURL: inject('baseURL'),
     viewport: { width: 375, height: 667 },
     deviceScaleFactor: 2,
@@ -28,7 +28,7 @@ async function plainContext(): Promise<BrowserContext> {
     timezoneId: 'Asia/Shanghai',
     userAgent: CHROME_UA,
     extraHTTPHeaders: { 'X-Forwarded-For': `10.${b[0]}.${b[1]}.${(b[2]! % 254) + 1}` },
-  })
+  }))
 }
 
 interface Seeded { name: string, certNo: string, age: number, deathDate: string | null, household: { id: string, relation: string }, insurance: { insutype: string, endDate: string | null }[] }
@@ -331,7 +331,7 @@ describe('参保缴费 journeys (375 px)', () => {
     await page.getByTestId('desk-password-submit').click()
     await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
     const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-    await page.getByLabel('动态验证码', { exact: true }).fill(new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate())
+    await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret))
     await page.getByTestId('desk-code-submit').click()
     await page.waitForURL(url => new URL(url).pathname === '/desk')
 

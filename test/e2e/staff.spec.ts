@@ -1,17 +1,11 @@
 import type { Browser, Page } from 'playwright-core'
-import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO, nextResident, signInByPhone } from './auth'
-import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { authenticatorCode, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
-
-/** The code an authenticator app would show now for the secret shown on the page. */
-function authenticatorCode(secret: string): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate()
-}
 
 /** A seeded Guizhou resident with active resident insurance (outside a Dongying clerk's region). */
 async function guizhouResident(): Promise<{ name: string, certNo: string }> {
