@@ -187,6 +187,10 @@ describe('money that arrives twice goes back on its own', () => {
     expect(lines.get(ctx.stack.deps.vault.ref(a.certNo))!.status).toBe('duplicate')
     expect(lines.get(ctx.stack.deps.vault.ref(b.certNo))!.status).toBe('reported')
     expect((await anomaliesOf(order.id)).map(a => [a.kind, a.detail.why])).toEqual([['duplicate_payment', 'collected_elsewhere']])
+    // Its receipt (issued when the money came) no longer proves a payment.
+    const code = lines.get(ctx.stack.deps.vault.ref(a.certNo))!.receiptCode!
+    const receipt = await json(await ctx.stack.app.request(`/api/v1/receipts/${code}`))
+    expect(receipt).toMatchObject({ valid: false, duplicate: true })
     await until(async () => {
       await drain()
       return (await orderLines(ctx.storage.db, order.id)).some(l => l.status === 'refunded')

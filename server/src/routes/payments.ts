@@ -121,13 +121,16 @@ export const receiptRoutes = new Hono<AppEnv>()
     const code = c.req.param('code').toUpperCase()
     const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code) ? await findLineByReceipt(c.get('deps').storage.db, code) : null
     if (!found || !found.order.paidAt) throw new AppError('NOT_FOUND', 404)
-    // The premium went back to the payer: the receipt proves no payment any more, and says since when.
+    // The premium went back to the payer: the receipt proves no payment any more, and says since when. A
+    // line found paid twice (the tax bureau holds another payment) is on its way back: not proof either.
     const refunded = found.line.status === 'refunded'
+    const duplicate = found.line.status === 'duplicate'
     const refund = refunded ? await succeededRefundOfLine(c.get('deps').storage.db, found.line.id) : null
     c.header('Cache-Control', 'no-store')
     return c.json({
       code,
-      valid: !refunded,
+      valid: !refunded && !duplicate,
+      duplicate,
       name: found.line.personNameMasked,
       certNo: maskIdCard(c.get('deps').vault.decrypt(found.line.personCertNoEnc)),
       year: found.line.year,

@@ -14,6 +14,7 @@ function receipt(over: Partial<ReceiptView> = {}): ReceiptView {
   return {
     code: CODE,
     valid: true,
+    duplicate: false,
     name: '王**',
     certNo: '610322********0281',
     year: 2027,
@@ -83,5 +84,14 @@ describe('ReceiptVerifyPage', () => {
     expect(notice.text()).toContain('已退费，本凭证作废')
     expect(notice.find('[data-testid="receipt-refunded-at"]').exists()).toBe(false)
     wrapper.unmount()
+  })
+
+  it('says a receipt of a payment found to be a duplicate is void, being refunded', async () => {
+    const wrapper = await mountPage(receipt({ valid: false, duplicate: true }))
+    const box = wrapper.get('[data-testid="receipt-void"]')
+    expect(box.attributes('role')).toBe('alert')
+    expect(box.text()).toContain('重复缴费，正在原路退回，本凭证作废')
+    expect(box.text()).not.toContain('已退费')
+    expect(wrapper.find('[data-testid="receipt-valid"]').exists()).toBe(false)
   })
 })
