@@ -4,7 +4,7 @@ import { runAdmin } from './admin'
 import { parseEnv } from './env'
 import { verifyPassword } from './lib/password'
 import { seedDemoStaff } from './lib/staff-admin'
-import { findStaffBy, recordStaffFailure, setStaffTotpSecret } from './storage/staff'
+import { findStaffBy, reserveSignInAttempt, setStaffTotpSecret, staffGuardRef } from './storage/staff'
 import { createTestStorage } from './testing/storage'
 
 let storage: Storage
@@ -26,7 +26,8 @@ describe('admin command', () => {
     const password = /password \(shown only now, hand it over in person\): (\S+)/.exec(r.out)?.[1]
     expect(password).toHaveLength(20)
     const account = await findStaffBy(storage.db, 'username', 'wang')
-    expect(account).toMatchObject({ displayName: '王芳', role: 'clerk', regionCodes: ['370500', '370600'], totpEnrolled: false, failedAttempts: 0 })
+    expect(account).toMatchObject({ displayName: '王芳', role: 'clerk', regionCodes: ['370500', '370600'] })
+    expect(account!.totpEnrolled).toBe(false)
     expect(account!.passwordHash).not.toContain(password!)
     expect(await verifyPassword(account!.passwordHash, password!)).toBe(true)
   })
@@ -52,11 +53,16 @@ describe('admin command', () => {
     const account = (await findStaffBy(storage.db, 'username', 'wang'))!
     const now = new Date()
     await setStaffTotpSecret(storage.db, account.id, 'v1.sealed', now)
-    for (let i = 0; i < 6; i++) await recordStaffFailure(storage.db, account.id, 6, new Date(now.getTime() + 900_000), now)
-    expect((await findStaffBy(storage.db, 'id', account.id))!.lockedUntil).not.toBeNull()
+    // Locked from two places (each source has its own lock).
+    const lockUntil = new Date(now.getTime() + 900_000)
+    const guard = { accountRef: staffGuardRef(account.id), lockAfter: 6, lockUntil, now }
+    for (const sourceRef of ['ip-a', 'ip-b'])
+      for (let i = 0; i < 6; i++) await reserveSignInAttempt(storage.db, { ...guard, sourceRef })
+    expect((await reserveSignInAttempt(storage.db, { ...guard, sourceRef: 'ip-a' })).allowed).toBe(false)
 
     expect(await run('unlock', '--username', 'wang')).toMatchObject({ code: 0, out: 'wang unlocked' })
-    expect(await findStaffBy(storage.db, 'id', account.id)).toMatchObject({ lockedUntil: null, failedAttempts: 0 })
+    for (const sourceRef of ['ip-a', 'ip-b'])
+      expect(await reserveSignInAttempt(storage.db, { ...guard, sourceRef })).toMatchObject({ attempt: 1 })
     expect((await run('reset-mfa', '--username', 'wang')).code).toBe(0)
     expect(await findStaffBy(storage.db, 'id', account.id)).toMatchObject({ totpSecretEnc: null, totpEnrolled: false, totpLastStep: null })
     expect(await run('unlock', '--username', 'nobody')).toMatchObject({ code: 1, err: 'error: no staff account nobody' })

@@ -70,7 +70,7 @@ export async function runAdmin(argv: string[], storage: Storage, io: AdminIo): P
         return 0
       case 'unlock':
         if (!values.username) throw new StaffAdminError('--username is required')
-        await unlockStaffByUsername(storage.db, values.username, now())
+        await unlockStaffByUsername(storage.db, values.username)
         io.out(`${values.username} unlocked`)
         return 0
       default:

@@ -41,9 +41,9 @@ export async function resetStaffMfaByUsername(db: Database, username: string, no
   if (!await resetStaffMfa(db, username.trim().toLowerCase(), now)) throw new StaffAdminError(`no staff account ${username}`)
 }
 
-/** Lifts a lock after failed sign-ins. */
-export async function unlockStaffByUsername(db: Database, username: string, now: Date): Promise<void> {
-  if (!await unlockStaff(db, username.trim().toLowerCase(), now)) throw new StaffAdminError(`no staff account ${username}`)
+/** Lifts the locks after failed sign-ins (from every source). */
+export async function unlockStaffByUsername(db: Database, username: string): Promise<void> {
+  if (!await unlockStaff(db, username.trim().toLowerCase())) throw new StaffAdminError(`no staff account ${username}`)
 }
 
 /**

@@ -3,10 +3,12 @@ import { desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditEvents, staffAccounts } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
+import { serveOnLoopback } from '../testing/loopback'
 import { DONGYING_ADULT } from '../testing/nhsa-handlers'
 import { authenticatorCode, createTestStaff, signInStaff } from '../testing/staff'
 import { createTestStorage } from '../testing/storage'
-import { clockedTestApps } from '../testing/test-app'
+import { clockedTestApps, createTestApp } from '../testing/test-app'
+import { signInDelayMs } from './desk-auth'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
@@ -20,12 +22,15 @@ async function json(res: Response): Promise<any> {
   return res.json()
 }
 
-function password(browser: TestBrowser, username: string, pw: string) {
-  return browser.request('/api/v1/desk/auth/password', { method: 'POST', json: { username, password: pw } })
+/** The password step; `ip` is the client address a trusted proxy reports (apps with TRUST_PROXY). */
+function password(browser: TestBrowser, username: string, pw: string, ip?: string) {
+  const headers = ip ? { 'x-forwarded-for': ip } : undefined
+  return browser.request('/api/v1/desk/auth/password', { method: 'POST', json: { username, password: pw }, headers })
 }
 
-function totp(browser: TestBrowser, code: string) {
-  return browser.request('/api/v1/desk/auth/totp', { method: 'POST', json: { code } })
+function totp(browser: TestBrowser, code: string, ip?: string) {
+  const headers = ip ? { 'x-forwarded-for': ip } : undefined
+  return browser.request('/api/v1/desk/auth/totp', { method: 'POST', json: { code }, headers })
 }
 
 const lookup = { certNo: DONGYING_ADULT.certno }
@@ -207,5 +212,149 @@ describe('staff sign-in: password, then TOTP', () => {
     expect(await json(empty)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { username: '请输入用户名', password: '请输入密码' } } })
     const badCode = await totp(browser, '12ab')
     expect(await json(badCode)).toMatchObject({ error: { fields: { code: '请输入验证器中的6位动态验证码' } } })
+  })
+})
+
+/** Outcomes of the audited attempts of one account and action, oldest first. */
+async function outcomes(actorId: string, action: string) {
+  return (await auditOf(actorId)).filter(e => e.action === action).reverse()
+    .map(e => (e.success ? 'success' : (e.detail as { outcome?: string } | null)?.outcome ?? null))
+}
+
+/** How many attempts had their factor checked (each is audited: invalid, locked_now or success). */
+function evaluated(list: (string | null)[]) {
+  return list.filter(o => o === 'invalid' || o === 'locked_now' || o === 'success').length
+}
+
+describe('staff sign-in limits hold under real concurrency (a BFF on a loopback port)', () => {
+  it('checks exactly 6 of 25 parallel wrong passwords; the rest, then the right one, get 423 unchecked', async () => {
+    const { app, deps } = setup()
+    const staff = await createTestStaff(deps)
+    const bff = await serveOnLoopback(app)
+    try {
+      const statuses = await bff.burst(25, async () => {
+        const wrong = { username: staff.username, password: 'wrong-password-123' }
+        return (await bff.post('/api/v1/desk/auth/password', wrong)).status
+      })
+      expect(statuses.filter(s => s === 401)).toHaveLength(5)
+      expect(statuses.filter(s => s === 423)).toHaveLength(20)
+      const right = await bff.post('/api/v1/desk/auth/password', { username: staff.username, password: staff.password })
+      expect(right.status).toBe(423)
+    }
+    finally {
+      await bff.close()
+    }
+    const list = await outcomes(staff.account.id, 'desk.auth.password')
+    expect(list).toHaveLength(26)
+    expect(evaluated(list)).toBe(6)
+    expect(list.filter(o => o === 'locked_now')).toHaveLength(1)
+    expect(list.filter(o => o === 'locked')).toHaveLength(20)
+  })
+
+  it('checks exactly 6 of 25 parallel wrong TOTP codes of one half-done sign-in', async () => {
+    const { app, deps } = setup()
+    const staff = await createTestStaff(deps)
+    const bff = await serveOnLoopback(app)
+    try {
+      const first = await bff.post('/api/v1/desk/auth/password', { username: staff.username, password: staff.password })
+      expect(first.status).toBe(200)
+      const cookie = first.headers.getSetCookie().find(c => c.startsWith('yb_sid='))!.split(';')[0]!
+      const session = await fetch(`${bff.url}/api/v1/session`, { headers: { cookie } })
+      const view = await session.json() as { csrfToken: string }
+      const { secret } = await first.json() as { secret: string }
+      const right = authenticatorCode(secret, deps.now())
+      const wrong = right === '123456' ? '654321' : '123456'
+      const headers = { cookie, 'x-csrf-token': view.csrfToken }
+      const send = async () => (await bff.post('/api/v1/desk/auth/totp', { code: wrong }, headers)).status
+      const statuses = await bff.burst(25, send)
+      expect(statuses.filter(s => s === 400)).toHaveLength(5)
+      expect(statuses.every(s => s === 400 || s === 423 || s === 401)).toBe(true)
+      expect((await bff.post('/api/v1/desk/auth/totp', { code: right }, headers)).status).toBe(401)
+    }
+    finally {
+      await bff.close()
+    }
+    const list = await outcomes(staff.account.id, 'desk.auth.totp')
+    expect(evaluated(list)).toBe(6)
+    expect(list.filter(o => o === 'locked_now')).toHaveLength(1)
+  })
+})
+
+describe('staff locks are per account and source', () => {
+  it('locks out only the source of the guessing: the clerk at the counter still signs in', async () => {
+    const { deps } = setup()
+    const { app } = createTestApp({ storage, now, env: { TRUST_PROXY: 'true' } })
+    const staff = await createTestStaff(deps)
+    const attacker = new TestBrowser(app)
+    const guess = () => password(attacker, staff.username, 'wrong-password-123', '198.51.100.66')
+    for (let i = 1; i <= 5; i++) expect((await guess()).status).toBe(401)
+    expect((await guess()).status).toBe(423)
+    expect((await password(attacker, staff.username, staff.password, '198.51.100.66')).status).toBe(423)
+
+    const clerk = new TestBrowser(app)
+    const first = await password(clerk, staff.username, staff.password, '10.20.0.15')
+    expect(first.status).toBe(200)
+    const { secret } = await json(first)
+    await clerk.refreshSession()
+    expect((await totp(clerk, authenticatorCode(secret, now()), '10.20.0.15')).status).toBe(200)
+    expect((await clerk.refreshSession()).kind).toBe('staff')
+    // The guesser's source is still locked.
+    expect((await password(attacker, staff.username, staff.password, '198.51.100.66')).status).toBe(423)
+  })
+
+  it('answers an unknown username exactly like a real one, lock included, and as slowly', async () => {
+    const { deps } = setup()
+    const { app } = createTestApp({ storage, now, env: { TRUST_PROXY: 'true' } })
+    const staff = await createTestStaff(deps)
+    const replies = async (username: string, ip: string) => {
+      const browser = new TestBrowser(app)
+      const out: [number, string, string | null, number][] = []
+      for (let i = 0; i < 7; i++) {
+        const started = performance.now()
+        const res = await password(browser, username, 'wrong-password-123', ip)
+        const ms = performance.now() - started
+        const { error } = await json(res)
+        out.push([res.status, `${error.code} ${error.message}`, res.headers.get('retry-after'), ms])
+      }
+      return out
+    }
+    const known = await replies(staff.username, '198.51.100.70')
+    const unknown = await replies('no-such-clerk', '198.51.100.71')
+    expect(unknown.map(r => r.slice(0, 3))).toEqual(known.map(r => r.slice(0, 3)))
+    expect(known.map(r => r[0])).toEqual([401, 401, 401, 401, 401, 423, 423])
+    // The checked attempts of both cost one argon2id verification (the unknown one against a dummy hash).
+    const median = (list: typeof known) => list.slice(0, 6).map(r => r[3]).sort((a, b) => a - b)[3]!
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.3)
+  })
+
+  it('counts a right password then a wrong code as one more failure in a row (no reset before TOTP)', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    for (let i = 1; i <= 5; i++)
+      expect((await password(browser, staff.username, 'wrong-password-123')).status).toBe(401)
+    const right = await password(browser, staff.username, staff.password)
+    expect(right.status).toBe(200)
+    await browser.refreshSession()
+    const code = authenticatorCode((await json(right)).secret, now())
+    const wrong = code === '123456' ? '654321' : '123456'
+    expect((await totp(browser, wrong)).status).toBe(423)
+  })
+
+  it('a full sign-in starts the count again', async () => {
+    const { browser, deps, advance } = setup()
+    const staff = await createTestStaff(deps)
+    for (let i = 1; i <= 5; i++)
+      expect((await password(browser, staff.username, 'wrong-password-123')).status).toBe(401)
+    const secret = await signInStaff(browser, deps, staff)
+    advance(30_000)
+    const other = new TestBrowser(browser.app)
+    for (let i = 1; i <= 5; i++)
+      expect((await password(other, staff.username, 'wrong-password-123')).status).toBe(401)
+    expect((await password(other, staff.username, 'wrong-password-123')).status).toBe(423)
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/)
+  })
+
+  it('slows sign-in down progressively when an account is guessed at from many sources, never locking it', () => {
+    expect([0, 5, 6, 7, 8, 10, 11, 50].map(signInDelayMs)).toEqual([0, 0, 250, 500, 1000, 4000, 8000, 8000])
   })
 })

@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import type { AuditEvent } from '../storage/audit'
-import type { StaffAccount } from '../storage/staff'
+import type { SignInReservation, StaffAccount } from '../storage/staff'
 import type { AppEnv } from '../lib/types'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ERROR_MESSAGES, StaffPasswordInputSchema, TotpInputSchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { AppError } from '../lib/errors'
@@ -10,14 +11,34 @@ import { rateLimit } from '../lib/rate-limit'
 import { endSession, startSession } from '../lib/session'
 import { matchTotpStep, newTotpSecret, totpQrSvg, totpUri } from '../lib/totp'
 import { validate } from '../lib/validate'
-import { clearStaffFailures, consumeStaffTotpStep, findStaffBy, recordStaffFailure, setStaffTotpSecret } from '../storage/staff'
+import {
+  accountFailures,
+  clearSignInGuards,
+  consumeStaffTotpStep,
+  countAccountFailure,
+  findStaffBy,
+  releaseSignInAttempt,
+  reserveSignInAttempt,
+  setStaffTotpSecret,
+  staffGuardRef,
+} from '../storage/staff'
 
-/** The 6th consecutive failed attempt (password or TOTP) locks the account… */
+/** The 6th consecutive failed attempt (password or TOTP) from one source locks the account for that source… */
 export const STAFF_LOCK_AFTER = 6
-/** …for 15 minutes (an admin can `unlock` it sooner). */
+/** …for 15 minutes (an admin can `unlock` it sooner). Other sources (the clerk at the counter) are not locked. */
 export const STAFF_LOCK_MINUTES = 15
 /** The TOTP step must follow the password within 5 minutes. */
 export const STAFF_MFA_WINDOW_S = 5 * 60
+
+/**
+ * Progressive delay before a factor is checked, from the account's failures from EVERY source in the last
+ * `STAFF_LOCK_MINUTES`: none up to what one source may try, then 250 ms doubling to at most 8 s. Guessing
+ * from many addresses slows down; nobody is locked out by it.
+ */
+export function signInDelayMs(failuresFromAllSources: number): number {
+  if (failuresFromAllSources < STAFF_LOCK_AFTER) return 0
+  return Math.min(250 * 2 ** (failuresFromAllSources - STAFF_LOCK_AFTER), 8000)
+}
 
 /** What the first factor answers: go on to the TOTP code, or enrol an authenticator first. */
 export type DeskPasswordResult
@@ -38,34 +59,71 @@ function audit(c: Context<AppEnv>, staff: StaffAccount | null, action: string, s
   })
 }
 
-function lockedError(c: Context<AppEnv>, lockedUntil: Date): AppError {
-  const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - c.get('deps').now().getTime()) / 1000))
+function lockedError(c: Context<AppEnv>, lockedUntil: Date | null): AppError {
+  const now = c.get('deps').now().getTime()
+  // No end yet: the last allowed attempt is being checked right now and will set the lock if it fails.
+  const until = lockedUntil?.getTime() ?? now + STAFF_LOCK_MINUTES * 60_000
+  const seconds = Math.max(1, Math.ceil((until - now) / 1000))
   c.header('Retry-After', String(seconds))
   return new AppError('ACCOUNT_LOCKED', 423, { params: { minutes: String(Math.ceil(seconds / 60)) } })
 }
 
-function isLocked(staff: StaffAccount, now: Date): staff is StaffAccount & { lockedUntil: Date } {
-  return staff.lockedUntil !== null && staff.lockedUntil > now
+/**
+ * One sign-in attempt of an account (or of an unknown username) from the caller's source, guarded:
+ * reserved atomically before anything is checked (refused with 423 when this source is locked), delayed
+ * progressively when the account is being guessed at from many sources, then checked.
+ */
+interface Guarded {
+  accountRef: string
+  sourceRef: string
+  reserved: SignInReservation & { allowed: true }
 }
 
-/** Counts a failed factor; the reply is 423 when this failure locked the account. */
-async function fail(c: Context<AppEnv>, staff: StaffAccount, action: string, invalid: AppError): Promise<never> {
+async function guard(c: Context<AppEnv>, accountRef: string, refused: () => Promise<void>): Promise<Guarded> {
+  const { storage, now, subjectRef, clientIp } = c.get('deps')
+  const at = now()
+  const sourceRef = subjectRef(`ip:${clientIp(c)}`)
+  const lockUntil = new Date(at.getTime() + STAFF_LOCK_MINUTES * 60_000)
+  const reserved = await reserveSignInAttempt(storage.db, {
+    accountRef,
+    sourceRef,
+    lockAfter: STAFF_LOCK_AFTER,
+    lockUntil,
+    now: at,
+  })
+  if (!reserved.allowed) {
+    await refused()
+    throw lockedError(c, reserved.lockedUntil)
+  }
+  const since = new Date(at.getTime() - STAFF_LOCK_MINUTES * 60_000)
+  const delay = signInDelayMs(await accountFailures(storage.db, accountRef, since))
+  if (delay) await sleep(delay)
+  return { accountRef, sourceRef, reserved }
+}
+
+/**
+ * A checked factor was wrong: the attempt stays counted (it was reserved), the account's count from every
+ * source grows, and the reply is 423 when this was the source's last allowed attempt.
+ */
+async function fail(
+  c: Context<AppEnv>,
+  g: Guarded,
+  staff: StaffAccount | null,
+  action: string,
+  invalid: AppError,
+  detail: { usernameRef?: string } = {},
+): Promise<never> {
   const { storage, now } = c.get('deps')
   const at = now()
-  const after = await recordStaffFailure(storage.db, staff.id, STAFF_LOCK_AFTER, new Date(at.getTime() + STAFF_LOCK_MINUTES * 60_000), at)
-  const lockedNow = after !== null && isLocked(after, at)
-  await audit(c, staff, action, false, { outcome: lockedNow ? 'locked_now' : 'invalid' })
+  await countAccountFailure(storage.db, g.accountRef, new Date(at.getTime() - STAFF_LOCK_MINUTES * 60_000), at)
+  const lockedNow = g.reserved.lockedUntil !== null
+  const outcome = lockedNow ? 'locked_now' : staff ? 'invalid' : 'unknown_user'
+  await audit(c, staff, action, false, { outcome, ...detail })
   if (lockedNow) {
     if (c.get('session')?.kind === 'pending') await endSession(c)
-    throw lockedError(c, after.lockedUntil)
+    throw lockedError(c, g.reserved.lockedUntil)
   }
   throw invalid
-}
-
-/** The username as a per-account rate-limit key (lower-cased: `Wang` and `wang` share a budget). */
-function usernameKey(c: Context<AppEnv>): string {
-  const { username } = (c.req.valid as (t: 'json') => { username: string })('json')
-  return `staff:${username.toLowerCase()}`
 }
 
 /**
@@ -76,23 +134,24 @@ export const deskAuthRoutes = new Hono<AppEnv>()
   .post('/password',
     rateLimit({ bucket: 'desk-sign-in-ip', limit: 30, windowSeconds: 900 }),
     validate('json', StaffPasswordInputSchema),
-    rateLimit({ bucket: 'desk-sign-in-user', limit: 20, windowSeconds: 900, key: usernameKey }),
     async (c) => {
       const { username, password } = c.req.valid('json')
       const { storage, now, vault } = c.get('deps')
       const staff = await findStaffBy(storage.db, 'username', username)
+      // An unknown username is guarded, delayed, checked (against a dummy hash) and locked like a real
+      // account, so neither the replies nor their timing tell which usernames exist.
+      const detail = staff ? {} : { usernameRef: vault.ref(username) }
+      const accountRef = staff ? staffGuardRef(staff.id) : `unknown:${vault.ref(username.toLowerCase())}`
+      const refused = () => audit(c, staff, 'desk.auth.password', false, { outcome: 'locked', ...detail })
+      const g = await guard(c, accountRef, refused)
       if (!staff) {
-        // As slow as a real check, so the reply time does not reveal which usernames exist.
         await verifyDummyPassword(password)
-        await audit(c, null, 'desk.auth.password', false, { outcome: 'unknown_user', usernameRef: vault.ref(username) })
-        throw new AppError('INVALID_CREDENTIALS', 401)
-      }
-      if (isLocked(staff, now())) {
-        await audit(c, staff, 'desk.auth.password', false, { outcome: 'locked' })
-        throw lockedError(c, staff.lockedUntil)
+        return fail(c, g, null, 'desk.auth.password', new AppError('INVALID_CREDENTIALS', 401), detail)
       }
       if (!await verifyPassword(staff.passwordHash, password))
-        await fail(c, staff, 'desk.auth.password', new AppError('INVALID_CREDENTIALS', 401))
+        await fail(c, g, staff, 'desk.auth.password', new AppError('INVALID_CREDENTIALS', 401))
+      // Right password: not a sign-in yet (the TOTP code follows), so the attempt is taken back, not cleared.
+      await releaseSignInAttempt(storage.db, { ...g, lockAfter: STAFF_LOCK_AFTER }, now())
 
       let body: DeskPasswordResult = { next: 'totp' }
       if (!staff.totpEnrolled) {
@@ -129,16 +188,17 @@ export const deskAuthRoutes = new Hono<AppEnv>()
       }
       const staff = await findStaffBy(storage.db, 'id', s.data.staffId)
       if (!staff?.totpSecretEnc) throw new AppError('UNAUTHENTICATED', 401)
-      if (isLocked(staff, now())) {
+      const g = await guard(c, staffGuardRef(staff.id), async () => {
         await audit(c, staff, 'desk.auth.totp', false, { outcome: 'locked' })
         await endSession(c)
-        throw lockedError(c, staff.lockedUntil)
-      }
+      })
       const step = matchTotpStep(vault.decrypt(staff.totpSecretEnc), code, now())
-      if (step === null || !await consumeStaffTotpStep(storage.db, staff.id, step, now()))
-        await fail(c, staff, 'desk.auth.totp', new AppError('MFA_INVALID', 400, { fields: { code: ERROR_MESSAGES.MFA_INVALID } }))
+      if (step === null || !await consumeStaffTotpStep(storage.db, staff.id, step, now())) {
+        const invalid = new AppError('MFA_INVALID', 400, { fields: { code: ERROR_MESSAGES.MFA_INVALID } })
+        await fail(c, g, staff, 'desk.auth.totp', invalid)
+      }
 
-      await clearStaffFailures(storage.db, staff.id, now())
+      await clearSignInGuards(storage.db, g.accountRef, g.sourceRef)
       await startSession(c, 'staff', staff.id)
       await audit(c, staff, 'desk.auth.sign_in', true, { enrolled: !staff.totpEnrolled })
       return c.json({ status: 'signed_in' as const }, 200)

@@ -139,12 +139,28 @@ export const staffAccounts = pgTable('staff_accounts', {
   totpEnrolled: boolean('totp_enrolled').notNull().default(false),
   /** Last accepted TOTP time step (a code is never accepted twice). */
   totpLastStep: integer('totp_last_step'),
-  /** Consecutive failed sign-in attempts (password or TOTP) since the last full sign-in. */
-  failedAttempts: integer('failed_attempts').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 })
+
+/**
+ * Failed staff sign-in attempts (password or TOTP) and locks, per account AND source (a keyed hash of the
+ * client IP), so guessing from one place locks only that place out, never the clerk at the counter. The row
+ * with `source_ref` `*` counts an account's failures from every source; it only slows sign-in down
+ * (progressive delay), it never locks. `account_ref` is `staff:<id>`, or for a username no account has
+ * `unknown:<keyed hash>`: unknown usernames are counted and locked exactly like real ones.
+ */
+export const signInGuards = pgTable('sign_in_guards', {
+  accountRef: text('account_ref').notNull(),
+  sourceRef: text('source_ref').notNull(),
+  /** Attempts counted since the last full sign-in or lock (each reserved before its factor is checked). */
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+}, t => [
+  primaryKey({ columns: [t.accountRef, t.sourceRef] }),
+  index('sign_in_guards_updated_idx').on(t.updatedAt),
+])
 
 /**
  * Last good coverage (参保/待遇) view of a person, shown marked as stale when the bureau is down. One row

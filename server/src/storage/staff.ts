@@ -1,7 +1,7 @@
 import type { StaffRoleValue } from '@yibao/shared'
 import type { Database } from './types'
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
-import { staffAccounts } from './schema'
+import { and, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { signInGuards, staffAccounts } from './schema'
 
 /** clerk (窗口经办) | supervisor (科室负责人) | admin (系统管理员). */
 export type StaffRole = StaffRoleValue
@@ -43,23 +43,117 @@ export async function staffNames(db: Database, ids: string[]): Promise<Map<strin
   return new Map(rows.map(r => [r.id, r.name]))
 }
 
-/**
- * Counts one failed attempt; the `lockAfter`-th consecutive one locks the account until `lockUntil`.
- * Atomic (one UPDATE), so parallel guesses cannot slip past the limit. Returns the account after it.
- */
-export async function recordStaffFailure(db: Database, id: string, lockAfter: number, lockUntil: Date, now: Date): Promise<StaffAccount | null> {
-  const failures = sql`${staffAccounts.failedAttempts} + 1`
-  const rows = await db.update(staffAccounts).set({
-    failedAttempts: sql`case when ${failures} >= ${lockAfter} then 0 else ${failures} end`,
-    lockedUntil: sql`case when ${failures} >= ${lockAfter} then ${lockUntil.toISOString()}::timestamptz else ${staffAccounts.lockedUntil} end`,
-    updatedAt: now,
-  }).where(eq(staffAccounts.id, id)).returning()
-  return rows[0] ? toAccount(rows[0]) : null
+/** The sign-in guards' name for an account (unknown usernames get `unknown:<keyed hash>`). */
+export function staffGuardRef(id: string): string {
+  return `staff:${id}`
 }
 
-/** A full sign-in: the failure count starts again. */
-export async function clearStaffFailures(db: Database, id: string, now: Date): Promise<void> {
-  await db.update(staffAccounts).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(staffAccounts.id, id))
+/** `source_ref` of the row counting an account's failures from every source. */
+export const ALL_SOURCES = '*'
+
+/** What `reserveSignInAttempt` answers. */
+export type SignInReservation
+  = | { allowed: true, attempt: number, lockedUntil: Date | null }
+    | { allowed: false, lockedUntil: Date | null }
+
+/**
+ * Reserves one sign-in attempt of an account from a source BEFORE its factor is checked: one conditional
+ * upsert counts it as failed up front unless that account and source are locked, so a burst of parallel
+ * guesses gets exactly `lockAfter` checks. The `lockAfter`-th attempt also sets the lock (until
+ * `lockUntil`) at once; `releaseSignInAttempt` takes it back when that attempt succeeds. Refused
+ * attempts learn how long the lock lasts.
+ */
+export async function reserveSignInAttempt(
+  db: Database,
+  g: { accountRef: string, sourceRef: string, lockAfter: number, lockUntil: Date, now: Date },
+): Promise<SignInReservation> {
+  const next = sql`${signInGuards.failures} + 1`
+  const last = sql`${next} >= ${g.lockAfter}`
+  const rows = await db.insert(signInGuards)
+    .values({
+      accountRef: g.accountRef,
+      sourceRef: g.sourceRef,
+      failures: g.lockAfter <= 1 ? 0 : 1,
+      lockedUntil: g.lockAfter <= 1 ? g.lockUntil : null,
+      updatedAt: g.now,
+    })
+    .onConflictDoUpdate({
+      target: [signInGuards.accountRef, signInGuards.sourceRef],
+      set: {
+        // A lock starts the count again once it has passed.
+        failures: sql`case when ${last} then 0 else ${next} end`,
+        lockedUntil: sql`case when ${last} then ${g.lockUntil.toISOString()}::timestamptz else null end`,
+        updatedAt: g.now,
+      },
+      where: or(isNull(signInGuards.lockedUntil), lte(signInGuards.lockedUntil, g.now)),
+    })
+    .returning({ failures: signInGuards.failures, lockedUntil: signInGuards.lockedUntil })
+  const row = rows[0]
+  if (row) return { allowed: true, attempt: row.lockedUntil ? g.lockAfter : row.failures, lockedUntil: row.lockedUntil }
+  const [locked] = await db.select({ lockedUntil: signInGuards.lockedUntil }).from(signInGuards)
+    .where(and(eq(signInGuards.accountRef, g.accountRef), eq(signInGuards.sourceRef, g.sourceRef)))
+  return { allowed: false, lockedUntil: locked?.lockedUntil ?? null }
+}
+
+/**
+ * Takes back a reserved attempt whose factor was right but that is not yet a full sign-in (the password
+ * before its TOTP code): it no longer counts, and a lock it set is lifted.
+ */
+export async function releaseSignInAttempt(
+  db: Database,
+  g: { accountRef: string, sourceRef: string, lockAfter: number, reserved: SignInReservation & { allowed: true } },
+  now: Date,
+): Promise<void> {
+  const pair = and(eq(signInGuards.accountRef, g.accountRef), eq(signInGuards.sourceRef, g.sourceRef))
+  if (g.reserved.lockedUntil) {
+    await db.update(signInGuards).set({ failures: g.lockAfter - 1, lockedUntil: null, updatedAt: now })
+      .where(and(pair, eq(signInGuards.lockedUntil, g.reserved.lockedUntil)))
+  }
+  else {
+    await db.update(signInGuards).set({ failures: sql`greatest(${signInGuards.failures} - 1, 0)`, updatedAt: now })
+      .where(and(pair, isNull(signInGuards.lockedUntil)))
+  }
+}
+
+/**
+ * Counts a failed attempt in the account's row for every source (`ALL_SOURCES`); failures older than
+ * `since` are forgotten. Returns the count.
+ */
+export async function countAccountFailure(db: Database, accountRef: string, since: Date, now: Date): Promise<number> {
+  const rows = await db.insert(signInGuards)
+    .values({ accountRef, sourceRef: ALL_SOURCES, failures: 1, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [signInGuards.accountRef, signInGuards.sourceRef],
+      set: {
+        failures: sql`case when ${signInGuards.updatedAt} < ${since.toISOString()}::timestamptz then 1
+          else ${signInGuards.failures} + 1 end`,
+        updatedAt: now,
+      },
+    })
+    .returning({ failures: signInGuards.failures })
+  return rows[0]?.failures ?? 0
+}
+
+/** An account's failures from every source since `since` (0 when none). */
+export async function accountFailures(db: Database, accountRef: string, since: Date): Promise<number> {
+  const [row] = await db.select({ failures: signInGuards.failures }).from(signInGuards)
+    .where(and(eq(signInGuards.accountRef, accountRef), eq(signInGuards.sourceRef, ALL_SOURCES),
+      gte(signInGuards.updatedAt, since)))
+  return row?.failures ?? 0
+}
+
+/** A full sign-in (password and TOTP) from a source: its count and the account's count start again. */
+export async function clearSignInGuards(db: Database, accountRef: string, sourceRef: string): Promise<void> {
+  await db.delete(signInGuards)
+    .where(and(eq(signInGuards.accountRef, accountRef), inArray(signInGuards.sourceRef, [sourceRef, ALL_SOURCES])))
+}
+
+/** Housekeeping: drops counts untouched since `before` whose lock (if any) has passed by then. */
+export async function pruneSignInGuards(db: Database, before: Date): Promise<void> {
+  await db.delete(signInGuards).where(and(
+    lt(signInGuards.updatedAt, before),
+    or(isNull(signInGuards.lockedUntil), lt(signInGuards.lockedUntil, before)),
+  ))
 }
 
 /** Stores the (sealed) TOTP secret offered at enrolment; enrolment completes with the first valid code. */
@@ -86,8 +180,10 @@ export async function resetStaffMfa(db: Database, username: string, now: Date): 
   return rows.length === 1
 }
 
-/** Admin `unlock`: clears the lock and the failure count. */
-export async function unlockStaff(db: Database, username: string, now: Date): Promise<boolean> {
-  const rows = await db.update(staffAccounts).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(staffAccounts.username, username)).returning({ id: staffAccounts.id })
-  return rows.length === 1
+/** Admin `unlock`: lifts the account's locks and forgets its failed attempts, from every source. */
+export async function unlockStaff(db: Database, username: string): Promise<boolean> {
+  const account = await findStaffBy(db, 'username', username)
+  if (!account) return false
+  await db.delete(signInGuards).where(eq(signInGuards.accountRef, staffGuardRef(account.id)))
+  return true
 }
