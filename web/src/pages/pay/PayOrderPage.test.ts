@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { i18n } from '../../i18n'
@@ -19,6 +19,8 @@ const past = new Date(Date.now() - 60_000).toISOString()
 const LINE = '2d6e7f80-91a2-4b34-85c6-d7e8f9a0b1c2'
 const LINE_2 = '3e7f8091-a2b3-4c45-96d7-e8f9a0b1c2d3'
 const REFUND = '4f8091a2-b3c4-4d56-a7e8-f9a0b1c2d3e4'
+const LINE_3 = '5a91a2b3-c4d5-4e67-b8f9-a0b1c2d3e4f5'
+const REFUND_2 = '6ba2b3c4-d5e6-4f78-89a0-b1c2d3e4f5a6'
 
 function view(over: Partial<OrderView> = {}): OrderView {
   return { id: ID, outTradeNo: 'YB20261123AAAABBBBCCCCDDDD', channel: 'native', year: 2027, totalFen: 40_000, status: 'prepaid', codeUrl: 'weixin://wxpay/bizpayurl?pr=abc', expiresAt: future, paidAt: null, lines: [{ id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, status: 'pending', receiptCode: null, refund: null }], ...over }
@@ -53,7 +55,10 @@ class FakeEventSource {
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
+afterEach(() => {
+  server.resetHandlers()
+  vi.useRealTimers()
+})
 afterAll(() => server.close())
 beforeEach(() => {
   setActivePinia(createPinia())
@@ -206,6 +211,126 @@ describe('PayOrderPage', () => {
     expect(receipts[1]!.text()).toContain('2027年度 · ¥400.00 · 已退费')
     expect(receipts[1]!.find('[data-testid="refund-apply"]').exists()).toBe(false)
     expect(receipts[1]!.get('[data-testid="line-refund-link"]').attributes('href')).toBe('/refunds')
+    wrapper.unmount()
+  })
+
+  it('tells the payer why a person paid twice gets no receipt, and follows the automatic refund until the money '
+    + 'is back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true })
+    // Paid after it was closed: the mother and the child were paid by the new order meanwhile.
+    type Refund = OrderView['lines'][number]['refund']
+    type Status = 'duplicate' | 'refunded'
+    const dup = (id: string, name: string, certNo: string, refund: Refund, status: Status = 'duplicate') =>
+      ({ id, name, certNo, amountFen: 40_000, status, receiptCode: null, refund })
+    const back = (id: string): Refund => ({ id, status: 'succeeded', reason: 'duplicate_payment' })
+    const spouse = {
+      id: LINE_3,
+      name: '王**',
+      certNo: '370502********0417',
+      amountFen: 40_000,
+      status: 'paid' as const,
+      receiptCode: 'R4N7-CNU2-TG95-VTF6',
+      refund: null,
+    }
+    const answers: OrderView[] = [
+      view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', totalFen: 120_000, lines: [
+        dup(LINE, '张**', '370502********0420', { id: REFUND, status: 'refunding', reason: 'duplicate_payment' }),
+        dup(LINE_2, '王**', '370502********0426', null),
+        spouse,
+      ] }),
+      view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', totalFen: 120_000, lines: [
+        dup(LINE, '张**', '370502********0420', back(REFUND), 'refunded'),
+        dup(LINE_2, '王**', '370502********0426', { id: REFUND_2, status: 'refunding', reason: 'duplicate_payment' }),
+        spouse,
+      ] }),
+      view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', totalFen: 120_000, lines: [
+        dup(LINE, '张**', '370502********0420', back(REFUND), 'refunded'),
+        dup(LINE_2, '王**', '370502********0426', back(REFUND_2), 'refunded'),
+        spouse,
+      ] }),
+    ]
+    let asked = 0
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(answers[Math.min(asked++, 2)])),
+    )
+    const { wrapper } = await mountAt(ID)
+    const facts = () => wrapper.findAll('[data-testid="receipt"]').map(r => r.find('.receipts__fact').text())
+    const why = () => wrapper.findAll('[data-testid="line-why"]').map(p => p.text())
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('支付成功')
+    const notice = () => wrapper.get('[data-testid="order-duplicate-notice"]').text()
+    expect(notice()).toBe('这笔订单中有2人本年度已缴过费，重复支付的¥800.00会自动原路退回，无需申请退费。')
+    expect(facts()).toEqual([
+      '2027年度 · ¥400.00 · 重复缴费，退回中',
+      '2027年度 · ¥400.00 · 重复缴费，将自动原路退回',
+      '2027年度 · ¥400.00 · 已缴费，正在报送税务部门',
+    ])
+    expect(why()).toEqual([
+      '该人员2027年度的保费已由另一笔缴费缴纳，这笔是重复支付。¥400.00由系统自动原路退回您的微信支付账户，无需申请退费。',
+      '该人员2027年度的保费已由另一笔缴费缴纳，这笔是重复支付。¥400.00由系统自动原路退回您的微信支付账户，无需申请退费。',
+    ])
+    const receipts = wrapper.findAll('[data-testid="receipt"]')
+    // No receipt and no 申请退费 for a duplicate; the person who was paid once keeps both.
+    expect(receipts[0]!.find('[data-testid="receipt-code"]').exists()).toBe(false)
+    expect(receipts[0]!.find('[data-testid="refund-apply"]').exists()).toBe(false)
+    expect(receipts[0]!.find('[data-testid="line-refund-status"]').exists()).toBe(false)
+    expect(receipts[1]!.find('[data-testid="refund-apply"]').exists()).toBe(false)
+    expect(receipts[2]!.get('[data-testid="receipt-code"]').text()).toBe('R4N7-CNU2-TG95-VTF6')
+    expect(receipts[2]!.find('[data-testid="refund-apply"]').exists()).toBe(true)
+    expect(asked).toBe(1)
+
+    await vi.advanceTimersByTimeAsync(3_000)
+    await vi.waitFor(() => expect(facts()[0]).toBe('2027年度 · ¥400.00 · 重复缴费，已退回原支付账户'))
+    expect(facts()[1]).toBe('2027年度 · ¥400.00 · 重复缴费，退回中')
+    expect(why()[0]).toBe('该人员2027年度的保费已由另一笔缴费缴纳，这笔重复支付的¥400.00已原路退回您的微信支付账户。')
+
+    await vi.advanceTimersByTimeAsync(3_000)
+    await vi.waitFor(() => expect(facts()[1]).toBe('2027年度 · ¥400.00 · 重复缴费，已退回原支付账户'))
+    expect(asked).toBe(3)
+    expect(notice()).toBe('这笔订单中有2人本年度已缴过费，重复支付的¥800.00已原路退回，无需申请退费。')
+    // Both back: no more requests.
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(asked).toBe(3)
+    wrapper.unmount()
+  })
+
+  it('says 重复支付 when every person of a paid order was paid elsewhere', async () => {
+    const refund = { id: REFUND, status: 'succeeded' as const, reason: 'duplicate_payment' as const }
+    const line = { id: LINE, name: '王**', certNo: '610322********0281', amountFen: 40_000, receiptCode: null }
+    const order = view({ status: 'paid', codeUrl: null, paidAt: '2026-11-23T07:44:12.000+08:00', lines: [
+      { ...line, status: 'refunded', refund },
+    ] })
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(order)),
+    )
+    const { wrapper } = await mountAt(ID)
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('重复支付，自动退回')
+    expect(wrapper.get('[data-testid="receipt"]').text()).toContain('2027年度 · ¥400.00 · 重复缴费，已退回原支付账户')
+    expect(wrapper.get('[data-testid="line-why"]').text()).toContain('已原路退回您的微信支付账户')
+    // A system refund is not a refund the resident asked for: no 退费进度 line, but the record is linked.
+    expect(wrapper.find('[data-testid="line-refund-status"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="line-refund-link"]').attributes('href')).toBe('/refunds')
+    wrapper.unmount()
+  })
+
+  it('lists each person of a cancelled order as 未支付，已取消', async () => {
+    const cancelled = { amountFen: 40_000, status: 'void' as const, receiptCode: null, refund: null }
+    const order = view({ status: 'closed', codeUrl: null, lines: [
+      { id: LINE, name: '王**', certNo: '610322********0281', ...cancelled },
+      { id: LINE_2, name: '李**', certNo: '610322********0422', ...cancelled },
+    ] })
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get(`*/api/v1/payments/orders/${ID}`, () => HttpResponse.json(order)),
+    )
+    const { wrapper } = await mountAt(ID)
+    expect(wrapper.get('[data-testid="order-heading"]').text()).toBe('订单已关闭')
+    expect(wrapper.findAll('[data-testid="order-line"]').map(l => l.text().replace(/\s+/g, ' '))).toEqual([
+      '王**（610322********0281） 未支付，已取消',
+      '李**（610322********0422） 未支付，已取消',
+    ])
+    expect(wrapper.find('[data-testid="receipt"]').exists()).toBe(false)
     wrapper.unmount()
   })
 })

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { i18n } from '../../i18n'
+import { recallOrder, rememberOrder } from './pay-flow'
 import PayPage from './PayPage.vue'
 
 const resident: SessionView = { authenticated: true, kind: 'resident', csrfToken: 'csrf', resident: { name: '胡*', certNo: '370503********8521', regionCode: '370503' }, pending: null, staff: null, sandboxSmsInbox: null, sandboxWechatPay: null }
@@ -16,9 +17,26 @@ const links: FamilyLinkView[] = [
 ]
 const MEMBER = links[0]!.id
 
-function line(name: string, certNo: string, relation: 'self' | 'family' | 'proxy', status: string, dueFen: number) {
-  return { name, certNo, relation, year: 2027, regionCode: '370503', standardFen: 40_000, subsidyFen: 0, dueFen, status }
+/** The quote's `heldBy`: an unpaid order of the payer's own, or of another payer (never named). */
+type Held = { mine: true, orderId: string, expiresAt: string } | { mine: false, orderId: null, expiresAt: string }
+  | null
+type Relation = 'self' | 'family' | 'proxy'
+function line(name: string, certNo: string, relation: Relation, status: string, dueFen: number, heldBy: Held = null) {
+  const amounts = { standardFen: 40_000, subsidyFen: 0, dueFen }
+  return { name, certNo, relation, year: 2027, regionCode: '370503', ...amounts, status, heldBy }
 }
+/** The quote's lines: oneself (胡*) and the bound grandchild (孙**), each with a hold of their own. */
+function quoteOf(people: { kind: string }[], self: Held, member: Held, memberStatus = 'payable') {
+  return {
+    year: 2027,
+    totalFen: 0,
+    lines: people.map(p => p.kind === 'self'
+      ? line('胡*', '370503********8521', 'self', 'payable', 40_000, self)
+      : line('孙**', '370503********5164', 'family', memberStatus, memberStatus === 'payable' ? 38_000 : 0, member)),
+  }
+}
+const OLD_ORDER = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d'
+const EXPIRES = '2026-11-23T08:14:00.000+08:00'
 function errorBody(code: ApiErrorBody['error']['code'], message: string): ApiErrorBody {
   return { error: { code, message, requestId: 'req-42' } }
 }
@@ -150,6 +168,112 @@ describe('PayPage', () => {
     await flushPromises()
     expect(wrapper.text()).toContain('身份证号码校验不通过，请核对后重新输入')
     expect(wrapper.findAll('[data-testid="pay-person"]')).toHaveLength(2)
+    wrapper.unmount()
+  })
+
+  it('names the people the payer\'s own unpaid order holds, goes on to it (继续支付) or cancels it (取消订单) and '
+    + 'asks again', async () => {
+    let held = true
+    const calls: string[] = []
+    const mine = () => (held ? { mine: true as const, orderId: OLD_ORDER, expiresAt: EXPIRES } : null)
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get('*/api/v1/family/links', () => HttpResponse.json(links)),
+      http.post('*/api/v1/payments/quotes', async ({ request }) => {
+        calls.push('quote')
+        const { people } = await request.json() as { people: { kind: string }[] }
+        return HttpResponse.json(quoteOf(people, mine(), mine()))
+      }),
+      http.post(`*/api/v1/payments/orders/${OLD_ORDER}/close`, ({ request }) => {
+        calls.push(`close:${request.headers.get('x-csrf-token')}`)
+        held = false
+        return HttpResponse.json({ id: OLD_ORDER, status: 'closed' })
+      }),
+    )
+    rememberOrder(OLD_ORDER, { body: { year: 2027, channel: 'native', people: [{ kind: 'self' }] }, jsapi: null })
+    const { wrapper } = await mountPage()
+    const open = wrapper.findAll('[data-testid="pay-open-order"]')
+    expect(open).toHaveLength(1)
+    expect(open[0]!.get('h2').text()).toBe('待支付的订单')
+    expect(open[0]!.text()).toContain('胡*、孙**已在您的一笔待支付订单中（2026-11-23 08:14前有效）。您可以继续支付这笔订单，或取消后重新选择。')
+    expect(open[0]!.get('[data-testid="pay-open-resume"]').text()).toBe('继续支付')
+    expect(open[0]!.get('[data-testid="pay-open-resume"]').attributes('href')).toBe(`/pay/orders/${OLD_ORDER}`)
+    expect(wrapper.findAll('[data-testid="pay-held-mine"]').map(p => p.text())).toEqual(['在您待支付的订单中', '在您待支付的订单中'])
+    // Still payable: ordering again closes the old order on the server's side.
+    expect((wrapper.get('[data-testid="pay-pick-self"]').element as HTMLInputElement).disabled).toBe(false)
+    expect((wrapper.get(`[data-testid="pay-pick-member:${MEMBER}"]`).element as HTMLInputElement).disabled).toBe(false)
+
+    await open[0]!.get('[data-testid="pay-open-cancel"]').trigger('click')
+    await flushPromises()
+    expect(calls).toEqual(['quote', 'close:csrf', 'quote'])
+    expect(wrapper.find('[data-testid="pay-open-order"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="pay-held-mine"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="pay-open-notice"]').text()).toBe('订单已取消，未扣款。可重新选择缴费人员。')
+    expect(recallOrder(OLD_ORDER)).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('orders anyway while the payer\'s own order holds the person, and forgets the old order once the new one '
+    + 'exists', async () => {
+    bff()
+    const mine = { mine: true as const, orderId: OLD_ORDER, expiresAt: EXPIRES }
+    server.use(http.post('*/api/v1/payments/quotes', async ({ request }) => {
+      const { people } = await request.json() as { people: { kind: string }[] }
+      return HttpResponse.json(quoteOf(people, mine, null, 'paid'))
+    }))
+    replies = [created('native')]
+    rememberOrder(OLD_ORDER, { body: { year: 2027, channel: 'native', people: [{ kind: 'self' }] }, jsapi: null })
+    const { wrapper, router } = await mountPage()
+    expect(wrapper.get('[data-testid="pay-total"]').text()).toBe('共1人，合计 ¥400.00')
+    await wrapper.get('[data-testid="pay-confirm"]').trigger('click')
+    await flushPromises()
+    expect(orders.map(o => o.body.people)).toEqual([[{ kind: 'self' }]])
+    expect(router.currentRoute.value.path).toBe('/pay/orders/0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912')
+    expect(recallOrder(OLD_ORDER)).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('keeps a person held by another payer\'s order out, says until when, and shows a PERSON_IN_OPEN_ORDER '
+    + 'refusal inline', async () => {
+    let otherHolds = false
+    const other = () => (otherHolds ? { mine: false as const, orderId: null, expiresAt: EXPIRES } : null)
+    bff()
+    server.use(http.post('*/api/v1/payments/quotes', async ({ request }) => {
+      const { people } = await request.json() as { people: { kind: string }[] }
+      return HttpResponse.json(quoteOf(people, null, other()))
+    }))
+    const refusal = '孙**（370503********5164）已在他人发起的一笔待支付订单中，请等该订单支付或关闭（最长30分钟）后再缴费，以免重复扣款'
+    replies = [() => {
+      // Another payer got there first (a race the quote could not show).
+      otherHolds = true
+      const fields = { '370503********5164': 'held' }
+      const error = { code: 'PERSON_IN_OPEN_ORDER', message: refusal, requestId: 'req-9', fields }
+      return HttpResponse.json({ error }, { status: 409 })
+    }]
+    const { wrapper } = await mountPage()
+    const kid = wrapper.get(`[data-testid="pay-pick-member:${MEMBER}"]`)
+    const self = wrapper.get('[data-testid="pay-pick-self"]')
+    await self.setValue(false)
+    await kid.setValue(true)
+    expect(wrapper.get('[data-testid="pay-total"]').text()).toBe('共1人，合计 ¥380.00')
+    await wrapper.get('[data-testid="pay-confirm"]').trigger('click')
+    await flushPromises()
+
+    // The refusal stays on screen after the new quote, which shows who holds the child and until when.
+    const alert = wrapper.get('[data-testid="pay-error"]')
+    expect(alert.attributes('role')).toBe('alert')
+    expect(alert.text()).toContain(refusal)
+    expect(alert.text()).toContain('如需帮助请提供编号 req-9')
+    expect((kid.element as HTMLInputElement).disabled).toBe(true)
+    expect((kid.element as HTMLInputElement).checked).toBe(false)
+    expect(wrapper.get('[data-testid="pay-held-other"]').text())
+      .toBe('该人员已有他人发起的待支付订单，2026-11-23 08:14前不能为其缴费；若该订单届时未支付，可再来缴费。')
+    expect(wrapper.find('[data-testid="pay-open-order"]').exists()).toBe(false)
+    // Nobody is added behind the payer's back: oneself stays unpicked, so there is nothing to confirm.
+    expect((self.element as HTMLInputElement).checked).toBe(false)
+    expect(wrapper.get('[data-testid="pay-total"]').text()).toBe('共0人，合计 ¥0.00')
+    expect(wrapper.get('[data-testid="pay-confirm"]').attributes('disabled')).toBeDefined()
+    expect(orders).toHaveLength(1)
     wrapper.unmount()
   })
 })

@@ -11,4 +11,4 @@ export type OrderLine = OrderView['lines'][number]
 export type ReceiptView = InferResponseType<(typeof api.api.v1.receipts)[':code']['$get'], 200>
 
 /** One person of a paid order, as 电子缴费凭证 shows them. */
-export type ReceiptLine = Pick<OrderLine, 'name' | 'certNo' | 'amountFen' | 'status' | 'receiptCode'>
+export type ReceiptLine = Pick<OrderLine, 'name' | 'certNo' | 'amountFen' | 'status' | 'receiptCode' | 'refund'>
