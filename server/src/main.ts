@@ -12,6 +12,7 @@ import { createDeps, upstreamUrls } from './deps'
 import { loadEnv } from './env'
 import { offsetClock } from './lib/clock'
 import { createLogger } from './lib/logger'
+import { startMaintenance } from './lib/maintenance'
 import { seedDemoStaff } from './lib/staff-admin'
 import { startPaymentWorker } from './payments/worker'
 import { createStorage, DataDirLockedError } from './storage'
@@ -90,6 +91,8 @@ async function main() {
   const app = createApp(deps, { web: env.WEB_DIST_DIR ? webHandler(env.WEB_DIST_DIR) : undefined })
   // Outbox worker: reports payments to the tax bureau, converges unknown outcomes, reconciles bills.
   const worker = startPaymentWorker(deps)
+  // Housekeeping on the app's clock: ended rate-limit windows, stale staff sign-in counts.
+  const maintenance = startMaintenance(deps)
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = env.PUBLIC_ORIGIN ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${info.port}`
     logger.info({ url, storage: storage.driver }, 'yibao BFF listening')
@@ -99,6 +102,7 @@ async function main() {
   let closing = false
   const shutdown = async (signal: string) => {
     worker.stop()
+    maintenance.stop()
     if (closing) return
     closing = true
     logger.info({ signal }, 'shutting down')

@@ -4,7 +4,7 @@ import type { AppEnv } from './types'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { findLiveSession, insertSession, revokeSession, touchSession } from '../storage/sessions'
 import { AppError } from './errors'
-import { hashToken, newToken } from './pii'
+import { hashToken, newToken, secretsEqual } from './pii'
 
 export const SESSION_COOKIE = 'yb_sid'
 
@@ -127,7 +127,8 @@ export function csrfProtection(exempt: string[] = []): MiddlewareHandler<AppEnv>
     // Browsers always send Origin on cross-site POSTs; a request with neither header is not a browser form.
     if (origin !== undefined && origin !== expected) throw new AppError('CSRF_REJECTED', 403)
     const session = c.get('session')
-    if (session && c.req.header('x-csrf-token') !== session.csrfToken) throw new AppError('CSRF_REJECTED', 403)
+    if (session && !secretsEqual(c.req.header('x-csrf-token') ?? '', session.csrfToken))
+      throw new AppError('CSRF_REJECTED', 403)
     return next()
   }
 }

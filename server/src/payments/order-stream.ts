@@ -14,7 +14,7 @@ export const ORDER_STREAM_MAX_MS = 10 * 60_000
  * is late. Ends once the order is paid or closed.
  */
 export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder) {
-  return streamSSE(c, async (stream) => {
+  const response = streamSSE(c, async (stream) => {
     let last = ''
     const deadline = Date.now() + ORDER_STREAM_MAX_MS
     let order = first
@@ -31,4 +31,7 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
       await stream.sleep(1000)
     }
   })
+  // streamSSE sets `no-cache` (store, but revalidate); a person's order states must not be stored at all.
+  response.headers.set('Cache-Control', 'no-store')
+  return response
 }

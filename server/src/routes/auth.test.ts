@@ -156,6 +156,14 @@ describe('sessions and CSRF', () => {
     const noToken = await browser.request('/api/v1/session/sign-out-everywhere', { method: 'POST', headers: { 'x-csrf-token': '' } })
     expect(noToken.status).toBe(403)
     expect(await json(noToken)).toMatchObject({ error: { code: 'CSRF_REJECTED', message: '页面已过期，请刷新后重试' } })
+    // Compared in constant time, whatever the length: a token one character off or with more appended is refused.
+    const token = browser.csrfToken!
+    const nearly = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`
+    for (const forged of [nearly, `${token}x`, token.slice(0, 20)]) {
+      const signOut = { method: 'POST', headers: { 'x-csrf-token': forged } }
+      const res = await browser.request('/api/v1/session/sign-out-everywhere', signOut)
+      expect(res.status).toBe(403)
+    }
     const crossSite = await browser.request('/api/v1/session/sign-out-everywhere', { method: 'POST', headers: { origin: 'https://evil.example' } })
     expect(crossSite.status).toBe(403)
     // Still signed in.

@@ -86,6 +86,8 @@ describe('help-desk payment QR codes (窗口代缴)', () => {
     const events = await browser.request(`/api/v1/desk/payments/orders/${created.id}/events`)
     expect(events.status).toBe(200)
     expect(events.headers.get('content-type')).toContain('text/event-stream')
+    // Order states of a named person: no cache may keep them (not even revalidated ones).
+    expect(events.headers.get('cache-control')).toBe('no-store')
     const following = readEvents(events, 'paid')
     await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
     expect(await following).toEqual(['prepaid', 'paid'])

@@ -28,6 +28,7 @@ describe('亲情账户 (family accounts)', () => {
     const { b, deps } = await signIn(DONGYING_ADULT)
     const res = await b.request('/api/v1/family/links', { method: 'POST', json: { name: DONGYING_CHILD.psn_name, certNo: DONGYING_CHILD.certno } })
     expect(res.status).toBe(201)
+    expect(res.headers.get('cache-control')).toBe('no-store')
     const link = await json(res)
     expect(link).toMatchObject({ name: '刘**', certNo: '370502********0825', relation: 'grandchild', relationLabel: '孙子女/外孙子女', status: 'active' })
     const profile = await b.request(`/api/v1/family/links/${link.id}/profile`)

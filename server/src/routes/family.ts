@@ -66,6 +66,7 @@ export const familyRoutes = new Hono<AppEnv>()
       ? { ...base, status: 'active', consentMethod: decision.consentMethod, activatedAt: now() }
       : { ...base, status: 'pending_consent' })
     await record(c, account.id, 'family.link', link)
+    c.header('Cache-Control', 'no-store')
     return c.json(view(link, link.memberNameMasked, maskIdCard(certNo)), 201)
   })
   .delete('/links/:id', async (c) => {
