@@ -41,20 +41,26 @@ export async function requestRefund(deps: AppDeps, p: { principal: string, order
   if (refundBlock({ reason: p.reason, year: line.year, now: at })) throw new AppError('REFUND_BENEFIT_STARTED', 409, { params: { year: String(line.year) } })
   // The collection system must hold the payment before it can take it back.
   if (line.status !== 'reported') throw new AppError('REFUND_NOT_YET_RECORDED', 409)
-  const refund = await insertRefund(deps.storage.db, {
-    outRefundNo: newOutRefundNo(at, randomBytes(16)),
-    orderId: order.id,
-    lineId: line.id,
-    principal: p.principal,
-    reason: p.reason,
-    amountFen: line.amountFen,
-    status: 'approving',
-    idempotencyKeyId: p.idempotencyKeyId,
-    createdAt: at,
+  // Written with its job in one commit (crash-safe: whatever happens next, the worker picks the refund up).
+  const refund = await deps.storage.db.transaction(async (tx) => {
+    const written = await insertRefund(tx, {
+      outRefundNo: newOutRefundNo(at, randomBytes(16)),
+      orderId: order.id,
+      lineId: line.id,
+      principal: p.principal,
+      reason: p.reason,
+      amountFen: line.amountFen,
+      status: 'approving',
+      idempotencyKeyId: p.idempotencyKeyId,
+      createdAt: at,
+    })
+    if (written) {
+      const due = new Date(at.getTime() + REFUND_FIRST_QUERY_MS)
+      await enqueue(tx, 'advance_refund', `advance_refund:${written.id}`, { refundId: written.id }, due)
+    }
+    return written
   })
   if (!refund) throw new AppError('REFUND_EXISTS', 409)
-  // Crash-safe: whatever happens next, the worker picks the refund up from here.
-  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
   return refusedNow(await advanceRefund(deps, refund), line.year)
 }
 
