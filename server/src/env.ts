@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import process from 'node:process'
 import { z } from 'zod'
+import { CRASH_POINTS } from './lib/crash-points'
 import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
 
 /** The only value of PGLITE_UNSAFE_NO_FSYNC that lets SANDBOX=off run on PGlite. */
@@ -176,6 +177,11 @@ const EnvSchema = z.object({
     })
   }),
   SEED_DEMO_STAFF_PASSWORD: z.string().min(12).optional(),
+  /**
+   * Crash tests only (`server/src/payments/crash.test.ts`): the process kills itself (SIGKILL) at this
+   * named step of the payment flows (one of `lib/crash-points.ts`). Refused with SANDBOX=off and in production.
+   */
+  CRASH_AT: z.enum(CRASH_POINTS).optional(),
 }).superRefine((env, ctx) => {
   if (env.SANDBOX !== 'embedded') {
     for (const key of ['NHSA_BASE_URL', 'SMS_BASE_URL', 'WECHAT_AUTHORIZE_BASE_URL', 'WECHAT_API_BASE_URL'] as const) {
@@ -211,6 +217,10 @@ const EnvSchema = z.object({
   }
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
+  if (env.CRASH_AT && (env.SANDBOX === 'off' || env.NODE_ENV === 'production')) {
+    const why = env.SANDBOX === 'off' ? 'SANDBOX=off' : 'NODE_ENV=production'
+    ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message: `kills the process on purpose, for the crash tests only: unset it with ${why}` })
+  }
   if (env.SANDBOX_CLOCK && env.SANDBOX === 'off')
     ctx.addIssue({ code: 'custom', path: ['SANDBOX_CLOCK'], message: 'a fixed clock is for sandbox modes only' })
   if (env.SEED_DEMO_STAFF.length && env.SANDBOX === 'off')

@@ -6,6 +6,7 @@ import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
 import { formatErrorMessage, maskIdCard, REFUND_REASON_LABELS, toShanghaiIso } from '@yibao/shared'
 import { newOutRefundNo, refundBlock } from '../domain/refund'
+import { crashPoint } from '../lib/crash-points'
 import { AppError, UpstreamError } from '../lib/errors'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
 import { enqueue, findLine, findOrderBy, orderLines } from '../storage/payments'
@@ -61,6 +62,7 @@ export async function requestRefund(deps: AppDeps, p: { principal: string, order
     return written
   })
   if (!refund) throw new AppError('REFUND_EXISTS', 409)
+  crashPoint(deps, 'refund.inserted')
   return refusedNow(await advanceRefund(deps, refund), line.year)
 }
 
@@ -84,6 +86,7 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
       const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === refund.lineId)!
       try {
         const approved = await deps.premiums.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, certNo: deps.vault.decrypt(line.personCertNoEnc), year: line.year, amountFen: refund.amountFen, reason: refund.reason as RefundReason })
+        crashPoint(deps, 'refund.approved')
         refund = await moveRefund(deps.storage.db, refund.id, 'approve', { taxRefundNo: approved.taxRefundNo }) ?? await reload(deps, refund)
         // The person's enrolment for the year is no longer paid: their reads must say so.
         deps.personReads.forget(line.personCertRef)
@@ -98,6 +101,7 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
     }
     if (refund.status === 'refunding' && !refund.wechatRefundId) {
       const answer = await deps.wechatpay.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, refundFen: refund.amountFen, totalFen: order.totalFen, reason: `医保缴费退费：${REFUND_REASON_LABELS[refund.reason as AnyRefundReason]}`.slice(0, 80) })
+      crashPoint(deps, 'refund.sent')
       refund = await applyRefundResult(deps, answer) ?? refund
     }
   }

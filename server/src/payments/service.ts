@@ -13,6 +13,7 @@ import { maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
 import { MAX_ORDER_LINES, newOutTradeNo, newReceiptCode, payable, timeExpire } from '../domain/payment'
 import { IllegalTransition } from '../domain/states'
 import { AppError, UpstreamError } from '../lib/errors'
+import { crashPoint } from '../lib/crash-points'
 import { subjectOf } from '../lib/resident'
 import { recordAnomaly } from '../storage/anomalies'
 import { closeOrder, findOrderBy, insertOrder, liveLinesFor, markOrderPaid, orderLines, setOrderPrepay } from '../storage/payments'
@@ -179,9 +180,11 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
     if (!created) refuseHeld(await quoteLines(deps, { ...payer, principal: '' }, people, input.year), true)
     order = created!.order
     lines = created!.lines
+    crashPoint(deps, 'order.inserted')
   }
   if (order.status === 'created') {
     const answer = await prepay(deps, order)
+    crashPoint(deps, 'order.prepaid')
     await setOrderPrepay(storage.db, order.id, answer)
     order = { ...order, ...answer, status: 'prepaid' }
   }
@@ -262,6 +265,7 @@ export async function applyPaidTransaction(deps: AppDeps, tx: WechatPayTransacti
   }
   const lines = await orderLines(deps.storage.db, order.id)
   const codes = new Map(lines.map(l => [l.id, newReceiptCode(randomBytes(16))]))
+  crashPoint(deps, 'payment.before_store')
   const result = await markOrderPaid(deps.storage.db, { orderId: order.id, outTradeNo: order.outTradeNo, transactionId: tx.transactionId, paidAt: tx.successTime ?? deps.now(), receiptCodes: codes, eventId: event?.id, eventType: event?.type, now: deps.now() })
   if (result.outcome === 'repeat') return 'repeat'
   // Their coverage now shows the year paid (locally, then from the tax bureau): drop cached reads.

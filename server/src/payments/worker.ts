@@ -3,6 +3,7 @@ import type { AppDeps } from '../lib/types'
 import type { JobSubject, OutboxJob } from '../storage/payments'
 import type { TradeBillRow } from '../upstream/wechatpay/mapper'
 import { shanghaiDate } from '@yibao/shared'
+import { crashPoint } from '../lib/crash-points'
 import { UpstreamError } from '../lib/errors'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
 import { claimJobs, completeJob, enqueue, failJob, findLine, findOrderBy, killJob, markLineCollectedElsewhere, markLineReported, openOrders, orderLines, paidOrdersOn, snoozeJob } from '../storage/payments'
@@ -93,6 +94,7 @@ async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<v
   const certNo = deps.vault.decrypt(line.personCertNoEnc)
   try {
     await deps.premiums.collect({ outTradeNo: order.outTradeNo, transactionId: order.transactionId ?? order.outTradeNo, paidAt: order.paidAt ?? deps.now(), lines: [{ certNo, year: line.year, amountFen: line.amountFen }] }, log)
+    crashPoint(deps, 'report.collected')
     await lineReported(deps, line.id)
   }
   catch (error) {
