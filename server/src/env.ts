@@ -219,7 +219,8 @@ const EnvSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
   if (env.CRASH_AT && (env.SANDBOX === 'off' || env.NODE_ENV === 'production')) {
     const why = env.SANDBOX === 'off' ? 'SANDBOX=off' : 'NODE_ENV=production'
-    ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message: `kills the process on purpose, for the crash tests only: unset it with ${why}` })
+    const message = `kills the process on purpose, for the crash tests only: unset it with ${why}`
+    ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message })
   }
   if (env.SANDBOX_CLOCK && env.SANDBOX === 'off')
     ctx.addIssue({ code: 'custom', path: ['SANDBOX_CLOCK'], message: 'a fixed clock is for sandbox modes only' })

@@ -31,9 +31,11 @@ describe('CRASH_AT', () => {
   })
 
   it('is refused with SANDBOX=off and in production, saying why', () => {
-    expect(refusal({ SANDBOX: 'off', CRASH_AT: 'order.inserted' })).toMatch(/CRASH_AT: .*crash tests only: unset it with SANDBOX=off/)
-    const production = { NODE_ENV: 'production', PII_HASH_KEY: 'k'.repeat(40), PUBLIC_ORIGIN: 'https://yibao.example.cn' }
-    expect(refusal({ ...production, CRASH_AT: 'order.inserted' })).toMatch(/CRASH_AT: .*unset it with NODE_ENV=production/)
+    expect(refusal({ SANDBOX: 'off', CRASH_AT: 'order.inserted' }))
+      .toMatch(/CRASH_AT: .*crash tests only: unset it with SANDBOX=off/)
+    const production = { NODE_ENV: 'production', PII_HASH_KEY: 'k'.repeat(40), PUBLIC_ORIGIN: 'https://yb.example.cn' }
+    expect(refusal({ ...production, CRASH_AT: 'order.inserted' }))
+      .toMatch(/CRASH_AT: .*unset it with NODE_ENV=production/)
     expect(refusal(production)).not.toMatch(/CRASH_AT/)
   })
 
