@@ -91,6 +91,9 @@ runOrExit('type-check (vue-tsc -b)', bin('vue-tsc'), ['-b'])
 console.log('\n  storage driver: pglite (TEST_DATABASE_URL removed from the environment)')
 const pgliteMustPass = ['PGlite data directory', 'the test database driver']
 vitest('unit, route, component and storage tests (PGlite)', [], { EXPECT_DB_DRIVER: 'pglite' }, pgliteMustPass)
+// The crash tests spawn the real BFF and kill -9 it at each payment step (their own project: heavy, no MSW).
+const crashMustPass = ['kill -9 at each step', 'after every crash']
+vitest('crash tests (PGlite)', ['-c', 'server/vitest.crash.config.ts'], { EXPECT_DB_DRIVER: 'pglite' }, crashMustPass)
 
 const pg = await postgresUrl()
 if (pg) {
@@ -98,6 +101,7 @@ if (pg) {
   const mustPass = ['several BFF instances on one PostgreSQL', 'the test database driver']
   const env = { TEST_DATABASE_URL: pg, EXPECT_DB_DRIVER: 'postgres' }
   vitest('storage and route tests on PostgreSQL', ['--project', 'server'], env, mustPass)
+  vitest('crash tests on PostgreSQL', ['-c', 'server/vitest.crash.config.ts'], env, crashMustPass)
 }
 else if (CI) finish(1, 'PostgreSQL is not reachable: CI must run the storage tests on it')
 else console.warn('\n! PostgreSQL not reachable: skipped the PostgreSQL storage run (set TEST_DATABASE_URL)')

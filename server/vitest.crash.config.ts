@@ -1,0 +1,15 @@
+import { defineProject } from 'vitest/config'
+
+/**
+ * The crash tests (`src/payments/crash.test.ts`): they spawn the real BFF and kill it with SIGKILL, so
+ * they run on their own (`scripts/check.mjs` runs them on PGlite and on PostgreSQL), without MSW — the
+ * BFF is another process and every call is real HTTP on loopback.
+ */
+export default defineProject({
+  test: {
+    name: 'server-crash',
+    include: ['src/payments/crash.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+})
