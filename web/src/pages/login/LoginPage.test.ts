@@ -1,0 +1,111 @@
+import type { ApiErrorBody, SessionView } from '@yibao/shared'
+import type { VueWrapper } from '@vue/test-utils'
+import { ERROR_MESSAGES } from '@yibao/shared'
+import { flushPromises, mount } from '@vue/test-utils'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { h } from 'vue'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
+import { i18n } from '../../i18n'
+import LoginPage from './LoginPage.vue'
+
+const anonymous: SessionView = {
+  authenticated: false,
+  kind: null,
+  csrfToken: null,
+  resident: null,
+  pending: null,
+  staff: null,
+  sandboxSmsInbox: null,
+}
+const pendingSession = { ...anonymous, kind: 'pending', csrfToken: 'csrf-p' } as const
+const viaWechat: SessionView = { ...pendingSession, pending: { phoneVerified: false, viaWechat: true } }
+const viaPhone: SessionView = { ...pendingSession, pending: { phoneVerified: true, viaWechat: false } }
+const refuseBind = () => http.post('*/api/v1/auth/bind', () => HttpResponse.json(PHONE_TAKEN, { status: 409 }))
+
+const PERSON = { name: '赵小雨', certNo: '610322201009011021' }
+const PHONE_TAKEN: ApiErrorBody = {
+  error: {
+    code: 'PHONE_BOUND_ELSEWHERE',
+    message: ERROR_MESSAGES.PHONE_BOUND_ELSEWHERE,
+    requestId: 'req-409',
+    fields: { phone: '该手机号已绑定其他参保人' },
+  },
+}
+
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+beforeEach(() => setActivePinia(createPinia()))
+
+let session: SessionView = anonymous
+function sessionHandlers() {
+  return [
+    http.get('*/api/v1/session', () => HttpResponse.json(session)),
+    http.delete('*/api/v1/session', () => {
+      session = anonymous
+      return HttpResponse.json({ ok: true })
+    }),
+  ]
+}
+
+async function mountLogin() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/login', component: LoginPage }, { path: '/', component: { render: () => h('p', 'home') } }],
+  })
+  await router.push('/login')
+  const global = { plugins: [i18n, router] }
+  const wrapper = mount({ render: () => h(RouterView) }, { global, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+async function fill(wrapper: VueWrapper, values: Record<string, string>) {
+  for (const [name, value] of Object.entries(values)) await wrapper.get(`[name="${name}"]`).setValue(value)
+}
+
+async function submit(wrapper: VueWrapper) {
+  await wrapper.get('form').trigger('submit')
+  await flushPromises()
+}
+
+describe('LoginPage: binding refused because the phone belongs to another person', () => {
+  it('says on the page what to do next (409 PHONE_BOUND_ELSEWHERE), at the phone field too', async () => {
+    session = viaWechat
+    server.use(...sessionHandlers(), refuseBind())
+    const wrapper = await mountLogin()
+    await fill(wrapper, { ...PERSON, phone: '13905461201', code: '123456' })
+    await submit(wrapper)
+
+    const notice = wrapper.get('[data-testid="bind-error"]')
+    expect(notice.attributes('role')).toBe('alert')
+    expect(notice.text()).toContain('该手机号已绑定其他参保人，请更换手机号后再认证；如该手机号是您本人的，请携带身份证到窗口办理')
+    expect(notice.text()).toContain('req-409')
+    expect(wrapper.text()).toContain('该手机号已绑定其他参保人')
+    // The phone field is right there to change: no start-over needed.
+    expect(wrapper.find('[data-testid="start-over"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('after a phone sign-in offers to start over with another phone, back on the phone step', async () => {
+    session = viaPhone
+    server.use(...sessionHandlers(), refuseBind())
+    const wrapper = await mountLogin()
+    expect(wrapper.find('[name="phone"]').exists()).toBe(false)
+    await fill(wrapper, PERSON)
+    await submit(wrapper)
+    expect(wrapper.get('[data-testid="bind-error"]').text()).toContain(ERROR_MESSAGES.PHONE_BOUND_ELSEWHERE)
+
+    await wrapper.get('[data-testid="start-over"]').trigger('click')
+    await flushPromises()
+    expect(session).toBe(anonymous)
+    expect(wrapper.find('[data-testid="bind-error"]').exists()).toBe(false)
+    expect(wrapper.find('[name="phone"]').exists()).toBe(true)
+    expect(wrapper.find('[name="certNo"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+})
