@@ -6,6 +6,8 @@ import { defineProject } from 'vitest/config'
  * BFF is another process and every call is real HTTP on loopback.
  */
 export default defineProject({
+  // `pnpm test` runs it from the repository root (`-c server/vitest.crash.config.ts`).
+  root: import.meta.dirname,
   test: {
     name: 'server-crash',
     include: ['src/payments/crash.test.ts'],
