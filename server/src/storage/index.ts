@@ -22,6 +22,8 @@ export type StorageOptions
     dataDir?: string
     /** Start from a `dumpDataDir()` snapshot (fast test databases). */
     loadDataDir?: Blob
+    /** How long to wait for a data directory locked by a process that died (default 20 s). */
+    lockWaitMs?: number
   }
   | {
     driver: 'postgres'
@@ -57,13 +59,20 @@ export async function createStorage(opts: StorageOptions): Promise<Storage> {
   return pending
 }
 
-async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob }): Promise<Storage> {
+async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob, lockWaitMs?: number }): Promise<Storage> {
   let release: (() => Promise<void>) | undefined
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true })
     try {
       // PGlite does not lock its directory and two processes corrupt it: we take the lock ourselves.
-      release = await lockfile.lock(opts.dataDir, { stale: 15_000, update: 5_000, lockfilePath: `${opts.dataDir}.lock` })
+      // A lock left by a process that was killed goes stale after 15 s: a restart right after a crash waits
+      // for that (retrying up to ~20 s) instead of refusing; a live process keeps its lock fresh and wins.
+      release = await lockfile.lock(opts.dataDir, {
+        stale: 15_000,
+        update: 5_000,
+        lockfilePath: `${opts.dataDir}.lock`,
+        retries: { retries: Math.ceil((opts.lockWaitMs ?? 20_000) / 2_000), factor: 1, minTimeout: 2_000, maxTimeout: 2_000 },
+      })
     }
     catch (cause) {
       throw new DataDirLockedError(`The data directory ${opts.dataDir} is in use by another process. Stop it, or set DATA_DIR to another directory (or DATABASE_URL for PostgreSQL).`, { cause })

@@ -75,6 +75,28 @@ describe.runIf(pgUrl)('several BFF instances on one PostgreSQL', () => {
 })
 
 describe.skipIf(pgUrl)('PGlite data directory', () => {
+  it('opens after a crash: the lock a killed process left goes stale and a restart waits for it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yibao-crash-lock-'))
+    try {
+      const script = `import { createStorage } from ${JSON.stringify(resolve(import.meta.dirname, 'index.ts'))}
+        createStorage({ driver: 'pglite', dataDir: ${JSON.stringify(join(dir, 'db'))} })
+          .then(() => { console.log('opened'); process.kill(process.pid, 'SIGKILL') })`
+      const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx')
+      const killed = await promisify(execFile)(tsx, ['--eval', script], { cwd: dir })
+        .catch((e: { signal: string | null, code: number | null, stdout: string }) => e)
+      // tsx relays its child's death as exit status 137 (128 + SIGKILL).
+      expect(killed).toMatchObject({ stdout: expect.stringContaining('opened') })
+      const { signal, code } = killed as { signal: string | null, code: number | null }
+      expect(signal === 'SIGKILL' || code === 137).toBe(true)
+      const restarted = await createStorage({ driver: 'pglite', dataDir: join(dir, 'db') })
+      await restarted.ping()
+      await restarted.close()
+    }
+    finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 90_000)
+
   it('keeps data across reopen and cannot be opened by a second process', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'yibao-lock-'))
     try {
@@ -84,7 +106,7 @@ describe.skipIf(pgUrl)('PGlite data directory', () => {
       expect(await createStorage({ driver: 'pglite', dataDir: join(dir, 'db') })).toBe(first)
 
       const script = `import { createStorage } from ${JSON.stringify(resolve(import.meta.dirname, 'index.ts'))}
-        createStorage({ driver: 'pglite', dataDir: ${JSON.stringify(join(dir, 'db'))} })
+        createStorage({ driver: 'pglite', dataDir: ${JSON.stringify(join(dir, 'db'))}, lockWaitMs: 0 })
           .then(() => { console.log('opened'); process.exit(0) })
           .catch(e => { console.log(e.name + ': ' + e.message); process.exit(3) })`
       const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx')
