@@ -3,6 +3,7 @@ import { shanghaiDate } from '@yibao/shared'
 import { describe, expect, it } from 'vitest'
 import { applyPaidTransaction } from '../payments/service'
 import { reconcile } from '../payments/worker'
+import { listAnomalies } from '../storage/anomalies'
 import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
@@ -147,7 +148,7 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     }
   })
 
-  it('answers 404 FAIL for a callback about an order we never made, and 400 for an amount mismatch', async () => {
+  it('answers 404 FAIL for a callback about an order we never made; an amount mismatch is queued, not paid', async () => {
     const outTradeNo = `YBX${Date.now()}`
     const expiresAt = new Date(ctx.stack.clock.now().getTime() + 600_000)
     await ctx.stack.deps.wechatpay.prepayNative({ outTradeNo, description: 'x', amountFen: 100, expiresAt })
@@ -165,8 +166,13 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
     await ctx.stack.control('/config', { callbacks: 'deliver' }, 'PUT')
     const mismatch = await ctx.stack.control(`/orders/${created.outTradeNo}/notify`, { variant: 'genuine' })
-    expect(mismatch.status).toBe(400)
+    // Acknowledged (so WeChat Pay stops retrying) because it now sits in the 异常处理 queue, once.
+    expect(mismatch.status).toBe(204)
+    await ctx.stack.control(`/orders/${created.outTradeNo}/notify`, { variant: 'genuine' })
     expect((await findOrderBy(ctx.storage.db, 'id', created.id))!.status).toBe('prepaid')
+    const queued = (await listAnomalies(ctx.storage.db, { status: 'open', regions: null })).filter(a => a.orderId === created.id)
+    expect(queued.map(a => [a.kind, a.detail.expectedFen, a.detail.gotFen]))
+      .toEqual([['amount_mismatch', created.totalFen + 1, created.totalFen]])
   })
 
   it('converges when no callback ever arrives: a restarted BFF queries WeChat Pay and marks it paid', async () => {
@@ -207,7 +213,7 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
         applyPaidTransaction(second.deps, tx),
       ])
       expect(outcomes.filter(o => o === 'paid')).toHaveLength(1)
-      expect(outcomes.filter(o => o === 'duplicate')).toHaveLength(2)
+      expect(outcomes.filter(o => o === 'repeat')).toHaveLength(2)
     }
     finally {
       await ctx.stack.control('/config', { callbacks: 'deliver' }, 'PUT')
@@ -234,7 +240,7 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
 
   it('reconciles a past day without a single trade (NO_STATEMENT_EXIST) as an empty bill, and still retries today\'s', async () => {
     const quiet = shanghaiDate(new Date(ctx.stack.clock.now().getTime() - 40 * 86_400_000))
-    expect(await reconcile(ctx.stack.deps, quiet)).toEqual({ repaired: [], missingInBill: [] })
+    expect(await reconcile(ctx.stack.deps, quiet)).toEqual({ repaired: [], missingInBill: [], unknownInBill: [] })
     // Today's bill is not made yet: that is a reason to try again later, not an empty day.
     const today = shanghaiDate(ctx.stack.clock.now())
     await expect(reconcile(ctx.stack.deps, today)).rejects.toThrow(/NO_STATEMENT_EXIST/)
