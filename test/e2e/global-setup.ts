@@ -11,8 +11,12 @@ import process from 'node:process'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
-/** Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), and a clerk for pay.spec's desk QR. */
-const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-cashier:clerk:370500'
+/**
+ * Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), a Guizhou (520000)
+ * supervisor (staff.spec's 异常处理), and a clerk for pay.spec's desk QR.
+ */
+const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-anomalies:supervisor:520000,'
+  + 'e2e-cashier:clerk:370500'
 
 /**
  * The day the journeys run on, whatever the machine's date (SANDBOX_CLOCK: the app and its embedded

@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
+import { randomUUID } from 'node:crypto'
+import { defaultPaymentYear, formatFen } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO, nextResident, signInByPhone } from './auth'
-import { authenticatorCode, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { appNow, authenticatorCode, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -14,6 +16,40 @@ async function guizhouResident(): Promise<{ name: string, certNo: string }> {
   const r = residents.find(p => !p.deathDate && p.insurance.some(i => i.insutype === '390' && !i.endDate))
   if (!r) throw new Error('no seeded Guizhou resident')
   return r
+}
+
+/** A call to the sandbox's own controls (tax stand-in, WeChat Pay simulator). */
+function sandboxCall(method: string, path: string, body: unknown): Promise<Response> {
+  const init = { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+  return fetch(`${inject('sandboxURL')}${path}`, init)
+}
+
+interface Seeded {
+  name: string
+  certNo: string
+  age: number
+  deathDate: string | null
+  household: { id: string }
+  insurance: { insutype: string, endDate: string | null }[]
+}
+
+/**
+ * A Guizhou adult whose premium for `year` the tax bureau would take now, from a household no other
+ * journey touches: not the one the first journey looks up, none with a child (pay-integrity.spec takes
+ * its families from those); Dongying's people are all handed out to the journeys' slices (auth.ts).
+ */
+async function guizhouPayer(year: number): Promise<Seeded> {
+  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=520000`)
+  const all = (await res.json() as { residents: Seeded[] }).residents
+  const active = (r: Seeded) => !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
+  const lookedUp = all.find(active)?.household.id
+  const withChildren = new Set(all.filter(r => r.age < 16).map(r => r.household.id))
+  for (const r of all) {
+    if (!active(r) || r.age < 18 || r.household.id === lookedUp || withChildren.has(r.household.id)) continue
+    const quote = await sandboxCall('POST', '/tax/api/premium/quote', { sfzjlx: '201', sfzjhm: r.certNo, jfnd: year })
+    if ((await quote.json() as { jfxx?: { kjbz: string } }).jfxx?.kjbz === '1') return r
+  }
+  throw new Error(`no Guizhou adult owes a ${year} premium`)
 }
 
 /** Password, then (first time) the enrolment page: reads the secret shown and types the code. Ends on `landing`. */
@@ -153,5 +189,89 @@ describe('help-desk staff journey (375 px)', () => {
     await page.getByTestId('desk-audit-link').waitFor()
     await expectNoAxeViolations(page)
     await context.close()
+  })
+
+  it('shows a supervisor 异常处理: a duplicate payment made in the sandbox, marked handled with a reason', async () => {
+    const year = defaultPaymentYear(appNow())
+    const resident = await guizhouPayer(year)
+    // The resident pays their own premium online (the API the pay page uses)…
+    const phoneContext = await mobileContext(browser)
+    const phone = await phoneContext.newPage()
+    await signInByPhone(phone, resident)
+    const { csrfToken } = await (await phone.request.get('/api/v1/session')).json() as { csrfToken: string }
+    const ordered = await phone.request.post('/api/v1/payments/orders', {
+      headers: { 'origin': inject('baseURL'), 'x-csrf-token': csrfToken, 'idempotency-key': randomUUID() },
+      data: { year, channel: 'native', people: [{ kind: 'self' }] },
+    })
+    expect(ordered.status()).toBe(201)
+    const order = await ordered.json() as { outTradeNo: string, totalFen: number }
+    await phoneContext.close()
+
+    // …while the same year is paid at a tax hall: our report gets 2002 and this payment is the duplicate.
+    // WeChat Pay holds the automatic refund (processing), so the anomaly waits for the supervisor.
+    await sandboxCall('PUT', '/__sandbox/wechatpay/config', { refundProcessingMs: 600_000 })
+    try {
+      const hall = await sandboxCall('POST', '/__sandbox/tax/counter-payment', { certNo: resident.certNo, year })
+      expect(hall.status).toBe(200)
+      expect((await sandboxCall('POST', `/__sandbox/wechatpay/orders/${order.outTradeNo}/pay`, {})).status).toBe(200)
+
+      const context = await mobileContext(browser)
+      const page = await context.newPage()
+      await page.goto('/desk')
+      await page.getByRole('heading', { name: '窗口工作人员登录', level: 1 }).waitFor()
+      // A supervisor of Guizhou, where the payer is insured.
+      await signInAndEnrol(page, 'e2e-anomalies')
+      await page.getByTestId('desk-anomalies-link').click()
+      await page.getByRole('heading', { name: '异常处理', level: 1 }).waitFor()
+
+      // The worker reports the line within seconds; 刷新 until it is queued.
+      const card = page.getByTestId('anomaly').filter({ hasText: order.outTradeNo })
+      await expect.poll(async () => {
+        await page.getByRole('button', { name: '刷新' }).first().click()
+        await page.getByRole('heading', { name: /^待处理（\d+条）$/ }).waitFor()
+        return card.count()
+      }, { timeout: 30_000, interval: 1000 }).toBe(1)
+      await card.getByText('退款：退款中').waitFor()
+      expect(await card.getByRole('heading', { level: 3 }).textContent()).toContain('重复缴费')
+      const masked = `${resident.certNo.slice(0, 6)}********${resident.certNo.slice(-4)}`
+      const name = `${resident.name[0]}${'*'.repeat(resident.name.length - 1)}`
+      expect(await card.getByTestId('anomaly-people').textContent()).toContain(`${name}（${masked}）`)
+      expect(await card.getByTestId('anomaly-amount').textContent()).toContain(formatFen(order.totalFen))
+      expect(await card.textContent()).toContain('税务部门已有该人员本年度的其他缴费记录')
+      // The refund is already under way: nothing to send again.
+      expect(await card.getByTestId('anomaly-refund').count()).toBe(0)
+      expect(await page.content()).not.toContain(resident.certNo)
+      expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+      await expectNoAxeViolations(page)
+      await screenshot(page, 'desk-anomalies')
+
+      // 标记已处理 needs a reason, said next to the field.
+      await card.getByTestId('anomaly-resolve').click()
+      await card.getByTestId('anomaly-resolve-confirm').click()
+      await card.getByText('请填写处理说明').waitFor()
+      await expectNoAxeViolations(page)
+      const why = '已核实：该年度保费已在税务窗口缴纳，重复支付由系统原路退回'
+      await card.getByLabel('处理说明', { exact: true }).fill(why)
+      await card.getByTestId('anomaly-resolve-confirm').click()
+      await page.getByTestId('anomalies-notice').getByText(`已标记为已处理：重复缴费（${order.outTradeNo}）`).waitFor()
+      expect(await card.count()).toBe(0)
+
+      await page.getByTestId('anomalies-tab-resolved').click()
+      const done = page.getByTestId('anomaly').filter({ hasText: order.outTradeNo })
+      await done.getByTestId('anomaly-resolution').getByText(why).waitFor()
+      expect(await done.getByTestId('anomaly-resolved-by').textContent()).toContain('e2e-anomalies')
+      await expectNoAxeViolations(page)
+
+      // The same page on a desk monitor.
+      await page.setViewportSize({ width: 1280, height: 800 })
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
+      await expectNoAxeViolations(page)
+      await screenshot(page, 'desk-anomalies-1280')
+      await context.close()
+    }
+    finally {
+      await sandboxCall('PUT', '/__sandbox/wechatpay/config', { refundProcessingMs: 2000 })
+    }
   })
 })

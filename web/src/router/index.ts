@@ -34,6 +34,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/desk', name: 'desk', component: () => import('../pages/desk/DeskPage.vue'), meta: { titleKey: 'desk.title', back: true } },
   { path: '/desk/login', name: 'desk-login', component: () => import('../pages/desk/DeskLoginPage.vue'), meta: { titleKey: 'desk.login.title', back: true } },
   { path: '/desk/audit', name: 'desk-audit', component: () => import('../pages/desk/DeskAuditPage.vue'), meta: { titleKey: 'desk.audit.title', back: true } },
+  { path: '/desk/anomalies', name: 'desk-anomalies', component: () => import('../pages/desk/AnomaliesPage.vue'), meta: { titleKey: 'desk.anomalies.title', back: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/not-found/NotFoundPage.vue'), meta: { titleKey: 'notFound.title', back: true } },
 ]
 
