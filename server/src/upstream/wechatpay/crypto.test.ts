@@ -2,8 +2,10 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   buildAuthorization,
+  createNonce,
   decryptResource,
   encryptResource,
+  headerValue,
   jsapiPayParams,
   openNotification,
   parseAuthorization,
@@ -13,6 +15,10 @@ import {
   rsaVerify,
   sealNotification,
   signedHeaders,
+  SIGNTEST_PREFIX,
+  toPrivateKey,
+  toPublicKey,
+  unixSeconds,
   verifySignedMessage,
   wechatTime,
 } from './crypto'
@@ -202,5 +208,238 @@ describe('sealNotification / signedHeaders (our own output)', () => {
     const headers = signedHeaders({ body: '', privateKey: platform.privateKey, keyId: 'K', now })
     expect(verifySignedMessage({ headers, body: '', publicKeys: publicKeyMap({ K: platform.publicKey }), now }).ok).toBe(true)
     expect(wechatTime(now)).toBe('2026-06-15T10:00:00+08:00')
+  })
+})
+
+describe('helpers at their edges', () => {
+  const platform = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const now = new Date('2026-06-15T10:00:00+08:00')
+  const keys = publicKeyMap({ K: platform.publicKey })
+
+  it('nonces are [0-9A-Za-z], 32 characters unless asked otherwise, and never repeat', () => {
+    const nonces = Array.from({ length: 50 }, () => createNonce())
+    for (const n of nonces) expect(n).toMatch(/^[0-9A-Za-z]{32}$/)
+    expect(new Set(nonces).size).toBe(50)
+    expect(createNonce(12)).toMatch(/^[0-9A-Za-z]{12}$/)
+    // Every byte value maps into the alphabet (b % 62), so all 62 characters turn up.
+    expect(new Set(Array.from({ length: 40 }, () => createNonce(64)).join('')).size).toBe(62)
+  })
+
+  it('unix seconds are whole seconds, rounded down', () => {
+    expect(unixSeconds(new Date(1_781_488_800_999))).toBe(1_781_488_800)
+  })
+
+  it('public keys come from a private KeyObject, a public one, an SPKI PEM or a certificate', () => {
+    const fromPrivate = toPublicKey(platform.privateKey)
+    expect(fromPrivate.type).toBe('public')
+    expect(fromPrivate.equals(platform.publicKey)).toBe(true)
+    expect(toPublicKey(platform.publicKey)).toBe(platform.publicKey)
+    expect(
+      toPublicKey(platform.publicKey.export({ type: 'spki', format: 'pem' }) as string).equals(platform.publicKey),
+    ).toBe(true)
+    expect(toPublicKey(notify.platformCertificate).equals(toPublicKey(go.privateKeyPkcs8))).toBe(true)
+    expect(toPrivateKey(platform.privateKey)).toBe(platform.privateKey)
+  })
+
+  it('rsaVerify answers false for garbage instead of throwing', () => {
+    expect(rsaVerify('m', 'not base64 at all', platform.publicKey)).toBe(false)
+    expect(rsaVerify('m', rsaSign('m', platform.privateKey), 'not a key')).toBe(false)
+    expect(rsaVerify(Buffer.from('m'), rsaSign(Buffer.from('m'), platform.privateKey), platform.publicKey)).toBe(true)
+  })
+
+  it('buildAuthorization defaults to the current second and a fresh 32-character nonce', () => {
+    const before = unixSeconds(new Date())
+    const auth = buildAuthorization({
+      mchid: '1',
+      serialNo: 'S',
+      privateKey: platform.privateKey,
+      method: 'GET',
+      pathWithQuery: '/v3/x',
+    })
+    expect(Number(auth.timestamp)).toBeGreaterThanOrEqual(before)
+    expect(Number(auth.timestamp)).toBeLessThanOrEqual(before + 5)
+    expect(auth.nonce_str).toMatch(/^[0-9A-Za-z]{32}$/)
+    expect(
+      rsaVerify(requestMessage('GET', '/v3/x', auth.timestamp, auth.nonce_str), auth.signature, platform.publicKey),
+    ).toBe(true)
+    expect(parseAuthorization(auth.authorization)).toEqual({
+      mchid: '1',
+      nonce_str: auth.nonce_str,
+      signature: auth.signature,
+      timestamp: auth.timestamp,
+      serial_no: 'S',
+    })
+  })
+
+  it.each([
+    [
+      'the scheme glued to the fields',
+      'WECHATPAY2-SHA256-RSA2048mchid="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
+    ],
+    [
+      'text before the scheme',
+      'x WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
+    ],
+    ['an empty value', 'WECHATPAY2-SHA256-RSA2048 mchid="",nonce_str="n",signature="s",timestamp="1",serial_no="S"'],
+    [
+      'junk around a field',
+      'WECHATPAY2-SHA256-RSA2048 mchid="1"x,nonce_str="n",signature="s",timestamp="1",serial_no="S"',
+    ],
+    [
+      'junk before a field',
+      'WECHATPAY2-SHA256-RSA2048 xmchid="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
+    ],
+    [
+      'an upper-case field name',
+      'WECHATPAY2-SHA256-RSA2048 MCHID="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
+    ],
+    ['an empty header', ''],
+    ['null', null],
+  ])('parseAuthorization rejects %s', (_label, value) => {
+    expect(parseAuthorization(value)).toBeNull()
+  })
+
+  it('parseAuthorization keeps spaces around fields out of the values', () => {
+    expect(
+      parseAuthorization(
+        'WECHATPAY2-SHA256-RSA2048  mchid="1" , nonce_str="n",signature="s=",timestamp="1",serial_no="S" ',
+      ),
+    ).toEqual({ mchid: '1', nonce_str: 'n', signature: 's=', timestamp: '1', serial_no: 'S' })
+  })
+
+  it('headerValue: any case, the first of a repeated header, undefined when absent', () => {
+    expect(headerValue({ 'X-A': ['1', '2'] }, 'x-a')).toBe('1')
+    expect(headerValue({ 'x-b': undefined, 'X-A': '3' }, 'X-A')).toBe('3')
+    expect(headerValue({ 'X-A': '3' }, 'X-B')).toBeUndefined()
+    expect(headerValue(new Headers({ 'X-A': '4' }), 'x-a')).toBe('4')
+    expect(headerValue(new Headers(), 'x-a')).toBeUndefined()
+  })
+
+  it('verifySignedMessage: each Wechatpay-* header is required, and checks run in the documented order', () => {
+    const headers = signedHeaders({ body: '{}', privateKey: platform.privateKey, keyId: 'K', now, nonce: 'N0' })
+    expect(headers['Wechatpay-Nonce']).toBe('N0')
+    const check = (h: Record<string, string>, at = now, maxSkewSeconds?: number) =>
+      verifySignedMessage({ headers: h, body: '{}', publicKeys: keys, now: at, maxSkewSeconds })
+    expect(check(headers)).toEqual({ ok: true, serial: 'K', timestamp: unixSeconds(now) })
+    for (const name of ['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Serial', 'Wechatpay-Signature']) {
+      const { [name]: _gone, ...rest } = headers
+      expect(check(rest)).toEqual({ ok: false, reason: 'missing_header' })
+      expect(check({ ...headers, [name]: '' })).toEqual({ ok: false, reason: 'missing_header' })
+    }
+    const late = new Date(now.getTime() + 3600_000)
+    expect(
+      check({ ...headers, 'Wechatpay-Signature': `${SIGNTEST_PREFIX}x`, 'Wechatpay-Serial': 'UNKNOWN' }, late),
+    ).toEqual({ ok: false, reason: 'signtest_probe' })
+    expect(check({ ...headers, 'Wechatpay-Serial': 'UNKNOWN' }, late)).toEqual({ ok: false, reason: 'stale_timestamp' })
+    expect(check({ ...headers, 'Wechatpay-Serial': 'UNKNOWN', 'Wechatpay-Signature': 'AAAA' })).toEqual({
+      ok: false,
+      reason: 'unknown_serial',
+    })
+    for (const ts of [`${headers['Wechatpay-Timestamp']}x`, `x${headers['Wechatpay-Timestamp']}`, '', '1e9', '-1'])
+      expect(check({ ...headers, 'Wechatpay-Timestamp': ts }).ok).toBe(false)
+    // Still digits, but not the text that was signed.
+    expect(check({ ...headers, 'Wechatpay-Timestamp': `0${headers['Wechatpay-Timestamp']}` }).ok).toBe(false)
+    // A tighter skew for callers that want it.
+    expect(check(headers, new Date(now.getTime() + 11_000), 10)).toEqual({ ok: false, reason: 'stale_timestamp' })
+    expect(check(headers, new Date(now.getTime() + 10_000), 10).ok).toBe(true)
+  })
+
+  it('AES-GCM follows the key length (16/24/32 bytes) and takes the key as text or bytes', () => {
+    for (const key of ['k'.repeat(16), 'k'.repeat(24), 'k'.repeat(32)]) {
+      const sealed = encryptResource(key, '{"x":1}', 'refund')
+      expect(decryptResource(Buffer.from(key), sealed)).toBe('{"x":1}')
+      expect(() => decryptResource(`${key.slice(1)}z`, sealed)).toThrow()
+    }
+    const sealed = encryptResource(Buffer.from('k'.repeat(24)), 'x', '', 'fixednonce12')
+    expect(sealed).toMatchObject({ algorithm: 'AEAD_AES_256_GCM', associated_data: '', nonce: 'fixednonce12' })
+    expect(Buffer.from(sealed.ciphertext, 'base64')).toHaveLength(17) // 1 byte + the 16-byte tag: still long enough
+    expect(decryptResource('k'.repeat(24), sealed)).toBe('x')
+    expect(() =>
+      decryptResource('k'.repeat(24), { ...sealed, ciphertext: Buffer.alloc(16).toString('base64') }),
+    ).toThrow(new Error('ciphertext too short'))
+    expect(() => encryptResource('k'.repeat(31), 'x', '')).toThrow(new Error('APIv3 key must be 32 bytes, got 31'))
+  })
+
+  it('jsapiPayParams defaults to the current second and a fresh nonce', () => {
+    const p = jsapiPayParams({ appId: 'wx1', prepayId: 'wx2', privateKey: platform.privateKey })
+    expect(p.nonceStr).toMatch(/^[0-9A-Za-z]{32}$/)
+    expect(Math.abs(Number(p.timeStamp) - unixSeconds(new Date()))).toBeLessThanOrEqual(5)
+    expect(rsaVerify(`wx1\n${p.timeStamp}\n${p.nonceStr}\nprepay_id=wx2\n`, p.paySign, platform.publicKey)).toBe(true)
+  })
+})
+
+describe('openNotification refuses a verified body that is not an encrypted envelope', () => {
+  const platform = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const apiV3Key = 'abcdefghijklmnopqrstuvwxyz012345'
+  const now = new Date('2026-06-15T10:00:00+08:00')
+  const resource = encryptResource(apiV3Key, '{"a":1}', 'transaction')
+  const open = (envelope: unknown, maxSkewSeconds?: number, at = now) => {
+    const body = typeof envelope === 'string' ? envelope : JSON.stringify(envelope)
+    const headers = signedHeaders({ body, privateKey: platform.privateKey, keyId: 'K', now })
+    return openNotification({
+      headers,
+      rawBody: Buffer.from(body),
+      publicKeys: publicKeyMap({ K: platform.publicKey }),
+      apiV3Key,
+      now: at,
+      maxSkewSeconds,
+    })
+  }
+  const good = { id: 'N1', event_type: 'TRANSACTION.SUCCESS', resource }
+
+  it('opens a good one (raw body as bytes) and passes the skew limit on', () => {
+    expect(open(good)).toMatchObject({ ok: true, value: { plaintext: '{"a":1}', serial: 'K', envelope: { id: 'N1' } } })
+    expect(open({ ...good, resource: { ...resource, associated_data: undefined } })).toEqual({
+      ok: false,
+      reason: 'decrypt_failed',
+    })
+    expect(open(good, 10, new Date(now.getTime() + 11_000))).toEqual({ ok: false, reason: 'stale_timestamp' })
+  })
+
+  it.each([
+    ['not JSON', '{"id":'],
+    ['JSON null', 'null'],
+    ['no id', { ...good, id: undefined }],
+    ['a numeric id', { ...good, id: 1 }],
+    ['no event_type', { ...good, event_type: undefined }],
+    ['no resource', { ...good, resource: undefined }],
+    ['a numeric ciphertext', { ...good, resource: { ...resource, ciphertext: 1 } }],
+    ['no nonce', { ...good, resource: { ...resource, nonce: undefined } }],
+    ['another algorithm', { ...good, resource: { ...resource, algorithm: 'AEAD_AES_128_GCM' } }],
+    ['numeric associated_data', { ...good, resource: { ...resource, associated_data: 7 } }],
+  ])('%s', (_label, envelope) => {
+    expect(open(envelope)).toEqual({ ok: false, reason: 'bad_envelope' })
+  })
+
+  it('sealNotification keeps a given id and a payload given as text', () => {
+    const sealed = sealNotification({
+      platformPrivateKey: platform.privateKey,
+      platformKeyId: 'K',
+      apiV3Key,
+      eventType: 'REFUND.SUCCESS',
+      summary: '退款成功',
+      originalType: 'refund',
+      payload: 'as is',
+      now,
+      id: 'fixed-id',
+    })
+    const opened = openNotification({
+      headers: sealed.headers,
+      rawBody: sealed.body,
+      publicKeys: publicKeyMap({ K: platform.publicKey }),
+      apiV3Key,
+      now,
+    })
+    expect(opened).toMatchObject({
+      ok: true,
+      value: {
+        plaintext: 'as is',
+        envelope: {
+          id: 'fixed-id',
+          summary: '退款成功',
+          resource: { associated_data: 'refund', original_type: 'refund' },
+        },
+      },
+    })
   })
 })
