@@ -33,11 +33,26 @@ async function writeOrders(storage: Storage, checks: boolean): Promise<number> {
       timeExpire: new Date(at.getTime() + 1_800_000),
       idempotencyKeyId: null,
       createdAt: at,
-    }, [{ personCertRef: certRef, personCertNoEnc: 'x', personNameMasked: '*', regionCode: '370502', year: 2027, amountFen: 40_000 }],
+    }, [{
+      personCertRef: certRef,
+      personCertNoEnc: 'x',
+      personNameMasked: '*',
+      regionCode: '370502',
+      year: 2027,
+      amountFen: 40_000,
+    }],
     // With the checks, the four convergence jobs go in with the order; before, one job came after it.
     checks ? ['0', '1', '2', 'expiry'].map(key => ({ topic: 'check_order', key, payload: {}, availableAt: at })) : [])
     if (!created) throw new Error('person-year already held')
-    if (!checks) await enqueue(storage.db, 'check_order', `check_order:${created.order.id}:expiry`, { orderId: created.order.id }, at)
+    if (!checks) {
+      await enqueue(
+        storage.db,
+        'check_order',
+        `check_order:${created.order.id}:expiry`,
+        { orderId: created.order.id },
+        at,
+      )
+    }
   }
   return ORDERS / ((performance.now() - t0) / 1000)
 }
@@ -55,11 +70,14 @@ export async function integrityFigures(endToEnd?: { rps: number, p50: number }) 
     const after = await writeOrders(withChecks, true)
     const costMs = 1000 / after - 1000 / before
     console.log('\n## Money-integrity checks (issue 9): the order path\'s storage work with and without them\n')
-    console.log(`storage work per order: ${before.toFixed(0)} orders/s without the checks, ${after.toFixed(0)} orders/s with them (${ORDERS} orders each, embedded PostgreSQL)`)
+    console.log(`storage work per order: ${before.toFixed(0)} orders/s without the checks, ${after.toFixed(0)} `
+      + `orders/s with them (${ORDERS} orders each, embedded PostgreSQL)`)
     if (endToEnd) {
       const share = costMs / endToEnd.p50 * 100
       const projected = endToEnd.rps / (1 - costMs / endToEnd.p50)
-      console.log(`checks cost ${costMs.toFixed(2)} ms per order = ${share.toFixed(1)} % of the end-to-end order p50 (${endToEnd.p50.toFixed(1)} ms): orders/s before ≈ ${projected.toFixed(0)}, after ${endToEnd.rps.toFixed(0)} (goal: ≤ 10 %)`)
+      console.log(`checks cost ${costMs.toFixed(2)} ms per order = ${share.toFixed(1)} % of the end-to-end order `
+        + `p50 (${endToEnd.p50.toFixed(1)} ms): orders/s before ≈ ${projected.toFixed(0)}, `
+        + `after ${endToEnd.rps.toFixed(0)} (goal: ≤ 10 %)`)
     }
     else {
       console.log(`checks cost ${costMs.toFixed(2)} ms per order at the storage layer`)

@@ -60,12 +60,21 @@ export const LINE_MACHINE = machine({
   final: ['refunded'],
   transitions: [
     { from: 'pending', to: 'paid', event: 'pay', because: 'the order was paid and the person-year is ours' },
-    { from: 'pending', to: 'duplicate', event: 'pay_duplicate', because: 'paid, but the person-year is paid elsewhere' },
+    {
+      from: 'pending', to: 'duplicate', event: 'pay_duplicate',
+      because: 'paid, but the person-year is paid elsewhere',
+    },
     { from: 'pending', to: 'void', event: 'void', because: 'the order was closed unpaid' },
     { from: 'void', to: 'paid', event: 'pay', because: 'a closed order was paid late and the person-year is free' },
-    { from: 'void', to: 'duplicate', event: 'pay_duplicate', because: 'a closed order was paid late, person-year taken' },
+    {
+      from: 'void', to: 'duplicate', event: 'pay_duplicate',
+      because: 'a closed order was paid late, person-year taken',
+    },
     { from: 'paid', to: 'reported', event: 'report', because: 'the tax bureau recorded the collection' },
-    { from: 'paid', to: 'duplicate', event: 'collected_elsewhere', because: 'the tax bureau holds another payment (2002)' },
+    {
+      from: 'paid', to: 'duplicate', event: 'collected_elsewhere',
+      because: 'the tax bureau holds another payment (2002)',
+    },
     { from: 'paid', to: 'refunded', event: 'refund', because: 'refunded before the bureau recorded it (异常处理)' },
     { from: 'reported', to: 'refunded', event: 'refund', because: 'the resident\'s refund came back' },
     { from: 'duplicate', to: 'refunded', event: 'refund', because: 'the duplicate payment went back to its account' },

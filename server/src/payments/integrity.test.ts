@@ -44,12 +44,19 @@ function orderFor(browser: Browser, people: Person[], key = randomUUID()) {
   return browser.request('/api/v1/payments/orders', {
     method: 'POST',
     headers: { 'idempotency-key': key },
-    json: { year: YEAR, channel: 'native', people: people.map(p => ({ kind: 'other', name: p.name, certNo: p.certNo })) },
+    json: {
+      year: YEAR,
+      channel: 'native',
+      people: people.map(p => ({ kind: 'other', name: p.name, certNo: p.certNo })),
+    },
   })
 }
 
 async function quote(browser: Browser, people: Person[]) {
-  const res = await browser.request('/api/v1/payments/quotes', { method: 'POST', json: { year: YEAR, people: people.map(p => ({ kind: 'other', ...p })) } })
+  const res = await browser.request('/api/v1/payments/quotes', {
+    method: 'POST',
+    json: { year: YEAR, people: people.map(p => ({ kind: 'other', ...p })) },
+  })
   expect(res.status).toBe(200)
   return json(res)
 }
@@ -85,7 +92,8 @@ async function anomaliesOf(orderId: string) {
 }
 
 describe('one person-year, one live line', () => {
-  it('a payer who goes back and orders again: the old order is closed at WeChat Pay first, its people freed', async () => {
+  it('a payer who goes back and orders again: the old order is closed at WeChat Pay first, its people '
+    + 'freed', async () => {
     const browser = await payer()
     const [a, b, c] = [await payablePerson(YEAR), await subject(), await subject()]
     const first = await json(await orderFor(browser, [a, b, c]))
@@ -101,7 +109,8 @@ describe('one person-year, one live line', () => {
     expect((await findOrderBy(ctx.storage.db, 'id', first.id))!.status).toBe('closed')
     expect((await orderLines(ctx.storage.db, first.id)).map(l => l.status)).toEqual(['void', 'void', 'void'])
     // The other two are free again: nobody holds them.
-    expect((await quote(browser, [a, c])).lines.map((l: { heldBy: unknown, status: string }) => [l.status, l.heldBy])).toEqual([['payable', null], ['payable', null]])
+    expect((await quote(browser, [a, c])).lines.map((l: { heldBy: unknown, status: string }) => [l.status, l.heldBy]))
+      .toEqual([['payable', null], ['payable', null]])
   })
 
   it('if the old order was paid meanwhile, that person is 已缴费 and the new order leaves them out', async () => {
@@ -122,7 +131,8 @@ describe('one person-year, one live line', () => {
     }
   })
 
-  it('two payers order for the same person at the same moment: exactly one order holds them, the other is told who', async () => {
+  it('two payers order for the same person at the same moment: exactly one order holds them, the other is '
+    + 'told who', async () => {
     const [husband, wife] = [await payer(), await signIn()]
     const child = await subject()
     const answers = await Promise.all([orderFor(husband, [child]), orderFor(wife, [child])])
@@ -138,13 +148,15 @@ describe('one person-year, one live line', () => {
     const many = await Promise.all(Array.from({ length: 20 }, () => orderFor(wife, [child])))
     expect(many.filter(r => r.status === 201).length).toBeLessThanOrEqual(1)
     const { premiumOrderLines } = await import('../storage/schema')
-    const live = await ctx.storage.db.select().from(premiumOrderLines).where(eq(premiumOrderLines.personCertRef, ctx.stack.deps.vault.ref(child.certNo)))
+    const live = await ctx.storage.db.select().from(premiumOrderLines)
+      .where(eq(premiumOrderLines.personCertRef, ctx.stack.deps.vault.ref(child.certNo)))
     expect(live.filter(l => ['pending', 'paid', 'reported'].includes(l.status))).toHaveLength(1)
   })
 })
 
 describe('money that arrives twice goes back on its own', () => {
-  it('a payment that beat the close: the later line is a duplicate, refunded to its account, the payer told', async () => {
+  it('a payment that beat the close: the later line is a duplicate, refunded to its account, the payer '
+    + 'told', async () => {
     const browser = await payer()
     const p = await subject()
     const old = await json(await orderFor(browser, [p]))
@@ -168,25 +180,33 @@ describe('money that arrives twice goes back on its own', () => {
     // The duplicate went back through the refund machinery (the simulator settles it after ~2 s).
     await until(async () => (await orderLines(ctx.storage.db, old.id))[0]!.status === 'refunded', 8000)
     const view = await json(await browser.request(`/api/v1/payments/orders/${old.id}`))
-    expect(view.lines[0]).toMatchObject({ status: 'refunded', refund: { status: 'succeeded', reason: 'duplicate_payment' } })
+    expect(view.lines[0]).toMatchObject({
+      status: 'refunded',
+      refund: { status: 'succeeded', reason: 'duplicate_payment' },
+    })
     expect((await anomaliesOf(old.id)).map(a => a.kind)).toEqual(['paid_after_close'])
     expect(await taxSaysPaid(p)).toBe(true)
   })
 
-  it('the tax bureau already holds another payment (2002): our line is the duplicate and is refunded; the others are reported', async () => {
+  it('the tax bureau already holds another payment (2002): our line is the duplicate and is refunded; the '
+    + 'others are reported', async () => {
     const browser = await payer()
     const [a, b] = [await subject(), await subject()]
     const order = await json(await orderFor(browser, [a, b]))
     await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
     await until(async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!.status === 'paid')
     // Meanwhile someone paid a's year at a tax hall.
-    const hall = await fetch(`${ctx.stack.sandboxUrl}/__sandbox/tax/counter-payment`, { method: 'POST', body: JSON.stringify({ certNo: a.certNo, year: YEAR }) })
+    const hall = await fetch(`${ctx.stack.sandboxUrl}/__sandbox/tax/counter-payment`, {
+      method: 'POST',
+      body: JSON.stringify({ certNo: a.certNo, year: YEAR }),
+    })
     expect(hall.status).toBe(200)
     await drain()
     const lines = new Map((await orderLines(ctx.storage.db, order.id)).map(l => [l.personCertRef, l]))
     expect(lines.get(ctx.stack.deps.vault.ref(a.certNo))!.status).toBe('duplicate')
     expect(lines.get(ctx.stack.deps.vault.ref(b.certNo))!.status).toBe('reported')
-    expect((await anomaliesOf(order.id)).map(a => [a.kind, a.detail.why])).toEqual([['duplicate_payment', 'collected_elsewhere']])
+    expect((await anomaliesOf(order.id)).map(a => [a.kind, a.detail.why]))
+      .toEqual([['duplicate_payment', 'collected_elsewhere']])
     // Its receipt (issued when the money came) no longer proves a payment.
     const code = lines.get(ctx.stack.deps.vault.ref(a.certNo))!.receiptCode!
     const receipt = await json(await ctx.stack.app.request(`/api/v1/receipts/${code}`))
@@ -197,7 +217,8 @@ describe('money that arrives twice goes back on its own', () => {
     }, 8000)
   })
 
-  it('reporting again after a crash between collect and mark (2002 under our own order) is simply reported', async () => {
+  it('reporting again after a crash between collect and mark (2002 under our own order) is simply '
+    + 'reported', async () => {
     const browser = await payer()
     const p = await subject()
     const order = await json(await orderFor(browser, [p]))
@@ -205,7 +226,12 @@ describe('money that arrives twice goes back on its own', () => {
     await until(async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!.status === 'paid')
     const [line] = await orderLines(ctx.storage.db, order.id)
     // The bureau recorded it, but we never marked it (the process died in between).
-    await ctx.stack.deps.premiums.collect({ outTradeNo: order.outTradeNo, transactionId: 'x', paidAt: ctx.stack.clock.now(), lines: [{ certNo: p.certNo, year: YEAR, amountFen: line!.amountFen }] })
+    await ctx.stack.deps.premiums.collect({
+      outTradeNo: order.outTradeNo,
+      transactionId: 'x',
+      paidAt: ctx.stack.clock.now(),
+      lines: [{ certNo: p.certNo, year: YEAR, amountFen: line!.amountFen }],
+    })
     await drain()
     expect((await orderLines(ctx.storage.db, order.id))[0]!.status).toBe('reported')
     expect(await anomaliesOf(order.id)).toEqual([])
@@ -217,7 +243,10 @@ describe('bounded retries and the anomaly queue', () => {
     const browser = await payer()
     const p = await subject()
     const order = await json(await orderFor(browser, [p]))
-    await fetch(`${ctx.stack.sandboxUrl}/__sandbox/tax/collect-refusal`, { method: 'PUT', body: JSON.stringify({ fhdm: '2001', fhxx: '缴费金额与应缴金额不一致' }) })
+    await fetch(`${ctx.stack.sandboxUrl}/__sandbox/tax/collect-refusal`, {
+      method: 'PUT',
+      body: JSON.stringify({ fhdm: '2001', fhxx: '缴费金额与应缴金额不一致' }),
+    })
     try {
       await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
       await until(async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!.status === 'paid')
@@ -241,19 +270,29 @@ describe('bounded retries and the anomaly queue', () => {
     await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
     await until(async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!.status === 'paid')
     const [line] = await orderLines(ctx.storage.db, order.id)
-    const job = async () => (await ctx.storage.db.select().from(outbox).where(and(eq(outbox.dedupeKey, `report_line:${line!.id}`))))[0]!
+    const job = async () => (await ctx.storage.db.select().from(outbox)
+      .where(and(eq(outbox.dedupeKey, `report_line:${line!.id}`))))[0]!
     const start = ctx.stack.clock.now().getTime()
-    await fetch(`${ctx.stack.sandboxUrl}/__sandbox/faults`, { method: 'PUT', body: JSON.stringify({ status: 503 }), headers: { 'content-type': 'application/json' } })
+    await fetch(`${ctx.stack.sandboxUrl}/__sandbox/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ status: 503 }),
+      headers: { 'content-type': 'application/json' },
+    })
     const gaps: number[] = []
     try {
       // Other jobs fall due as the clock moves too (and fail the same way): tick until ours is done.
       for (let i = 0; i < 10 * MAX_JOB_ATTEMPTS; i++) {
         const before = await job()
         if (before.doneAt) break
-        ctx.stack.clock.set(new Date(Math.max(ctx.stack.clock.now().getTime(), before.availableAt.getTime()) + 1), { frozen: true })
+        ctx.stack.clock.set(
+          new Date(Math.max(ctx.stack.clock.now().getTime(), before.availableAt.getTime()) + 1),
+          { frozen: true },
+        )
         await ctx.stack.worker.tick()
         const after = await job()
-        if (!after.doneAt && after.attempts > before.attempts) gaps.push(after.availableAt.getTime() - ctx.stack.clock.now().getTime())
+        if (!after.doneAt && after.attempts > before.attempts) {
+          gaps.push(after.availableAt.getTime() - ctx.stack.clock.now().getTime())
+        }
       }
     }
     finally {
@@ -271,7 +310,8 @@ describe('bounded retries and the anomaly queue', () => {
 })
 
 describe('converging on the payer\'s time', () => {
-  it('asks WeChat Pay about a minute after ordering (a dropped callback costs a minute, not half an hour)', async () => {
+  it('asks WeChat Pay about a minute after ordering (a dropped callback costs a minute, not half an '
+    + 'hour)', async () => {
     const browser = await payer()
     const p = await subject()
     await ctx.stack.control('/config', { callbacks: 'drop' }, 'PUT')
@@ -279,7 +319,8 @@ describe('converging on the payer\'s time', () => {
     try {
       const order = await json(await orderFor(browser, [p]))
       const checks = await ctx.storage.db.select().from(outbox).where(eq(outbox.topic, 'check_order'))
-      const mine = checks.filter(j => j.payload.orderId === order.id).map(j => Math.round((j.availableAt.getTime() - start.getTime()) / 60_000))
+      const mine = checks.filter(j => j.payload.orderId === order.id)
+        .map(j => Math.round((j.availableAt.getTime() - start.getTime()) / 60_000))
       expect(mine.sort((x, y) => x - y)).toEqual([1, 5, 15, 31])
       await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
       await drain()
@@ -294,7 +335,8 @@ describe('converging on the payer\'s time', () => {
     }
   })
 
-  it('closes at expiry, here and at WeChat Pay; money that still arrives for a free person-year is theirs (and queued)', async () => {
+  it('closes at expiry, here and at WeChat Pay; money that still arrives for a free person-year is theirs '
+    + '(and queued)', async () => {
     const browser = await payer()
     const p = await subject()
     const start = ctx.stack.clock.now()

@@ -10,7 +10,14 @@ import { crashPoint } from '../lib/crash-points'
 import { AppError, UpstreamError } from '../lib/errors'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
 import { enqueue, findLine, findOrderBy, orderLines } from '../storage/payments'
-import { findRefundBy, insertRefund, liveRefundOfLine, markRefundSucceeded, moveRefund, setRefundWechatId } from '../storage/refunds'
+import {
+  findRefundBy,
+  insertRefund,
+  liveRefundOfLine,
+  markRefundSucceeded,
+  moveRefund,
+  setRefundWechatId,
+} from '../storage/refunds'
 import { refundRefusal } from '../upstream/tax/premiums'
 import { raise } from './service'
 
@@ -25,10 +32,18 @@ export const REFUND_FIRST_QUERY_MS = 60_000
  * idempotent on that number. A step that cannot be done now is left to the outbox worker: the request
  * is never lost and the money never goes back twice.
  */
-export async function requestRefund(deps: AppDeps, p: { principal: string, orderId: string, lineId: string, reason: RefundReason, idempotencyKeyId: number | null }): Promise<PremiumRefund> {
+export async function requestRefund(
+  deps: AppDeps,
+  p: { principal: string, orderId: string, lineId: string, reason: RefundReason, idempotencyKeyId: number | null },
+): Promise<PremiumRefund> {
   if (p.idempotencyKeyId !== null) {
     const resumed = await findRefundBy(deps.storage.db, 'idempotencyKeyId', p.idempotencyKeyId)
-    if (resumed) return refusedNow(await advanceRefund(deps, resumed), (await orderLines(deps.storage.db, resumed.orderId)).find(l => l.id === resumed.lineId)?.year ?? 0)
+    if (resumed) {
+      return refusedNow(
+        await advanceRefund(deps, resumed),
+        (await orderLines(deps.storage.db, resumed.orderId)).find(l => l.id === resumed.lineId)?.year ?? 0,
+      )
+    }
   }
   const order = await findOrderBy(deps.storage.db, 'id', p.orderId)
   if (!order || order.principal !== p.principal) throw new AppError('NOT_FOUND', 404)
@@ -36,10 +51,14 @@ export async function requestRefund(deps: AppDeps, p: { principal: string, order
   if (!line) throw new AppError('NOT_FOUND', 404)
   // A duplicate goes back on its own; a void or refunded line has nothing to give back.
   if (line.status === 'duplicate') throw new AppError('REFUND_EXISTS', 409)
-  if (order.status !== 'paid' || (line.status !== 'paid' && line.status !== 'reported')) throw new AppError('REFUND_NOT_REFUNDABLE', 409)
+  if (order.status !== 'paid' || (line.status !== 'paid' && line.status !== 'reported')) {
+    throw new AppError('REFUND_NOT_REFUNDABLE', 409)
+  }
   if (await liveRefundOfLine(deps.storage.db, line.id)) throw new AppError('REFUND_EXISTS', 409)
   const at = deps.now()
-  if (refundBlock({ reason: p.reason, year: line.year, now: at })) throw new AppError('REFUND_BENEFIT_STARTED', 409, { params: { year: String(line.year) } })
+  if (refundBlock({ reason: p.reason, year: line.year, now: at })) {
+    throw new AppError('REFUND_BENEFIT_STARTED', 409, { params: { year: String(line.year) } })
+  }
   // The collection system must hold the payment before it can take it back.
   if (line.status !== 'reported') throw new AppError('REFUND_NOT_YET_RECORDED', 409)
   // Written with its job in one commit (crash-safe: whatever happens next, the worker picks the refund up).
@@ -68,7 +87,9 @@ export async function requestRefund(deps: AppDeps, p: { principal: string, order
 
 /** A refusal the bureau gave at once is the answer to the request (the resident may ask again with another reason). */
 function refusedNow(refund: PremiumRefund, year: number): PremiumRefund {
-  if (refund.status === 'rejected' && refund.rejectCode) throw new AppError(refund.rejectCode as ErrorCode, 409, { params: { year: String(year) } })
+  if (refund.status === 'rejected' && refund.rejectCode) {
+    throw new AppError(refund.rejectCode as ErrorCode, 409, { params: { year: String(year) } })
+  }
   return refund
 }
 
@@ -85,29 +106,47 @@ export async function advanceRefund(deps: AppDeps, start: PremiumRefund): Promis
     if (refund.status === 'approving') {
       const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === refund.lineId)!
       try {
-        const approved = await deps.premiums.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, certNo: deps.vault.decrypt(line.personCertNoEnc), year: line.year, amountFen: refund.amountFen, reason: refund.reason as RefundReason })
+        const approved = await deps.premiums.refund({
+          outRefundNo: refund.outRefundNo,
+          outTradeNo: order.outTradeNo,
+          certNo: deps.vault.decrypt(line.personCertNoEnc),
+          year: line.year,
+          amountFen: refund.amountFen,
+          reason: refund.reason as RefundReason,
+        })
         crashPoint(deps, 'refund.approved')
-        refund = await moveRefund(deps.storage.db, refund.id, 'approve', { taxRefundNo: approved.taxRefundNo }) ?? await reload(deps, refund)
+        refund = await moveRefund(deps.storage.db, refund.id, 'approve', { taxRefundNo: approved.taxRefundNo })
+          ?? await reload(deps, refund)
         // The person's enrolment for the year is no longer paid: their reads must say so.
         deps.personReads.forget(line.personCertRef)
       }
       catch (error) {
         const code = refundRefusal(error)
         if (!code) throw error
-        refund = await moveRefund(deps.storage.db, refund.id, 'reject', { rejectCode: code }) ?? await reload(deps, refund)
+        refund = await moveRefund(deps.storage.db, refund.id, 'reject', { rejectCode: code })
+          ?? await reload(deps, refund)
         await auditRefund(deps, refund, 'refund.rejected', false, { code })
         return refund
       }
     }
     if (refund.status === 'refunding' && !refund.wechatRefundId) {
-      const answer = await deps.wechatpay.refund({ outRefundNo: refund.outRefundNo, outTradeNo: order.outTradeNo, refundFen: refund.amountFen, totalFen: order.totalFen, reason: `医保缴费退费：${REFUND_REASON_LABELS[refund.reason as AnyRefundReason]}`.slice(0, 80) })
+      const answer = await deps.wechatpay.refund({
+        outRefundNo: refund.outRefundNo,
+        outTradeNo: order.outTradeNo,
+        refundFen: refund.amountFen,
+        totalFen: order.totalFen,
+        reason: `医保缴费退费：${REFUND_REASON_LABELS[refund.reason as AnyRefundReason]}`.slice(0, 80),
+      })
       crashPoint(deps, 'refund.sent')
       refund = await applyRefundResult(deps, answer) ?? refund
     }
   }
   catch (error) {
     if (!(error instanceof UpstreamError)) throw error
-    deps.logger.warn({ outRefundNo: refund.outRefundNo, system: error.system, kind: error.kind, code: error.detail.upstreamCode }, 'refund step deferred to the worker')
+    deps.logger.warn(
+      { outRefundNo: refund.outRefundNo, system: error.system, kind: error.kind, code: error.detail.upstreamCode },
+      'refund step deferred to the worker',
+    )
   }
   return refund
 }
@@ -123,12 +162,32 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
   const line = await findLine(deps.storage.db, refund.lineId)
   const regionCode = line?.line.regionCode ?? null
   if (r.refundFen !== refund.amountFen) {
-    await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'amount_mismatch', dedupeKey: `refund_amount_mismatch:${refund.id}:${r.refundId}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, expectedFen: refund.amountFen, gotFen: r.refundFen, refundStatus: r.status } }))
+    await raise(deps, await recordAnomaly(deps.storage.db, {
+      at: deps.now(),
+      kind: 'amount_mismatch',
+      dedupeKey: `refund_amount_mismatch:${refund.id}:${r.refundId}`,
+      orderId: refund.orderId,
+      lineId: refund.lineId,
+      refundId: refund.id,
+      regionCode,
+      detail: {
+        outRefundNo: refund.outRefundNo,
+        expectedFen: refund.amountFen,
+        gotFen: r.refundFen,
+        refundStatus: r.status,
+      },
+    }))
     return refund
   }
   if (r.status === 'SUCCESS') {
     const at = r.successTime ?? deps.now()
-    const moved = await markRefundSucceeded(deps.storage.db, { id: refund.id, lineId: refund.lineId, at, wechatRefundId: r.refundId, receivedAccount: r.userReceivedAccount })
+    const moved = await markRefundSucceeded(deps.storage.db, {
+      id: refund.id,
+      lineId: refund.lineId,
+      at,
+      wechatRefundId: r.refundId,
+      receivedAccount: r.userReceivedAccount,
+    })
     if (moved) {
       if (line) deps.personReads.forget(line.line.personCertRef)
       await resolveAnomaliesOf(deps.storage.db, {
@@ -144,7 +203,16 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
   else if (r.status === 'ABNORMAL' || r.status === 'CLOSED') {
     const moved = await moveRefund(deps.storage.db, refund.id, 'fail', { wechatRefundId: r.refundId })
     if (moved) {
-      await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'refund_failed', dedupeKey: `refund_failed:${refund.id}:${refund.outRefundNo}`, orderId: refund.orderId, lineId: refund.lineId, refundId: refund.id, regionCode, detail: { outRefundNo: refund.outRefundNo, status: r.status, amountFen: refund.amountFen } }))
+      await raise(deps, await recordAnomaly(deps.storage.db, {
+        at: deps.now(),
+        kind: 'refund_failed',
+        dedupeKey: `refund_failed:${refund.id}:${refund.outRefundNo}`,
+        orderId: refund.orderId,
+        lineId: refund.lineId,
+        refundId: refund.id,
+        regionCode,
+        detail: { outRefundNo: refund.outRefundNo, status: r.status, amountFen: refund.amountFen },
+      }))
       await auditRefund(deps, refund, 'refund.failed', false, { status: r.status })
     }
   }
@@ -179,7 +247,13 @@ export async function refundLineBySystem(
     createdAt: at,
   }) ?? await liveRefundOfLine(deps.storage.db, lineId)
   if (!refund) return null
-  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
+  await enqueue(
+    deps.storage.db,
+    'advance_refund',
+    `advance_refund:${refund.id}`,
+    { refundId: refund.id },
+    new Date(at.getTime() + REFUND_FIRST_QUERY_MS),
+  )
   return advanceRefund(deps, refund)
 }
 
@@ -191,15 +265,26 @@ export function refundDuplicate(deps: AppDeps, lineId: string): Promise<PremiumR
 /** A supervisor's 重试 of a refund WeChat Pay closed: a new `out_refund_no`, the same money, once. */
 export async function retryFailedRefund(deps: AppDeps, refund: PremiumRefund): Promise<PremiumRefund> {
   const at = deps.now()
-  const moved = await moveRefund(deps.storage.db, refund.id, 'retry', { outRefundNo: newOutRefundNo(at, randomBytes(16)), wechatRefundId: null })
+  const moved = await moveRefund(deps.storage.db, refund.id, 'retry', {
+    outRefundNo: newOutRefundNo(at, randomBytes(16)),
+    wechatRefundId: null,
+  })
   if (!moved) return reload(deps, refund)
-  await enqueue(deps.storage.db, 'advance_refund', `advance_refund:${refund.id}:${moved.outRefundNo}`, { refundId: refund.id }, new Date(at.getTime() + REFUND_FIRST_QUERY_MS))
+  await enqueue(
+    deps.storage.db,
+    'advance_refund',
+    `advance_refund:${refund.id}:${moved.outRefundNo}`,
+    { refundId: refund.id },
+    new Date(at.getTime() + REFUND_FIRST_QUERY_MS),
+  )
   return advanceRefund(deps, moved)
 }
 
 /** Asks whoever holds a refund that is still under way about it (the page, the worker). */
 export async function convergeRefund(deps: AppDeps, refund: PremiumRefund): Promise<PremiumRefund> {
-  if (refund.status === 'approving' || (refund.status === 'refunding' && !refund.wechatRefundId)) return advanceRefund(deps, refund)
+  if (refund.status === 'approving' || (refund.status === 'refunding' && !refund.wechatRefundId)) {
+    return advanceRefund(deps, refund)
+  }
   if (refund.status !== 'refunding') return refund
   try {
     return await applyRefundResult(deps, await deps.wechatpay.queryRefund(refund.outRefundNo)) ?? refund
@@ -215,8 +300,22 @@ async function reload(deps: AppDeps, refund: PremiumRefund): Promise<PremiumRefu
   return (await findRefundBy(deps.storage.db, 'id', refund.id)) ?? refund
 }
 
-async function auditRefund(deps: AppDeps, refund: PremiumRefund, action: string, success: boolean, detail: Record<string, unknown>) {
-  await deps.audit.record({ actorType: 'system', actorId: 'refunds', channel: 'public', action, target: `refund:${refund.id}`, success, detail: { outRefundNo: refund.outRefundNo, ...detail } })
+async function auditRefund(
+  deps: AppDeps,
+  refund: PremiumRefund,
+  action: string,
+  success: boolean,
+  detail: Record<string, unknown>,
+) {
+  await deps.audit.record({
+    actorType: 'system',
+    actorId: 'refunds',
+    channel: 'public',
+    action,
+    target: `refund:${refund.id}`,
+    success,
+    detail: { outRefundNo: refund.outRefundNo, ...detail },
+  })
 }
 
 /** The view of a refund for its payer: masked person, amount in fen, Shanghai times. */
@@ -233,7 +332,9 @@ export async function refundView(deps: AppDeps, refund: PremiumRefund) {
     amountFen: refund.amountFen,
     status: refund.status as RefundStatus,
     /** Why the bureau refused, in Chinese (the same wording as the error table). */
-    rejectMessage: refund.rejectCode ? formatErrorMessage(refund.rejectCode as ErrorCode, { year: String(line.year) }) : null,
+    rejectMessage: refund.rejectCode
+      ? formatErrorMessage(refund.rejectCode as ErrorCode, { year: String(line.year) })
+      : null,
     receivedAccount: refund.receivedAccount,
     requestedAt: toShanghaiIso(refund.createdAt),
     succeededAt: refund.succeededAt ? toShanghaiIso(refund.succeededAt) : null,

@@ -16,11 +16,22 @@ import { AppError, UpstreamError } from '../lib/errors'
 import { crashPoint } from '../lib/crash-points'
 import { subjectOf } from '../lib/resident'
 import { recordAnomaly } from '../storage/anomalies'
-import { closeOrder, findOrderBy, insertOrder, liveLinesFor, markOrderPaid, orderLines, setOrderPrepay } from '../storage/payments'
+import {
+  closeOrder,
+  findOrderBy,
+  insertOrder,
+  liveLinesFor,
+  markOrderPaid,
+  orderLines,
+  setOrderPrepay,
+} from '../storage/payments'
 import { refundsOfOrder } from '../storage/refunds'
 
 /** Who a line is for, as the client names them: never an amount. */
-export type PersonPick = { kind: 'self' } | { kind: 'member', memberId: string } | { kind: 'other', name: string, certNo: string }
+export type PersonPick
+  = | { kind: 'self' }
+    | { kind: 'member', memberId: string }
+    | { kind: 'other', name: string, certNo: string }
 
 /** Who pays: the principal the order belongs to, and the signed-in resident when it is one (self/family picks). */
 export interface Payer {
@@ -39,7 +50,9 @@ export interface ResolvedPerson {
 }
 
 /** An unpaid order that already holds the person for the year: the payer's own (may be resumed) or another's. */
-export type HeldBy = { mine: true, orderId: string, expiresAt: string } | { mine: false, orderId: null, expiresAt: string }
+export type HeldBy
+  = | { mine: true, orderId: string, expiresAt: string }
+    | { mine: false, orderId: null, expiresAt: string }
 
 export interface QuotedLine extends ResolvedPerson {
   year: number
@@ -51,21 +64,40 @@ export interface QuotedLine extends ResolvedPerson {
   heldBy: HeldBy | null
 }
 
-/** Resolves the people of a payment: self, a bound family member, or anyone by name + ID (代缴, checked with the bureau). */
+/**
+ * Resolves the people of a payment: self, a bound family member, or anyone by name + ID (代缴, checked
+ * with the bureau).
+ */
 export async function resolvePeople(deps: AppDeps, payer: Payer, picks: PersonPick[]): Promise<ResolvedPerson[]> {
   const out: ResolvedPerson[] = []
   for (const p of picks) {
     if (p.kind === 'other') {
       const person = await deps.nhsa.getPersonInfo(p.certNo, { name: p.name, logger: payer.logger })
-      out.push({ certNo: p.certNo, certRef: deps.vault.ref(p.certNo), name: p.name, nameMasked: maskName(person.name), relation: 'proxy' })
+      out.push({
+        certNo: p.certNo,
+        certRef: deps.vault.ref(p.certNo),
+        name: p.name,
+        nameMasked: maskName(person.name),
+        relation: 'proxy',
+      })
       continue
     }
     if (!payer.resident) throw new AppError('FORBIDDEN', 403)
     const subject = await subjectOf(deps, payer.resident, p.kind === 'member' ? p.memberId : null)
-    out.push({ certNo: subject.certNo, certRef: subject.certRef, name: undefined, nameMasked: subject.nameMasked, relation: subject.channel === 'self' ? 'self' : 'family' })
+    out.push({
+      certNo: subject.certNo,
+      certRef: subject.certRef,
+      name: undefined,
+      nameMasked: subject.nameMasked,
+      relation: subject.channel === 'self' ? 'self' : 'family',
+    })
   }
-  if (new Set(out.map(p => p.certRef)).size !== out.length) throw new AppError('VALIDATION_FAILED', 400, { fields: { people: '同一人只能选择一次' } })
-  if (out.length > MAX_ORDER_LINES) throw new AppError('VALIDATION_FAILED', 400, { fields: { people: `一次最多为${MAX_ORDER_LINES}人缴费` } })
+  if (new Set(out.map(p => p.certRef)).size !== out.length) {
+    throw new AppError('VALIDATION_FAILED', 400, { fields: { people: '同一人只能选择一次' } })
+  }
+  if (out.length > MAX_ORDER_LINES) {
+    throw new AppError('VALIDATION_FAILED', 400, { fields: { people: `一次最多为${MAX_ORDER_LINES}人缴费` } })
+  }
   return out
 }
 
@@ -74,7 +106,13 @@ export async function resolvePeople(deps: AppDeps, payer: Payer, picks: PersonPi
  * client. A line we already took money for (paid, not yet reported) counts as paid; a person held by an
  * unpaid order says which (the payer's own may be resumed or cancelled).
  */
-export async function quoteLines(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number, known?: LiveLine[]): Promise<QuotedLine[]> {
+export async function quoteLines(
+  deps: AppDeps,
+  payer: Payer,
+  people: ResolvedPerson[],
+  year: number,
+  known?: LiveLine[],
+): Promise<QuotedLine[]> {
   const lines = known ?? await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)
   const live = new Map(lines.map(h => [h.line.personCertRef, h]))
   return Promise.all(people.map(async (p) => {
@@ -87,13 +125,33 @@ export async function quoteLines(deps: AppDeps, payer: Payer, people: ResolvedPe
       : held.order.principal === payer.principal
         ? { mine: true, orderId: held.order.id, expiresAt: toShanghaiIso(held.order.timeExpire) }
         : { mine: false, orderId: null, expiresAt: toShanghaiIso(held.order.timeExpire) }
-    return { ...p, year, regionCode: due.regionCode, standardFen: due.standardFen, subsidyFen: due.subsidyFen, dueFen: status === 'payable' ? due.dueFen : 0, status, heldBy }
+    return {
+      ...p,
+      year,
+      regionCode: due.regionCode,
+      standardFen: due.standardFen,
+      subsidyFen: due.subsidyFen,
+      dueFen: status === 'payable' ? due.dueFen : 0,
+      status,
+      heldBy,
+    }
   }))
 }
 
 /** The masked view of a line (for every client). */
 export function lineView(l: QuotedLine) {
-  return { name: l.nameMasked, certNo: maskIdCard(l.certNo), relation: l.relation, year: l.year, regionCode: l.regionCode, standardFen: l.standardFen, subsidyFen: l.subsidyFen, dueFen: l.dueFen, status: l.status, heldBy: l.heldBy }
+  return {
+    name: l.nameMasked,
+    certNo: maskIdCard(l.certNo),
+    relation: l.relation,
+    year: l.year,
+    regionCode: l.regionCode,
+    standardFen: l.standardFen,
+    subsidyFen: l.subsidyFen,
+    dueFen: l.dueFen,
+    status: l.status,
+    heldBy: l.heldBy,
+  }
 }
 
 export type Channel = 'jsapi' | 'native'
@@ -103,7 +161,9 @@ export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: Prem
   const ls = lines ?? await orderLines(deps.storage.db, order.id)
   // Only a paid order can have refunds: nothing to look up for the rest (e.g. every SSE poll of a QR).
   // The newest request of a line is the one shown (after a rejected one, its retry).
-  const refunds = order.status === 'paid' ? new Map((await refundsOfOrder(deps.storage.db, order.id)).map(r => [r.lineId, r])) : new Map<string, PremiumRefund>()
+  const refunds = order.status === 'paid'
+    ? new Map((await refundsOfOrder(deps.storage.db, order.id)).map(r => [r.lineId, r]))
+    : new Map<string, PremiumRefund>()
   return {
     id: order.id,
     outTradeNo: order.outTradeNo,
@@ -123,7 +183,9 @@ export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: Prem
         amountFen: l.amountFen,
         status: l.status as LineStatus,
         receiptCode: l.receiptCode,
-        refund: refund ? { id: refund.id, status: refund.status as RefundStatus, reason: refund.reason as AnyRefundReason } : null,
+        refund: refund
+          ? { id: refund.id, status: refund.status as RefundStatus, reason: refund.reason as AnyRefundReason }
+          : null,
       }
     }),
   }
@@ -140,9 +202,21 @@ export const ORDER_CHECKS_MS = [60_000, 5 * 60_000, 15 * 60_000] as const
  * `out_trade_no` is fixed when the order row is written, before WeChat Pay is called, and every retry
  * prepays with the same number and parameters, so WeChat Pay answers with the same prepay.
  */
-export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year: number, channel: Channel, people: PersonPick[], openid?: string | null, idempotencyKeyId: number | null }): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] }> {
+export async function createAndPrepay(
+  deps: AppDeps,
+  payer: Payer,
+  input: {
+    year: number
+    channel: Channel
+    people: PersonPick[]
+    openid?: string | null
+    idempotencyKeyId: number | null
+  },
+): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] }> {
   const { storage, vault, now } = deps
-  let order = input.idempotencyKeyId !== null ? await findOrderBy(storage.db, 'idempotencyKeyId', input.idempotencyKeyId) : null
+  let order = input.idempotencyKeyId !== null
+    ? await findOrderBy(storage.db, 'idempotencyKeyId', input.idempotencyKeyId)
+    : null
   let lines: PremiumOrderLine[]
   if (order) {
     lines = await orderLines(storage.db, order.id)
@@ -151,11 +225,14 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
     if (input.channel === 'jsapi' && !input.openid) throw new AppError('WECHAT_REQUIRED', 400)
     const people = await resolvePeople(deps, payer, input.people)
     const held = await freeOwnHolds(deps, payer, people, input.year)
-    const quoted = (await quoteLines(deps, payer, people, input.year, held)).filter(q => q.status !== 'paid' || people.length === 1)
+    const quoted = (await quoteLines(deps, payer, people, input.year, held))
+      .filter(q => q.status !== 'paid' || people.length === 1)
     refuseHeld(quoted)
     if (!payable(quoted)) {
       const paid = quoted.filter(q => q.status !== 'payable' || q.dueFen <= 0)
-      throw new AppError('NOTHING_TO_PAY', 409, { fields: Object.fromEntries(paid.map(q => [maskIdCard(q.certNo), q.status])) })
+      throw new AppError('NOTHING_TO_PAY', 409, {
+        fields: Object.fromEntries(paid.map(q => [maskIdCard(q.certNo), q.status])),
+      })
     }
     const at = now()
     const expiry = timeExpire(at)
@@ -171,10 +248,27 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
       timeExpire: expiry.at,
       idempotencyKeyId: input.idempotencyKeyId,
       createdAt: at,
-    }, quoted.map(q => ({ personCertRef: q.certRef, personCertNoEnc: vault.encrypt(q.certNo), personNameMasked: q.nameMasked, regionCode: q.regionCode, year: q.year, amountFen: q.dueFen })), [
+    }, quoted.map(q => ({
+      personCertRef: q.certRef,
+      personCertNoEnc: vault.encrypt(q.certNo),
+      personNameMasked: q.nameMasked,
+      regionCode: q.regionCode,
+      year: q.year,
+      amountFen: q.dueFen,
+    })), [
       // Convergence on the payer's time even if no callback ever arrives (crash-safe: written with the order).
-      ...ORDER_CHECKS_MS.map((ms, i) => ({ topic: 'check_order', key: String(i), payload: {}, availableAt: new Date(at.getTime() + ms) })),
-      { topic: 'check_order', key: 'expiry', payload: { expire: true }, availableAt: new Date(expiry.at.getTime() + 60_000) },
+      ...ORDER_CHECKS_MS.map((ms, i) => ({
+        topic: 'check_order',
+        key: String(i),
+        payload: {},
+        availableAt: new Date(at.getTime() + ms),
+      })),
+      {
+        topic: 'check_order',
+        key: 'expiry',
+        payload: { expire: true },
+        availableAt: new Date(expiry.at.getTime() + 60_000),
+      },
     ])
     // Lost a race for a person-year (another payer, or this one twice at once): say who.
     if (!created) refuseHeld(await quoteLines(deps, { ...payer, principal: '' }, people, input.year), true)
@@ -195,9 +289,16 @@ export async function createAndPrepay(deps: AppDeps, payer: Payer, input: { year
  * Closes the payer's own unpaid orders that hold any of these people (a payer who went back and ordered
  * again). Returns the people's live lines when nothing had to be closed (so the quote need not ask again).
  */
-async function freeOwnHolds(deps: AppDeps, payer: Payer, people: ResolvedPerson[], year: number): Promise<LiveLine[] | undefined> {
+async function freeOwnHolds(
+  deps: AppDeps,
+  payer: Payer,
+  people: ResolvedPerson[],
+  year: number,
+): Promise<LiveLine[] | undefined> {
   const held = await liveLinesFor(deps.storage.db, people.map(p => p.certRef), year)
-  const own = new Map(held.filter(h => h.line.status === 'pending' && h.order.principal === payer.principal).map(h => [h.order.id, h.order]))
+  const own = new Map(held
+    .filter(h => h.line.status === 'pending' && h.order.principal === payer.principal)
+    .map(h => [h.order.id, h.order]))
   for (const order of own.values()) await closeUnpaid(deps, order, payer.logger)
   return own.size ? undefined : held
 }
@@ -210,12 +311,23 @@ function refuseHeld(lines: QuotedLine[], anyone = false): void {
     return
   }
   const names = held.map(l => `${l.nameMasked}（${maskIdCard(l.certNo)}）`).join('、')
-  throw new AppError('PERSON_IN_OPEN_ORDER', 409, { params: { names }, fields: Object.fromEntries(held.map(l => [maskIdCard(l.certNo), 'held'])) })
+  throw new AppError('PERSON_IN_OPEN_ORDER', 409, {
+    params: { names },
+    fields: Object.fromEntries(held.map(l => [maskIdCard(l.certNo), 'held'])),
+  })
 }
 
 async function prepay(deps: AppDeps, order: PremiumOrder): Promise<{ prepayId?: string, codeUrl?: string }> {
-  const base = { outTradeNo: order.outTradeNo, description: order.description, amountFen: order.totalFen, expiresAt: order.timeExpire, attach: `year=${order.year}` }
-  if (order.channel === 'jsapi') return { prepayId: (await deps.wechatpay.prepayJsapi({ ...base, openid: order.payerOpenid! })).prepayId }
+  const base = {
+    outTradeNo: order.outTradeNo,
+    description: order.description,
+    amountFen: order.totalFen,
+    expiresAt: order.timeExpire,
+    attach: `year=${order.year}`,
+  }
+  if (order.channel === 'jsapi') {
+    return { prepayId: (await deps.wechatpay.prepayJsapi({ ...base, openid: order.payerOpenid! })).prepayId }
+  }
   return { codeUrl: (await deps.wechatpay.prepayNative(base)).codeUrl }
 }
 
@@ -224,7 +336,11 @@ async function prepay(deps: AppDeps, order: PremiumOrder): Promise<{ prepayId?: 
  * people. If WeChat Pay says it was paid meanwhile (ORDERPAID), the payment is applied instead.
  * Returns the order as it ends up (paid or closed).
  */
-export async function closeUnpaid(deps: AppDeps, order: PremiumOrder, logger: Logger = deps.logger): Promise<PremiumOrder> {
+export async function closeUnpaid(
+  deps: AppDeps,
+  order: PremiumOrder,
+  logger: Logger = deps.logger,
+): Promise<PremiumOrder> {
   if (order.status === 'prepaid') {
     try {
       await deps.wechatpay.close(order.outTradeNo, logger)
@@ -247,37 +363,84 @@ export async function closeUnpaid(deps: AppDeps, order: PremiumOrder, logger: Lo
   return (await findOrderBy(deps.storage.db, 'id', order.id)) ?? order
 }
 
-export type PaymentOutcome = 'paid' | 'paid_after_close' | 'repeat' | 'not_success' | 'unknown_order' | 'amount_mismatch'
+export type PaymentOutcome
+  = 'paid' | 'paid_after_close' | 'repeat' | 'not_success' | 'unknown_order' | 'amount_mismatch'
 
 /**
  * Applies a successful payment reported by WeChat Pay (callback, query or bill) exactly once, after the
  * zero-trust checks: same merchant and app (the adapter), known order, SUCCESS, same amount in fen. An
  * amount that differs, or money for an order we had closed, lands in the 异常处理 queue.
  */
-export async function applyPaidTransaction(deps: AppDeps, tx: WechatPayTransaction, event?: { id: string, type: string }): Promise<PaymentOutcome> {
+export async function applyPaidTransaction(
+  deps: AppDeps,
+  tx: WechatPayTransaction,
+  event?: { id: string, type: string },
+): Promise<PaymentOutcome> {
   if (tx.tradeState !== 'SUCCESS' || !tx.transactionId) return 'not_success'
   const order = await findOrderBy(deps.storage.db, 'outTradeNo', tx.outTradeNo)
   if (!order) return 'unknown_order'
   if (tx.totalFen !== order.totalFen) {
     const lines = await orderLines(deps.storage.db, order.id)
-    await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'amount_mismatch', dedupeKey: `amount_mismatch:${order.id}:${tx.transactionId}`, orderId: order.id, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: order.outTradeNo, expectedFen: order.totalFen, gotFen: tx.totalFen, transactionId: tx.transactionId } }))
+    await raise(deps, await recordAnomaly(deps.storage.db, {
+      at: deps.now(),
+      kind: 'amount_mismatch',
+      dedupeKey: `amount_mismatch:${order.id}:${tx.transactionId}`,
+      orderId: order.id,
+      regionCode: lines[0]?.regionCode ?? null,
+      detail: {
+        outTradeNo: order.outTradeNo,
+        expectedFen: order.totalFen,
+        gotFen: tx.totalFen,
+        transactionId: tx.transactionId,
+      },
+    }))
     return 'amount_mismatch'
   }
   const lines = await orderLines(deps.storage.db, order.id)
   const codes = new Map(lines.map(l => [l.id, newReceiptCode(randomBytes(16))]))
   crashPoint(deps, 'payment.before_store')
-  const result = await markOrderPaid(deps.storage.db, { orderId: order.id, outTradeNo: order.outTradeNo, transactionId: tx.transactionId, paidAt: tx.successTime ?? deps.now(), receiptCodes: codes, eventId: event?.id, eventType: event?.type, now: deps.now() })
+  const result = await markOrderPaid(deps.storage.db, {
+    orderId: order.id,
+    outTradeNo: order.outTradeNo,
+    transactionId: tx.transactionId,
+    paidAt: tx.successTime ?? deps.now(),
+    receiptCodes: codes,
+    eventId: event?.id,
+    eventType: event?.type,
+    now: deps.now(),
+  })
   if (result.outcome === 'repeat') return 'repeat'
   // Their coverage now shows the year paid (locally, then from the tax bureau): drop cached reads.
   for (const l of lines) deps.personReads.forget(l.personCertRef)
   for (const a of result.anomalies) await raise(deps, a)
-  await deps.audit.record({ actorType: 'system', actorId: 'wechatpay', channel: 'public', action: 'payment.paid', target: `order:${order.id}`, success: true, detail: { outTradeNo: order.outTradeNo, totalFen: order.totalFen, late: result.outcome === 'paid_after_close', duplicates: result.lines.filter(l => l.status === 'duplicate').length } })
+  await deps.audit.record({
+    actorType: 'system',
+    actorId: 'wechatpay',
+    channel: 'public',
+    action: 'payment.paid',
+    target: `order:${order.id}`,
+    success: true,
+    detail: {
+      outTradeNo: order.outTradeNo,
+      totalFen: order.totalFen,
+      late: result.outcome === 'paid_after_close',
+      duplicates: result.lines.filter(l => l.status === 'duplicate').length,
+    },
+  })
   return result.outcome
 }
 
 /** Logs a new anomaly at `error`, once (the queue and /readyz carry it from there). */
 export async function raise(deps: AppDeps, anomaly: PaymentAnomaly | null): Promise<void> {
-  if (anomaly) deps.logger.error({ anomaly: anomaly.kind, anomalyId: anomaly.id, orderId: anomaly.orderId, lineId: anomaly.lineId, refundId: anomaly.refundId }, 'payment anomaly')
+  if (anomaly) {
+    deps.logger.error({
+      anomaly: anomaly.kind,
+      anomalyId: anomaly.id,
+      orderId: anomaly.orderId,
+      lineId: anomaly.lineId,
+      refundId: anomaly.refundId,
+    }, 'payment anomaly')
+  }
 }
 
 /** Asks WeChat Pay about an unpaid order and applies what it reports (paid, or closed there). */
@@ -286,12 +449,16 @@ export async function convergeOrder(deps: AppDeps, order: PremiumOrder): Promise
   try {
     const tx = await deps.wechatpay.queryByOutTradeNo(order.outTradeNo)
     if (tx.tradeState === 'SUCCESS') await applyPaidTransaction(deps, tx)
-    else if (tx.tradeState === 'CLOSED' || tx.tradeState === 'REVOKED') await closeOrder(deps.storage.db, order.id).catch(ignoreIllegal)
+    else if (tx.tradeState === 'CLOSED' || tx.tradeState === 'REVOKED')
+      await closeOrder(deps.storage.db, order.id).catch(ignoreIllegal)
   }
   catch (error) {
     // ORDER_NOT_EXIST before any prepay, or a passing failure: the order simply stays as it is.
     if (!(error instanceof UpstreamError)) throw error
-    deps.logger.warn({ outTradeNo: order.outTradeNo, kind: error.kind, code: error.detail.upstreamCode }, 'order query failed')
+    deps.logger.warn(
+      { outTradeNo: order.outTradeNo, kind: error.kind, code: error.detail.upstreamCode },
+      'order query failed',
+    )
   }
   return (await findOrderBy(deps.storage.db, 'id', order.id)) ?? order
 }

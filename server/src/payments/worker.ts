@@ -6,7 +6,21 @@ import { shanghaiDate } from '@yibao/shared'
 import { crashPoint } from '../lib/crash-points'
 import { UpstreamError } from '../lib/errors'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
-import { claimJobs, completeJob, enqueue, failJob, findLine, findOrderBy, killJob, markLineCollectedElsewhere, markLineReported, openOrders, orderLines, paidOrdersOn, snoozeJob } from '../storage/payments'
+import {
+  claimJobs,
+  completeJob,
+  enqueue,
+  failJob,
+  findLine,
+  findOrderBy,
+  killJob,
+  markLineCollectedElsewhere,
+  markLineReported,
+  openOrders,
+  orderLines,
+  paidOrdersOn,
+  snoozeJob,
+} from '../storage/payments'
 import { findRefundBy } from '../storage/refunds'
 import { parseTradeBill } from '../upstream/wechatpay/mapper'
 import { convergeRefund, refundDuplicate } from './refunds'
@@ -69,7 +83,9 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<NotYet | vo
       if (!refund) return
       const after = await convergeRefund(deps, refund)
       if (after.status === 'approving' || after.status === 'refunding')
-        return new NotYet(new Date(deps.now().getTime() + refundPollDelayMs(deps.now().getTime() - refund.createdAt.getTime())))
+        return new NotYet(new Date(
+          deps.now().getTime() + refundPollDelayMs(deps.now().getTime() - refund.createdAt.getTime()),
+        ))
       return
     }
     case 'reconcile': {
@@ -93,7 +109,12 @@ async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<v
   const { line, order } = found
   const certNo = deps.vault.decrypt(line.personCertNoEnc)
   try {
-    await deps.premiums.collect({ outTradeNo: order.outTradeNo, transactionId: order.transactionId ?? order.outTradeNo, paidAt: order.paidAt ?? deps.now(), lines: [{ certNo, year: line.year, amountFen: line.amountFen }] }, log)
+    await deps.premiums.collect({
+      outTradeNo: order.outTradeNo,
+      transactionId: order.transactionId ?? order.outTradeNo,
+      paidAt: order.paidAt ?? deps.now(),
+      lines: [{ certNo, year: line.year, amountFen: line.amountFen }],
+    }, log)
     crashPoint(deps, 'report.collected')
     await lineReported(deps, line.id)
   }
@@ -103,10 +124,28 @@ async function reportLine(deps: AppDeps, lineId: string, log: Logger): Promise<v
     if (code === ALREADY_COLLECTED) {
       const due = await deps.premiums.quote(certNo, undefined, line.year, log)
       if (due?.paidUnder === order.outTradeNo) await lineReported(deps, line.id)
-      else await raise(deps, await markLineCollectedElsewhere(deps.storage.db, line, { outTradeNo: order.outTradeNo, taxCode: code, collectedUnder: due?.paidUnder ? 'another_order' : 'unknown' }, deps.now()))
+      else await raise(deps, await markLineCollectedElsewhere(deps.storage.db, line, {
+        outTradeNo: order.outTradeNo,
+        taxCode: code,
+        collectedUnder: due?.paidUnder ? 'another_order' : 'unknown',
+      }, deps.now()))
     }
     else {
-      await raise(deps, await recordAnomaly(deps.storage.db, { at: deps.now(), kind: 'tax_refused', dedupeKey: `tax_refused:${line.id}:${code}`, orderId: order.id, lineId: line.id, regionCode: line.regionCode, detail: { outTradeNo: order.outTradeNo, taxCode: code, amountFen: line.amountFen, year: line.year, person: line.personNameMasked } }))
+      await raise(deps, await recordAnomaly(deps.storage.db, {
+        at: deps.now(),
+        kind: 'tax_refused',
+        dedupeKey: `tax_refused:${line.id}:${code}`,
+        orderId: order.id,
+        lineId: line.id,
+        regionCode: line.regionCode,
+        detail: {
+          outTradeNo: order.outTradeNo,
+          taxCode: code,
+          amountFen: line.amountFen,
+          year: line.year,
+          person: line.personNameMasked,
+        },
+      }))
     }
   }
   deps.personReads.forget(line.personCertRef)
@@ -129,7 +168,8 @@ async function tradeBillOf(deps: AppDeps, date: string): Promise<{ rows: TradeBi
     return parseTradeBill(await deps.wechatpay.downloadBill(await deps.wechatpay.tradeBill(date)))
   }
   catch (error) {
-    const noBill = error instanceof UpstreamError && error.kind === 'rejected' && error.detail.upstreamCode === 'NO_STATEMENT_EXIST'
+    const noBill = error instanceof UpstreamError && error.kind === 'rejected'
+      && error.detail.upstreamCode === 'NO_STATEMENT_EXIST'
     if (noBill && date < shanghaiDate(deps.now())) return { rows: [] }
     throw error
   }
@@ -140,7 +180,10 @@ async function tradeBillOf(deps: AppDeps, date: string): Promise<{ rows: TradeBi
  * repaired (applied as a payment) or, when it cannot be, an anomaly; an order paid here but absent from
  * the bill, or with another amount, is an anomaly too.
  */
-export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired: string[], missingInBill: string[], unknownInBill: string[] }> {
+export async function reconcile(
+  deps: AppDeps,
+  date: string,
+): Promise<{ repaired: string[], missingInBill: string[], unknownInBill: string[] }> {
   const db = deps.storage.db
   const bill = await tradeBillOf(deps, date)
   const repaired: string[] = []
@@ -151,7 +194,9 @@ export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired
     inBill.set(row.outTradeNo, row)
     const order = await findOrderBy(db, 'outTradeNo', row.outTradeNo)
     if (order?.status === 'paid') continue
-    const outcome = order ? await applyPaidTransaction(deps, await deps.wechatpay.queryByOutTradeNo(row.outTradeNo)) : 'unknown_order'
+    const outcome = order
+      ? await applyPaidTransaction(deps, await deps.wechatpay.queryByOutTradeNo(row.outTradeNo))
+      : 'unknown_order'
     if (outcome === 'paid' || outcome === 'paid_after_close') {
       repaired.push(row.outTradeNo)
       continue
@@ -174,10 +219,31 @@ export async function reconcile(deps: AppDeps, date: string): Promise<{ repaired
     if (row && row.totalFen === order.totalFen) continue
     missingInBill.push(order.outTradeNo)
     const regionCode = (await orderLines(db, order.id))[0]?.regionCode ?? null
-    await raise(deps, await recordAnomaly(db, { at: deps.now(), kind: 'reconcile_missing_in_bill', dedupeKey: `reconcile_missing_in_bill:${order.outTradeNo}`, orderId: order.id, regionCode, detail: { date, outTradeNo: order.outTradeNo, totalFen: order.totalFen, billFen: row?.totalFen ?? null } }))
-    await deps.audit.record({ actorType: 'system', actorId: 'reconcile', channel: 'public', action: 'payment.reconcile.missing_in_bill', target: `out_trade_no:${order.outTradeNo}`, success: false, detail: { date } })
+    await raise(deps, await recordAnomaly(db, {
+      at: deps.now(),
+      kind: 'reconcile_missing_in_bill',
+      dedupeKey: `reconcile_missing_in_bill:${order.outTradeNo}`,
+      orderId: order.id,
+      regionCode,
+      detail: { date, outTradeNo: order.outTradeNo, totalFen: order.totalFen, billFen: row?.totalFen ?? null },
+    }))
+    await deps.audit.record({
+      actorType: 'system',
+      actorId: 'reconcile',
+      channel: 'public',
+      action: 'payment.reconcile.missing_in_bill',
+      target: `out_trade_no:${order.outTradeNo}`,
+      success: false,
+      detail: { date },
+    })
   }
-  deps.logger.info({ date, repaired: repaired.length, missingInBill: missingInBill.length, unknownInBill: unknownInBill.length, rows: bill.rows.length }, 'reconciled trade bill')
+  deps.logger.info({
+    date,
+    repaired: repaired.length,
+    missingInBill: missingInBill.length,
+    unknownInBill: unknownInBill.length,
+    rows: bill.rows.length,
+  }, 'reconciled trade bill')
   return { repaired, missingInBill, unknownInBill }
 }
 
@@ -204,7 +270,10 @@ export interface PaymentWorker {
  * `FOR UPDATE SKIP LOCKED` and leases). On start it also schedules a check of every order left open,
  * so a crash between prepay and callback still converges, and the daily reconciliation.
  */
-export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number, autostart?: boolean } = {}): PaymentWorker {
+export function startPaymentWorker(
+  deps: AppDeps,
+  options: { intervalMs?: number, autostart?: boolean } = {},
+): PaymentWorker {
   let running = false
   let stopped = false
   async function tick(): Promise<number> {
@@ -225,7 +294,10 @@ export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number
             continue
           }
           await failJob(deps.storage.db, job.id, message, new Date(deps.now().getTime() + retryDelayMs(job.attempts)))
-          deps.logger.warn({ job: job.topic, jobId: job.id, attempts: job.attempts, err: message }, 'job failed, will retry')
+          deps.logger.warn(
+            { job: job.topic, jobId: job.id, attempts: job.attempts, err: message },
+            'job failed, will retry',
+          )
         }
       }
       return jobs.length
@@ -236,15 +308,30 @@ export function startPaymentWorker(deps: AppDeps, options: { intervalMs?: number
   }
   async function recover() {
     for (const order of await openOrders(deps.storage.db, new Date(deps.now().getTime() - 60_000)))
-      await enqueue(deps.storage.db, 'check_order', `check_order:${order.id}:recover:${shanghaiDate(deps.now())}`, { orderId: order.id }, deps.now())
+      await enqueue(
+        deps.storage.db,
+        'check_order',
+        `check_order:${order.id}:recover:${shanghaiDate(deps.now())}`,
+        { orderId: order.id },
+        deps.now(),
+      )
     const yesterday = shanghaiDate(new Date(deps.now().getTime() - 86_400_000))
     // The bill is ready from 10:00 the next day; reconcile at 10:30 Asia/Shanghai.
-    await enqueue(deps.storage.db, 'reconcile', `reconcile:${yesterday}`, { date: yesterday }, new Date(`${shanghaiDate(deps.now())}T10:30:00+08:00`))
+    await enqueue(
+      deps.storage.db,
+      'reconcile',
+      `reconcile:${yesterday}`,
+      { date: yesterday },
+      new Date(`${shanghaiDate(deps.now())}T10:30:00+08:00`),
+    )
   }
   let timer: ReturnType<typeof setInterval> | undefined
   if (options.autostart !== false) {
     void recover().catch(error => deps.logger.error({ err: error }, 'payment recovery failed'))
-    timer = setInterval(() => void tick().catch(error => deps.logger.error({ err: error }, 'payment worker tick failed')), options.intervalMs ?? 1000)
+    timer = setInterval(
+      () => void tick().catch(error => deps.logger.error({ err: error }, 'payment worker tick failed')),
+      options.intervalMs ?? 1000,
+    )
     timer.unref?.()
   }
   return {

@@ -36,7 +36,12 @@ async function ownDeskOrder(c: Context<DeskEnv>, id: string) {
 export const deskPaymentRoutes = new Hono<DeskEnv>()
   .post('/orders',
     staffGuard(),
-    rateLimit({ bucket: 'desk-payments', limit: DESK_PAYMENT_ORDERS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
+    rateLimit({
+      bucket: 'desk-payments',
+      limit: DESK_PAYMENT_ORDERS_PER_MINUTE,
+      windowSeconds: 60,
+      key: c => `staff:${c.get('session')?.accountId}`,
+    }),
     validate('json', DeskPaymentOrderInputSchema),
     idempotent('desk.payments.orders', c => `staff:${c.get('session')?.accountId ?? 'anonymous'}`),
     async (c) => {
@@ -44,7 +49,9 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
       const { nhsa, subjectRef, vault, now } = c.get('deps')
       // A scanned person comes as the handle of that scan; a typed one as name + ID number.
       const { year } = input
-      const { name, certNo } = input.subject ? openDeskSubject(vault, c.get('staff').id, input.subject, now()) : { name: input.name!, certNo: input.certNo! }
+      const { name, certNo } = input.subject
+        ? openDeskSubject(vault, c.get('staff').id, input.subject, now())
+        : { name: input.name!, certNo: input.certNo! }
       const action = 'desk.payment.order'
       const subject = { subjectRef: subjectRef(certNo), subjectMasked: maskIdCard(certNo) }
       let region: string | undefined
@@ -54,14 +61,34 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
         assertRegion(c.get('staff'), region)
         // The order is the staff member's; the resident pays it by scanning (always Native at the desk).
         const payer = { principal: staffPrincipal(c), resident: null, logger: c.get('logger') }
-        const { order, lines } = await createAndPrepay(c.get('deps'), payer, { year, channel: 'native', people: [{ kind: 'other', name, certNo }], idempotencyKeyId: c.get('idempotency')?.id ?? null })
-        await auditStaff(c, { ...subject, subjectRegion: region, action, target: `order:${order.id}`, success: true, detail: { year, totalFen: order.totalFen } })
+        const { order, lines } = await createAndPrepay(c.get('deps'), payer, {
+          year,
+          channel: 'native',
+          people: [{ kind: 'other', name, certNo }],
+          idempotencyKeyId: c.get('idempotency')?.id ?? null,
+        })
+        await auditStaff(c, {
+          ...subject,
+          subjectRegion: region,
+          action,
+          target: `order:${order.id}`,
+          success: true,
+          detail: { year, totalFen: order.totalFen },
+        })
         c.header('Cache-Control', 'no-store')
         return c.json(await orderView(c.get('deps'), order, lines), 201)
       }
       catch (error) {
-        const outcome = error instanceof AppError ? (error.code === 'OUT_OF_REGION' ? 'out_of_region' : error.code) : 'upstream_failed'
-        await auditStaff(c, { ...subject, ...(region && { subjectRegion: region }), action, success: false, detail: { year, outcome } })
+        const outcome = error instanceof AppError
+          ? (error.code === 'OUT_OF_REGION' ? 'out_of_region' : error.code)
+          : 'upstream_failed'
+        await auditStaff(c, {
+          ...subject,
+          ...(region && { subjectRegion: region }),
+          action,
+          success: false,
+          detail: { year, outcome },
+        })
         throw error
       }
     })

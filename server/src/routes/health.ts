@@ -8,7 +8,12 @@ export const healthRoutes = new Hono<AppEnv>()
   .get('/healthz', c => c.json({ status: 'ok' as const }, 200))
   .get('/readyz', async (c) => {
     const { storage, probeUpstream, logger } = c.get('deps')
-    const [db, upstream, anomalies, outbox] = await Promise.allSettled([storage.ping(), probeUpstream(), countOpenAnomalies(storage.db), outboxDepth(storage.db)])
+    const [db, upstream, anomalies, outbox] = await Promise.allSettled([
+      storage.ping(),
+      probeUpstream(),
+      countOpenAnomalies(storage.db),
+      outboxDepth(storage.db),
+    ])
     const checks = {
       database: db.status === 'fulfilled' ? 'ok' as const : 'fail' as const,
       nhsa: upstream.status === 'fulfilled' ? 'ok' as const : 'fail' as const,

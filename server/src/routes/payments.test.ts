@@ -28,7 +28,11 @@ async function signedIn(app = ctx.stack.app, deps = ctx.stack.deps) {
   return { browser, person }
 }
 
-function order(browser: TestBrowser, key: string, body: unknown = { year: YEAR, channel: 'native', people: [{ kind: 'self' }] }) {
+function order(
+  browser: TestBrowser,
+  key: string,
+  body: unknown = { year: YEAR, channel: 'native', people: [{ kind: 'self' }] },
+) {
   return browser.request('/api/v1/payments/orders', { method: 'POST', json: body, headers: { 'idempotency-key': key } })
 }
 
@@ -48,18 +52,27 @@ const paid = (id: string) => until(async () => {
 })
 
 describe('premium payment, end to end against the WeChat Pay simulator and the tax bureau', () => {
-  it('quotes from the tax bureau, pays by Native QR, takes the callback once, reports, and issues receipts', async () => {
+  it('quotes from the tax bureau, pays by Native QR, takes the callback once, reports, and issues '
+    + 'receipts', async () => {
     const { browser, person } = await signedIn()
     const coverageBefore = await json(await browser.request('/api/v1/coverage'))
     expect(coverageBefore.nextYear).toMatchObject({ year: YEAR, status: 'unpaid' })
-    const quote = await json(await browser.request('/api/v1/payments/quotes', { method: 'POST', json: { year: YEAR, people: [{ kind: 'self' }] } }))
+    const quote = await json(await browser.request('/api/v1/payments/quotes', {
+      method: 'POST',
+      json: { year: YEAR, people: [{ kind: 'self' }] },
+    }))
     expect(quote.lines).toEqual([expect.objectContaining({ status: 'payable', year: YEAR, relation: 'self' })])
     expect(quote.totalFen).toBeGreaterThan(0)
 
     const res = await order(browser, randomUUID())
     expect(res.status).toBe(201)
     const created = await json(res)
-    expect(created).toMatchObject({ status: 'prepaid', channel: 'native', totalFen: quote.totalFen, codeUrl: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) })
+    expect(created).toMatchObject({
+      status: 'prepaid',
+      channel: 'native',
+      totalFen: quote.totalFen,
+      codeUrl: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/),
+    })
     expect(created.lines[0].certNo).toBe(`${person.certNo.slice(0, 6)}********${person.certNo.slice(-4)}`)
 
     await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
@@ -70,14 +83,21 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     expect(lines.map(l => l.status)).toEqual(['reported'])
     expect((await ctx.stack.deps.premiums.quote(person.certNo, person.name, YEAR))?.status).toBe('paid')
     // Coverage read a moment ago is not reused: the payment made this instance forget it.
-    expect((await json(await browser.request('/api/v1/coverage'))).nextYear).toMatchObject({ year: YEAR, status: 'paid' })
+    expect((await json(await browser.request('/api/v1/coverage'))).nextYear)
+      .toMatchObject({ year: YEAR, status: 'paid' })
 
     // The receipt can be checked by anyone, showing masked facts only.
     const view = await json(await browser.request(`/api/v1/payments/orders/${created.id}`))
     const code = view.lines[0].receiptCode
     expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/)
     const receipt = await json(await new TestBrowser(ctx.stack.app).request(`/api/v1/receipts/${code}`))
-    expect(receipt).toMatchObject({ valid: true, year: YEAR, amountFen: quote.totalFen, reported: true, name: expect.stringMatching(/\*/) })
+    expect(receipt).toMatchObject({
+      valid: true,
+      year: YEAR,
+      amountFen: quote.totalFen,
+      reported: true,
+      name: expect.stringMatching(/\*/),
+    })
     expect(JSON.stringify(receipt)).not.toContain(person.certNo)
 
     // Paid: the same person cannot be charged again.
@@ -86,15 +106,23 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     expect(await json(again)).toMatchObject({ error: { code: 'NOTHING_TO_PAY' } })
   })
 
-  it('replays the same Idempotency-Key (same order), refuses a different body (422), and requires a key (400)', async () => {
+  it('replays the same Idempotency-Key (same order), refuses a different body (422), and requires a key '
+    + '(400)', async () => {
     const { browser } = await signedIn()
     const key = randomUUID()
     const first = await json(await order(browser, key))
     const replay = await order(browser, key)
     expect(replay.headers.get('idempotent-replayed')).toBe('true')
     expect((await json(replay)).id).toBe(first.id)
-    expect((await order(browser, key, { year: YEAR, channel: 'native', people: [{ kind: 'self' }, { kind: 'self' }] })).status).toBe(422)
-    const none = await browser.request('/api/v1/payments/orders', { method: 'POST', json: { year: YEAR, channel: 'native', people: [{ kind: 'self' }] } })
+    expect((await order(browser, key, {
+      year: YEAR,
+      channel: 'native',
+      people: [{ kind: 'self' }, { kind: 'self' }],
+    })).status).toBe(422)
+    const none = await browser.request('/api/v1/payments/orders', {
+      method: 'POST',
+      json: { year: YEAR, channel: 'native', people: [{ kind: 'self' }] },
+    })
     expect(none.status).toBe(400)
   })
 
@@ -114,7 +142,9 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
 
   it('retries a prepay that failed at WeChat Pay with the same out_trade_no under the same key', async () => {
     const { browser } = await signedIn()
-    await ctx.stack.control('/config', { failNext: [{ path: '/v3/pay/transactions/native', status: 500, code: 'SYSTEM_ERROR' }] }, 'PUT')
+    await ctx.stack.control('/config', {
+      failNext: [{ path: '/v3/pay/transactions/native', status: 500, code: 'SYSTEM_ERROR' }],
+    }, 'PUT')
     const key = randomUUID()
     const failed = await order(browser, key)
     expect(failed.status).toBe(502)
@@ -128,9 +158,13 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     expect(row!.id).toBe(body.id)
   })
 
-  it('refuses forged callbacks (SIGNTEST probe, tampered, stale, re-serialized) and applies duplicates once', async () => {
+  it('refuses forged callbacks (SIGNTEST probe, tampered, stale, re-serialized) and applies duplicates '
+    + 'once', async () => {
     const { browser } = await signedIn()
-    await ctx.stack.control('/config', { forgeries: ['signtest', 'tampered', 'stale', 'reserialized', 'unknown-serial'], duplicates: 2 }, 'PUT')
+    await ctx.stack.control('/config', {
+      forgeries: ['signtest', 'tampered', 'stale', 'reserialized', 'unknown-serial'],
+      duplicates: 2,
+    }, 'PUT')
     try {
       const created = await json(await order(browser, randomUUID()))
       await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
@@ -148,7 +182,8 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     }
   })
 
-  it('answers 404 FAIL for a callback about an order we never made; an amount mismatch is queued, not paid', async () => {
+  it('answers 404 FAIL for a callback about an order we never made; an amount mismatch is queued, not '
+    + 'paid', async () => {
     const outTradeNo = `YBX${Date.now()}`
     const expiresAt = new Date(ctx.stack.clock.now().getTime() + 600_000)
     await ctx.stack.deps.wechatpay.prepayNative({ outTradeNo, description: 'x', amountFen: 100, expiresAt })
@@ -161,7 +196,8 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     // Someone changed our stored amount after the prepay: the callback must not mark it paid.
     const { premiumOrders } = await import('../storage/schema')
     const { eq } = await import('drizzle-orm')
-    await ctx.storage.db.update(premiumOrders).set({ totalFen: created.totalFen + 1 }).where(eq(premiumOrders.id, created.id))
+    await ctx.storage.db.update(premiumOrders).set({ totalFen: created.totalFen + 1 })
+      .where(eq(premiumOrders.id, created.id))
     await ctx.stack.control('/config', { callbacks: 'drop' }, 'PUT')
     await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
     await ctx.stack.control('/config', { callbacks: 'deliver' }, 'PUT')
@@ -170,7 +206,8 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     expect(mismatch.status).toBe(204)
     await ctx.stack.control(`/orders/${created.outTradeNo}/notify`, { variant: 'genuine' })
     expect((await findOrderBy(ctx.storage.db, 'id', created.id))!.status).toBe('prepaid')
-    const queued = (await listAnomalies(ctx.storage.db, { status: 'open', regions: null })).filter(a => a.orderId === created.id)
+    const queued = (await listAnomalies(ctx.storage.db, { status: 'open', regions: null }))
+      .filter(a => a.orderId === created.id)
     expect(queued.map(a => [a.kind, a.detail.expectedFen, a.detail.gotFen]))
       .toEqual([['amount_mismatch', created.totalFen + 1, created.totalFen]])
   })
@@ -238,7 +275,8 @@ describe('premium payment, end to end against the WeChat Pay simulator and the t
     }
   })
 
-  it('reconciles a past day without a single trade (NO_STATEMENT_EXIST) as an empty bill, and still retries today\'s', async () => {
+  it('reconciles a past day without a single trade (NO_STATEMENT_EXIST) as an empty bill, and still retries '
+    + 'today\'s', async () => {
     const quiet = shanghaiDate(new Date(ctx.stack.clock.now().getTime() - 40 * 86_400_000))
     expect(await reconcile(ctx.stack.deps, quiet)).toEqual({ repaired: [], missingInBill: [], unknownInBill: [] })
     // Today's bill is not made yet: that is a reason to try again later, not an empty day.

@@ -9,7 +9,16 @@ import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { streamOrderEvents } from '../payments/order-stream'
 import { applyRefundResult } from '../payments/refunds'
-import { applyPaidTransaction, closeUnpaid, convergeOrder, createAndPrepay, lineView, orderView, quoteLines, resolvePeople } from '../payments/service'
+import {
+  applyPaidTransaction,
+  closeUnpaid,
+  convergeOrder,
+  createAndPrepay,
+  lineView,
+  orderView,
+  quoteLines,
+  resolvePeople,
+} from '../payments/service'
 import { findLineByReceipt, findOrderBy, listOrdersOf } from '../storage/payments'
 import { succeededRefundOfLine } from '../storage/refunds'
 import { WechatPayNotificationError } from '../upstream/wechatpay/client'
@@ -34,14 +43,17 @@ async function ownOrder(c: Context<AppEnv>, id: string) {
  * status, and electronic receipts.
  */
 export const paymentRoutes = new Hono<AppEnv>()
-  .post('/quotes', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', PaymentQuoteInputSchema), async (c) => {
-    const payer = await residentPayer(c)
-    const { year, people } = c.req.valid('json')
-    const deps = c.get('deps')
-    const lines = await quoteLines(deps, payer, await resolvePeople(deps, payer, people), year)
-    c.header('Cache-Control', 'no-store')
-    return c.json({ year, lines: lines.map(lineView), totalFen: lines.reduce((s, l) => s + l.dueFen, 0) }, 200)
-  })
+  .post('/quotes',
+    rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }),
+    validate('json', PaymentQuoteInputSchema),
+    async (c) => {
+      const payer = await residentPayer(c)
+      const { year, people } = c.req.valid('json')
+      const deps = c.get('deps')
+      const lines = await quoteLines(deps, payer, await resolvePeople(deps, payer, people), year)
+      c.header('Cache-Control', 'no-store')
+      return c.json({ year, lines: lines.map(lineView), totalFen: lines.reduce((s, l) => s + l.dueFen, 0) }, 200)
+    })
   .post('/orders',
     validate('json', PaymentOrderInputSchema),
     idempotent('payments.orders', c => `resident:${c.get('session')?.accountId ?? 'anonymous'}`),
@@ -49,10 +61,29 @@ export const paymentRoutes = new Hono<AppEnv>()
       const payer = await residentPayer(c)
       const account = payer.resident.account
       const input = c.req.valid('json')
-      const { order, lines } = await createAndPrepay(c.get('deps'), payer, { year: input.year, channel: input.channel, people: input.people, openid: account.openid, idempotencyKeyId: c.get('idempotency')?.id ?? null })
-      await c.get('deps').audit.record({ actorType: 'resident', actorId: account.id, subjectRef: account.certRef, channel: 'self', action: 'payment.order', target: `order:${order.id}`, success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c), detail: { lines: lines.length, totalFen: order.totalFen } })
+      const { order, lines } = await createAndPrepay(c.get('deps'), payer, {
+        year: input.year,
+        channel: input.channel,
+        people: input.people,
+        openid: account.openid,
+        idempotencyKeyId: c.get('idempotency')?.id ?? null,
+      })
+      await c.get('deps').audit.record({
+        actorType: 'resident',
+        actorId: account.id,
+        subjectRef: account.certRef,
+        channel: 'self',
+        action: 'payment.order',
+        target: `order:${order.id}`,
+        success: true,
+        requestId: c.get('requestId'),
+        clientIp: c.get('deps').clientIp(c),
+        detail: { lines: lines.length, totalFen: order.totalFen },
+      })
       const view = await orderView(c.get('deps'), order, lines)
-      const jsapi = order.channel === 'jsapi' && order.prepayId ? c.get('deps').wechatpay.jsapiParams(order.prepayId) : null
+      const jsapi = order.channel === 'jsapi' && order.prepayId
+        ? c.get('deps').wechatpay.jsapiParams(order.prepayId)
+        : null
       c.header('Cache-Control', 'no-store')
       return c.json({ ...view, jsapi }, 201)
     })
@@ -97,14 +128,20 @@ export const paymentNotifyRoutes = new Hono<AppEnv>()
     }
     catch (error) {
       if (error instanceof WechatPayNotificationError) {
-        c.get('logger')[error.reason === 'signtest_probe' ? 'info' : 'warn']({ reason: error.reason }, 'wechatpay notification rejected')
+        c.get('logger')[error.reason === 'signtest_probe' ? 'info' : 'warn'](
+          { reason: error.reason },
+          'wechatpay notification rejected',
+        )
         return c.json({ code: 'FAIL', message: '验签失败' }, error.httpStatus)
       }
       throw error
     }
     if (note.kind === 'refund') {
       const refund = await applyRefundResult(deps, note.refund)
-      c.get('logger').info({ outcome: refund?.status ?? 'unknown_refund', eventId: note.id }, 'wechatpay refund notification')
+      c.get('logger').info(
+        { outcome: refund?.status ?? 'unknown_refund', eventId: note.id },
+        'wechatpay refund notification',
+      )
       return refund ? c.body(null, 204) : c.json({ code: 'FAIL', message: '退款单不存在' }, 404)
     }
     if (note.kind !== 'transaction') return c.body(null, 204)
@@ -119,7 +156,9 @@ export const paymentNotifyRoutes = new Hono<AppEnv>()
 export const receiptRoutes = new Hono<AppEnv>()
   .get('/:code', rateLimit({ bucket: 'receipts', limit: 30, windowSeconds: 60 }), async (c) => {
     const code = c.req.param('code').toUpperCase()
-    const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code) ? await findLineByReceipt(c.get('deps').storage.db, code) : null
+    const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code)
+      ? await findLineByReceipt(c.get('deps').storage.db, code)
+      : null
     if (!found || !found.order.paidAt) throw new AppError('NOT_FOUND', 404)
     // The premium went back to the payer: the receipt proves no payment any more, and says since when. A
     // line found paid twice (the tax bureau holds another payment) is on its way back: not proof either.

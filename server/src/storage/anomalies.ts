@@ -52,23 +52,40 @@ export async function findAnomaly(db: Database, id: string): Promise<PaymentAnom
  * The queue of a staff member's regions (`null` = every region, for admins), newest first, each scope
  * covering its subdivisions (`regionLikePattern`).
  */
-export async function listAnomalies(db: Database, p: { status: 'open' | 'resolved', regions: string[] | null, limit?: number }): Promise<PaymentAnomaly[]> {
-  const scope = p.regions === null ? undefined : or(...p.regions.map(r => like(paymentAnomalies.regionCode, regionLikePattern(r))))
+export async function listAnomalies(
+  db: Database,
+  p: { status: 'open' | 'resolved', regions: string[] | null, limit?: number },
+): Promise<PaymentAnomaly[]> {
+  const scope = p.regions === null
+    ? undefined
+    : or(...p.regions.map(r => like(paymentAnomalies.regionCode, regionLikePattern(r))))
   return db.select().from(paymentAnomalies)
     .where(and(eq(paymentAnomalies.status, p.status), scope))
     .orderBy(desc(paymentAnomalies.createdAt)).limit(p.limit ?? 100)
 }
 
 /** Appends what was done (a retry, a refund) to an anomaly's record. */
-export async function noteAnomalyAction(db: Database, id: string, action: { at: Date, by: string, action: string, note?: string }): Promise<void> {
-  const entry = { at: action.at.toISOString(), by: action.by, action: action.action, ...(action.note && { note: action.note }) }
+export async function noteAnomalyAction(
+  db: Database,
+  id: string,
+  action: { at: Date, by: string, action: string, note?: string },
+): Promise<void> {
+  const entry = {
+    at: action.at.toISOString(),
+    by: action.by,
+    action: action.action,
+    ...(action.note && { note: action.note }),
+  }
   await db.update(paymentAnomalies)
     .set({ actions: sql`${paymentAnomalies.actions} || ${JSON.stringify([entry])}::jsonb`, updatedAt: sql`now()` })
     .where(eq(paymentAnomalies.id, id))
 }
 
 /** Marks an anomaly resolved once (open → resolved), with who and why. */
-export async function resolveAnomaly(db: Database, p: { id: string, by: string, resolution: string, at: Date }): Promise<PaymentAnomaly | null> {
+export async function resolveAnomaly(
+  db: Database,
+  p: { id: string, by: string, resolution: string, at: Date },
+): Promise<PaymentAnomaly | null> {
   const rows = await db.update(paymentAnomalies)
     .set({ status: 'resolved', resolvedBy: p.by, resolution: p.resolution, resolvedAt: p.at, updatedAt: sql`now()` })
     .where(and(eq(paymentAnomalies.id, p.id), eq(paymentAnomalies.status, 'open'))).returning()
@@ -76,12 +93,18 @@ export async function resolveAnomaly(db: Database, p: { id: string, by: string, 
 }
 
 /** Resolves the open anomalies about a line or refund that the system itself has settled (e.g. refunded). */
-export async function resolveAnomaliesOf(db: Database, p: { lineId?: string, refundId?: string, kinds: AnomalyKind[], by: string, resolution: string, at: Date }): Promise<number> {
-  const target = p.lineId ? eq(paymentAnomalies.lineId, p.lineId) : p.refundId ? eq(paymentAnomalies.refundId, p.refundId) : undefined
+export async function resolveAnomaliesOf(
+  db: Database,
+  p: { lineId?: string, refundId?: string, kinds: AnomalyKind[], by: string, resolution: string, at: Date },
+): Promise<number> {
+  const target = p.lineId
+    ? eq(paymentAnomalies.lineId, p.lineId)
+    : p.refundId ? eq(paymentAnomalies.refundId, p.refundId) : undefined
   if (!target) return 0
   const rows = await db.update(paymentAnomalies)
     .set({ status: 'resolved', resolvedBy: p.by, resolution: p.resolution, resolvedAt: p.at, updatedAt: sql`now()` })
-    .where(and(target, eq(paymentAnomalies.status, 'open'), inArray(paymentAnomalies.kind, p.kinds))).returning({ id: paymentAnomalies.id })
+    .where(and(target, eq(paymentAnomalies.status, 'open'), inArray(paymentAnomalies.kind, p.kinds)))
+    .returning({ id: paymentAnomalies.id })
   return rows.length
 }
 

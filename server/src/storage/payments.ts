@@ -1,7 +1,14 @@
 import type { Database } from './types'
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { LineEvent, OrderEvent } from '../domain/states'
-import { edgesOf, IllegalTransition, LINE_MACHINE, LIVE_LINE_STATES, OPEN_ORDER_STATES, ORDER_MACHINE } from '../domain/states'
+import {
+  edgesOf,
+  IllegalTransition,
+  LINE_MACHINE,
+  LIVE_LINE_STATES,
+  OPEN_ORDER_STATES,
+  ORDER_MACHINE,
+} from '../domain/states'
 import type { PaymentAnomaly } from './anomalies'
 import { recordAnomaly } from './anomalies'
 import { outbox, paymentNotifications, premiumOrderLines, premiumOrders } from './schema'
@@ -13,8 +20,16 @@ export type NewOrderLine = Omit<typeof premiumOrderLines.$inferInsert, 'orderId'
 
 /** A write refused by the one-live-line-per-person-year index: someone else holds that person-year. */
 export function isPersonYearTaken(error: unknown): boolean {
-  for (let e = error as { code?: string, constraint?: string, constraint_name?: string, message?: string, cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505' && [e.constraint, e.constraint_name, e.message].some(x => x?.includes(PERSON_YEAR_INDEX))) return true
+  for (
+    let e = error as
+      | { code?: string, constraint?: string, constraint_name?: string, message?: string, cause?: unknown }
+      | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (e.code === '23505' && [e.constraint, e.constraint_name, e.message].some(x => x?.includes(PERSON_YEAR_INDEX))) {
+      return true
+    }
   }
   return false
 }
@@ -27,14 +42,27 @@ export interface OrderJob { topic: string, key: string, payload: Record<string, 
  * Creates an order, its lines and its jobs in one transaction (one commit); `null` when a person-year
  * is already held (the index decides). Jobs' dedupe keys and payloads get the order id.
  */
-export async function insertOrder(db: Database, order: NewOrder, lines: NewOrderLine[], jobs: OrderJob[] = []): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] } | null> {
+export async function insertOrder(
+  db: Database,
+  order: NewOrder,
+  lines: NewOrderLine[],
+  jobs: OrderJob[] = [],
+): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] } | null> {
   try {
     return await db.transaction(async (tx) => {
       const [created] = await tx.insert(premiumOrders).values({ ...order, status: 'created' }).returning()
       const id = created!.id
-      const inserted = await tx.insert(premiumOrderLines).values(lines.map(l => ({ ...l, orderId: id, status: 'pending' }))).returning()
+      const inserted = await tx.insert(premiumOrderLines)
+        .values(lines.map(l => ({ ...l, orderId: id, status: 'pending' })))
+        .returning()
       if (jobs.length) {
-        await tx.insert(outbox).values(jobs.map(j => ({ topic: j.topic, dedupeKey: `${j.topic}:${id}:${j.key}`, payload: { ...j.payload, orderId: id }, availableAt: j.availableAt, createdAt: order.createdAt }))).onConflictDoNothing()
+        await tx.insert(outbox).values(jobs.map(j => ({
+          topic: j.topic,
+          dedupeKey: `${j.topic}:${id}:${j.key}`,
+          payload: { ...j.payload, orderId: id },
+          availableAt: j.availableAt,
+          createdAt: order.createdAt,
+        }))).onConflictDoNothing()
       }
       return { order: created!, lines: inserted }
     })
@@ -45,25 +73,37 @@ export async function insertOrder(db: Database, order: NewOrder, lines: NewOrder
   }
 }
 
-export async function findOrderBy(db: Database, field: 'id' | 'outTradeNo' | 'idempotencyKeyId', value: string | number): Promise<PremiumOrder | null> {
+export async function findOrderBy(
+  db: Database,
+  field: 'id' | 'outTradeNo' | 'idempotencyKeyId',
+  value: string | number,
+): Promise<PremiumOrder | null> {
   if (field === 'id' && !/^[0-9a-f-]{36}$/i.test(String(value))) return null
   const rows = await db.select().from(premiumOrders).where(eq(premiumOrders[field], value as never)).limit(1)
   return rows[0] ?? null
 }
 
 export async function orderLines(db: Database, orderId: string): Promise<PremiumOrderLine[]> {
-  return db.select().from(premiumOrderLines).where(eq(premiumOrderLines.orderId, orderId)).orderBy(asc(premiumOrderLines.personCertRef))
+  return db.select().from(premiumOrderLines)
+    .where(eq(premiumOrderLines.orderId, orderId))
+    .orderBy(asc(premiumOrderLines.personCertRef))
 }
 
-export async function findLine(db: Database, lineId: string): Promise<{ line: PremiumOrderLine, order: PremiumOrder } | null> {
+export async function findLine(
+  db: Database,
+  lineId: string,
+): Promise<{ line: PremiumOrderLine, order: PremiumOrder } | null> {
   if (!/^[0-9a-f-]{36}$/i.test(lineId)) return null
   const rows = await db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
-    .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId)).where(eq(premiumOrderLines.id, lineId)).limit(1)
+    .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId))
+    .where(eq(premiumOrderLines.id, lineId)).limit(1)
   return rows[0] ?? null
 }
 
 export async function listOrdersOf(db: Database, principal: string, limit = 20): Promise<PremiumOrder[]> {
-  return db.select().from(premiumOrders).where(eq(premiumOrders.principal, principal)).orderBy(desc(premiumOrders.createdAt)).limit(limit)
+  return db.select().from(premiumOrders)
+    .where(eq(premiumOrders.principal, principal))
+    .orderBy(desc(premiumOrders.createdAt)).limit(limit)
 }
 
 /**
@@ -76,7 +116,11 @@ export async function liveLinesFor(db: Database, certRefs: string[], year: numbe
   if (!certRefs.length) return []
   return db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
     .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId))
-    .where(and(inArray(premiumOrderLines.personCertRef, certRefs), eq(premiumOrderLines.year, year), inArray(premiumOrderLines.status, [...LIVE_LINE_STATES])))
+    .where(and(
+      inArray(premiumOrderLines.personCertRef, certRefs),
+      eq(premiumOrderLines.year, year),
+      inArray(premiumOrderLines.status, [...LIVE_LINE_STATES]),
+    ))
 }
 
 /**
@@ -84,28 +128,44 @@ export async function liveLinesFor(db: Database, certRefs: string[], year: numbe
  * Returns the moved row; `null` when it is already where the event leads (a repeat); throws
  * `IllegalTransition` from any other state.
  */
-export async function transitionOrder(db: Database, id: string, event: OrderEvent, set: Partial<NewOrder> = {}): Promise<PremiumOrder | null> {
+export async function transitionOrder(
+  db: Database,
+  id: string,
+  event: OrderEvent,
+  set: Partial<NewOrder> = {},
+): Promise<PremiumOrder | null> {
   const { from, to } = edgesOf(ORDER_MACHINE, event)
   const rows = await db.update(premiumOrders).set({ ...set, status: to, updatedAt: sql`now()` })
     .where(and(eq(premiumOrders.id, id), inArray(premiumOrders.status, from))).returning()
   if (rows[0]) return rows[0]
-  const [current] = await db.select({ status: premiumOrders.status }).from(premiumOrders).where(eq(premiumOrders.id, id))
+  const [current] = await db.select({ status: premiumOrders.status }).from(premiumOrders)
+    .where(eq(premiumOrders.id, id))
   if (current?.status === to) return null
   throw new IllegalTransition(ORDER_MACHINE.name, current?.status ?? 'missing', event)
 }
 
 /** Moves one line by `event` (LINE_MACHINE), like `transitionOrder`. */
-export async function transitionLine(db: Database, id: string, event: LineEvent, set: Partial<typeof premiumOrderLines.$inferInsert> = {}): Promise<PremiumOrderLine | null> {
+export async function transitionLine(
+  db: Database,
+  id: string,
+  event: LineEvent,
+  set: Partial<typeof premiumOrderLines.$inferInsert> = {},
+): Promise<PremiumOrderLine | null> {
   const { from, to } = edgesOf(LINE_MACHINE, event)
   const rows = await db.update(premiumOrderLines).set({ ...set, status: to })
     .where(and(eq(premiumOrderLines.id, id), inArray(premiumOrderLines.status, from))).returning()
   if (rows[0]) return rows[0]
-  const [current] = await db.select({ status: premiumOrderLines.status }).from(premiumOrderLines).where(eq(premiumOrderLines.id, id))
+  const [current] = await db.select({ status: premiumOrderLines.status }).from(premiumOrderLines)
+    .where(eq(premiumOrderLines.id, id))
   if (current?.status === to) return null
   throw new IllegalTransition(LINE_MACHINE.name, current?.status ?? 'missing', event)
 }
 
-export async function setOrderPrepay(db: Database, id: string, p: { prepayId?: string, codeUrl?: string }): Promise<void> {
+export async function setOrderPrepay(
+  db: Database,
+  id: string,
+  p: { prepayId?: string, codeUrl?: string },
+): Promise<void> {
   await transitionOrder(db, id, 'prepay', p)
 }
 
@@ -119,8 +179,13 @@ export async function closeOrder(db: Database, id: string): Promise<PremiumOrder
 }
 
 export type PaidOutcome
-  = | { outcome: 'paid' | 'paid_after_close', order: PremiumOrder, lines: PremiumOrderLine[], anomalies: PaymentAnomaly[] }
-    | { outcome: 'repeat' }
+  = | {
+    outcome: 'paid' | 'paid_after_close'
+    order: PremiumOrder
+    lines: PremiumOrderLine[]
+    anomalies: PaymentAnomaly[]
+  }
+  | { outcome: 'repeat' }
 
 /**
  * Applies a payment exactly once, in one transaction: the notification is remembered (a repeated event
@@ -129,20 +194,40 @@ export type PaidOutcome
  * person-year another line took meanwhile becomes `duplicate`, with a refund job. Anomalies for a late
  * payment and for each duplicate are written in the same transaction.
  */
-export async function markOrderPaid(db: Database, p: { orderId: string, transactionId: string, paidAt: Date, receiptCodes: Map<string, string>, eventId?: string, eventType?: string, outTradeNo: string, now: Date }): Promise<PaidOutcome> {
+export async function markOrderPaid(
+  db: Database,
+  p: {
+    orderId: string
+    transactionId: string
+    paidAt: Date
+    receiptCodes: Map<string, string>
+    eventId?: string
+    eventType?: string
+    outTradeNo: string
+    now: Date
+  },
+): Promise<PaidOutcome> {
   return db.transaction(async (tx) => {
     if (p.eventId) {
-      const seen = await tx.insert(paymentNotifications).values({ eventId: p.eventId, outTradeNo: p.outTradeNo, eventType: p.eventType ?? 'TRANSACTION.SUCCESS' }).onConflictDoNothing().returning()
+      const seen = await tx.insert(paymentNotifications)
+        .values({ eventId: p.eventId, outTradeNo: p.outTradeNo, eventType: p.eventType ?? 'TRANSACTION.SUCCESS' })
+        .onConflictDoNothing().returning()
       if (!seen.length) return { outcome: 'repeat' }
     }
     const [current] = await tx.select().from(premiumOrders).where(eq(premiumOrders.id, p.orderId)).for('update')
     if (!current || current.status === 'paid') return { outcome: 'repeat' }
     const late = current.status === 'closed'
-    const order = (await transitionOrder(tx, p.orderId, late ? 'pay_after_close' : 'pay', { transactionId: p.transactionId, paidAt: p.paidAt }))!
+    const order = (await transitionOrder(tx, p.orderId, late ? 'pay_after_close' : 'pay', {
+      transactionId: p.transactionId,
+      paidAt: p.paidAt,
+    }))!
     const lines: PremiumOrderLine[] = []
     const anomalies: (PaymentAnomaly | null)[] = []
     for (const l of await orderLines(tx, p.orderId)) {
-      const paid = await tx.transaction(async sp => transitionLine(sp, l.id, 'pay', { receiptCode: p.receiptCodes.get(l.id) ?? null, receiptIssuedAt: p.paidAt }))
+      const paid = await tx.transaction(async sp => transitionLine(sp, l.id, 'pay', {
+        receiptCode: p.receiptCodes.get(l.id) ?? null,
+        receiptIssuedAt: p.paidAt,
+      }))
         .catch((error: unknown) => {
           if (isPersonYearTaken(error)) return undefined
           throw error
@@ -154,10 +239,38 @@ export async function markOrderPaid(db: Database, p: { orderId: string, transact
       }
       const duplicate = (await transitionLine(tx, l.id, 'pay_duplicate'))!
       lines.push(duplicate)
-      anomalies.push(await recordAnomaly(tx, { at: p.now, kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${l.id}`, orderId: p.orderId, lineId: l.id, regionCode: l.regionCode, detail: { outTradeNo: p.outTradeNo, amountFen: l.amountFen, year: l.year, person: l.personNameMasked, why: 'paid_while_person_year_held' } }))
+      anomalies.push(await recordAnomaly(tx, {
+        at: p.now,
+        kind: 'duplicate_payment',
+        dedupeKey: `duplicate_payment:${l.id}`,
+        orderId: p.orderId,
+        lineId: l.id,
+        regionCode: l.regionCode,
+        detail: {
+          outTradeNo: p.outTradeNo,
+          amountFen: l.amountFen,
+          year: l.year,
+          person: l.personNameMasked,
+          why: 'paid_while_person_year_held',
+        },
+      }))
       await enqueue(tx, 'refund_duplicate', `refund_duplicate:${l.id}`, { lineId: l.id }, p.now)
     }
-    if (late) anomalies.push(await recordAnomaly(tx, { at: p.now, kind: 'paid_after_close', dedupeKey: `paid_after_close:${p.orderId}`, orderId: p.orderId, regionCode: lines[0]?.regionCode ?? null, detail: { outTradeNo: p.outTradeNo, totalFen: order.totalFen, transactionId: p.transactionId, duplicates: lines.filter(l => l.status === 'duplicate').length } }))
+    if (late) {
+      anomalies.push(await recordAnomaly(tx, {
+        at: p.now,
+        kind: 'paid_after_close',
+        dedupeKey: `paid_after_close:${p.orderId}`,
+        orderId: p.orderId,
+        regionCode: lines[0]?.regionCode ?? null,
+        detail: {
+          outTradeNo: p.outTradeNo,
+          totalFen: order.totalFen,
+          transactionId: p.transactionId,
+          duplicates: lines.filter(l => l.status === 'duplicate').length,
+        },
+      }))
+    }
     return { outcome: late ? 'paid_after_close' : 'paid', order, lines, anomalies: anomalies.filter(a => a !== null) }
   })
 }
@@ -166,10 +279,29 @@ export async function markOrderPaid(db: Database, p: { orderId: string, transact
  * A paid line the tax bureau says is already collected under another payment (2002): the person is
  * covered, ours is the duplicate — refunded automatically, and an anomaly for the record.
  */
-export async function markLineCollectedElsewhere(db: Database, line: PremiumOrderLine, detail: Record<string, unknown>, now: Date): Promise<PaymentAnomaly | null> {
+export async function markLineCollectedElsewhere(
+  db: Database,
+  line: PremiumOrderLine,
+  detail: Record<string, unknown>,
+  now: Date,
+): Promise<PaymentAnomaly | null> {
   return db.transaction(async (tx) => {
     if (!await transitionLine(tx, line.id, 'collected_elsewhere')) return null
-    const anomaly = await recordAnomaly(tx, { at: now, kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${line.id}`, orderId: line.orderId, lineId: line.id, regionCode: line.regionCode, detail: { ...detail, amountFen: line.amountFen, year: line.year, person: line.personNameMasked, why: 'collected_elsewhere' } })
+    const anomaly = await recordAnomaly(tx, {
+      at: now,
+      kind: 'duplicate_payment',
+      dedupeKey: `duplicate_payment:${line.id}`,
+      orderId: line.orderId,
+      lineId: line.id,
+      regionCode: line.regionCode,
+      detail: {
+        ...detail,
+        amountFen: line.amountFen,
+        year: line.year,
+        person: line.personNameMasked,
+        why: 'collected_elsewhere',
+      },
+    })
     await enqueue(tx, 'refund_duplicate', `refund_duplicate:${line.id}`, { lineId: line.id }, now)
     return anomaly
   })
@@ -180,13 +312,17 @@ export async function markLineReported(db: Database, lineId: string, at: Date): 
 }
 
 export async function findLineByReceipt(db: Database, code: string) {
-  const rows = await db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines).innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId)).where(eq(premiumOrderLines.receiptCode, code)).limit(1)
+  const rows = await db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
+    .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId))
+    .where(eq(premiumOrderLines.receiptCode, code)).limit(1)
   return rows[0] ?? null
 }
 
 /** Orders not paid yet whose outcome is unknown (prepaid, not closed): the convergence job queries them. */
 export async function openOrders(db: Database, createdBefore: Date, limit = 50): Promise<PremiumOrder[]> {
-  return db.select().from(premiumOrders).where(and(inArray(premiumOrders.status, [...OPEN_ORDER_STATES]), lte(premiumOrders.createdAt, createdBefore))).orderBy(asc(premiumOrders.createdAt)).limit(limit)
+  return db.select().from(premiumOrders)
+    .where(and(inArray(premiumOrders.status, [...OPEN_ORDER_STATES]), lte(premiumOrders.createdAt, createdBefore)))
+    .orderBy(asc(premiumOrders.createdAt)).limit(limit)
 }
 
 // ---------------------------------------------------------------- outbox
@@ -194,8 +330,15 @@ export async function openOrders(db: Database, createdBefore: Date, limit = 50):
 export type OutboxJob = typeof outbox.$inferSelect
 
 /** Enqueues a job once per dedupe key, due at `availableAt` on the app's clock (never the database's). */
-export async function enqueue(db: Database, topic: string, dedupeKey: string, payload: Record<string, unknown>, availableAt: Date): Promise<void> {
-  await db.insert(outbox).values({ topic, dedupeKey, payload, availableAt, createdAt: availableAt }).onConflictDoNothing()
+export async function enqueue(
+  db: Database,
+  topic: string,
+  dedupeKey: string,
+  payload: Record<string, unknown>,
+  availableAt: Date,
+): Promise<void> {
+  await db.insert(outbox).values({ topic, dedupeKey, payload, availableAt, createdAt: availableAt })
+    .onConflictDoNothing()
 }
 
 /**
@@ -206,12 +349,17 @@ export async function claimJobs(db: Database, now: Date, leaseMs: number, limit 
   const until = new Date(now.getTime() + leaseMs)
   return db.transaction(async (tx) => {
     const due = await tx.select({ id: outbox.id }).from(outbox)
-      .where(and(isNull(outbox.doneAt), lte(outbox.availableAt, now), or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now))))
+      .where(and(
+        isNull(outbox.doneAt),
+        lte(outbox.availableAt, now),
+        or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
+      ))
       .orderBy(asc(outbox.availableAt))
       .limit(limit)
       .for('update', { skipLocked: true })
     if (!due.length) return []
-    return tx.update(outbox).set({ lockedUntil: until, attempts: sql`${outbox.attempts} + 1` }).where(inArray(outbox.id, due.map(d => d.id))).returning()
+    return tx.update(outbox).set({ lockedUntil: until, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due.map(d => d.id))).returning()
   })
 }
 
@@ -221,27 +369,50 @@ export async function completeJob(db: Database, id: number, now: Date): Promise<
 
 /** Schedules a retry with back-off after a failure (the claim counted the attempt). */
 export async function failJob(db: Database, id: number, error: string, retryAt: Date): Promise<void> {
-  await db.update(outbox).set({ lockedUntil: null, availableAt: retryAt, lastError: error.slice(0, 500) }).where(eq(outbox.id, id))
+  await db.update(outbox).set({ lockedUntil: null, availableAt: retryAt, lastError: error.slice(0, 500) })
+    .where(eq(outbox.id, id))
 }
 
 /** Looks again later without counting an attempt: the job did its work, the outcome is not there yet. */
 export async function snoozeJob(db: Database, id: number, at: Date): Promise<void> {
-  await db.update(outbox).set({ lockedUntil: null, availableAt: at, attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(eq(outbox.id, id))
+  await db.update(outbox)
+    .set({ lockedUntil: null, availableAt: at, attempts: sql`greatest(${outbox.attempts} - 1, 0)` })
+    .where(eq(outbox.id, id))
 }
 
 /** A job out of attempts: done, marked dead, and (by the caller, in the same transaction) an anomaly. */
-export interface JobSubject { orderId: string | null, lineId: string | null, refundId: string | null, regionCode: string | null }
+export interface JobSubject {
+  orderId: string | null
+  lineId: string | null
+  refundId: string | null
+  regionCode: string | null
+}
 
-export async function killJob(db: Database, job: OutboxJob, error: string, now: Date, subject: JobSubject): Promise<PaymentAnomaly | null> {
+export async function killJob(
+  db: Database,
+  job: OutboxJob,
+  error: string,
+  now: Date,
+  subject: JobSubject,
+): Promise<PaymentAnomaly | null> {
   return db.transaction(async (tx) => {
-    await tx.update(outbox).set({ lockedUntil: null, doneAt: now, deadAt: now, lastError: error.slice(0, 500) }).where(eq(outbox.id, job.id))
-    return recordAnomaly(tx, { at: now, kind: 'job_exhausted', dedupeKey: `job_exhausted:${job.id}`, outboxId: job.id, ...subject, detail: { topic: job.topic, attempts: job.attempts, lastError: error.slice(0, 500) } })
+    await tx.update(outbox).set({ lockedUntil: null, doneAt: now, deadAt: now, lastError: error.slice(0, 500) })
+      .where(eq(outbox.id, job.id))
+    return recordAnomaly(tx, {
+      at: now,
+      kind: 'job_exhausted',
+      dedupeKey: `job_exhausted:${job.id}`,
+      outboxId: job.id,
+      ...subject,
+      detail: { topic: job.topic, attempts: job.attempts, lastError: error.slice(0, 500) },
+    })
   })
 }
 
 /** Puts a dead job back in the queue with fresh attempts (a supervisor's 重试). */
 export async function reviveJob(db: Database, id: number, now: Date): Promise<void> {
-  await db.update(outbox).set({ doneAt: null, deadAt: null, attempts: 0, availableAt: now, lockedUntil: null }).where(eq(outbox.id, id))
+  await db.update(outbox).set({ doneAt: null, deadAt: null, attempts: 0, availableAt: now, lockedUntil: null })
+    .where(eq(outbox.id, id))
 }
 
 export async function findJob(db: Database, id: number): Promise<OutboxJob | null> {

@@ -10,9 +10,13 @@ export type NewRefund = typeof premiumRefunds.$inferInsert
 
 const LIVE = sql`status <> 'rejected'`
 
-/** Writes a refund request; `null` when the line already has a live one (the partial unique index decides, even under a race). */
+/**
+ * Writes a refund request; `null` when the line already has a live one (the partial unique index decides,
+ * even under a race).
+ */
 export async function insertRefund(db: Database, refund: NewRefund): Promise<PremiumRefund | null> {
-  const rows = await db.insert(premiumRefunds).values(refund).onConflictDoNothing({ target: premiumRefunds.lineId, where: LIVE }).returning()
+  const rows = await db.insert(premiumRefunds).values(refund)
+    .onConflictDoNothing({ target: premiumRefunds.lineId, where: LIVE }).returning()
   return rows[0] ?? null
 }
 
@@ -22,38 +26,60 @@ export async function liveRefundOfLine(db: Database, lineId: string): Promise<Pr
   return rows[0] ?? null
 }
 
-export async function findRefundBy(db: Database, field: 'id' | 'outRefundNo' | 'idempotencyKeyId', value: string | number): Promise<PremiumRefund | null> {
+export async function findRefundBy(
+  db: Database,
+  field: 'id' | 'outRefundNo' | 'idempotencyKeyId',
+  value: string | number,
+): Promise<PremiumRefund | null> {
   if (field === 'id' && !/^[0-9a-f-]{36}$/i.test(String(value))) return null
   const rows = await db.select().from(premiumRefunds).where(eq(premiumRefunds[field], value as never)).limit(1)
   return rows[0] ?? null
 }
 
 export async function listRefundsOf(db: Database, principal: string, limit = 20): Promise<PremiumRefund[]> {
-  return db.select().from(premiumRefunds).where(eq(premiumRefunds.principal, principal)).orderBy(desc(premiumRefunds.createdAt)).limit(limit)
+  return db.select().from(premiumRefunds)
+    .where(eq(premiumRefunds.principal, principal))
+    .orderBy(desc(premiumRefunds.createdAt)).limit(limit)
 }
 
 /** Refunds of an order's lines, oldest first (so a later request of a line comes after its rejected one). */
 export async function refundsOfOrder(db: Database, orderId: string): Promise<PremiumRefund[]> {
-  return db.select().from(premiumRefunds).where(eq(premiumRefunds.orderId, orderId)).orderBy(asc(premiumRefunds.createdAt))
+  return db.select().from(premiumRefunds)
+    .where(eq(premiumRefunds.orderId, orderId))
+    .orderBy(asc(premiumRefunds.createdAt))
 }
 
 /**
  * Moves a refund by `event` (REFUND_MACHINE), a conditional update so concurrent workers never both move
  * it. Returns the moved row; `null` when it is already where the event leads; throws `IllegalTransition`.
  */
-export async function moveRefund(db: Database, id: string, event: RefundEvent, set: Partial<Omit<PremiumRefund, 'id' | 'status'>> = {}): Promise<PremiumRefund | null> {
+export async function moveRefund(
+  db: Database,
+  id: string,
+  event: RefundEvent,
+  set: Partial<Omit<PremiumRefund, 'id' | 'status'>> = {},
+): Promise<PremiumRefund | null> {
   const { from, to } = edgesOf(REFUND_MACHINE, event)
-  const rows = await db.update(premiumRefunds).set({ ...set, status: to, updatedAt: sql`now()` }).where(and(eq(premiumRefunds.id, id), inArray(premiumRefunds.status, from))).returning()
+  const rows = await db.update(premiumRefunds).set({ ...set, status: to, updatedAt: sql`now()` })
+    .where(and(eq(premiumRefunds.id, id), inArray(premiumRefunds.status, from))).returning()
   if (rows[0]) return rows[0]
-  const [current] = await db.select({ status: premiumRefunds.status }).from(premiumRefunds).where(eq(premiumRefunds.id, id))
+  const [current] = await db.select({ status: premiumRefunds.status }).from(premiumRefunds)
+    .where(eq(premiumRefunds.id, id))
   if (current?.status === to) return null
   throw new IllegalTransition(REFUND_MACHINE.name, current?.status ?? 'missing', event)
 }
 
 /** Records where the money went, exactly once: the refund succeeds and its line becomes refunded together. */
-export async function markRefundSucceeded(db: Database, p: { id: string, lineId: string, at: Date, wechatRefundId: string, receivedAccount: string | null }): Promise<boolean> {
+export async function markRefundSucceeded(
+  db: Database,
+  p: { id: string, lineId: string, at: Date, wechatRefundId: string, receivedAccount: string | null },
+): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const moved = await moveRefund(tx, p.id, 'succeed', { succeededAt: p.at, wechatRefundId: p.wechatRefundId, receivedAccount: p.receivedAccount })
+    const moved = await moveRefund(tx, p.id, 'succeed', {
+      succeededAt: p.at,
+      wechatRefundId: p.wechatRefundId,
+      receivedAccount: p.receivedAccount,
+    })
     if (!moved) return false
     await transitionLine(tx, p.lineId, 'refund')
     return true
@@ -67,7 +93,8 @@ export async function setRefundWechatId(db: Database, id: string, wechatRefundId
 
 /** The refund that came back for a line (its receipt is void from then on). */
 export async function succeededRefundOfLine(db: Database, lineId: string): Promise<PremiumRefund | null> {
-  const rows = await db.select().from(premiumRefunds).where(and(eq(premiumRefunds.lineId, lineId), eq(premiumRefunds.status, 'succeeded'))).limit(1)
+  const rows = await db.select().from(premiumRefunds)
+    .where(and(eq(premiumRefunds.lineId, lineId), eq(premiumRefunds.status, 'succeeded'))).limit(1)
   return rows[0] ?? null
 }
 
