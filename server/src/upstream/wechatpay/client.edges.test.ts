@@ -4,6 +4,7 @@ import { Writable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { http, HttpResponse } from 'msw'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { ZodError } from 'zod'
 import { UpstreamError } from '../../lib/errors'
 import { createLogger } from '../../lib/logger'
 import { mswServer } from '../../testing/msw'
@@ -16,7 +17,7 @@ import {
   wechatpayTestClock,
 } from '../../testing/wechatpay-handlers'
 import { createWechatPayClient, WechatPayNotificationError } from './client'
-import { encryptResource, parseAuthorization, signedHeaders } from './crypto'
+import { encryptResource, parseAuthorization, requestMessage, rsaVerify, signedHeaders } from './crypto'
 
 // The adapter's own checks, against the MSW stand-in for WeChat Pay (it verifies our signatures and signs
 // its answers with the public test keys). Answers the stand-in never gives (another merchant's order, bad
@@ -98,6 +99,7 @@ async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
     (e: unknown) => e,
   )
   expect(error).toBeInstanceOf(UpstreamError)
+  expect((error as UpstreamError).system).toBe('wechatpay')
   return error as UpstreamError
 }
 
@@ -419,10 +421,19 @@ describe('trade bills', () => {
   const sha1 = (b: Buffer | string) => createHash('sha1').update(b).digest('hex')
   const billUrl = `${WECHATPAY_TEST_URL}/v3/billdownload/file?token=T1`
 
+  /** WeChat Pay checks our signature on bill requests too (method, path and query included). */
+  function signedByUs(request: Request): boolean {
+    const auth = parseAuthorization(request.headers.get('authorization'))
+    const url = new URL(request.url)
+    const pathWithQuery = `${url.pathname}${url.search}`
+    const message = auth && requestMessage(request.method, pathWithQuery, auth.timestamp, auth.nonce_str)
+    return Boolean(auth && message && rsaVerify(message, auth.signature, K.merchantPublicKey))
+  }
   function serveTicket(): { requests: URL[] } {
     const requests: URL[] = []
     mswServer.use(
       http.get(`${WECHATPAY_TEST_URL}/v3/bill/tradebill`, ({ request }) => {
+        if (!signedByUs(request)) return HttpResponse.json({ code: 'SIGN_ERROR' }, { status: 401 })
         requests.push(new URL(request.url))
         return signed(JSON.stringify({ hash_type: 'SHA1', hash_value: sha1(csv).toUpperCase(), download_url: billUrl }))
       }),
@@ -432,8 +443,7 @@ describe('trade bills', () => {
   function serveFile(body: Buffer, delayMs = 0): void {
     mswServer.use(
       http.get(`${WECHATPAY_TEST_URL}/v3/billdownload/file`, async ({ request }) => {
-        if (!parseAuthorization(request.headers.get('authorization')))
-          return HttpResponse.json({ code: 'SIGN_ERROR' }, { status: 401 })
+        if (!signedByUs(request)) return HttpResponse.json({ code: 'SIGN_ERROR' }, { status: 401 })
         await new Promise(r => setTimeout(r, delayMs))
         return new HttpResponse(body, { status: 200 }) // unsigned, as WeChat Pay serves bills
       }),
@@ -455,6 +465,10 @@ describe('trade bills', () => {
   it('takes an uncompressed file as it is, but not one that only looks gzipped', async () => {
     serveFile(Buffer.from(csv))
     expect(await client().downloadBill({ hash_type: 'SHA1', hash_value: sha1(csv), download_url: billUrl })).toBe(csv)
+    const secondByte = Buffer.concat([Buffer.from([0x20, 0x8b]), Buffer.from(csv)])
+    serveFile(secondByte)
+    const secondTicket = { hash_type: 'SHA1' as const, hash_value: sha1(secondByte), download_url: billUrl }
+    expect(await client().downloadBill(secondTicket)).toBe(secondByte.toString('utf8'))
     const almost = Buffer.concat([Buffer.from([0x1f, 0x20]), Buffer.from(csv)])
     serveFile(almost)
     expect(await client().downloadBill({ hash_type: 'SHA1', hash_value: sha1(almost), download_url: billUrl })).toBe(
@@ -484,7 +498,7 @@ describe('trade bills', () => {
         download_url: 'http://wechatpay.test.evil.example/v3/billdownload/file',
       }),
     )
-    expect(foreign.detail.upstreamCode).toBe('BILL_URL_FOREIGN_HOST')
+    expect([foreign.kind, foreign.detail.upstreamCode]).toEqual(['bad_response', 'BILL_URL_FOREIGN_HOST'])
   })
 
   it('gives a download 30 s by default, not the API deadline; downloadTimeoutMs overrides it', async () => {
@@ -577,14 +591,16 @@ describe('parseNotification', () => {
     expect([notJson.reason, notJson.httpStatus]).toEqual(['bad_payload', 400])
     expect(notJson.cause).toBeInstanceOf(SyntaxError)
     const { transaction_id: _t, ...unpaid } = paid()
-    expect(refusal(testNotification({ eventType: 'TRANSACTION.SUCCESS', payload: unpaid })).reason).toBe('bad_payload')
-    expect(
-      refusal(testNotification({ eventType: 'REFUND.ABNORMAL', payload: refunded({ refund_status: 'LOST' }) })).reason,
-    ).toBe('bad_payload')
+    const incomplete = refusal(testNotification({ eventType: 'TRANSACTION.SUCCESS', payload: unpaid }))
+    expect([incomplete.reason, incomplete.cause]).toEqual(['bad_payload', expect.any(ZodError)])
+    const lostPayload = refunded({ refund_status: 'LOST' })
+    const lost = refusal(testNotification({ eventType: 'REFUND.ABNORMAL', payload: lostPayload }))
+    expect([lost.reason, lost.cause]).toEqual(['bad_payload', expect.any(ZodError)])
   })
 
   it('refuses an envelope that is verified but not the documented shape (400 bad_envelope)', () => {
     const error = refusal(raw({ id: '', event_type: 'TRANSACTION.SUCCESS' }, JSON.stringify(paid())))
+    expect(error.cause).toBeInstanceOf(ZodError)
     expect([error.reason, error.httpStatus, error.message]).toEqual([
       'bad_envelope',
       400,
@@ -639,5 +655,88 @@ describe('parseNotification', () => {
   it('events are told apart by their prefix only', () => {
     expect(parse(raw({ id: 'N5', event_type: 'XTRANSACTION.SUCCESS' }, JSON.stringify(paid()))).kind).toBe('other')
     expect(parse(raw({ id: 'N6', event_type: 'XREFUND.SUCCESS' }, JSON.stringify(refunded()))).kind).toBe('other')
+  })
+})
+
+describe('what operators and callers can tell apart', () => {
+  const notJson = () => signed('not json')
+
+  it('names each call in a malformed answer\'s error code and in its log lines', async () => {
+    await client().prepayNative(order('YB2026061500040'))
+    payTestOrder('YB2026061500040')
+    mswServer.use(
+      http.post(`${WECHATPAY_TEST_URL}/v3/pay/transactions/:kind`, notJson),
+      http.post(`${WECHATPAY_TEST_URL}/v3/refund/domestic/refunds`, notJson),
+      http.get(`${WECHATPAY_TEST_URL}/v3/refund/domestic/refunds/:no`, notJson),
+      http.get(`${WECHATPAY_TEST_URL}/v3/bill/tradebill`, notJson),
+    )
+    const refund = { outRefundNo: 'RF2026061500040', outTradeNo: 'YB2026061500040', refundFen: 1, totalFen: 38000 }
+    const calls: [string, Promise<unknown>][] = [
+      ['prepay-jsapi', client().prepayJsapi({ ...order('YB2026061500041'), openid: OPENID })],
+      ['prepay-native', client().prepayNative(order('YB2026061500042'))],
+      ['refund', client().refund(refund)],
+      ['query-refund', client().queryRefund('RF2026061500040')],
+      ['trade-bill', client().tradeBill('2026-06-15')],
+    ]
+    for (const [operation, call] of calls) expect((await rejection(call)).detail.upstreamCode).toBe(operation)
+    await rejection(client().close('YB2026061500099'))
+    const operations = (msg: string) => logged(msg).map(l => [l.system, l.operation])
+    expect(operations('wechatpay answered with an error')).toEqual([['wechatpay', 'close-order']])
+    // The five calls above ran concurrently: compare without order.
+    expect(operations('upstream call').map(([system, operation]) => `${system} ${operation}`).sort()).toEqual([
+      'wechatpay close-order',
+      'wechatpay prepay-jsapi',
+      'wechatpay prepay-native',
+      'wechatpay prepay-native',
+      'wechatpay query-refund',
+      'wechatpay refund',
+      'wechatpay trade-bill',
+    ])
+  })
+
+  it('logs unverifiable answers, malformed answers and bill mismatches under the wechatpay system', async () => {
+    const queryPath = `${WECHATPAY_TEST_URL}/v3/pay/transactions/out-trade-no/:no`
+    mswServer.use(http.get(queryPath, () => signed('{}', 200, { 'Wechatpay-Signature': 'AAAA' })))
+    await rejection(client().queryByOutTradeNo('YB2026061500043'))
+    mswServer.use(http.get(queryPath, () => signed('{}')))
+    await rejection(client().queryByOutTradeNo('YB2026061500043'))
+    mswServer.use(http.get(`${WECHATPAY_TEST_URL}/v3/billdownload/file`, () => new HttpResponse('x', { status: 200 })))
+    const downloadUrl = `${WECHATPAY_TEST_URL}/v3/billdownload/file`
+    const ticket = { hash_type: 'SHA1' as const, hash_value: '0'.repeat(40), download_url: downloadUrl }
+    await rejection(client().downloadBill(ticket))
+    const messages = [
+      'wechatpay answer failed verification',
+      'wechatpay answer failed validation',
+      'trade bill SHA1 mismatch',
+    ]
+    for (const msg of messages) expect(logged(msg).map(l => l.system)).toEqual(['wechatpay'])
+    expect(logged('upstream call').at(-1)).toMatchObject({ system: 'wechatpay', operation: 'download-bill' })
+  })
+
+  it('hands back the prepay_id of a JSAPI prepay', async () => {
+    const { prepayId } = await client().prepayJsapi({ ...order('YB2026061500044'), openid: OPENID })
+    expect(prepayId).toMatch(/^wx\d+YB2026061500044/)
+  })
+
+  it('says which argument is wrong', async () => {
+    const outNo = 'outTradeNo must be 6–32 of [0-9A-Za-z_-|*]'
+    await expect(client().prepayNative(order('YB1'))).rejects.toThrow(outNo)
+    await expect(client().prepayNative(order('YB2026061500045', { amountFen: 0 })))
+      .rejects.toThrow('amountFen must be a positive integer (fen)')
+    await expect(client().prepayNative(order('YB2026061500045', { description: '' })))
+      .rejects.toThrow('description must be 1–127 characters')
+    await expect(client().prepayNative(order('YB2026061500045', { attach: 'a'.repeat(129) })))
+      .rejects.toThrow('attach must be ≤ 128 characters')
+    await expect(client().queryByOutTradeNo('YB1')).rejects.toThrow(outNo)
+    await expect(client().close('YB1')).rejects.toThrow(outNo)
+    await expect(client().queryRefund('RF1')).rejects.toThrow('outRefundNo must be 6–32 of [0-9A-Za-z_-|*]')
+    const refund = { outRefundNo: 'RF1', outTradeNo: 'YB2026061500045', refundFen: 1, totalFen: 1 }
+    await expect(client().refund(refund)).rejects.toThrow('outRefundNo/outTradeNo must be 6–32 of [0-9A-Za-z_-|*]')
+  })
+
+  it('uses the real clock when none is given', () => {
+    const { now: _now, ...rest } = options()
+    const seconds = Number(createWechatPayClient(rest).jsapiParams('wx1').timeStamp)
+    expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(5)
   })
 })

@@ -290,6 +290,10 @@ describe('helpers at their edges', () => {
       'WECHATPAY2-SHA256-RSA2048 xmchid="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
     ],
     [
+      'a sign before a field',
+      'WECHATPAY2-SHA256-RSA2048 -mchid="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
+    ],
+    [
       'an upper-case field name',
       'WECHATPAY2-SHA256-RSA2048 MCHID="1",nonce_str="n",signature="s",timestamp="1",serial_no="S"',
     ],
@@ -335,8 +339,8 @@ describe('helpers at their edges', () => {
       ok: false,
       reason: 'unknown_serial',
     })
-    for (const ts of [`${headers['Wechatpay-Timestamp']}x`, `x${headers['Wechatpay-Timestamp']}`, '', '1e9', '-1'])
-      expect(check({ ...headers, 'Wechatpay-Timestamp': ts }).ok).toBe(false)
+    for (const ts of [`${headers['Wechatpay-Timestamp']}x`, `x${headers['Wechatpay-Timestamp']}`, '1e9', '-1'])
+      expect(check({ ...headers, 'Wechatpay-Timestamp': ts })).toEqual({ ok: false, reason: 'stale_timestamp' })
     // Still digits, but not the text that was signed.
     expect(check({ ...headers, 'Wechatpay-Timestamp': `0${headers['Wechatpay-Timestamp']}` }).ok).toBe(false)
     // A tighter skew for callers that want it.
@@ -365,6 +369,15 @@ describe('helpers at their edges', () => {
     expect(p.nonceStr).toMatch(/^[0-9A-Za-z]{32}$/)
     expect(Math.abs(Number(p.timeStamp) - unixSeconds(new Date()))).toBeLessThanOrEqual(5)
     expect(rsaVerify(`wx1\n${p.timeStamp}\n${p.nonceStr}\nprepay_id=wx2\n`, p.paySign, platform.publicKey)).toBe(true)
+  })
+})
+
+describe('the APIv3 key as text is its UTF-8 bytes', () => {
+  it('a 32-byte key of 16 two-byte characters is an AES-256 key, the same as its bytes', () => {
+    const text = 'é'.repeat(16)
+    const sealed = encryptResource(text, '{"x":1}', 'transaction')
+    expect(decryptResource(Buffer.from(text, 'utf8'), sealed)).toBe('{"x":1}')
+    expect(decryptResource(text, encryptResource(Buffer.from(text, 'utf8'), 'y', ''))).toBe('y')
   })
 })
 

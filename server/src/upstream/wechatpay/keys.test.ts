@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../lib/logger'
 import { rsaSign, rsaVerify } from './crypto'
 import {
@@ -21,7 +21,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const env = (vars: Partial<Env>) => ({ SANDBOX: 'embedded', WECHAT_APPID: 'wx0000000000sandbox', ...vars }) as Env
 
 describe('sandbox WeChat Pay keys', () => {
-  const keys = generateSandboxWechatPayKeys({ mchid: '1900000109', appid: 'wx8888888888888888' })
+  // Made in a hook, not while collecting the tests, so that mutation testing sees this code run under a test.
+  let keys: ReturnType<typeof generateSandboxWechatPayKeys>
+  beforeAll(() => {
+    keys = generateSandboxWechatPayKeys({ mchid: '1900000109', appid: 'wx8888888888888888' })
+  })
 
   it('makes a merchant with working key pairs, a 40-hex serial, a PUB_KEY_ID id and a 32-character APIv3 key', () => {
     expect(keys).toMatchObject({ mchid: '1900000109', appid: 'wx8888888888888888', generated: true })
@@ -39,20 +43,20 @@ describe('sandbox WeChat Pay keys', () => {
   })
 
   it('writes them for another process and reads the BFF\'s half back', () => {
-    const vars = writeWechatPayKeyFiles(keys, join(dir, 'a'))
+    const vars = writeWechatPayKeyFiles(keys, join(dir, 'a', 'nested'))
     expect(vars).toEqual({
       WXPAY_MCHID: '1900000109',
       WXPAY_APPID: 'wx8888888888888888',
       WXPAY_MERCHANT_SERIAL: keys.merchantSerial,
-      WXPAY_MERCHANT_PRIVATE_KEY_FILE: join(dir, 'a', 'merchant_private_key.pem'),
-      WXPAY_PLATFORM_PUBLIC_KEY_FILE: join(dir, 'a', 'platform_public_key.pem'),
+      WXPAY_MERCHANT_PRIVATE_KEY_FILE: join(dir, 'a', 'nested', 'merchant_private_key.pem'),
+      WXPAY_PLATFORM_PUBLIC_KEY_FILE: join(dir, 'a', 'nested', 'platform_public_key.pem'),
       WXPAY_PLATFORM_PUBLIC_KEY_ID: keys.platformKeyId,
       WXPAY_APIV3_KEY: keys.apiV3Key,
     })
     expect(statSync(vars.WXPAY_MERCHANT_PRIVATE_KEY_FILE!).mode & 0o777).toBe(0o600)
-    expect(readFileSync(join(dir, 'a', 'platform_private_key.pem'), 'utf8')).toContain('BEGIN PRIVATE KEY')
-    expect(readFileSync(join(dir, 'a', 'merchant_public_key.pem'), 'utf8')).toContain('BEGIN PUBLIC KEY')
-    expect(JSON.parse(readFileSync(join(dir, 'a', 'wechatpay.json'), 'utf8'))).toEqual({
+    expect(readFileSync(join(dir, 'a', 'nested', 'platform_private_key.pem'), 'utf8')).toContain('BEGIN PRIVATE KEY')
+    expect(readFileSync(join(dir, 'a', 'nested', 'merchant_public_key.pem'), 'utf8')).toContain('BEGIN PUBLIC KEY')
+    expect(JSON.parse(readFileSync(join(dir, 'a', 'nested', 'wechatpay.json'), 'utf8'))).toEqual({
       mchid: '1900000109',
       appid: 'wx8888888888888888',
       merchantSerial: keys.merchantSerial,
@@ -122,6 +126,7 @@ describe('sandbox WeChat Pay keys', () => {
       appid: 'wx0000000000sandbox',
     })
     expect(lines).toEqual([])
+    expect(resolveWechatPayKeys(env({ SANDBOX: 'external' })).generated).toBe(true) // no logger: no warning
     expect(resolveWechatPayKeys(env({ SANDBOX: 'external' }), logger)).toMatchObject({
       generated: true,
       mchid: SANDBOX_WXPAY_MCHID,

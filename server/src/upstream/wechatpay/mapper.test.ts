@@ -452,3 +452,32 @@ describe('wire schemas', () => {
     expect(ErrorReplyWire.parse({ code: 'X', detail: { field: 'a' } })).toEqual({ code: 'X', detail: { field: 'a' } })
   })
 })
+
+describe('parseTradeBill, more edges', () => {
+  it('strips only a leading BOM: one inside a cell is data', () => {
+    const { rows } = parseTradeBill(bill([PAY.replace('`yb:1,', '`yb:\uFEFF1,'), PAY2, REFUND], TOTALS, '\n', ''))
+    expect(rows[0]!.attach).toBe('yb:\uFEFF1')
+  })
+
+  it('refuses a file that is only the header, naming the problem', () => {
+    const error = (() => {
+      try {
+        parseTradeBill(`${HEADER}\n`)
+      }
+      catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(TradeBillFormatError)
+    expect(error).toMatchObject({ name: 'TradeBillFormatError', message: expect.stringMatching(/summary header/) })
+  })
+
+  it('names the line of a row of the wrong width', () => {
+    expect(() => parseTradeBill(bill([PAY, PAY2.replace(',`0.60%', ''), REFUND]))).toThrow(/line 3: expected 27 cells, got 26/)
+  })
+
+  it('reads a count of two or more digits', () => {
+    const totals = '`12,`0.12,`0.00,`0.00,`0.00000,`0.12,`0.00'
+    expect(parseTradeBill(bill(Array.from({ length: 12 }, () => PAY2), totals)).summary.count).toBe(12)
+  })
+})
