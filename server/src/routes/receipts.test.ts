@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
+import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 
 const { ctx, payablePerson } = usePaymentStack()
-const YEAR = new Date().getFullYear() + 1
+/** Payable and not started on the stack's clock (TEST_NOW), whatever the machine's date. */
+const YEAR = TEST_YEAR
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
 async function json(res: Response): Promise<any> {
