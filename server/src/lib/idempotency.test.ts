@@ -83,7 +83,7 @@ describe('Idempotency-Key', () => {
 })
 
 /** The same middleware behind a route that echoes what it was handed, with a handler chosen per request. */
-function echo(principal = () => 'resident:1') {
+function echo(principal: (c: Context<AppEnv>) => string = () => 'resident:1') {
   const { deps } = createTestApp({ storage })
   let runs = 0
   let handler: (c: Context<AppEnv>) => Response | Promise<Response> = c =>

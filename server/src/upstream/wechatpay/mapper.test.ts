@@ -336,7 +336,7 @@ describe('wire schemas', () => {
     expect(TransactionWire.safeParse({ ...base, trade_state: 'PAID' }).success).toBe(false)
     expect(TransactionWire.safeParse({ ...base, trade_type: 'WEB' }).success).toBe(false)
     for (const field of ['appid', 'mchid', 'out_trade_no', 'trade_state']) {
-      const { [field]: _gone, ...rest } = base
+      const { [field]: _gone, ...rest } = base as Record<string, unknown>
       expect(TransactionWire.safeParse(rest).success).toBe(false)
     }
   })
@@ -381,11 +381,11 @@ describe('wire schemas', () => {
     expect(RefundWire.safeParse({ ...refund, channel: 'CASH' }).success).toBe(false)
     expect(RefundWire.safeParse({ ...refund, status: 'DONE' }).success).toBe(false)
     for (const field of ['refund_id', 'out_refund_no', 'transaction_id', 'out_trade_no', 'amount']) {
-      const { [field]: _gone, ...rest } = refund
+      const { [field]: _gone, ...rest } = refund as Record<string, unknown>
       expect(RefundWire.safeParse(rest).success).toBe(false)
     }
     for (const field of Object.keys(amount)) {
-      const { [field]: _gone, ...rest } = amount
+      const { [field]: _gone, ...rest } = amount as Record<string, unknown>
       expect(RefundWire.safeParse({ ...refund, amount: rest }).success).toBe(false)
       expect(
         RefundNotificationWire.safeParse({
@@ -408,7 +408,7 @@ describe('wire schemas', () => {
     }
     expect(RefundNotificationWire.safeParse(callback).success).toBe(true)
     for (const field of ['mchid', 'refund_id', 'out_refund_no', 'transaction_id', 'out_trade_no', 'refund_status']) {
-      const { [field]: _gone, ...rest } = callback
+      const { [field]: _gone, ...rest } = callback as Record<string, unknown>
       expect(RefundNotificationWire.safeParse(rest).success).toBe(false)
     }
   })
