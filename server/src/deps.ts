@@ -82,7 +82,7 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
     env,
     logger,
     storage,
-    audit: createAuditWriter(storage),
+    audit: createAuditWriter(storage, 200, now),
     sessionCache: createTtlCache(SESSION_CACHE_MS),
     accountCache: createTtlCache(SESSION_CACHE_MS),
     personReads: createPersonReads(now, env.PERSON_READ_CACHE ? 20_000 : 0),

@@ -32,27 +32,30 @@ export interface AuditWriter {
   record: (event: AuditEvent) => Promise<void>
 }
 
-/** Appends audit events group-committed per turn of the event loop (see `createBatcher`). */
-export function createAuditWriter(storage: Pick<Storage, 'run'>, maxBatch = 200): AuditWriter {
-  const record = createBatcher<AuditEvent, void>(async (events) => {
+/**
+ * Appends audit events group-committed per turn of the event loop (see `createBatcher`), stamped on the
+ * app's clock (`now`, default the database's) so they line up with everything else the app dates.
+ */
+export function createAuditWriter(storage: Pick<Storage, 'run'>, maxBatch = 200, now?: () => Date): AuditWriter {
+  const record = createBatcher<AuditEvent & { at: Date | null }, void>(async (events) => {
     await recordMany(storage, events)
     return events.map(() => undefined)
   }, maxBatch)
-  return { record }
+  return { record: event => record({ ...event, at: now ? now() : null }) }
 }
 
-const COLUMNS = ['actor_type', 'actor_id', 'actor_role', 'subject_ref', 'subject_masked', 'subject_region', 'channel', 'action', 'target', 'success', 'request_id', 'client_ip', 'detail'] as const
+const COLUMNS = ['at', 'actor_type', 'actor_id', 'actor_role', 'subject_ref', 'subject_masked', 'subject_region', 'channel', 'action', 'target', 'success', 'request_id', 'client_ip', 'detail'] as const
 
 /**
  * One multi-row INSERT for the whole batch, in batch order (ids follow the order events happened in),
  * run on the driver directly: through the query builder it cost several times the insert itself.
  */
-async function recordMany(storage: Pick<Storage, 'run'>, events: AuditEvent[]): Promise<void> {
+async function recordMany(storage: Pick<Storage, 'run'>, events: (AuditEvent & { at: Date | null })[]): Promise<void> {
   const params: unknown[] = []
   const rows = events.map((e) => {
     const first = params.length + 1
-    params.push(e.actorType, e.actorId, e.actorRole ?? null, e.subjectRef ?? null, e.subjectMasked ?? null, e.subjectRegion ?? null, e.channel, e.action, e.target ?? null, e.success, e.requestId ?? null, e.clientIp ?? null, e.detail === undefined ? null : JSON.stringify(e.detail))
-    return `(${COLUMNS.map((c, i) => `$${first + i}${c === 'success' ? '::boolean' : c === 'detail' ? '::jsonb' : '::text'}`).join(', ')})`
+    params.push(e.at?.toISOString() ?? new Date().toISOString(), e.actorType, e.actorId, e.actorRole ?? null, e.subjectRef ?? null, e.subjectMasked ?? null, e.subjectRegion ?? null, e.channel, e.action, e.target ?? null, e.success, e.requestId ?? null, e.clientIp ?? null, e.detail === undefined ? null : JSON.stringify(e.detail))
+    return `(${COLUMNS.map((c, i) => `$${first + i}${c === 'success' ? '::boolean' : c === 'detail' ? '::jsonb' : c === 'at' ? '::timestamptz' : '::text'}`).join(', ')})`
   })
   await storage.run(`insert into audit_events (${COLUMNS.join(', ')}) values ${rows.join(', ')}`, params)
 }
