@@ -18,6 +18,17 @@ export const ERROR_MESSAGES = {
   IDENTITY_PHONE_MISMATCH: '该身份已绑定其他手机号，请使用原手机号验证，或携带身份证到窗口办理',
   PHONE_BOUND_ELSEWHERE: '该手机号已绑定其他参保人，请更换手机号后再认证；如该手机号是您本人的，请携带身份证到窗口办理',
   OAUTH_FAILED: '微信授权失败，请重新进入',
+  FACE_VERIFICATION_REQUIRED: '为保护您的医保信息安全，请先完成人脸识别验证（本人刷脸）',
+  FACE_CHECK_FAILED: '人脸识别未通过（活体检测未通过），请在光线充足处正对屏幕，按提示重新验证',
+  FACE_NOT_SAME_PERSON: '人脸比对不一致：刷脸的不是所填身份证号码的本人，请本人重新验证',
+  FACE_CHECK_PENDING: '人脸识别尚未完成或超时未返回结果，请重新验证',
+  FACE_CHECK_EXPIRED: '人脸识别已超过有效期（10分钟），请重新验证',
+  FACE_CHECK_USED: '该次人脸识别结果已使用过，请重新验证',
+  FACE_CHECK_MISMATCH: '该次人脸识别不是为本次业务或本人办理的，请重新验证',
+  RECOVERY_NOT_NEEDED: '该身份尚未绑定任何手机号，无需找回，请直接完成实名认证',
+  RECOVERY_ALREADY_DONE: '该身份已绑定当前手机号，无需再次找回',
+  RECOVERY_RECENTLY_DONE: '该身份24小时内已通过刷脸找回过，为保障安全，请携带身份证到窗口办理',
+  RECOVERY_PHONE_REQUIRED: '请先用要绑定的手机号接收验证码登录，再刷脸找回',
   INVALID_CREDENTIALS: '用户名或密码不正确',
   ACCOUNT_LOCKED: '登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系管理员解锁',
   MFA_REQUIRED: '请先输入动态验证码完成登录',
@@ -73,6 +84,7 @@ export const UPSTREAM_SYSTEM_NAMES = {
   wechatpay: '微信支付',
   wechat: '微信',
   sms: '短信服务',
+  faceid: '人脸核身服务',
 } as const
 
 export type UpstreamSystem = keyof typeof UPSTREAM_SYSTEM_NAMES

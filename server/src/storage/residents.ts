@@ -1,5 +1,5 @@
 import type { Database } from './types'
-import { eq, sql } from 'drizzle-orm'
+import { eq, isNull, or, sql } from 'drizzle-orm'
 import { residentAccounts } from './schema'
 
 export type ResidentAccount = typeof residentAccounts.$inferSelect
@@ -20,14 +20,33 @@ export function isPhoneTaken(error: unknown): boolean {
   return false
 }
 
+export interface NewResident {
+  certRef: string
+  certNoEnc: string
+  nameMasked: string
+  regionCode: string
+  phoneRef?: string
+  phoneEnc?: string
+  openid?: string
+}
+
 /**
  * Creates the account for a person, or attaches a new phone / openid to the existing one. Throws a
  * unique violation (`isPhoneTaken`) when the phone belongs to another person's account.
+ * `samePhoneOnly`: update an existing account only while it has no phone or this one (a bind racing a
+ * recovery that moved the account to another phone updates nothing); `null` then.
  */
-export async function upsertResident(db: Database, a: { certRef: string, certNoEnc: string, nameMasked: string, regionCode: string, phoneRef?: string, phoneEnc?: string, openid?: string }): Promise<ResidentAccount> {
+export async function upsertResident(db: Database, a: NewResident): Promise<ResidentAccount>
+export async function upsertResident(db: Database, a: NewResident, opts: { samePhoneOnly: true }): Promise<ResidentAccount | null>
+export async function upsertResident(db: Database, a: NewResident, opts: { samePhoneOnly?: boolean } = {}): Promise<ResidentAccount | null> {
   const set: Record<string, unknown> = { nameMasked: a.nameMasked, regionCode: a.regionCode, updatedAt: sql`now()` }
   if (a.phoneRef) Object.assign(set, { phoneRef: a.phoneRef, phoneEnc: a.phoneEnc })
   if (a.openid) set.openid = a.openid
-  const rows = await db.insert(residentAccounts).values(a).onConflictDoUpdate({ target: residentAccounts.certRef, set }).returning()
-  return rows[0]!
+  const where = opts.samePhoneOnly && a.phoneRef
+    ? or(isNull(residentAccounts.phoneRef), eq(residentAccounts.phoneRef, a.phoneRef))
+    : undefined
+  const rows = await db.insert(residentAccounts).values(a)
+    .onConflictDoUpdate({ target: residentAccounts.certRef, set, ...(where && { setWhere: where }) })
+    .returning()
+  return rows[0] ?? null
 }

@@ -59,9 +59,38 @@ export const residentAccounts = pgTable('resident_accounts', {
   phoneEnc: text('phone_enc'),
   /** WeChat openid of this app (unique per app), when signed in through WeChat. */
   openid: text('openid').unique(),
+  /** Last time the account was moved to another phone by a recovery (刷脸找回 or at the desk). */
+  recoveredAt: timestamp('recovered_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 })
+
+/**
+ * 人脸核身: one face check started by a session for one person and one purpose. The person is held only as
+ * a keyed hash of the ID number (`cert_ref`); the provider's BizToken is the key to ask it for the result.
+ * A passed check is consumed once (`consumed_at`) by the guarded action of the same purpose, person and
+ * session, before `expires_at` (about 10 minutes after it started, on the app's clock).
+ * status: pending → passed | failed (活体未通过) | not_same_person (比对不一致) | expired.
+ */
+export const faceChecks = pgTable('face_checks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** The session that started it (the hash of its token, `sessions.id`). */
+  sessionId: text('session_id').notNull(),
+  certRef: text('cert_ref').notNull(),
+  /** bind | unmask_self | family_bind | recover */
+  purpose: text('purpose').notNull(),
+  status: text('status').notNull(),
+  provider: text('provider').notNull(),
+  bizToken: text('biz_token').notNull().unique(),
+  /** The app page to go back to when the browser returns (a fixed path per purpose). */
+  returnPath: text('return_path').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  resultAt: timestamp('result_at', { withTimezone: true, mode: 'date' }),
+  consumedAt: timestamp('consumed_at', { withTimezone: true, mode: 'date' }),
+}, t => [
+  index('face_checks_session_idx').on(t.sessionId, t.purpose, t.createdAt),
+])
 
 /**
  * Server-side sessions (the cookie holds an opaque token; we keep its SHA-256). `kind`:
