@@ -246,6 +246,11 @@ export const premiumOrders = pgTable('premium_orders', {
   transactionId: text('transaction_id'),
   paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }),
   idempotencyKeyId: bigint('idempotency_key_id', { mode: 'number' }).unique(),
+  /**
+   * Order event streams ask WeChat Pay about this open order no earlier than this (app clock): one query per
+   * order per interval across every stream on every instance, claimed with a conditional UPDATE.
+   */
+  nextQueryAt: timestamp('next_query_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 }, t => [

@@ -1,0 +1,1 @@
+ALTER TABLE "premium_orders" ADD COLUMN "next_query_at" timestamp with time zone;
