@@ -5,12 +5,13 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { listAnomalies } from '../storage/anomalies'
 import { findOrderBy, orderLines } from '../storage/payments'
-import { outbox, premiumOrders } from '../storage/schema'
+import { premiumOrders } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
-import { usePaymentStack } from '../testing/payment-stack'
+import { exhaustReport, usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff, signInStaff } from '../testing/staff'
 import { MAX_JOB_ATTEMPTS, reconcile } from './worker'
+import { json, until } from '../testing/http'
 
 /**
  * Every kind of anomaly, made the way it happens — through the sandbox's fault controls against the real
@@ -22,21 +23,6 @@ const YEAR = TEST_YEAR
 
 type Person = { name: string, certNo: string }
 interface Seen { id: string, kind: AnomalyKind, outTradeNo: string | null, people: Person[], [k: string]: unknown }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted field by field
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise(r => setTimeout(r, 30))
-  }
-}
 
 const subjects: Person[] = []
 /** Someone in Guizhou whose year is payable: the queue is the Guizhou supervisor's. */
@@ -92,13 +78,7 @@ async function order(people: Person[]): Promise<{ id: string, outTradeNo: string
 
 const wechatpay = (path: string, body?: unknown, method?: string) => ctx.stack.control(path, body, method)
 
-function sandbox(path: string, method: string, body?: unknown) {
-  return fetch(`${ctx.stack.sandboxUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  })
-}
+const sandbox = (path: string, method: string, body?: unknown) => ctx.stack.sandboxCall(path, method, body)
 
 async function payAndWait(o: { id: string, outTradeNo: string }, body: Record<string, unknown> = {}) {
   await wechatpay(`/orders/${o.outTradeNo}/pay`, body)
@@ -195,22 +175,8 @@ describe('every anomaly kind, produced through the sandbox, reaches the region\'
     const o = await order([await subject()])
     await payAndWait(o)
     const [line] = await orderLines(ctx.storage.db, o.id)
-    const job = async () =>
-      (await ctx.storage.db.select().from(outbox).where(eq(outbox.dedupeKey, `report_line:${line!.id}`)))[0]!
-    const start = ctx.stack.clock.now().getTime()
-    await sandbox('/__sandbox/faults', 'PUT', { status: 503 })
-    try {
-      for (let i = 0; i < 10 * MAX_JOB_ATTEMPTS && !(await job()).doneAt; i++) {
-        const due = Math.max(ctx.stack.clock.now().getTime(), (await job()).availableAt.getTime()) + 1
-        ctx.stack.clock.set(new Date(due), { frozen: true })
-        await ctx.stack.worker.tick()
-      }
-    }
-    finally {
-      await sandbox('/__sandbox/faults', 'DELETE')
-      ctx.stack.clock.set(new Date(start))
-    }
-    expect((await job()).attempts).toBe(MAX_JOB_ATTEMPTS)
+    const job = await exhaustReport(ctx, line!.id)
+    expect(job.attempts).toBe(MAX_JOB_ATTEMPTS)
     expect(await seen('job_exhausted', o.outTradeNo)).toMatchObject({
       lineStatus: 'paid',
       facts: { topic: 'report_line', attempts: MAX_JOB_ATTEMPTS },

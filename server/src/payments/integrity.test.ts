@@ -10,6 +10,7 @@ import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 import { MAX_JOB_ATTEMPTS } from './worker'
+import { json, until } from '../testing/http'
 
 /**
  * Money integrity (issue 9): one person-year is paid once across orders and payers, money that arrives
@@ -18,11 +19,6 @@ import { MAX_JOB_ATTEMPTS } from './worker'
  */
 const { ctx, payablePerson } = usePaymentStack()
 const YEAR = TEST_YEAR
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted field by field
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
 
 type Person = { name: string, certNo: string }
 
@@ -70,16 +66,6 @@ async function taxSaysPaid(p: Person): Promise<boolean> {
 async function drain(rounds = 20) {
   for (let i = 0; i < rounds; i++) {
     if (!await ctx.stack.worker.tick()) return
-  }
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 6000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise(r => setTimeout(r, 30))
   }
 }
 

@@ -5,6 +5,7 @@ import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
 import { TEST_NOW, TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
+import { json, waitFor } from '../testing/http'
 
 /**
  * The payment and refund paths on each side of the instants where the calendar changes the answer, on
@@ -25,21 +26,6 @@ const CLOSES = '2027-06-30T16:00:00Z'
 const justBefore = (instant: string) => new Date(Date.parse(instant) - 1000)
 
 type Person = { name: string, certNo: string }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 50))
-  }
-}
 
 /** Stops the stack's clock at `instant` and signs `person` in afresh (a session idles out over a jump). */
 async function at(instant: Date | string, person: Person) {
@@ -65,8 +51,8 @@ function order(browser: TestBrowser) {
 /** Pays the order at the WeChat Pay simulator; waits until the BFF has it paid and reported to the tax bureau. */
 async function payAndReport(orderId: string, outTradeNo: string) {
   await ctx.stack.control(`/orders/${outTradeNo}/pay`, {})
-  await until('paid', () => findOrderBy(ctx.storage.db, 'id', orderId), o => o?.status === 'paid')
-  await until('reported', async () => {
+  await waitFor('paid', () => findOrderBy(ctx.storage.db, 'id', orderId), o => o?.status === 'paid')
+  await waitFor('reported', async () => {
     await ctx.stack.worker.tick()
     return orderLines(ctx.storage.db, orderId)
   }, ls => ls.every(l => l.status === 'reported'))
@@ -156,7 +142,7 @@ describe('the calendar edges of paying and refunding a premium (Shanghai time, o
     const created = await json(await order(paying))
     expect(created).toMatchObject({ status: 'prepaid' })
     await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
-    await until('paid', () => findOrderBy(ctx.storage.db, 'id', created.id), o => o?.status === 'paid')
+    await waitFor('paid', () => findOrderBy(ctx.storage.db, 'id', created.id), o => o?.status === 'paid')
 
     // 1 July 00:00 in Shanghai: closed for whoever had not paid.
     const closed = await at(CLOSES, late)
@@ -167,7 +153,7 @@ describe('the calendar edges of paying and refunding a premium (Shanghai time, o
     expect(await json(refused)).toMatchObject({ error: { code: 'NOTHING_TO_PAY', fields } })
 
     ctx.stack.clock.set(new Date(Date.parse(CLOSES) + 1000), { frozen: true })
-    await until('reported', async () => {
+    await waitFor('reported', async () => {
       await ctx.stack.worker.tick()
       return orderLines(ctx.storage.db, created.id)
     }, ls => ls.every(l => l.status === 'reported'))

@@ -10,15 +10,11 @@ import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD, GUIZHOU_POVERTY, NHSA_
 import { createTestStorage } from '../testing/storage'
 import { TAX_TEST_ENDPOINT } from '../testing/tax-handlers'
 import { createTestApp } from '../testing/test-app'
+import { json } from '../testing/http'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
 afterAll(async () => { await storage.close() })
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are checked with toMatchObject below
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
 
 const NOON = new Date('2026-11-22T04:00:00Z')
 async function signIn(person: { psn_name: string, certno: string }, now = NOON) {

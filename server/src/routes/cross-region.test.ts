@@ -6,15 +6,11 @@ import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
+import { json } from '../testing/http'
 
 // The real bureau sandbox (2551/2552/5302) behind a real BFF, on loopback.
 const { ctx, payablePerson } = usePaymentStack()
 const YEAR = TEST_YEAR
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
 
 /** A Shanghai date `n` days from the stack's today (its clock, not the machine's). */
 function daysFromToday(n: number): string {

@@ -10,8 +10,9 @@ import { liveRefundOfLine } from '../storage/refunds'
 import { auditEvents, outbox } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
-import { usePaymentStack } from '../testing/payment-stack'
+import { exhaustReport, usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff, signInStaff } from '../testing/staff'
+import { json, until } from '../testing/http'
 
 /**
  * 异常处理 at the help desk: anomalies made by the real payment stack (WeChat Pay simulator, tax bureau
@@ -20,22 +21,7 @@ import { createTestStaff, signInStaff } from '../testing/staff'
 const { ctx, payablePerson } = usePaymentStack()
 const YEAR = TEST_YEAR
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted field by field
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
-
 type Person = { name: string, certNo: string }
-
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise(r => setTimeout(r, 30))
-  }
-}
 
 let payerBrowser: TestBrowser | undefined
 /** A signed-in resident who pays for Dongying people by name + ID (代缴). */
@@ -69,13 +55,7 @@ async function paidOrderFor(p: Person) {
   return { order: order as { id: string, outTradeNo: string }, line: line! }
 }
 
-function sandbox(path: string, method: string, body?: unknown) {
-  return fetch(`${ctx.stack.sandboxUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  })
-}
+const sandbox = (path: string, method: string, body?: unknown) => ctx.stack.sandboxCall(path, method, body)
 
 /** The tax bureau already holds the person-year (paid at a tax hall): our report gets 2002 → duplicate. */
 async function duplicatePayment() {
@@ -100,26 +80,6 @@ async function taxRefusal() {
   finally {
     await sandbox('/__sandbox/tax/collect-refusal', 'PUT', {})
   }
-}
-
-/** Fails the line's report job until it is out of attempts (tax down), on a clock moved past each back-off. */
-async function exhaustReport(lineId: string) {
-  const job = async () =>
-    (await ctx.storage.db.select().from(outbox).where(eq(outbox.dedupeKey, `report_line:${lineId}`)))[0]!
-  const start = ctx.stack.clock.now().getTime()
-  await sandbox('/__sandbox/faults', 'PUT', { status: 503 })
-  try {
-    for (let i = 0; i < 10 * MAX_JOB_ATTEMPTS && !(await job()).doneAt; i++) {
-      const due = Math.max(ctx.stack.clock.now().getTime(), (await job()).availableAt.getTime()) + 1
-      ctx.stack.clock.set(new Date(due), { frozen: true })
-      await ctx.stack.worker.tick()
-    }
-  }
-  finally {
-    await sandbox('/__sandbox/faults', 'DELETE')
-    ctx.stack.clock.set(new Date(start))
-  }
-  expect((await job()).deadAt).not.toBeNull()
 }
 
 async function queue(browser: TestBrowser, status: 'open' | 'resolved' = 'open') {
@@ -268,7 +228,7 @@ describe('异常处理: 重试', () => {
   it('a job out of attempts is put back; the worker runs it again and the line is reported (settled)', async () => {
     const p = await payablePerson(YEAR)
     const { order, line } = await paidOrderFor(p)
-    await exhaustReport(line.id)
+    expect((await exhaustReport(ctx, line.id)).deadAt).not.toBeNull()
     const sup = await staffBrowser('supervisor', ['370500'], '王科长')
     const dead = (await queued(sup.browser, 'job_exhausted', order.outTradeNo))!
     expect(dead).toMatchObject({

@@ -7,6 +7,7 @@ import { DONGYING_ADULT } from '../testing/nhsa-handlers'
 import { createTestStaff, signInStaff } from '../testing/staff'
 import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
+import { json } from '../testing/http'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
@@ -27,11 +28,6 @@ async function setup(regions = ['370500']) {
   const verify = (browser: TestBrowser, value: string) => browser.request('/api/v1/desk/e-vouchers/verify', { method: 'POST', json: { token: value } })
   const audit = async () => storage.db.select().from(auditEvents).where(eq(auditEvents.actorId, staff.account.id)).orderBy(desc(auditEvents.id))
   return { ...t, resident, desk, account, token, verify, audit, advance: (ms: number) => { clock += ms } }
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are checked by toMatchObject below
-async function json(res: Response): Promise<any> {
-  return res.json()
 }
 
 describe('POST /api/v1/desk/e-vouchers/verify', () => {

@@ -7,16 +7,12 @@ import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff, signInStaff } from '../testing/staff'
+import { json } from '../testing/http'
 
 const { ctx, payablePerson: payableIn } = usePaymentStack()
 
 /** Payable on the stack's clock (`TEST_NOW`, 15 November 2026 in Shanghai). */
 const YEAR = TEST_YEAR
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
-
 /** A seeded person whose coming year's premium is still payable. */
 const payablePerson = (policyRegion: '370500' | '520000' = '370500') => payableIn(YEAR, policyRegion)
 

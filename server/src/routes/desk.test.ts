@@ -7,6 +7,7 @@ import { DONGYING_ADULT, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhs
 import { createTestStaff, signInStaff } from '../testing/staff'
 import { createTestStorage } from '../testing/storage'
 import { clockedTestApps } from '../testing/test-app'
+import { json } from '../testing/http'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
@@ -14,11 +15,6 @@ afterAll(async () => { await storage.close() })
 
 /** Each test starts an hour after the last, so rate-limit windows of one test do not touch the next. */
 const { setup } = clockedTestApps(() => storage)
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are checked by toMatchObject/toEqual below
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
 
 /** A signed-in staff member of the given role and regions (in a new app, or in `t`'s at the same time). */
 async function staffBrowser(role: 'clerk' | 'supervisor' | 'admin', regions: string[], t = setup()) {

@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
+import { json, waitFor } from '../testing/http'
 
-const { ctx, payablePerson } = usePaymentStack()
+const { ctx, paidResident: paidIn } = usePaymentStack()
+const paidResident = () => paidIn(YEAR)
 /** Payable and not started on the stack's clock (TEST_NOW), whatever the machine's date. */
 const YEAR = TEST_YEAR
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 50))
-  }
-}
 
 /** Every bureau system answers 503 while `during` runs (the sandbox's run-wide fault). */
 async function withBureauDown<T>(during: () => Promise<T>): Promise<T> {
@@ -35,24 +21,6 @@ async function withBureauDown<T>(during: () => Promise<T>): Promise<T> {
   finally {
     await fetch(faults, { method: 'DELETE' })
   }
-}
-
-/** A resident who has paid YEAR for themselves, reported to the tax bureau: their browser, order and line. */
-async function paidResident() {
-  const person = await payablePerson(YEAR)
-  const browser = new TestBrowser(ctx.stack.app)
-  await browser.signInDirect(ctx.stack.deps, person)
-  const body = { year: YEAR, channel: 'native', people: [{ kind: 'self' }] }
-  const headers = { 'idempotency-key': randomUUID() }
-  const order = await json(await browser.request('/api/v1/payments/orders', { method: 'POST', json: body, headers }))
-  await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
-  await until('paid', () => findOrderBy(ctx.storage.db, 'id', order.id), o => o?.status === 'paid')
-  await until('reported', async () => {
-    await ctx.stack.worker.tick()
-    return orderLines(ctx.storage.db, order.id)
-  }, ls => ls.every(l => l.status === 'reported'))
-  const view = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
-  return { browser, order: view, line: view.lines[0] as { id: string, amountFen: number, receiptCode: string } }
 }
 
 describe('缴费凭证核验 (GET /api/v1/receipts/:code)', () => {
@@ -78,7 +46,7 @@ describe('缴费凭证核验 (GET /api/v1/receipts/:code)', () => {
 
     // Approved and back on the payer's account: the receipt is void from the moment the refund succeeded.
     const readRefund = async () => json(await browser.request(`/api/v1/refunds/${created.id}`))
-    const done = await until('refund succeeded', readRefund, r => r.status === 'succeeded')
+    const done = await waitFor('refund succeeded', readRefund, r => r.status === 'succeeded')
     const receipt = await check()
     expect(receipt).toMatchObject({ code: line.receiptCode, valid: false, refunded: true, reported: false, year: YEAR })
     expect(receipt.amountFen).toBe(line.amountFen)

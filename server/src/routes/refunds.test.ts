@@ -1,46 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { findOrderBy, orderLines } from '../storage/payments'
 import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
+import { json, waitFor } from '../testing/http'
 
-const { ctx, payablePerson } = usePaymentStack()
+const { ctx, paidResident: paidIn } = usePaymentStack()
+const paidResident = () => paidIn(YEAR)
 /** Payable and not started on the stack's clock (`TEST_NOW`, 15 November 2026 in Shanghai). */
 const YEAR = TEST_YEAR
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are asserted with toMatchObject
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 50))
-  }
-}
-
-/** A resident who has paid YEAR for themselves, reported to the tax bureau: their browser, order and line. */
-async function paidResident() {
-  const person = await payablePerson(YEAR)
-  const browser = new TestBrowser(ctx.stack.app)
-  await browser.signInDirect(ctx.stack.deps, person)
-  const order = await json(await browser.request('/api/v1/payments/orders', { method: 'POST', json: { year: YEAR, channel: 'native', people: [{ kind: 'self' }] }, headers: { 'idempotency-key': randomUUID() } }))
-  await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
-  await until('paid', () => findOrderBy(ctx.storage.db, 'id', order.id), o => o?.status === 'paid')
-  await until('reported', async () => {
-    await ctx.stack.worker.tick()
-    return orderLines(ctx.storage.db, order.id)
-  }, ls => ls.every(l => l.status === 'reported'))
-  const view = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
-  return { person, browser, order: view, line: view.lines[0] as { id: string, amountFen: number, receiptCode: string } }
-}
 
 function refund(browser: TestBrowser, body: unknown, key: string | null = randomUUID()) {
   return browser.request('/api/v1/refunds', { method: 'POST', json: body, headers: key ? { 'idempotency-key': key } : {} })
@@ -66,7 +36,7 @@ describe('退费 (POST /api/v1/refunds)', () => {
     expect(await json(again)).toMatchObject({ error: { code: 'REFUND_EXISTS', message: '该人员的这笔缴费已申请过退费，请在退费记录中查看进度' } })
 
     // WeChat Pay's REFUND.SUCCESS callback settles it.
-    const done = await until('refund succeeded', async () => json(await browser.request(`/api/v1/refunds/${created.id}`)), r => r.status === 'succeeded')
+    const done = await waitFor('refund succeeded', async () => json(await browser.request(`/api/v1/refunds/${created.id}`)), r => r.status === 'succeeded')
     expect(done.succeededAt).toMatch(/\+08:00$/)
     expect(done.receivedAccount).toEqual(expect.any(String))
     const sim = await ctx.stack.control('/orders')
@@ -140,7 +110,7 @@ describe('退费 (POST /api/v1/refunds)', () => {
       await fetch(`${ctx.stack.sandboxUrl}/__sandbox/faults`, { method: 'DELETE' })
     }
     // The page (or the worker) asks again: approved, refunded, once.
-    const done = await until('refund succeeded', async () => json(await browser.request(`/api/v1/refunds/${created.id}`)), r => r.status === 'succeeded')
+    const done = await waitFor('refund succeeded', async () => json(await browser.request(`/api/v1/refunds/${created.id}`)), r => r.status === 'succeeded')
     expect(done.amountFen).toBe(line.amountFen)
   })
 })

@@ -8,15 +8,11 @@ import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD, GUIZHOU_POVERTY, NHSA_
 import { settlementFixture, SLIP_IDS } from '../testing/settlement-fixtures'
 import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
+import { json } from '../testing/http'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
 afterAll(async () => { await storage.close() })
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are checked with toMatchObject below
-async function json(res: Response): Promise<any> {
-  return res.json()
-}
 
 const now = () => new Date('2026-11-22T04:00:00Z')
 async function signIn(person: { psn_name: string, certno: string }, env: Record<string, string> = {}) {

@@ -2,19 +2,25 @@ import type { ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { Storage } from '../storage/types'
 import type { TestClock } from './clock'
+import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { serve } from '@hono/node-server'
 import { createSandbox } from '@yibao/sandbox'
+import { eq } from 'drizzle-orm'
 import { http, passthrough } from 'msw'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { createApp } from '../app'
 import { createDeps, upstreamUrls } from '../deps'
 import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
-import { startPaymentWorker } from '../payments/worker'
+import { findOrderBy, orderLines } from '../storage/payments'
+import { outbox } from '../storage/schema'
+import { MAX_JOB_ATTEMPTS, startPaymentWorker } from '../payments/worker'
 import { generateSandboxWechatPayKeys } from '../upstream/wechatpay/keys'
 import { WECHATPAY_NOTIFY_PATH } from '../upstream/wechatpay/notify-path'
+import { TestBrowser } from './auth'
 import { createTestClock } from './clock'
+import { json, waitFor } from './http'
 import { mswServer } from './msw'
 import { createTestStorage } from './storage'
 
@@ -82,6 +88,14 @@ export async function startPaymentStack(
       const res = await fetch(`${sb.url}/__sandbox/wechatpay${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } })
       return res.json() as Promise<Record<string, unknown>>
     },
+    /** Calls one of the sandbox's own controls, e.g. `sandboxCall('/__sandbox/faults', 'PUT', { status: 503 })`. */
+    sandboxCall(path: string, method: string, body?: unknown) {
+      return fetch(`${sb.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      })
+    },
     async stop() {
       for (const i of instances) i.server.close()
       sb.server.close()
@@ -90,6 +104,29 @@ export async function startPaymentStack(
 }
 
 export type PaymentStack = Awaited<ReturnType<typeof startPaymentStack>>
+
+/**
+ * Fails a line's report job until it is out of attempts (every bureau system down), moving the stack's
+ * clock past each back-off; the clock is put back afterwards. Returns the job as it ended.
+ */
+export async function exhaustReport(ctx: { storage: Storage, stack: PaymentStack }, lineId: string) {
+  const job = async () =>
+    (await ctx.storage.db.select().from(outbox).where(eq(outbox.dedupeKey, `report_line:${lineId}`)))[0]!
+  const start = ctx.stack.clock.now().getTime()
+  await ctx.stack.sandboxCall('/__sandbox/faults', 'PUT', { status: 503 })
+  try {
+    for (let i = 0; i < 10 * MAX_JOB_ATTEMPTS && !(await job()).doneAt; i++) {
+      const due = Math.max(ctx.stack.clock.now().getTime(), (await job()).availableAt.getTime()) + 1
+      ctx.stack.clock.set(new Date(due), { frozen: true })
+      await ctx.stack.worker.tick()
+    }
+  }
+  finally {
+    await ctx.stack.sandboxCall('/__sandbox/faults', 'DELETE')
+    ctx.stack.clock.set(new Date(start))
+  }
+  return job()
+}
 
 /**
  * One payment stack per test file (a fresh database, the sandbox and a BFF on loopback ports), with the
@@ -122,5 +159,22 @@ export function usePaymentStack(options: { start?: Date | string } = {}) {
     }
     throw new Error(`no payable person left in ${policyRegion}`)
   }
-  return { ctx, payablePerson }
+  /** A payable resident who has paid `year` for themselves, reported to the tax bureau: browser, order view, line. */
+  async function paidResident(year: number) {
+    const person = await payablePerson(year)
+    const browser = new TestBrowser(ctx.stack.app)
+    await browser.signInDirect(ctx.stack.deps, person)
+    const body = { year, channel: 'native', people: [{ kind: 'self' }] }
+    const headers = { 'idempotency-key': randomUUID() }
+    const order = await json(await browser.request('/api/v1/payments/orders', { method: 'POST', json: body, headers }))
+    await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+    await waitFor('paid', () => findOrderBy(ctx.storage.db, 'id', order.id), o => o?.status === 'paid')
+    await waitFor('reported', async () => {
+      await ctx.stack.worker.tick()
+      return orderLines(ctx.storage.db, order.id)
+    }, ls => ls.every(l => l.status === 'reported'))
+    const view = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
+    return { person, browser, order: view, line: view.lines[0] as { id: string, amountFen: number, receiptCode: string } }
+  }
+  return { ctx, payablePerson, paidResident }
 }
