@@ -13,6 +13,7 @@ import { createTtlCache } from './lib/ttl-cache'
 import { createAuditWriter } from './storage/audit'
 import { createBatcher } from './storage/batch'
 import { hitRateLimits } from './storage/rate-limits'
+import { createCarrierClient } from './upstream/carrier/client'
 import { createNhsaClient } from './upstream/nhsa/client'
 import { createSmsClient } from './upstream/sms/client'
 import { createTaxClient } from './upstream/tax/client'
@@ -28,6 +29,8 @@ export interface UpstreamUrls {
   sms: string
   /** Tax bureau 社保费征收 system. */
   tax: string
+  /** 运营商三要素核验 aggregator (its RPC endpoint URL). */
+  carrier: string
   wechatAuthorize: string
   wechatApi: string
   /** WeChat Pay APIv3 host. */
@@ -38,6 +41,11 @@ export interface UpstreamUrls {
   sandboxSmsInbox?: string
 }
 
+function carrierSandbox(env: Env, sandboxBase: string | undefined): string {
+  const base = env.SANDBOX === 'external' ? env.NHSA_BASE_URL : sandboxBase
+  return base ? new URL('/dytns/', base).toString() : ''
+}
+
 /** Upstream URLs from env, with a sandbox base for those not set. */
 export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
   const pick = (value: string | undefined) => value ?? sandboxBase ?? ''
@@ -45,6 +53,8 @@ export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
     nhsa: pick(env.NHSA_BASE_URL),
     sms: pick(env.SMS_BASE_URL),
     tax: pick(env.TAX_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
+    // The sandbox answers the carrier check under /dytns/ (NHSA_BASE_URL's sandbox with SANDBOX=external).
+    carrier: env.CARRIER_BASE_URL ?? carrierSandbox(env, sandboxBase),
     wechatAuthorize: pick(env.WECHAT_AUTHORIZE_BASE_URL),
     wechatApi: pick(env.WECHAT_API_BASE_URL),
     // Like the tax system, an external sandbox answers for WeChat Pay at NHSA_BASE_URL.
@@ -102,6 +112,15 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
     premiums: createTaxPremiums({ baseUrl: opts.urls.tax, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
     eVoucher: createEVoucherSigner(env.EVOUCHER_KEY ?? env.PII_HASH_KEY, env.EVOUCHER_TTL_S),
     sms: createSmsClient({ baseUrl: opts.urls.sms, timeoutMs: env.UPSTREAM_TIMEOUT_MS, signName: env.SMS_SIGN_NAME, logger }),
+    carrier: createCarrierClient({
+      baseUrl: opts.urls.carrier,
+      accessKeyId: env.CARRIER_ACCESS_KEY_ID,
+      accessKeySecret: env.CARRIER_ACCESS_KEY_SECRET,
+      authCode: env.CARRIER_AUTH_CODE,
+      timeoutMs: env.CARRIER_TIMEOUT_MS,
+      logger,
+      now,
+    }),
     wechat: createWechatOAuth({ authorizeBaseUrl: opts.urls.wechatAuthorize, apiBaseUrl: opts.urls.wechatApi, appid: env.WECHAT_APPID, secret: env.WECHAT_APP_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
     get wechatpay() {
       return wechatpayClient()

@@ -96,6 +96,19 @@ const EnvSchema = z.object({
    * sandbox, or with SANDBOX=external to NHSA_BASE_URL (the same sandbox); required with SANDBOX=off.
    */
   TAX_BASE_URL: z.string().url().optional(),
+  /**
+   * 运营商三要素核验 (name + ID number + phone, answered by 中国移动/联通/电信 through an aggregator), in the
+   * shape of the Alibaba Cloud 号码百科 `ThreeElementsVerification` RPC API (https://dytnsapi.aliyuncs.com/).
+   * Defaults to the embedded sandbox, or with SANDBOX=external to NHSA_BASE_URL (the same sandbox).
+   */
+  CARRIER_BASE_URL: z.string().url().optional(),
+  /** AccessKey pair the requests are signed with (HMAC-SHA1); sandbox defaults, required with SANDBOX=off. */
+  CARRIER_ACCESS_KEY_ID: z.string().min(1).default('sandbox-carrier-key'),
+  CARRIER_ACCESS_KEY_SECRET: z.string().min(1).default('sandbox-carrier-secret'),
+  /** 号码百科 授权码 (AuthCode) of the approved three-element tag. */
+  CARRIER_AUTH_CODE: z.string().min(1).default('sandbox-auth-code'),
+  /** Deadline of one carrier check, in ms: sign-in waits on it, and goes on without it when it is late. */
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   /** WeChat 公众号 web authorisation. Default URLs point at the embedded sandbox. */
   WECHAT_APPID: z.string().default('wx0000000000sandbox'),
   WECHAT_APP_SECRET: z.string().default('sandbox-secret'),
@@ -214,6 +227,14 @@ const EnvSchema = z.object({
       message: 'SANDBOX=off (real payments) requires DATABASE_URL: the embedded PGlite store never fsyncs and '
         + `a crash can lose paid orders; set PGLITE_UNSAFE_NO_FSYNC=${PGLITE_UNSAFE_ACCEPT} only to accept that`,
     })
+  }
+  if (env.SANDBOX === 'off') {
+    if (!env.CARRIER_BASE_URL)
+      ctx.addIssue({ code: 'custom', path: ['CARRIER_BASE_URL'], message: 'SANDBOX=off requires CARRIER_BASE_URL' })
+    for (const key of ['CARRIER_ACCESS_KEY_ID', 'CARRIER_ACCESS_KEY_SECRET', 'CARRIER_AUTH_CODE'] as const) {
+      if (env[key].startsWith('sandbox-'))
+        ctx.addIssue({ code: 'custom', path: [key], message: `set the real ${key} when SANDBOX=off` })
+    }
   }
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })

@@ -34,6 +34,7 @@ export const ERROR_MESSAGES = {
   MFA_REQUIRED: '请先输入动态验证码完成登录',
   MFA_INVALID: '动态验证码不正确或已使用，请输入验证器中最新的验证码',
   OUT_OF_REGION: '该人员的参保地不在您的服务区域内，不能为其办理业务',
+  PHONE_NOT_REAL_NAME: '该手机号未实名登记在您名下。请使用本人实名登记的手机号，或携带身份证到医保服务窗口办理',
   FAMILY_LIMIT_REACHED: '最多可添加5位家庭成员，请先解除不再需要的绑定',
   FAMILY_ALREADY_LINKED: '该家庭成员已添加或正在等待对方同意',
   FAMILY_SELF: '不能添加本人为家庭成员',
@@ -84,6 +85,7 @@ export const UPSTREAM_SYSTEM_NAMES = {
   wechatpay: '微信支付',
   wechat: '微信',
   sms: '短信服务',
+  carrier: '运营商实名核验服务',
   faceid: '人脸核身服务',
 } as const
 

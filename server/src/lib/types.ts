@@ -5,6 +5,7 @@ import type { RateLimitHit } from '../storage/rate-limits'
 import type { ResidentAccount } from '../storage/residents'
 import type { SessionRecord } from '../storage/sessions'
 import type { Storage } from '../storage/types'
+import type { CarrierClient } from '../upstream/carrier/client'
 import type { NhsaClient } from '../upstream/nhsa/client'
 import type { TaxClient } from '../upstream/tax/client'
 import type { TaxPremiums } from '../upstream/tax/premiums'
@@ -35,6 +36,8 @@ export interface AppDeps {
   audit: AuditWriter
   nhsa: NhsaClient
   sms: SmsClient
+  /** 运营商三要素核验: does a phone number belong to a name + ID number (中国移动/联通/电信). */
+  carrier: CarrierClient
   /** Tax bureau 社保费征收 system (contribution records). */
   tax: TaxClient
   /** The tax bureau's premium collection: amounts due and recording payments. */

@@ -1,12 +1,13 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
+import { carrierHandlers } from './carrier-handlers'
 import { nhsaHandlers } from './nhsa-handlers'
 import { smsWechatHandlers } from './sms-wechat-handlers'
 import { taxHandlers } from './tax-handlers'
 import { wechatpayHandlers } from './wechatpay-handlers'
 
 /** One MSW server per test file; unhandled requests fail the test. */
-export const mswServer = setupServer(...nhsaHandlers, ...smsWechatHandlers, ...taxHandlers, ...wechatpayHandlers)
+export const mswServer = setupServer(...nhsaHandlers, ...smsWechatHandlers, ...taxHandlers, ...wechatpayHandlers, ...carrierHandlers)
 
 beforeAll(() => mswServer.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => mswServer.resetHandlers())

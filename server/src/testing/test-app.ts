@@ -5,6 +5,7 @@ import { createApp } from '../app'
 import { createDeps, upstreamUrls } from '../deps'
 import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
+import { CARRIER_TEST_URL } from './carrier-handlers'
 import { NHSA_TEST_URL } from './nhsa-handlers'
 import { SMS_TEST_URL, WECHAT_API_TEST_URL, WECHAT_OPEN_TEST_URL } from './sms-wechat-handlers'
 import { TestBrowser } from './auth'
@@ -20,7 +21,7 @@ export interface TestAppOptions {
 
 /** The real app with real adapters (MSW at the network edge) and every log line captured. */
 export function createTestApp({ storage, env: overrides = {}, now = createTestClock().now }: TestAppOptions) {
-  const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: NHSA_TEST_URL, SMS_BASE_URL: SMS_TEST_URL, TAX_BASE_URL: TAX_TEST_URL, WECHAT_AUTHORIZE_BASE_URL: WECHAT_OPEN_TEST_URL, WECHAT_API_BASE_URL: WECHAT_API_TEST_URL, NHSA_TIMEOUT_MS: '300', LOG_LEVEL: 'debug', ...overrides })
+  const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: NHSA_TEST_URL, SMS_BASE_URL: SMS_TEST_URL, TAX_BASE_URL: TAX_TEST_URL, WECHAT_AUTHORIZE_BASE_URL: WECHAT_OPEN_TEST_URL, WECHAT_API_BASE_URL: WECHAT_API_TEST_URL, NHSA_TIMEOUT_MS: '300', CARRIER_BASE_URL: CARRIER_TEST_URL, CARRIER_TIMEOUT_MS: '300', LOG_LEVEL: 'debug', ...overrides })
   const logs: string[] = []
   const logger = createLogger(env.LOG_LEVEL, new Writable({
     write(chunk, _enc, cb) {

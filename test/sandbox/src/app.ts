@@ -3,6 +3,7 @@ import type { SandboxDataset } from './seed/model'
 import type { SandboxEnv, SandboxState } from './state'
 import { Hono } from 'hono'
 import { adminRoutes } from './admin/routes'
+import { carrierRoutes } from './carrier/routes'
 import { FaultConfigSchema, MAX_FAULT_HOLD_MS } from './faults/config'
 import { faultMiddleware } from './faults/middleware'
 import { createPrng } from './lib/prng'
@@ -81,6 +82,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   app.route('/', adminRoutes(state))
   app.route('/', nhsaRoutes(state, createRegistry(NHSA_TRANSACTIONS)))
   app.route('/', smsRoutes(state))
+  app.route('/', carrierRoutes(state))
   app.route('/', taxRoutes(state))
   app.route('/', premiumRoutes(state))
   app.route('/', wechatRoutes(state))
