@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { FenSchema, RegionCodeSchema } from '../schemas/common'
 import { SpecialStatusSchema } from '../schemas/person'
+import { CleanTextSchema } from '../schemas/text'
 import { isFen } from './arithmetic'
 import { POLICY_IDS } from './ids'
 
@@ -30,8 +31,7 @@ export const SpecialStatusListSchema = z
   .refine(a => a.length <= 10, '人员身份最多选择10项')
 
 /** `YYYY-MM-DD` that is a real calendar date. */
-export const PolicyDateSchema = z
-  .string({ error: '请填写日期' })
+export const PolicyDateSchema = CleanTextSchema('请填写日期')
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为“年-月-日”，例如 2001-09-01')
   .refine(isRealDate, '日期不存在，请核对')
 

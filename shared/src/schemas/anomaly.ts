@@ -1,5 +1,6 @@
 import type { RefundStatus } from './refund'
 import { z } from 'zod'
+import { CleanTextSchema } from './text'
 
 /**
  * What can go wrong with money, each landing in the 异常处理 queue (`payment_anomalies`) for a
@@ -44,7 +45,7 @@ export type AnomalyQuery = z.infer<typeof AnomalyQuerySchema>
 
 /** 标记已处理 needs a recorded reason (any ID or phone number typed into it is masked when stored). */
 export const AnomalyResolveInputSchema = z.object({
-  reason: z.string({ error: '请填写处理说明' })
+  reason: CleanTextSchema('请填写处理说明', { multiline: true })
     .trim()
     .min(1, '请填写处理说明')
     .min(2, '处理说明至少2个字')

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { IdCardNoSchema, MobileSchema, PersonNameSchema } from './common'
+import { CleanTextSchema } from './text'
 
 /** 6-digit SMS code. */
-export const OtpCodeSchema = z.string({ error: '请输入短信验证码' }).trim().regex(/^\d{6}$/, '请输入6位短信验证码')
+export const OtpCodeSchema = CleanTextSchema('请输入短信验证码').trim().regex(/^\d{6}$/, '请输入6位短信验证码')
 
 /** Ask for an SMS code. */
 export const SmsCodeRequestSchema = z.object({ phone: MobileSchema })

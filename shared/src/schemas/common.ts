@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { idCardProblem } from '../id-card'
+import { CleanTextSchema } from './text'
 
 const ID_CARD_MESSAGES = {
   format: '请输入18位身份证号码（最后一位可以是X）',
@@ -8,8 +9,7 @@ const ID_CARD_MESSAGES = {
 } as const
 
 /** 18-digit resident ID number, checked with the GB 11643 checksum; normalised to upper-case X. */
-export const IdCardNoSchema = z
-  .string({ error: '请输入身份证号码' })
+export const IdCardNoSchema = CleanTextSchema('请输入身份证号码')
   .trim()
   .transform(v => v.toUpperCase())
   .superRefine((value, ctx) => {
@@ -18,11 +18,10 @@ export const IdCardNoSchema = z
   })
 
 /** Mainland mobile number. */
-export const MobileSchema = z.string({ error: '请输入手机号码' }).trim().regex(/^1[3-9]\d{9}$/, '请输入11位手机号码')
+export const MobileSchema = CleanTextSchema('请输入手机号码').trim().regex(/^1[3-9]\d{9}$/, '请输入11位手机号码')
 
 /** A person's name as on the ID card (Chinese, with the middle dot of minority names). */
-export const PersonNameSchema = z
-  .string({ error: '请输入姓名' })
+export const PersonNameSchema = CleanTextSchema('请输入姓名')
   .trim()
   .min(2, '姓名至少2个字')
   .max(30, '姓名过长')
@@ -36,7 +35,7 @@ export const FenSchema = z
   .max(100_000_000_00, '金额过大')
 
 /** 6-digit 医保区划 (administrative division) code. */
-export const RegionCodeSchema = z.string().regex(/^\d{6}$/, '区划代码应为6位数字')
+export const RegionCodeSchema = CleanTextSchema('请填写区划代码').regex(/^\d{6}$/, '区划代码应为6位数字')
 
 /** Calendar year of enrolment. */
 export const YearSchema = z.coerce.number({ error: '年度必须是数字' }).int('年度必须是整数').min(2000, '年度不正确').max(2100, '年度不正确')

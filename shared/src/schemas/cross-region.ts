@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MobileSchema } from './common'
+import { CleanTextSchema } from './text'
 
 /**
  * 异地就医备案 (cross-region care registration), after domain notes §3 (医保发〔2022〕22号 as corroborated
@@ -53,19 +54,22 @@ export function temporaryEndDate(start: string, months = CROSS_REGION_RULES.temp
   return end.toISOString().slice(0, 10)
 }
 
-const DateSchema = z.string({ error: '请选择开始日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '请选择开始日期')
+const DateSchema = CleanTextSchema('请选择开始日期').regex(/^\d{4}-\d{2}-\d{2}$/, '请选择开始日期')
+
+/** A bound family member's link id. */
+const MemberIdSchema = CleanTextSchema('家庭成员不存在').uuid('家庭成员不存在')
 
 /** A filing as the resident fills it in (for themselves or a bound family member). */
 export const CrossRegionFilingInputSchema = z.object({
   /** A bound family member's link id; absent for oneself. */
-  memberId: z.string().uuid('家庭成员不存在').optional(),
+  memberId: MemberIdSchema.optional(),
   type: z.enum(CROSS_REGION_TYPES, { error: '请选择备案类型' }),
   /** 就医地: a 6-digit city (or county) code. */
-  destination: z.string({ error: '请选择就医地' }).regex(/^\d{6}$/, '请选择就医地'),
+  destination: CleanTextSchema('请选择就医地').regex(/^\d{6}$/, '请选择就医地'),
   startDate: DateSchema,
   phone: MobileSchema,
-  address: z.string().trim().max(100, '居住地址不超过100个字').optional(),
-  referralHospital: z.string().trim().max(60, '转出医院名称不超过60个字').optional(),
+  address: CleanTextSchema('请填写异地居住地址', { multiline: true }).trim().max(100, '居住地址不超过100个字').optional(),
+  referralHospital: CleanTextSchema('请填写转出医院名称').trim().max(60, '转出医院名称不超过60个字').optional(),
   promise: z.boolean().optional(),
 }).superRefine((v, ctx) => {
   if (v.type === 'long_term_resident') {
@@ -78,8 +82,8 @@ export type CrossRegionFilingInput = z.infer<typeof CrossRegionFilingInputSchema
 
 /** Cancelling (or changing) needs a reason, kept by the bureau. */
 export const CrossRegionCancelInputSchema = z.object({
-  memberId: z.string().uuid('家庭成员不存在').optional(),
-  reason: z.string({ error: '请填写撤销原因' }).trim().min(2, '请填写撤销原因（至少2个字）').max(100, '撤销原因不超过100个字'),
+  memberId: MemberIdSchema.optional(),
+  reason: CleanTextSchema('请填写撤销原因', { multiline: true }).trim().min(2, '请填写撤销原因（至少2个字）').max(100, '撤销原因不超过100个字'),
 })
 export type CrossRegionCancelInput = z.infer<typeof CrossRegionCancelInputSchema>
 

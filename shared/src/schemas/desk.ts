@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IdCardNoSchema, PersonNameSchema } from './common'
+import { CleanTextSchema } from './text'
 
 /** Roles of help-desk staff: 窗口经办 (clerk), 科室负责人 (supervisor), 系统管理员 (admin). */
 export const STAFF_ROLE_VALUES = ['clerk', 'supervisor', 'admin'] as const
@@ -7,14 +8,14 @@ export type StaffRoleValue = typeof STAFF_ROLE_VALUES[number]
 
 /** Staff sign-in, first factor. */
 export const StaffPasswordInputSchema = z.object({
-  username: z.string({ error: '请输入用户名' }).trim().toLowerCase().min(1, '请输入用户名').max(64, '用户名过长'),
-  password: z.string({ error: '请输入密码' }).min(1, '请输入密码').max(256, '密码过长'),
+  username: CleanTextSchema('请输入用户名').trim().toLowerCase().min(1, '请输入用户名').max(64, '用户名过长'),
+  password: CleanTextSchema('请输入密码').min(1, '请输入密码').max(256, '密码过长'),
 })
 export type StaffPasswordInput = z.infer<typeof StaffPasswordInputSchema>
 
 /** Staff sign-in, second factor: the 6-digit code of the authenticator app. */
 export const TotpInputSchema = z.object({
-  code: z.string({ error: '请输入动态验证码' }).trim().regex(/^\d{6}$/, '请输入验证器中的6位动态验证码'),
+  code: CleanTextSchema('请输入动态验证码').trim().regex(/^\d{6}$/, '请输入验证器中的6位动态验证码'),
 })
 export type TotpInput = z.infer<typeof TotpInputSchema>
 
@@ -27,14 +28,17 @@ export type DeskLookupInput = z.infer<typeof DeskLookupInputSchema>
 
 /** What a scanner gun (or camera) read from a resident's 医保电子凭证 QR code. */
 export const EVoucherVerifyInputSchema = z.object({
-  token: z.string({ error: '请扫描医保电子凭证二维码' }).trim().min(1, { error: '请扫描医保电子凭证二维码' }).max(512, { error: '无法识别该二维码' }),
+  token: CleanTextSchema('请扫描医保电子凭证二维码')
+    .trim()
+    .min(1, { error: '请扫描医保电子凭证二维码' })
+    .max(512, { error: '无法识别该二维码' }),
 })
 
 /**
  * The sealed handle of a person opened by scanning their 电子凭证 (the page never sees their ID
  * number); the BFF alone can read it, for the staff member who scanned, for one visit.
  */
-export const DeskSubjectSchema = z.string({ error: '请重新扫描医保电子凭证' }).min(1, '请重新扫描医保电子凭证').max(1024, '请重新扫描医保电子凭证')
+export const DeskSubjectSchema = CleanTextSchema('请重新扫描医保电子凭证').min(1, '请重新扫描医保电子凭证').max(1024, '请重新扫描医保电子凭证')
 
 /** A desk action is for a person typed in (ID number) or a scanned one (handle), never both. */
 export const NO_DESK_TARGET = '请先查询或扫码确定办理对象'
@@ -43,11 +47,15 @@ export const NO_DESK_TARGET = '请先查询或扫码确定办理对象'
 export const UnmaskInputSchema = z.object({
   certNo: IdCardNoSchema.optional(),
   subject: DeskSubjectSchema.optional(),
-  reason: z.string({ error: '请填写查看完整证件号码的原因' }).trim().min(1, '请填写查看完整证件号码的原因').min(4, '原因至少4个字').max(200, '原因不超过200个字'),
+  reason: CleanTextSchema('请填写查看完整证件号码的原因', { multiline: true })
+    .trim()
+    .min(1, '请填写查看完整证件号码的原因')
+    .min(4, '原因至少4个字')
+    .max(200, '原因不超过200个字'),
 }).refine(v => (v.certNo === undefined) !== (v.subject === undefined), { error: NO_DESK_TARGET, path: ['certNo'] })
 export type UnmaskInput = z.infer<typeof UnmaskInputSchema>
 
-const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+const DateSchema = CleanTextSchema('请选择日期').regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 
 /** Audit query of supervisors: Shanghai calendar days, inclusive, and a 1-based page. */
 export const AuditQuerySchema = z.object({

@@ -2,11 +2,12 @@ import { z } from 'zod'
 import { shanghaiDate } from '../time'
 import { IdCardNoSchema, PersonNameSchema, YearSchema } from './common'
 import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
+import { CleanTextSchema } from './text'
 
 /** A person to pay for: oneself, a bound family member, or anyone by name + ID number (代缴). Never an amount. */
 export const PersonPickSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('self') }),
-  z.object({ kind: z.literal('member'), memberId: z.string().uuid('家庭成员不存在') }),
+  z.object({ kind: z.literal('member'), memberId: CleanTextSchema('请选择家庭成员').uuid('家庭成员不存在') }),
   z.object({ kind: z.literal('other'), name: PersonNameSchema, certNo: IdCardNoSchema }),
 ], { error: '请选择缴费人员' })
 

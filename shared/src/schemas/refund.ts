@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CleanTextSchema } from './text'
 
 /**
  * 退费 reasons a resident may give online (domain notes §4; 城乡居民医保 refund cases): 待遇享受期前死亡
@@ -47,8 +48,8 @@ export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
 
 /** A refund request: one paid line of one of one's own orders, and the reason. Never an amount. */
 export const RefundInputSchema = z.object({
-  orderId: z.string({ error: '请选择要退费的缴费记录' }).uuid('请选择要退费的缴费记录'),
-  lineId: z.string({ error: '请选择要退费的人员' }).uuid('请选择要退费的人员'),
+  orderId: CleanTextSchema('请选择要退费的缴费记录').uuid('请选择要退费的缴费记录'),
+  lineId: CleanTextSchema('请选择要退费的人员').uuid('请选择要退费的人员'),
   reason: z.enum(REFUND_REASONS, { error: '请选择退费原因' }),
 })
 export type RefundInput = z.infer<typeof RefundInputSchema>

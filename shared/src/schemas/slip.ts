@@ -4,6 +4,7 @@ import type { YearToDate } from '../policy/settlement'
 import type { SpecialStatus } from './person'
 import { z } from 'zod'
 import { YearSchema } from './common'
+import { CleanTextSchema } from './text'
 
 /**
  * Settlement slips (结算单, 一站式/一单制): the views the BFF returns, the request schemas of the slip
@@ -212,7 +213,7 @@ export interface SlipVerification {
 
 /** `?member=` of the slip routes: the family link, or absent for oneself. */
 export const SlipMemberQuerySchema = z.object({
-  member: z.string().trim().min(1).max(64, '家庭成员编号不正确').optional(),
+  member: CleanTextSchema('家庭成员编号不正确').trim().min(1, '家庭成员编号不正确').max(64, '家庭成员编号不正确').optional(),
 })
 
 const PageNumberSchema = z.coerce.number({ error: '页码必须是数字' }).int('页码必须是整数').min(1, '页码不能小于1').max(10_000, '页码过大')
@@ -227,13 +228,17 @@ export const SlipListQuerySchema = SlipMemberQuerySchema.extend({
 export type SlipListQuery = z.infer<typeof SlipListQuerySchema>
 
 /** A verification code as printed (`XXXX-XXXX-XXXX`, Crockford base32, hyphens optional). */
-export const SlipVerificationCodeSchema = z.string().trim().regex(/^[0-9A-Z]{4}-?[0-9A-Z]{4}-?[0-9A-Z]{4}$/i, '校验码应为12位字母和数字')
+export const SlipVerificationCodeSchema = CleanTextSchema('请填写校验码')
+  .trim()
+  .regex(/^[0-9A-Z]{4}-?[0-9A-Z]{4}-?[0-9A-Z]{4}$/i, '校验码应为12位字母和数字')
 
-const YuanTextSchema = (label: string) => z.string({ error: `请填写${label}` }).trim().regex(/^\d{1,10}(\.\d{1,2})?$/, `${label}应为金额，最多两位小数`)
+const YuanTextSchema = (label: string) => CleanTextSchema(`请填写${label}`)
+  .trim()
+  .regex(/^\d{1,10}(\.\d{1,2})?$/, `${label}应为金额，最多两位小数`)
 
 /** What the checker reads off the paper slip, next to the code. */
 export const SlipVerifyQuerySchema = z.object({
-  setlId: z.string({ error: '请填写结算编号' }).trim().min(1, '请填写结算编号').max(40, '结算编号不正确'),
+  setlId: CleanTextSchema('请填写结算编号').trim().min(1, '请填写结算编号').max(40, '结算编号不正确'),
   total: YuanTextSchema('医疗费总额'),
   personalCash: YuanTextSchema('个人现金支付'),
 })
