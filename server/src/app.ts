@@ -20,8 +20,10 @@ import { deskAuthRoutes } from './routes/desk-auth'
 import { deskEVoucherRoutes } from './routes/desk-evoucher'
 import { deskPaymentRoutes } from './routes/desk-payments'
 import { eVoucherRoutes } from './routes/e-voucher'
+import { faceCheckRoutes } from './routes/face-checks'
 import { familyRoutes } from './routes/family'
 import { healthRoutes } from './routes/health'
+import { identityRoutes } from './routes/identity'
 import { meRoutes } from './routes/me'
 import { paymentNotifyRoutes, paymentRoutes, receiptRoutes } from './routes/payments'
 import { refundRoutes } from './routes/refunds'
@@ -83,6 +85,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/', healthRoutes)
     .route('/api/v1/session', sessionRoutes)
     .route('/api/v1/auth', authRoutes)
+    .route('/api/v1/face-checks', faceCheckRoutes)
+    .route('/api/v1/identity', identityRoutes)
     .route('/api/v1/me', meRoutes)
     .route('/api/v1/me/e-voucher', eVoucherRoutes)
     .route('/api/v1/family', familyRoutes)

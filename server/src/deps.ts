@@ -14,6 +14,7 @@ import { createAuditWriter } from './storage/audit'
 import { createBatcher } from './storage/batch'
 import { hitRateLimits } from './storage/rate-limits'
 import { createCarrierClient } from './upstream/carrier/client'
+import { createFaceIdClient } from './upstream/faceid/client'
 import { createNhsaClient } from './upstream/nhsa/client'
 import { createSmsClient } from './upstream/sms/client'
 import { createTaxClient } from './upstream/tax/client'
@@ -38,6 +39,8 @@ export interface UpstreamUrls {
   /** Our callback URL given to WeChat Pay as notify_url. */
   wechatpayNotify: string
   /** Sandbox only: the page that shows the SMS codes it "sent" (demos). */
+  /** 人脸核身 provider API (its H5 page URL comes back from DetectAuth). */
+  faceid: string
   sandboxSmsInbox?: string
 }
 
@@ -50,6 +53,7 @@ function carrierSandbox(env: Env, sandboxBase: string | undefined): string {
 export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
   const pick = (value: string | undefined) => value ?? sandboxBase ?? ''
   return {
+  const faceidSandbox = env.SANDBOX === 'external' ? env.NHSA_BASE_URL : sandboxBase
     nhsa: pick(env.NHSA_BASE_URL),
     sms: pick(env.SMS_BASE_URL),
     tax: pick(env.TAX_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
@@ -60,6 +64,8 @@ export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
     // Like the tax system, an external sandbox answers for WeChat Pay at NHSA_BASE_URL.
     wechatpay: pick(env.WXPAY_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
     wechatpayNotify: env.WXPAY_NOTIFY_URL ?? `${env.PUBLIC_ORIGIN ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`}${WECHATPAY_NOTIFY_PATH}`,
+    // Like the tax system, an external sandbox answers for the face checks at NHSA_BASE_URL (under /faceid/).
+    faceid: env.FACEID_BASE_URL ?? (faceidSandbox ? new URL('/faceid/', faceidSandbox).toString() : ''),
     sandboxSmsInbox: env.SANDBOX === 'off' ? undefined : `${pick(env.SMS_BASE_URL)}/__sandbox/sms/inbox`,
   }
 }
@@ -122,6 +128,15 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
       now,
     }),
     wechat: createWechatOAuth({ authorizeBaseUrl: opts.urls.wechatAuthorize, apiBaseUrl: opts.urls.wechatApi, appid: env.WECHAT_APPID, secret: env.WECHAT_APP_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
+    faceid: createFaceIdClient({
+      baseUrl: opts.urls.faceid,
+      ruleId: env.FACEID_RULE_ID,
+      secretId: env.FACEID_SECRET_ID,
+      secretKey: env.FACEID_SECRET_KEY,
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      logger,
+      now,
+    }),
     get wechatpay() {
       return wechatpayClient()
     },

@@ -115,6 +115,16 @@ const EnvSchema = z.object({
   WECHAT_AUTHORIZE_BASE_URL: z.string().url().optional(),
   WECHAT_API_BASE_URL: z.string().url().optional(),
   /**
+   * 人脸核身 provider (Tencent Cloud 慧眼 FaceId API, https://faceid.tencentcloudapi.com/ in production).
+   * Defaults to the sandbox (`/faceid/` on the embedded sandbox, or on NHSA_BASE_URL with SANDBOX=external).
+   */
+  FACEID_BASE_URL: z.string().url().optional(),
+  /** The 慧眼 business flow (RuleId) configured in the provider's console. */
+  FACEID_RULE_ID: z.string().min(1).default('1'),
+  /** API 3.0 credentials (TC3-HMAC-SHA256 signing); sandbox defaults, required with SANDBOX=off. */
+  FACEID_SECRET_ID: z.string().min(1).default('AKIDsandboxfaceid'),
+  FACEID_SECRET_KEY: z.string().min(1).default('sandbox-faceid-secret-key'),
+  /**
    * CJK font for settlement-slip PDFs: a .ttf/.otf path, or `file.ttc#PostScriptName` for a collection.
    * Default: the first of WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`), Noto Sans CJK SC, WenQuanYi Zen Hei.
    */
@@ -238,6 +248,10 @@ const EnvSchema = z.object({
   }
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
+  if (env.SANDBOX === 'off' && !env.FACEID_BASE_URL)
+    ctx.addIssue({ code: 'custom', path: ['FACEID_BASE_URL'], message: 'SANDBOX=off requires FACEID_BASE_URL' })
+  if (env.SANDBOX === 'off' && env.FACEID_SECRET_KEY === 'sandbox-faceid-secret-key')
+    ctx.addIssue({ code: 'custom', path: ['FACEID_SECRET_KEY'], message: 'set the real FACEID_SECRET_KEY when SANDBOX=off' })
   if (env.CRASH_AT && (env.SANDBOX === 'off' || env.NODE_ENV === 'production')) {
     const why = env.SANDBOX === 'off' ? 'SANDBOX=off' : 'NODE_ENV=production'
     const message = `kills the process on purpose, for the crash tests only: unset it with ${why}`

@@ -5,6 +5,7 @@ import type { RateLimitHit } from '../storage/rate-limits'
 import type { ResidentAccount } from '../storage/residents'
 import type { SessionRecord } from '../storage/sessions'
 import type { Storage } from '../storage/types'
+import type { FaceIdClient } from '../upstream/faceid/client'
 import type { CarrierClient } from '../upstream/carrier/client'
 import type { NhsaClient } from '../upstream/nhsa/client'
 import type { TaxClient } from '../upstream/tax/client'
@@ -44,6 +45,8 @@ export interface AppDeps {
   premiums: TaxPremiums
   wechat: WechatOAuth
   /** WeChat Pay APIv3 (prepay, query, close, refunds, bills, callback parsing). Built on first use. */
+  /** 人脸核身 provider (start a check, ask its result by BizToken). */
+  faceid: FaceIdClient
   wechatpay: WechatPayClient
   /** Encryption and keyed references for personal data at rest. */
   vault: PiiVault

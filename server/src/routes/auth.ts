@@ -4,6 +4,8 @@ import { BindInputSchema, maskIdCard, maskName, PhoneLoginInputSchema, SmsCodeRe
 import { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
+import { requirePassedFaceCheck } from '../identity/face-checks'
+import { checkPhoneOwner } from '../identity/carrier-check'
 import { AppError } from '../lib/errors'
 import { newToken, secretsEqual } from '../lib/pii'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
@@ -11,6 +13,7 @@ import { rateLimit } from '../lib/rate-limit'
 import { startSession } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findResidentBy, isPhoneTaken, upsertResident } from '../storage/residents'
+import { faceCaller } from './face-checks'
 
 const OAUTH_STATE_COOKIE = 'yb_oauth'
 const SMS_PURPOSE = 'resident_auth'
@@ -76,13 +79,26 @@ export const authRoutes = new Hono<AppEnv>()
     }
     const holder = await findResidentBy(storage.db, 'phoneRef', phoneRef)
     if (holder && holder.certRef !== certRef) throw await phoneBoundElsewhere()
+    // 运营商三要素 for a phone new to this person: 409 PHONE_NOT_REAL_NAME; goes on when the carrier is down.
+    if (existing?.phoneRef !== phoneRef) {
+      const caller = { requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c), logger: c.get('logger') }
+      await checkPhoneOwner(c.get('deps'), { name: person.name, certNo, phone: vault.decrypt(phoneEnc!), ...caller })
+    }
+    // First binding of a person (no account holds them yet): 人脸核身 of that person in this session.
+    if (!existing) await requirePassedFaceCheck(c.get('deps'), faceCaller(c), { purpose: 'bind', certNo })
     // Only what this pending session proved itself (its WeChat sign-in) is bound: see phone-login.
     const openid = typeof pending.data.openid === 'string' ? pending.data.openid : undefined
     const fields = { certRef, certNoEnc: vault.encrypt(certNo), nameMasked: maskName(person.name), regionCode: person.regionCode }
-    const account = await upsertResident(storage.db, { ...fields, phoneRef, phoneEnc, openid }).catch(async (error) => {
-      // Another account took the phone since the check above.
-      throw isPhoneTaken(error) ? await phoneBoundElsewhere() : error
-    })
+    const account = await upsertResident(storage.db, { ...fields, phoneRef, phoneEnc, openid }, { samePhoneOnly: true })
+      .catch(async (error) => {
+        // Another account took the phone since the check above.
+        throw isPhoneTaken(error) ? await phoneBoundElsewhere() : error
+      })
+    if (!account) {
+      // A recovery moved this person's account to another phone since the check above.
+      await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
+      throw new AppError('IDENTITY_PHONE_MISMATCH', 409)
+    }
     c.get('deps').accountCache.delete(account.id)
     await startSession(c, 'resident', account.id)
     await audit(c, 'auth.bind', true, { actorId: account.id, subjectRef: certRef, subjectMasked: maskIdCard(certNo) })

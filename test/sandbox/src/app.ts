@@ -4,6 +4,8 @@ import type { SandboxEnv, SandboxState } from './state'
 import { Hono } from 'hono'
 import { adminRoutes } from './admin/routes'
 import { carrierRoutes } from './carrier/routes'
+import { faceidRoutes } from './faceid/routes'
+import { createFaceIdState } from './faceid/state'
 import { FaultConfigSchema, MAX_FAULT_HOLD_MS } from './faults/config'
 import { faultMiddleware } from './faults/middleware'
 import { createPrng } from './lib/prng'
@@ -76,6 +78,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     sms: [],
     oauthCodes: new Map(),
     wechatpay: createWechatPayState(options.wechatpay, options.wechatpayConfig),
+    faceid: createFaceIdState(),
   }
   const app = new Hono<SandboxEnv>()
   app.use('*', faultMiddleware(state))
@@ -87,5 +90,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   app.route('/', premiumRoutes(state))
   app.route('/', wechatRoutes(state))
   app.route('/', wechatpayRoutes(state))
+  app.route('/', faceidRoutes(state.faceid, state.now))
   return { app, state }
 }

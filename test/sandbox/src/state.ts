@@ -1,3 +1,4 @@
+import type { FaceIdState } from './faceid/state'
 import type { FaultConfig, FaultPlan } from './faults/config'
 import type { SettlementStore } from './seed/settlements'
 import type { ResidentStore } from './seed/store'
@@ -31,6 +32,8 @@ export interface SandboxState {
   oauthCodes: Map<string, { openid: string, appid: string, expiresAt: number }>
   /** Last 流水号 used in inf_refmsgid (10 digits on the wire). */
   refmsgSerial: number
+  /** 人脸核身 simulator: the checks started with DetectAuth. */
+  faceid: FaceIdState
   /** WeChat Pay simulator: keys, orders, refunds, bills, callbacks. */
   wechatpay: WechatPayState
 }

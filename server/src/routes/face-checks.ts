@@ -1,0 +1,84 @@
+import type { FaceCheckStarted, FaceCheckView } from '@yibao/shared'
+import type { Context } from 'hono'
+import type { FaceCaller } from '../identity/face-checks'
+import type { AppEnv } from '../lib/types'
+import { FaceCheckStartSchema } from '@yibao/shared'
+import { Hono } from 'hono'
+import { faceCheckView, readFaceCheck, refreshFaceCheck, startFaceCheck } from '../identity/face-checks'
+import { AppError } from '../lib/errors'
+import { rateLimit } from '../lib/rate-limit'
+import { currentResident } from '../lib/resident'
+import { validate } from '../lib/validate'
+import { findFaceCheck } from '../storage/face-checks'
+
+/** The caller of a face-check route (its session; the resident when signed in). */
+export function faceCaller(c: Context<AppEnv>): FaceCaller {
+  const session = c.get('session')
+  if (!session) throw new AppError('UNAUTHENTICATED', 401)
+  const resident = session.kind === 'resident' && session.accountId ? session.accountId : null
+  return {
+    sessionId: session.id,
+    actor: resident ? { type: 'resident', id: resident } : { type: 'anonymous', id: 'anonymous' },
+    requestId: c.get('requestId'),
+    clientIp: c.get('deps').clientIp(c),
+    logger: c.get('logger'),
+  }
+}
+
+/**
+ * 人脸核身: start a check (the reply names the provider's page), the browser's return from that page (the
+ * result is asked server-side by BizToken, then the browser goes back to the app page with only the check's
+ * id), and a status read. Checks belong to the session that started them.
+ */
+export const faceCheckRoutes = new Hono<AppEnv>()
+  .post('/',
+    rateLimit({ bucket: 'face-checks', limit: 10, windowSeconds: 600 }),
+    validate('json', FaceCheckStartSchema),
+    async (c) => {
+      const input = c.req.valid('json')
+      const session = c.get('session')
+      const deps = c.get('deps')
+      let person: { name: string, certNo: string }
+      if (input.purpose === 'bind' || input.purpose === 'recover') {
+        // Before an account exists: the pending session of the phone / WeChat sign-in.
+        if (session?.kind !== 'pending') throw new AppError('BINDING_REQUIRED', 401)
+        person = { name: input.name, certNo: input.certNo }
+      }
+      else if (input.purpose === 'family_bind') {
+        await currentResident(c)
+        person = { name: input.name, certNo: input.certNo }
+      }
+      else {
+        // One's own ID number: the name comes from the bureau (the account keeps it masked only).
+        const { certNo } = await currentResident(c)
+        const info = await deps.nhsa.getPersonInfo(certNo, { logger: c.get('logger') })
+        person = { name: info.name, certNo }
+      }
+      const origin = deps.env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
+      const started = await startFaceCheck(deps, faceCaller(c), { purpose: input.purpose, ...person, origin })
+      c.header('Cache-Control', 'no-store')
+      return c.json({ id: started.id, url: started.url, expiresAt: started.expiresAt.toISOString() } satisfies FaceCheckStarted, 201)
+    })
+  .get('/:id{[0-9a-f-]{36}}/return', async (c) => {
+    // The provider's page sends the browser here; its query parameters (token, codes) are never trusted.
+    const deps = c.get('deps')
+    const check = await findFaceCheck(deps.storage.db, c.req.param('id'))
+    const session = c.get('session')
+    c.header('Cache-Control', 'no-store')
+    if (!check) return c.redirect('/', 302)
+    if (session?.id === check.sessionId) {
+      await refreshFaceCheck(deps, faceCaller(c), check).catch((error: unknown) => {
+        // The app page reads the status again and shows the provider's failure then.
+        c.get('logger').warn({ err: error }, 'face check result not available at return')
+      })
+    }
+    const back = new URL(check.returnPath, 'http://app')
+    back.searchParams.set('face', check.id)
+    return c.redirect(`${back.pathname}${back.search}`, 302)
+  })
+  .get('/:id{[0-9a-f-]{36}}', async (c) => {
+    const deps = c.get('deps')
+    const check = await readFaceCheck(deps, faceCaller(c), c.req.param('id'))
+    c.header('Cache-Control', 'no-store')
+    return c.json(faceCheckView(check, deps.now()) satisfies FaceCheckView, 200)
+  })
