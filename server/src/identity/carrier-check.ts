@@ -1,0 +1,62 @@
+import type { Logger } from '../lib/logger'
+import type { AppDeps } from '../lib/types'
+import type { CarrierCheckResult } from '../upstream/carrier/client'
+import { maskIdCard } from '@yibao/shared'
+import { AppError, UpstreamError } from '../lib/errors'
+
+export interface PhoneOwnerInput {
+  /** The name on the bureau's record of `certNo` (already confirmed by the bureau). */
+  name: string
+  certNo: string
+  /** Plain; proven by an SMS code in this sign-in. Never logged (only its last four digits are audited). */
+  phone: string
+  requestId?: string
+  clientIp?: string
+  logger?: Logger
+}
+
+/**
+ * 运营商三要素 at binding: the phone used to sign in must be registered with its carrier to the person
+ * being bound (name + ID number). 不一致 or no real-name record → 409 PHONE_NOT_REAL_NAME (the resident
+ * uses their own phone, or binds at the desk, where the clerk sees the ID card). When the carrier cannot
+ * answer (late, down, throttled, an answer that decides nothing) binding goes on: a warning is logged and
+ * the audit trail records that the phone was not checked; the face check still guards a first binding.
+ * Every outcome is audited with the person as subject, so it shows in their 访问记录.
+ */
+export async function checkPhoneOwner(deps: AppDeps, input: PhoneOwnerInput): Promise<CarrierCheckResult['verdict']> {
+  const logger = input.logger ?? deps.logger
+  let result: CarrierCheckResult
+  let failure: { kind: string, upstreamCode?: string } | undefined
+  try {
+    result = await deps.carrier.verifyThreeElements({ name: input.name, certNo: input.certNo, phone: input.phone }, logger)
+  }
+  catch (error) {
+    if (!(error instanceof UpstreamError)) throw error
+    failure = { kind: error.kind, ...(error.detail.upstreamCode && { upstreamCode: error.detail.upstreamCode }) }
+    result = { verdict: 'unknown' }
+  }
+  const { verdict } = result
+  const refused = verdict === 'mismatch' || verdict === 'unregistered'
+  if (verdict === 'unknown')
+    logger.warn({ system: 'carrier', ...failure }, 'carrier check gave no answer: binding goes on without it')
+  await deps.audit.record({
+    actorType: 'anonymous',
+    actorId: 'anonymous',
+    subjectRef: deps.vault.ref(input.certNo),
+    subjectMasked: maskIdCard(input.certNo),
+    channel: 'self',
+    action: 'auth.carrier_check',
+    success: verdict === 'match',
+    requestId: input.requestId,
+    clientIp: input.clientIp,
+    detail: {
+      verdict,
+      outcome: refused ? 'refused' : verdict === 'unknown' ? 'unchecked_proceeded' : 'passed',
+      phoneTail: input.phone.slice(-4),
+      ...(result.carrier && { carrier: result.carrier }),
+      ...(failure && { failure }),
+    },
+  })
+  if (refused) throw new AppError('PHONE_NOT_REAL_NAME', 409)
+  return verdict
+}
