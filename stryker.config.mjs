@@ -1,4 +1,4 @@
-// Mutation testing of the money path: `pnpm mutate` (see README "Other scripts").
+// Mutation testing of the money and identity paths: `pnpm mutate` (see README "Other scripts").
 // Narrow it with Stryker's own flags, e.g. `pnpm mutate --mutate server/src/upstream/wechatpay/client.ts`
 // or `--testFiles server/src/upstream/wechatpay/client.test.ts`; `--concurrency 1` on a busy machine.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -16,7 +16,11 @@ export default {
     'server/src/upstream/wechatpay/**/*.ts',
     'server/src/storage/payments.ts',
     'server/src/storage/refunds.ts',
+    'server/src/storage/anomalies.ts',
     'server/src/lib/idempotency.ts',
+    // The identity path (issue 10): codes, sessions, limits, staff sign-in.
+    'server/src/lib/{otp,session,rate-limit,totp,password}.ts',
+    'server/src/routes/{auth,desk-auth}.ts',
     '!server/src/**/*.test.ts',
     '!server/src/**/fixtures/**',
     '!server/src/testing/**',
