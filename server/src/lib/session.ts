@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { SessionKind, SessionRecord } from '../storage/sessions'
 import type { AppEnv } from './types'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { findLiveSession, insertSession, revokeSession, touchSession } from '../storage/sessions'
+import { findLiveSession, insertSession, revokeSession, touchSession, updateSessionData } from '../storage/sessions'
 import { AppError } from './errors'
 import { hashToken, newToken, secretsEqual } from './pii'
 
@@ -92,6 +92,19 @@ export async function startSession(c: Context<AppEnv>, kind: SessionKind, accoun
   const session = { ...record, createdAt: at, lastSeenAt: at }
   c.set('session', session)
   return session
+}
+
+/**
+ * Adds to the current session what this very session has just proved (e.g. the phone whose SMS code a bind
+ * checked), so a retry after a further step (人脸核身) does not ask for it again. Nothing from elsewhere.
+ */
+export async function addToSession(c: Context<AppEnv>, proved: Record<string, unknown>): Promise<void> {
+  const session = c.get('session')
+  if (!session) return
+  const data = { ...session.data, ...proved }
+  await updateSessionData(c.get('deps').storage.db, session.id, data)
+  forgetSession(c, session.id)
+  c.set('session', { ...session, data })
 }
 
 export async function endSession(c: Context<AppEnv>): Promise<void> {

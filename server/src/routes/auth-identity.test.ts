@@ -51,10 +51,7 @@ describe('a pending session left behind carries nothing into the next person\'s 
     expect(await json(login)).toEqual({ status: 'needs_binding' })
     // The new pending session holds only what the phone sign-in proved.
     expect((await kiosk.refreshSession()).pending).toEqual({ phoneVerified: true, viaWechat: false })
-    const bind = await kiosk.request('/api/v1/auth/bind', {
-      method: 'POST',
-      json: { name: DONGYING_CHILD.psn_name, certNo: DONGYING_CHILD.certno },
-    })
+    const bind = await kiosk.bindWithFace({ name: DONGYING_CHILD.psn_name, certNo: DONGYING_CHILD.certno })
     expect(bind.status).toBe(200)
     expect(await kiosk.refreshSession()).toMatchObject({ kind: 'resident', resident: { certNo: '370502********0825' } })
 

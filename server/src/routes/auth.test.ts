@@ -29,7 +29,13 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
     // Not a resident yet: personal data is refused.
     expect((await browser.request('/api/v1/me/profile')).status).toBe(401)
 
-    const bind = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno } })
+    // A first binding needs a passed 人脸核身 of the person in this session.
+    const person = { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno }
+    const noFace = await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })
+    expect(noFace.status).toBe(403)
+    expect(await json(noFace)).toMatchObject({ error: { code: 'FACE_VERIFICATION_REQUIRED' } })
+    await browser.faceCheck({ purpose: 'bind', ...person })
+    const bind = await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })
     expect(bind.status).toBe(200)
     const session = await browser.refreshSession()
     expect(session).toMatchObject({ authenticated: true, kind: 'resident', resident: { name: '王**', certNo: '370502********2021', regionCode: '370502' } })
@@ -118,7 +124,13 @@ describe('WeChat web authorisation', () => {
     await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
     const noCode = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { name: FENGXIANG_CHILD.psn_name, certNo: FENGXIANG_CHILD.certno } })
     expect(await json(noCode)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { phone: '请输入手机号码', code: '请输入短信验证码' } } })
-    const bind = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { name: FENGXIANG_CHILD.psn_name, certNo: FENGXIANG_CHILD.certno, phone, code: lastCodeFor(phone) } })
+    const person = { name: FENGXIANG_CHILD.psn_name, certNo: FENGXIANG_CHILD.certno }
+    const first = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { ...person, phone, code: lastCodeFor(phone) } })
+    expect(await json(first)).toMatchObject({ error: { code: 'FACE_VERIFICATION_REQUIRED' } })
+    // The code this bind checked is remembered by the session: after the face step no second code is needed.
+    expect((await browser.refreshSession()).pending).toEqual({ phoneVerified: true, viaWechat: true })
+    await browser.faceCheck({ purpose: 'bind', ...person })
+    const bind = await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })
     expect(bind.status).toBe(200)
     expect(await browser.refreshSession()).toMatchObject({ kind: 'resident', resident: { name: '赵**', certNo: '610322********1021' } })
 

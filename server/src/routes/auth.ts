@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors'
 import { newToken, secretsEqual } from '../lib/pii'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
 import { rateLimit } from '../lib/rate-limit'
-import { startSession } from '../lib/session'
+import { addToSession, startSession } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findResidentBy, isPhoneTaken, upsertResident } from '../storage/residents'
 import { faceCaller } from './face-checks'
@@ -67,6 +67,8 @@ export const authRoutes = new Hono<AppEnv>()
     const person = await nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') }).catch(async (error) => {
       await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
       throw error
+      // Proved here: a retry after the face step below does not need a second code.
+      await addToSession(c, { phoneRef, phoneEnc })
     })
     const existing = await findResidentBy(storage.db, 'certRef', certRef)
     if (existing?.phoneRef && existing.phoneRef !== phoneRef) {

@@ -56,6 +56,11 @@ export async function touchSession(db: Database, id: string, now: Date): Promise
   await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id))
 }
 
+/** Replaces a live session's data (what the session itself has proved so far). */
+export async function updateSessionData(db: Database, id: string, data: Record<string, unknown>): Promise<void> {
+  await db.update(sessions).set({ data }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+}
+
 export async function revokeSession(db: Database, id: string, now: Date): Promise<void> {
   await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, id))
 }

@@ -1,4 +1,5 @@
-import type { SessionView } from '@yibao/shared'
+import type { SimFaceOutcome } from '@yibao/sandbox'
+import type { FaceCheckStart, FaceCheckStarted, SessionView } from '@yibao/shared'
 import type { Hono } from 'hono'
 import type { AppEnv } from '../lib/types'
 import type { AppDeps } from '../lib/types'
@@ -7,6 +8,7 @@ import { hashToken, newToken } from '../lib/pii'
 import { SESSION_COOKIE, SESSION_POLICY } from '../lib/session'
 import { upsertResident } from '../storage/residents'
 import { insertSession } from '../storage/sessions'
+import { bizTokenOf, completeFaceCheck } from './faceid-handlers'
 import { lastCodeFor } from './sms-wechat-handlers'
 
 /** A minimal cookie jar + CSRF header for driving the app like a browser would. */
@@ -88,9 +90,36 @@ export class TestBrowser {
     await this.refreshSession()
     if (status === 'needs_binding') {
       if (!person) throw new Error('phone not bound and no person given')
-      expectOk(await this.request('/api/v1/auth/bind', { method: 'POST', json: person }))
-      await this.refreshSession()
+      await this.bindWithFace(person)
     }
+  }
+
+  /**
+   * `/auth/bind` as the app does it: a first binding answers 403 FACE_VERIFICATION_REQUIRED, so the person
+   * passes a 人脸核身 (the sandbox simulator) and the bind is sent again.
+   */
+  async bindWithFace(person: { name: string, certNo: string, phone?: string, code?: string }) {
+    let res = await this.request('/api/v1/auth/bind', { method: 'POST', json: person })
+    if (res.status === 403 && (await res.clone().json() as { error: { code: string } }).error.code === 'FACE_VERIFICATION_REQUIRED') {
+      await this.faceCheck({ purpose: 'bind', name: person.name, certNo: person.certNo })
+      res = await this.request('/api/v1/auth/bind', { method: 'POST', json: person })
+    }
+    expectOk(res)
+    await this.refreshSession()
+    return res
+  }
+
+  /**
+   * Starts a face check, plays `outcome` on the simulator's page and comes back through the return URL, as
+   * the browser does. Resolves to the check's id and where the return URL sent the browser.
+   */
+  async faceCheck(input: FaceCheckStart, outcome: SimFaceOutcome = 'pass') {
+    const res = await this.request('/api/v1/face-checks', { method: 'POST', json: input })
+    if (res.status !== 201) throw new Error(`HTTP ${res.status} starting a face check: ${await res.text()}`)
+    const started = await res.json() as FaceCheckStarted
+    await completeFaceCheck(started.url, outcome)
+    const back = await this.request(`/api/v1/face-checks/${started.id}/return?token=${bizTokenOf(started.url)}`)
+    return { id: started.id, url: started.url, location: back.headers.get('location') }
   }
 }
 

@@ -19,13 +19,15 @@ const DetectAuthBody = z.object({
 const DetectInfoBody = z.object({ BizToken: z.string().min(1), RuleId: z.string().min(1), InfoType: z.string().optional() })
 
 /** TC3-HMAC-SHA256 as the provider checks it (content-type;host;x-tc-action signed). */
-function signatureOk(state: FaceIdState, headers: Headers, path: string, body: string): boolean {
+function signatureOk(state: FaceIdState, headers: Headers, url: URL, body: string): boolean {
+  const { host, pathname: path } = url
   const auth = headers.get('authorization') ?? ''
   const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/faceid\/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=([0-9a-f]{64})$/.exec(auth)
   if (!m || m[1] !== state.secretId) return false
   const date = m[2]!
   const sha256 = (t: string) => createHash('sha256').update(t).digest('hex')
-  const canonical = ['POST', path, '', `content-type:${headers.get('content-type') ?? ''}\nhost:${headers.get('host') ?? ''}\nx-tc-action:${(headers.get('x-tc-action') ?? '').toLowerCase()}\n`,
+  const signed = `content-type:${headers.get('content-type') ?? ''}\nhost:${host}\nx-tc-action:${(headers.get('x-tc-action') ?? '').toLowerCase()}\n`
+  const canonical = ['POST', path, '', signed,
     'content-type;host;x-tc-action', sha256(body)].join('\n')
   const toSign = ['TC3-HMAC-SHA256', headers.get('x-tc-timestamp') ?? '', `${date}/faceid/tc3_request`, sha256(canonical)].join('\n')
   const hmac = (key: string | Buffer, t: string) => createHmac('sha256', key).update(t).digest()
@@ -50,7 +52,7 @@ export function faceidRoutes(fs: FaceIdState, now: () => Date): Hono<SandboxEnv>
 
   app.post(FACEID_API_PATH, async (c) => {
     const text = await c.req.text()
-    if (!signatureOk(fs, c.req.raw.headers, new URL(c.req.url).pathname, text))
+    if (!signatureOk(fs, c.req.raw.headers, new URL(c.req.url), text))
       return c.json(error('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.'))
     let json: unknown
     try {
