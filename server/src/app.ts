@@ -18,6 +18,7 @@ import { deskRoutes } from './routes/desk'
 import { deskAnomalyRoutes } from './routes/desk-anomalies'
 import { deskAuthRoutes } from './routes/desk-auth'
 import { deskEVoucherRoutes } from './routes/desk-evoucher'
+import { deskIdentityRoutes } from './routes/desk-identity'
 import { deskPaymentRoutes } from './routes/desk-payments'
 import { eVoucherRoutes } from './routes/e-voucher'
 import { faceCheckRoutes } from './routes/face-checks'
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/v1/desk/e-vouchers', deskEVoucherRoutes)
     .route('/api/v1/desk/payments', deskPaymentRoutes)
     .route('/api/v1/desk/anomalies', deskAnomalyRoutes)
+    .route('/api/v1/desk/identity', deskIdentityRoutes)
     .route('/api/v1/desk', deskRoutes)
 
   app.all('/api/*', () => { throw new AppError('ROUTE_NOT_FOUND', 404) })
