@@ -1,8 +1,17 @@
 import type { Logger } from '../lib/logger'
+import type { TtlCache } from '../lib/ttl-cache'
 import type { AppDeps } from '../lib/types'
 import type { CarrierCheckResult } from '../upstream/carrier/client'
 import { maskIdCard } from '@yibao/shared'
 import { AppError, UpstreamError } from '../lib/errors'
+import { createTtlCache } from '../lib/ttl-cache'
+
+/**
+ * A match is remembered this long (per instance) for one person + phone: the retry of /bind after the
+ * face step does not ask the carrier (a charged call) a second time. Refusals and unknowns are not kept.
+ */
+export const CARRIER_MATCH_REUSE_MS = 10 * 60_000
+const recentMatches = new WeakMap<AppDeps, TtlCache<true>>()
 
 export interface PhoneOwnerInput {
   /** The name on the bureau's record of `certNo` (already confirmed by the bureau). */
@@ -25,6 +34,12 @@ export interface PhoneOwnerInput {
  */
 export async function checkPhoneOwner(deps: AppDeps, input: PhoneOwnerInput): Promise<CarrierCheckResult['verdict']> {
   const logger = input.logger ?? deps.logger
+  const matches = recentMatches.get(deps) ?? createTtlCache<true>(CARRIER_MATCH_REUSE_MS)
+  recentMatches.set(deps, matches)
+  // A keyed hash of the pair: no ID or phone number is held in memory as a key.
+  const pair = deps.vault.ref(`carrier:${input.certNo}:${input.phone}`)
+  const at = deps.now().getTime()
+  if (matches.get(pair, at)) return 'match'
   let result: CarrierCheckResult
   let failure: { kind: string, upstreamCode?: string } | undefined
   try {
@@ -58,5 +73,6 @@ export async function checkPhoneOwner(deps: AppDeps, input: PhoneOwnerInput): Pr
     },
   })
   if (refused) throw new AppError('PHONE_NOT_REAL_NAME', 409)
+  if (verdict === 'match') matches.set(pair, true, at)
   return verdict
 }

@@ -109,3 +109,22 @@ describe('LoginPage: binding refused because the phone belongs to another person
     wrapper.unmount()
   })
 })
+
+describe('LoginPage: binding refused because the carrier does not register the phone to this person', () => {
+  it('says so on the page with the request id and offers to start over with another phone', async () => {
+    session = viaPhone
+    const body: ApiErrorBody = { error: { code: 'PHONE_NOT_REAL_NAME', message: ERROR_MESSAGES.PHONE_NOT_REAL_NAME, requestId: 'req-carrier' } }
+    server.use(...sessionHandlers(), http.post('*/api/v1/auth/bind', () => HttpResponse.json(body, { status: 409 })))
+    const wrapper = await mountLogin()
+    await fill(wrapper, PERSON)
+    await submit(wrapper)
+    const notice = wrapper.get('[data-testid="bind-error"]')
+    expect(notice.attributes('role')).toBe('alert')
+    expect(notice.text()).toContain('该手机号未实名登记在您名下。请使用本人实名登记的手机号，或携带身份证到医保服务窗口办理')
+    expect(notice.text()).toContain('req-carrier')
+    await wrapper.get('[data-testid="start-over"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[name="phone"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+})
