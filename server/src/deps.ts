@@ -9,6 +9,7 @@ import { createEVoucherSigner } from './lib/e-voucher'
 import { createPiiVault } from './lib/pii'
 import { createPersonReads } from './lib/person-reads'
 import { SESSION_CACHE_MS } from './lib/session'
+import { createStreamSlots, ORDER_STREAMS_PER_SESSION } from './lib/stream-slots'
 import { createTtlCache } from './lib/ttl-cache'
 import { createAuditWriter } from './storage/audit'
 import { createBatcher } from './storage/batch'
@@ -142,6 +143,7 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
     },
     now,
     clientIp: createClientIp(proxyTrustOf(env)),
+    orderStreams: createStreamSlots({ perKey: ORDER_STREAMS_PER_SESSION, total: env.ORDER_STREAMS_PER_INSTANCE }),
     subjectRef: vault.ref,
     probeUpstream: async () => {
       const res = await fetch(new URL('/', opts.urls.nhsa), { method: 'HEAD', signal: AbortSignal.timeout(Math.min(env.NHSA_TIMEOUT_MS, 2000)) })

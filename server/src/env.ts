@@ -166,6 +166,16 @@ const EnvSchema = z.object({
     .optional(),
   /** Deadline of one WeChat Pay call, in ms. */
   WXPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  /**
+   * Order event streams (live order status, SSE) open at once on one BFF instance; more are refused with 429
+   * ORDER_STREAMS_BUSY, and the page asks for the order now and then instead.
+   */
+  ORDER_STREAMS_PER_INSTANCE: z.coerce.number().int().positive().default(1000),
+  /**
+   * An order event stream waits for pushed changes (LISTEN/NOTIFY) and reads the order at least this often
+   * (ms); also the least time between two WeChat Pay queries about one order from all streams on all instances.
+   */
+  ORDER_STREAM_POLL_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
   /** PostgreSQL server; when unset the embedded PGlite database in DATA_DIR is used. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('.data/pglite'),

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import type { MiddlewareHandler } from 'hono'
 import type { Env } from './env'
+import type { Logger } from './lib/logger'
 import type { Storage } from './storage/types'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -38,9 +39,12 @@ function webHandler(dir: string): MiddlewareHandler {
   }
 }
 
-async function openStorage(env: Env): Promise<Storage> {
+async function openStorage(env: Env, logger: Logger): Promise<Storage> {
+  // The order events' LISTEN connection retries on its own; each failed attempt is worth a warning.
+  const onListenError = (error: unknown, attempt: number) =>
+    logger.warn({ err: error, attempt }, 'order events: LISTEN connection failed, retrying')
   return env.DATABASE_URL
-    ? createStorage({ driver: 'postgres', url: env.DATABASE_URL })
+    ? createStorage({ driver: 'postgres', url: env.DATABASE_URL, onListenError })
     : createStorage({ driver: 'pglite', dataDir: env.DATA_DIR })
 }
 
@@ -69,7 +73,7 @@ async function main() {
 
   let storage: Storage
   try {
-    storage = await openStorage(env)
+    storage = await openStorage(env, logger)
   }
   catch (error) {
     if (error instanceof DataDirLockedError) {

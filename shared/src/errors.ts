@@ -51,6 +51,7 @@ export const ERROR_MESSAGES = {
   WECHAT_REQUIRED: '请在微信中打开本页面完成支付，或选择扫码支付',
   NOTHING_TO_PAY: '所选人员本年度无需缴费（已缴费、由政府全额资助或不在缴费期），请核对后重新选择',
   ORDER_NOT_PAYABLE: '该订单已支付或已关闭，无法继续支付',
+  ORDER_STREAMS_BUSY: '同时查看支付结果的页面过多，本页将定时刷新支付结果；如无需要请关闭其他页面',
   PERSON_IN_OPEN_ORDER: '{names}已在他人发起的一笔待支付订单中，请等该订单支付或关闭（最长30分钟）后再缴费，以免重复扣款',
   ANOMALY_ACTION_UNAVAILABLE: '该异常不能这样处理，请选择其他处理方式',
   ANOMALY_RESOLVED: '该异常已标记为已处理，请刷新列表',

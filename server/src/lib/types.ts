@@ -18,6 +18,7 @@ import type { EVoucherSigner } from './e-voucher'
 import type { Logger } from './logger'
 import type { PersonReads } from './person-reads'
 import type { PiiVault } from './pii'
+import type { StreamSlots } from './stream-slots'
 import type { TtlCache } from './ttl-cache'
 
 /** Everything the app needs from outside, injected by `main.ts` or by tests. */
@@ -58,6 +59,8 @@ export interface AppDeps {
   subjectRef: (certNo: string) => string
   /** The caller's IP address (proxy-aware per configuration). */
   clientIp: (c: Context) => string
+  /** Caps on the order event streams open on this instance (per session and in all). */
+  orderStreams: StreamSlots
   /** Readiness of upstream systems (cheap probe). */
   probeUpstream: () => Promise<void>
 }

@@ -99,5 +99,5 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
   })
   .get('/orders/:id/events', staffGuard(), async (c) => {
     const order = await ownDeskOrder(c, c.req.param('id'))
-    return streamOrderEvents(c, c.get('deps'), order)
+    return streamOrderEvents(c, c.get('deps'), order, c.get('session')!.id)
   })

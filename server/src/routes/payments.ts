@@ -101,7 +101,7 @@ export const paymentRoutes = new Hono<AppEnv>()
   })
   .get('/orders/:id/events', async (c) => {
     const first = await ownOrder(c, c.req.param('id'))
-    return streamOrderEvents(c, c.get('deps'), first)
+    return streamOrderEvents(c, c.get('deps'), first, c.get('session')!.id)
   })
   .post('/orders/:id/close', async (c) => {
     const order = await ownOrder(c, c.req.param('id'))

@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import lockfile from 'proper-lockfile'
 import postgres from 'postgres'
+import { createOrderEvents, pgliteNotifications, postgresNotifications } from './order-events'
 import * as schema from './schema'
 
 export { schema }
@@ -31,6 +32,8 @@ export type StorageOptions
     /** Use this schema (created if missing) instead of `public`: isolates test runs on one server. */
     schema?: string
     max?: number
+    /** Told when the LISTEN connection of the order events fails to (re)connect (it keeps retrying). */
+    onListenError?: (error: unknown, attempt: number) => void
   }
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations')
@@ -82,13 +85,16 @@ async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob, 
     const client = await PGlite.create({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
     const db = drizzlePglite({ client, schema })
     await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR })
+    const orderEvents = createOrderEvents(pgliteNotifications(client))
     return {
       db: db as unknown as Database,
       driver: 'pglite',
       run: async (text, params) => { await client.query(text, params) },
+      orderEvents,
       ping: async () => { await client.query('select 1') },
       close: async () => {
         if (opts.dataDir) openPglite.delete(opts.dataDir)
+        await orderEvents.close()
         await client.close()
         await release?.()
       },
@@ -100,7 +106,7 @@ async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob, 
   }
 }
 
-async function openPostgres(opts: { url: string, schema?: string, max?: number }): Promise<Storage> {
+async function openPostgres(opts: Extract<StorageOptions, { driver: 'postgres' }>): Promise<Storage> {
   const connection = opts.schema ? { search_path: opts.schema } : undefined
   // Migrations run on one dedicated connection under an advisory lock, so several BFF instances
   // starting together apply each migration exactly once.
@@ -125,11 +131,19 @@ async function openPostgres(opts: { url: string, schema?: string, max?: number }
   }
   const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection })
   const db = drizzlePostgres({ client, schema })
+  const orderEvents = createOrderEvents(postgresNotifications(opts.url, {
+    searchPath: opts.schema,
+    onError: opts.onListenError,
+  }))
   return {
     db: db as unknown as Database,
     driver: 'postgres',
     run: async (text, params) => { await client.unsafe(text, params as postgres.ParameterOrJSON<never>[]) },
+    orderEvents,
     ping: async () => { await db.execute(sql`select 1`) },
-    close: async () => { await client.end({ timeout: 5 }) },
+    close: async () => {
+      await orderEvents.close()
+      await client.end({ timeout: 5 })
+    },
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../domain/states'
 import type { PaymentAnomaly } from './anomalies'
 import { recordAnomaly } from './anomalies'
+import { notifyOrderChanged } from './order-events'
 import { outbox, paymentNotifications, premiumOrderLines, premiumOrders } from './schema'
 
 export type PremiumOrder = typeof premiumOrders.$inferSelect
@@ -137,7 +138,11 @@ export async function transitionOrder(
   const { from, to } = edgesOf(ORDER_MACHINE, event)
   const rows = await db.update(premiumOrders).set({ ...set, status: to, updatedAt: sql`now()` })
     .where(and(eq(premiumOrders.id, id), inArray(premiumOrders.status, from))).returning()
-  if (rows[0]) return rows[0]
+  if (rows[0]) {
+    // The order's event streams on every instance hear of it when this commits.
+    await notifyOrderChanged(db, id)
+    return rows[0]
+  }
   const [current] = await db.select({ status: premiumOrders.status }).from(premiumOrders)
     .where(eq(premiumOrders.id, id))
   if (current?.status === to) return null
@@ -159,6 +164,22 @@ export async function transitionLine(
     .where(eq(premiumOrderLines.id, id))
   if (current?.status === to) return null
   throw new IllegalTransition(LINE_MACHINE.name, current?.status ?? 'missing', event)
+}
+
+/**
+ * Claims the next WeChat Pay query about an open order for the caller: true for one caller per `intervalMs`
+ * (on the app's clock) across every stream on every instance, false while another caller's claim runs, and
+ * for an order that is no longer open.
+ */
+export async function claimOrderQuery(db: Database, id: string, now: Date, intervalMs: number): Promise<boolean> {
+  const rows = await db.update(premiumOrders).set({ nextQueryAt: new Date(now.getTime() + intervalMs) })
+    .where(and(
+      eq(premiumOrders.id, id),
+      inArray(premiumOrders.status, [...OPEN_ORDER_STATES]),
+      or(isNull(premiumOrders.nextQueryAt), lte(premiumOrders.nextQueryAt, now)),
+    ))
+    .returning({ id: premiumOrders.id })
+  return rows.length > 0
 }
 
 export async function setOrderPrepay(

@@ -1,4 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { OrderEvents } from './order-events'
 import type * as schema from './schema'
 
 /** The one data layer: Drizzle over PostgreSQL, whichever engine runs it (PGlite or a server). */
@@ -12,6 +13,8 @@ export interface Storage {
    * writes where building the query cost more than running it (the audit trail's group commit).
    */
   run: (text: string, params: unknown[]) => Promise<void>
+  /** Order status changes pushed from any instance on this database (LISTEN/NOTIFY), for the order event streams. */
+  orderEvents: OrderEvents
   /** Cheap liveness query for /readyz. */
   ping: () => Promise<void>
   close: () => Promise<void>

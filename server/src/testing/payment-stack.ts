@@ -62,12 +62,30 @@ export async function startPaymentStack(
     },
   }))
   const instances: { server: ServerType }[] = []
-  async function bff() {
+  /** `env` adds to the instance's environment; `storage`: its own connection to the same database. */
+  async function bff(opts: { env?: Record<string, string>, storage?: Storage } = {}) {
     // Each BFF instance gets its own port; the notify URL is fixed to the first one's.
     const { server, url } = await listen(req => app.fetch(req))
-    const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: sb.url, SMS_BASE_URL: sb.url, WECHAT_AUTHORIZE_BASE_URL: sb.url, WECHAT_API_BASE_URL: sb.url, TAX_BASE_URL: sb.url, WXPAY_BASE_URL: sb.url, WXPAY_NOTIFY_URL: `${notifyBase ?? url}${WECHATPAY_NOTIFY_PATH}`, NHSA_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' })
+    const env = parseEnv({
+      NODE_ENV: 'test',
+      SANDBOX: 'external',
+      NHSA_BASE_URL: sb.url,
+      SMS_BASE_URL: sb.url,
+      WECHAT_AUTHORIZE_BASE_URL: sb.url,
+      WECHAT_API_BASE_URL: sb.url,
+      TAX_BASE_URL: sb.url,
+      WXPAY_BASE_URL: sb.url,
+      WXPAY_NOTIFY_URL: `${notifyBase ?? url}${WECHATPAY_NOTIFY_PATH}`,
+      NHSA_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    })
     notifyBase ??= url
-    const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), wechatpayKeys: keys, now: clock.now })
+    const deps = createDeps(env, logger, opts.storage ?? storage, {
+      urls: upstreamUrls(env),
+      wechatpayKeys: keys,
+      now: clock.now,
+    })
     const app = createApp(deps)
     instances.push({ server })
     return { app, deps, url, worker: startPaymentWorker(deps, { autostart: false }) }
