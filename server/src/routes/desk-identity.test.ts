@@ -148,7 +148,7 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
       channel: 'help_desk',
       success: true,
       subjectRegion: '370502',
-      detail: { outcome: 'recovered', phoneTail: newPhone.slice(-4), reason: '本人持身份证现场办理，原手机号已停用' },
+      detail: { result: 'recovered', phoneTail: newPhone.slice(-4), reason: '本人持身份证现场办理，原手机号已停用' },
     })
     expect(await s.events(person.certNo, 'identity.recover')).toMatchObject([{ actorType: 'staff', success: true, detail: { via: 'desk' } }])
     expect(JSON.stringify(await s.events(person.certNo))).not.toContain(newPhone)

@@ -142,7 +142,7 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
           requestId: c.get('requestId'),
           clientIp: deps.clientIp(c),
         })
-        await auditStaff(c, { ...subject, subjectRegion: region, action, success: true, detail: { ...detail, outcome: result.outcome } })
+        await auditStaff(c, { ...subject, subjectRegion: region, action, success: true, detail: { ...detail, result: result.outcome } })
         c.header('Cache-Control', 'no-store')
         return c.json(result, 200)
       }
