@@ -5,6 +5,7 @@ import { Hono } from 'hono'
 import { FaultConfigSchema } from '../faults/config'
 import { PSN_IDET_TYPES } from '../nhsa/dictionaries'
 import { county, POLICY_REGION_NAMES } from '../seed/regions'
+import { contributionsOf } from '../tax/contributions'
 
 /**
  * Sandbox-only control and demo endpoints under `/__sandbox`. They are never faulted and never exist on
@@ -63,7 +64,7 @@ export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
         statuses: p.statuses.map(s => ({ status: s.status, idetType: s.idetType, label: PSN_IDET_TYPES[s.idetType].label, begin: s.begin, end: s.end })),
         household: { id: p.householdId, relation: p.relation, relationLabel: p.relationLabel, size: household?.memberCertNos.length ?? 1, headCertNo: household?.headCertNo ?? p.certNo },
         insurance: p.insurance.map(r => ({ insutype: r.insutype, admdvs: r.admdvs, since: r.insuDate, endDate: r.endDate, endReason: r.endReason })),
-        paidYears: p.contributions.filter(x => x.paid).map(x => x.year),
+        paidYears: contributionsOf(p, now).filter(x => x.paid).map(x => x.year),
         deathDate: p.deathDate,
         ecToken: p.ecToken,
         tags: p.tags,

@@ -2,6 +2,7 @@ import type { SandboxInsurance, SandboxPerson } from '../../seed/model'
 import { ageOn, fenToYuanString, shanghaiDate } from '@yibao/shared'
 import { z } from 'zod'
 import { parseWireDateTime } from '../../lib/wire-time'
+import { contributionsOf } from '../../tax/contributions'
 import { defineTransaction, NhsaFailure } from '../registry'
 
 /**
@@ -126,11 +127,16 @@ function findPerson(input: PersonInfoInput['data'], ctx: { findByCert: (c: strin
   return person
 }
 
-/** One insuinfo row of a relation as of `day`, or `null` when the relation had not started. */
-function insuRow(person: SandboxPerson, rel: SandboxInsurance, day: string): InsuInfo | null {
+/**
+ * One insuinfo row of a relation as of `at`, or `null` when the relation had not started. Whether the
+ * year is paid comes from the tax bureau's record (`contributionsOf`: the platform receives the tax
+ * system's 缴费信息), so a year paid in the autumn, by the resident or by finance, is 正常 from 1 January.
+ */
+function insuRow(person: SandboxPerson, rel: SandboxInsurance, at: Date): InsuInfo | null {
+  const day = shanghaiDate(at)
   if (rel.insuDate > day) return null
   const year = Number(day.slice(0, 4))
-  const contribution = person.contributions.find(c => c.year === year && c.admdvs === rel.admdvs)
+  const contribution = contributionsOf(person, at).find(c => c.year === year && c.admdvs === rel.admdvs)
   let stas: InsuInfo['psn_insu_stas'] = '1'
   let paus: string | null = null
   if (rel.endDate !== null && rel.endDate <= day) {
@@ -181,7 +187,7 @@ export function personInfoOutput(person: SandboxPerson, at: Date): PersonInfoOut
       age: ageWithTenths(person.birthDate, person.deathDate && person.deathDate < day ? new Date(`${person.deathDate}T12:00:00+08:00`) : at),
       exp_content: person.deathDate ? JSON.stringify({ die_date: person.deathDate }) : '',
     },
-    insuinfo: person.insurance.map(rel => insuRow(person, rel, day)).filter((row): row is InsuInfo => row !== null),
+    insuinfo: person.insurance.map(rel => insuRow(person, rel, at)).filter((row): row is InsuInfo => row !== null),
     idetinfo: person.statuses
       .filter(s => s.begin <= day)
       .map(s => ({
