@@ -130,4 +130,15 @@ describe('env', () => {
     for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.0/8/1', '::1/129'])
       expect(refusal({ TRUST_PROXY: 'true', TRUST_PROXY_CIDRS: bad })).toContain('TRUST_PROXY_CIDRS: expected an IP')
   })
+
+  it('bounds the order event streams: 1000 per instance and a 20 s safety poll by default, and no nonsense', () => {
+    expect(parseEnv({})).toMatchObject({ ORDER_STREAMS_PER_INSTANCE: 1000, ORDER_STREAM_POLL_MS: 20_000 })
+    expect(parseEnv({ ORDER_STREAMS_PER_INSTANCE: '50', ORDER_STREAM_POLL_MS: '15000' }))
+      .toMatchObject({ ORDER_STREAMS_PER_INSTANCE: 50, ORDER_STREAM_POLL_MS: 15_000 })
+    expect(refusal({ ORDER_STREAMS_PER_INSTANCE: '0' })).toContain('ORDER_STREAMS_PER_INSTANCE')
+    expect(refusal({ ORDER_STREAMS_PER_INSTANCE: 'many' })).toContain('ORDER_STREAMS_PER_INSTANCE')
+    // Faster than 0.1 s is a busy loop on the database; slower than 5 minutes is no safety net.
+    expect(refusal({ ORDER_STREAM_POLL_MS: '50' })).toContain('ORDER_STREAM_POLL_MS')
+    expect(refusal({ ORDER_STREAM_POLL_MS: '600000' })).toContain('ORDER_STREAM_POLL_MS')
+  })
 })
