@@ -40,7 +40,15 @@ describe('亲情账户 (family accounts)', () => {
 
   it('asks a member aged 16 or more to consent from their own account before anything is visible', async () => {
     const owner = await signIn(GUIZHOU_POVERTY)
-    const res = await owner.b.request('/api/v1/family/links', { method: 'POST', json: { name: FENGXIANG_CHILD.psn_name, certNo: FENGXIANG_CHILD.certno } })
+    const member16 = { name: FENGXIANG_CHILD.psn_name, certNo: FENGXIANG_CHILD.certno }
+    // 16 or older: the member's own 人脸核身 on the owner's phone comes first.
+    const noFace = await owner.b.request('/api/v1/family/links', { method: 'POST', json: member16 })
+    expect(noFace.status).toBe(403)
+    expect(await json(noFace)).toMatchObject({ error: { code: 'FACE_VERIFICATION_REQUIRED', message: expect.stringContaining('人脸') } })
+    const face = await owner.b.faceCheck({ purpose: 'family_bind', ...member16 })
+    expect(face.location).toBe(`/family?face=${face.id}`)
+    const res = await owner.b.request('/api/v1/family/links', { method: 'POST', json: member16 })
+    expect(res.status).toBe(201)
     const link = await json(res)
     expect(link).toMatchObject({ status: 'pending_consent', relation: 'other' })
     expect((await owner.b.request(`/api/v1/family/links/${link.id}/profile`)).status).toBe(404)

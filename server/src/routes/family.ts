@@ -5,14 +5,16 @@ import type { FamilyLink } from '../storage/family'
 import { ageOn, FAMILY_RELATION_LABELS, IdCardNoSchema, idCardFacts, maskIdCard, maskName, PersonNameSchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { decideLink, MAX_FAMILY_MEMBERS } from '../domain/family'
+import { CONSENT_AGE, decideLink, MAX_FAMILY_MEMBERS } from '../domain/family'
 import { toProfileView } from '../domain/person'
+import { requirePassedFaceCheck } from '../identity/face-checks'
 import { AppError } from '../lib/errors'
 import { rateLimit } from '../lib/rate-limit'
 import { currentResident, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { findResidentBy } from '../storage/residents'
 import { findLink, insertLink, listOpenLinksOfMember, listOpenLinksOfOwner, updateOpenLink } from '../storage/family'
+import { faceCaller } from './face-checks'
 
 export const FamilyLinkInputSchema = z.object({ name: PersonNameSchema, certNo: IdCardNoSchema })
 
@@ -56,12 +58,15 @@ export const familyRoutes = new Hono<AppEnv>()
     // The bureau confirms that the name belongs to the ID number, and the household register tells the relation.
     const person = await nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') })
     const register = await nhsa.getFamilyRelation(ownCertNo, certNo, { logger: c.get('logger') })
-    const decision = decideLink(ageOn(idCardFacts(certNo).birthDate, now()), register)
+    const age = ageOn(idCardFacts(certNo).birthDate, now())
+    const decision = decideLink(age, register)
     const base = { ownerAccountId: account.id, memberCertRef, memberCertNoEnc: vault.encrypt(certNo), memberNameMasked: maskName(person.name), relation: register.relation, createdAt: now() }
     if (decision.kind === 'refused') {
       await record(c, account.id, 'family.link', { memberCertRef, id: 'refused' }, false)
       throw new AppError('FAMILY_NOT_CONFIRMED', 403)
     }
+    // A member of 16 or more does a 人脸核身 on this phone first (their own face, for this owner's session).
+    if (age >= CONSENT_AGE) await requirePassedFaceCheck(c.get('deps'), faceCaller(c), { purpose: 'family_bind', certNo })
     const link = await insertLink(storage.db, decision.kind === 'active'
       ? { ...base, status: 'active', consentMethod: decision.consentMethod, activatedAt: now() }
       : { ...base, status: 'pending_consent' })

@@ -2,8 +2,11 @@ import type { AppEnv } from '../lib/types'
 import { maskIdCard, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { toProfileView } from '../domain/person'
+import { requirePassedFaceCheck } from '../identity/face-checks'
+import { rateLimit } from '../lib/rate-limit'
 import { currentResident } from '../lib/resident'
 import { listAuditForSubject } from '../storage/audit'
+import { faceCaller } from './face-checks'
 
 /** The signed-in resident's own data. */
 export const meRoutes = new Hono<AppEnv>()
@@ -24,6 +27,25 @@ export const meRoutes = new Hono<AppEnv>()
     })
     c.header('Cache-Control', 'no-store')
     return c.json(toProfileView(person, now()), 200)
+  })
+  .post('/cert-no/unmask', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), async (c) => {
+    // 查看完整身份证号: one's own full ID number, once per passed 人脸核身 (unmask_self); never cached.
+    const deps = c.get('deps')
+    const { account, certNo } = await currentResident(c)
+    c.header('Cache-Control', 'no-store')
+    await requirePassedFaceCheck(deps, faceCaller(c), { purpose: 'unmask_self', certNo })
+    await deps.audit.record({
+      actorType: 'resident',
+      actorId: account.id,
+      subjectRef: account.certRef,
+      subjectMasked: maskIdCard(certNo),
+      channel: 'self',
+      action: 'profile.cert_no.unmask',
+      success: true,
+      requestId: c.get('requestId'),
+      clientIp: deps.clientIp(c),
+    })
+    return c.json({ certNo }, 200)
   })
   .get('/access-log', async (c) => {
     // 访问记录: who looked at or changed this resident's data (no reference system offers it).
