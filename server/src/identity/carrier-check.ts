@@ -43,7 +43,8 @@ export async function checkPhoneOwner(deps: AppDeps, input: PhoneOwnerInput): Pr
   let result: CarrierCheckResult
   let failure: { kind: string, upstreamCode?: string } | undefined
   try {
-    result = await deps.carrier.verifyThreeElements({ name: input.name, certNo: input.certNo, phone: input.phone }, logger)
+    const elements = { name: input.name, certNo: input.certNo, phone: input.phone }
+    result = await deps.carrier.verifyThreeElements(elements, logger)
   }
   catch (error) {
     if (!(error instanceof UpstreamError)) throw error

@@ -43,7 +43,8 @@ function freshPhone(): string {
 /** SMS sign-in with a phone no account holds: ends in a pending session that needs binding. */
 async function phoneSignIn(browser: TestBrowser, phone: string) {
   expect((await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })).status).toBe(200)
-  const login = await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
+  const json_ = { phone, code: lastCodeFor(phone) }
+  const login = await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: json_ })
   expect(await json(login)).toEqual({ status: 'needs_binding' })
   await browser.refreshSession()
 }
@@ -55,67 +56,74 @@ function checks(deps: { vault: { ref: (v: string) => string } }, certNo: string)
 }
 
 describe('POST /api/v1/auth/bind: the carrier check (运营商三要素)', () => {
-  it('binds when the carrier says the phone is the person\'s, asking it once for the bind and its retry after the face step', async () => {
-    const { deps, browser } = setup()
-    const person = freshPerson()
-    const phone = freshPhone()
-    await phoneSignIn(browser, phone)
-    expect((await browser.bindWithFace(person)).status).toBe(200)
-    expect(await browser.refreshSession()).toMatchObject({ kind: 'resident' })
-    expect(carrierChecks).toHaveLength(1)
-    const [event] = await checks(deps, person.certNo)
-    expect(event).toMatchObject({ success: true, channel: 'self', detail: { verdict: 'match', outcome: 'passed', phoneTail: phone.slice(-4), carrier: '中国移动' } })
-    expect(JSON.stringify(event)).not.toContain(phone)
-  })
+  it('binds when the carrier says the phone is the person\'s, asking once for the bind and its retry after face',
+    async () => {
+      const { deps, browser } = setup()
+      const person = freshPerson()
+      const phone = freshPhone()
+      await phoneSignIn(browser, phone)
+      expect((await browser.bindWithFace(person)).status).toBe(200)
+      expect(await browser.refreshSession()).toMatchObject({ kind: 'resident' })
+      expect(carrierChecks).toHaveLength(1)
+      const [event] = await checks(deps, person.certNo)
+      const detail = { verdict: 'match', outcome: 'passed', phoneTail: phone.slice(-4), carrier: '中国移动' }
+      expect(event).toMatchObject({ success: true, channel: 'self', detail })
+      expect(JSON.stringify(event)).not.toContain(phone)
+    })
 
   it.each([
     ['mismatch', '不一致'],
     ['unregistered', '查无实名记录'],
-  ] as const)('refuses a phone the carrier answers %s for (%s) with 409 PHONE_NOT_REAL_NAME, audited, binding nothing', async (verdict) => {
-    const { deps, browser } = setup()
-    const person = freshPerson()
-    const phone = freshPhone()
-    carrierVerdicts.set(phone, verdict)
-    await phoneSignIn(browser, phone)
-    const res = await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })
-    expect(res.status).toBe(409)
-    expect(await json(res)).toMatchObject({
-      error: {
-        code: 'PHONE_NOT_REAL_NAME',
-        message: '该手机号未实名登记在您名下。请使用本人实名登记的手机号，或携带身份证到医保服务窗口办理',
-      },
+  ] as const)('refuses a phone the carrier answers %s for (%s): 409 PHONE_NOT_REAL_NAME, audited, nothing bound',
+    async (verdict) => {
+      const { deps, browser } = setup()
+      const person = freshPerson()
+      const phone = freshPhone()
+      carrierVerdicts.set(phone, verdict)
+      await phoneSignIn(browser, phone)
+      const res = await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })
+      expect(res.status).toBe(409)
+      expect(await json(res)).toMatchObject({
+        error: {
+          code: 'PHONE_NOT_REAL_NAME',
+          message: '该手机号未实名登记在您名下。请使用本人实名登记的手机号，或携带身份证到医保服务窗口办理',
+        },
+      })
+      expect(await findResidentBy(storage.db, 'certRef', deps.vault.ref(person.certNo))).toBeNull()
+      expect(await browser.refreshSession()).toMatchObject({ kind: 'pending' })
+      const refused = { success: false, actorType: 'anonymous', detail: { verdict, outcome: 'refused' } }
+      expect(await checks(deps, person.certNo)).toMatchObject([refused])
+      // Asked again, the same answer (a refusal is never remembered as a pass).
+      expect((await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })).status).toBe(409)
+      expect(carrierChecks).toHaveLength(2)
     })
-    expect(await findResidentBy(storage.db, 'certRef', deps.vault.ref(person.certNo))).toBeNull()
-    expect(await browser.refreshSession()).toMatchObject({ kind: 'pending' })
-    expect(await checks(deps, person.certNo)).toMatchObject([{ success: false, actorType: 'anonymous', detail: { verdict, outcome: 'refused' } }])
-    // Asked again, the same answer (a refusal is never remembered as a pass).
-    expect((await browser.request('/api/v1/auth/bind', { method: 'POST', json: person })).status).toBe(409)
-    expect(carrierChecks).toHaveLength(2)
-  })
 
   it.each([
     ['timeout', { kind: 'timeout' }],
     ['error', { kind: 'unavailable' }],
     ['throttled', { kind: 'rejected', upstreamCode: 'RequestFrequencyLimit' }],
-  ] as const)('does not lock people out when the carrier fails (%s): binds, warns in the log and records it', async (verdict, failure) => {
-    const { deps, browser, logs } = setup()
-    const person = freshPerson()
-    const phone = freshPhone()
-    carrierVerdicts.set(phone, verdict)
-    await phoneSignIn(browser, phone)
-    const started = performance.now()
-    expect((await browser.bindWithFace(person)).status).toBe(200)
-    // The carrier's deadline (CARRIER_TIMEOUT_MS 300 in tests) bounds the wait, twice at most.
-    expect(performance.now() - started).toBeLessThan(5000)
-    expect(await browser.refreshSession()).toMatchObject({ kind: 'resident' })
-    const events = await checks(deps, person.certNo)
-    expect(events.at(-1)).toMatchObject({ success: false, detail: { verdict: 'unknown', outcome: 'unchecked_proceeded', failure } })
-    const warning = logs.map(l => JSON.parse(l) as { level: number, msg: string }).find(l => l.msg.startsWith('carrier check gave no answer'))
-    expect(warning?.level).toBe(40)
-    expect(logs.join('')).not.toContain(phone)
-  })
+  ] as const)('does not lock people out when the carrier fails (%s): binds, warns in the log and records it',
+    async (verdict, failure) => {
+      const { deps, browser, logs } = setup()
+      const person = freshPerson()
+      const phone = freshPhone()
+      carrierVerdicts.set(phone, verdict)
+      await phoneSignIn(browser, phone)
+      const started = performance.now()
+      expect((await browser.bindWithFace(person)).status).toBe(200)
+      // The carrier's deadline (CARRIER_TIMEOUT_MS 300 in tests) bounds the wait, twice at most.
+      expect(performance.now() - started).toBeLessThan(5000)
+      expect(await browser.refreshSession()).toMatchObject({ kind: 'resident' })
+      const events = await checks(deps, person.certNo)
+      const unchecked = { verdict: 'unknown', outcome: 'unchecked_proceeded', failure }
+      expect(events.at(-1)).toMatchObject({ success: false, detail: unchecked })
+      const warning = logs.map(l => JSON.parse(l) as { level: number, msg: string })
+        .find(l => l.msg.startsWith('carrier check gave no answer'))
+      expect(warning?.level).toBe(40)
+      expect(logs.join('')).not.toContain(phone)
+    })
 
-  it('does not ask the carrier again when the person is bound to this phone already (WeChat sign-in of a bound person)', async () => {
+  it('does not ask the carrier again when the person is bound to this phone already (WeChat sign-in)', async () => {
     const { deps, app, browser } = setup()
     const person = freshPerson()
     const phone = freshPhone()
@@ -127,7 +135,8 @@ describe('POST /api/v1/auth/bind: the carrier check (运营商三要素)', () =>
     await browser.request(`/api/v1/auth/wechat/callback?code=code-carrier-1&state=${start.searchParams.get('state')}`)
     await browser.refreshSession()
     expect((await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })).status).toBe(200)
-    const res = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { ...person, phone, code: lastCodeFor(phone) } })
+    const body = { ...person, phone, code: lastCodeFor(phone) }
+    const res = await browser.request('/api/v1/auth/bind', { method: 'POST', json: body })
     expect(res.status).toBe(200)
     expect(carrierChecks).toHaveLength(0)
   })
@@ -140,7 +149,8 @@ describe('POST /api/v1/auth/bind: the carrier check (运营商三要素)', () =>
     carrierVerdicts.set(phone, 'mismatch')
     await phoneSignIn(browser, phone)
     // A phone typed into the body next to a pending phone sign-in is not what gets checked or bound.
-    const res = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { ...person, phone: other, code: '123456' } })
+    const body = { ...person, phone: other, code: '123456' }
+    const res = await browser.request('/api/v1/auth/bind', { method: 'POST', json: body })
     expect(await json(res)).toMatchObject({ error: { code: 'PHONE_NOT_REAL_NAME' } })
     expect(await checks(deps, person.certNo)).toMatchObject([{ detail: { phoneTail: phone.slice(-4) } }])
   })

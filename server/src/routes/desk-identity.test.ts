@@ -20,6 +20,7 @@ beforeAll(async () => { storage = await createTestStorage() })
 afterAll(async () => { await storage.close() })
 
 let clock = new Date('2026-11-22T02:00:00Z').getTime()
+const REASON = '本人持身份证现场办理，原手机号已停用'
 let seq = 0
 
 /** A Dongying resident of its own (a fresh ID number the fake bureau answers for), so tests never share one. */
@@ -50,10 +51,16 @@ async function setup() {
     browser.request(`/api/v1/desk/identity/${path}`, { method: 'POST', json: body, headers })
   const status = (who: object, browser = desk) => call('status', who, browser)
   const sendCode = (who: object, phone: string, browser = desk) => call('sms-codes', { ...who, phone }, browser)
-  const recover = (who: object, phone: string, extra: { code?: string, reason?: string } = {}, browser = desk, key = randomUUID()) =>
-    call('recoveries', { ...who, phone, code: extra.code ?? lastCodeFor(phone), reason: extra.reason ?? '本人持身份证现场办理，原手机号已停用' }, browser, { 'idempotency-key': key })
+  const recover = (who: object, phone: string, extra: { code?: string, reason?: string } = {}, browser = desk,
+    key = randomUUID()) => {
+    const body = { ...who, phone, code: extra.code ?? lastCodeFor(phone), reason: extra.reason ?? REASON }
+    return call('recoveries', body, browser, { 'idempotency-key': key })
+  }
   const events = (certNo: string, action?: string) => storage.db.select().from(auditEvents)
-    .where(and(eq(auditEvents.subjectRef, t.deps.vault.ref(certNo)), ...(action ? [eq(auditEvents.action, action)] : [])))
+    .where(and(
+      eq(auditEvents.subjectRef, t.deps.vault.ref(certNo)),
+      ...(action ? [eq(auditEvents.action, action)] : []),
+    ))
     .orderBy(auditEvents.id)
   const account = (certNo: string) => findResidentBy(storage.db, 'certRef', t.deps.vault.ref(certNo))
   /** Another clerk of the same region, signed in on the same app. */
@@ -75,7 +82,7 @@ async function residentOnPhone(s: Awaited<ReturnType<typeof setup>>, person = fr
 }
 
 describe('POST /api/v1/desk/identity/status', () => {
-  it('shows whether the identity is bound, with the last four digits of the phone only, and audits the look-up', async () => {
+  it('shows whether the identity is bound, the phone\'s last four digits only, and audits the look-up', async () => {
     const s = await setup()
     const unbound = freshPerson()
     const none = await s.status({ certNo: unbound.certNo })
@@ -90,7 +97,8 @@ describe('POST /api/v1/desk/identity/status', () => {
     expect(text).not.toContain(phone)
     expect(text).not.toContain(person.certNo)
     const [event] = await s.events(person.certNo, 'desk.identity.status')
-    expect(event).toMatchObject({ actorType: 'staff', actorId: s.staff.account.id, channel: 'help_desk', success: true, subjectRegion: '370502' })
+    const seen = { actorType: 'staff', actorId: s.staff.account.id, channel: 'help_desk', subjectRegion: '370502' }
+    expect(event).toMatchObject({ ...seen, success: true })
   })
 
   it('opens a scanned person by the sealed handle of this clerk only', async () => {
@@ -104,7 +112,7 @@ describe('POST /api/v1/desk/identity/status', () => {
     expect(await json(res)).toMatchObject({ error: { code: 'DESK_SUBJECT_EXPIRED' } })
   })
 
-  it('refuses a person of another region with 403 OUT_OF_REGION, audited; residents and strangers are refused', async () => {
+  it('refuses a person of another region (403 OUT_OF_REGION, audited); residents and strangers too', async () => {
     const s = await setup()
     const res = await s.status({ certNo: GUIZHOU_POVERTY.certno })
     expect(res.status).toBe(403)
@@ -119,7 +127,7 @@ describe('POST /api/v1/desk/identity/status', () => {
 })
 
 describe('desk recovery: POST /sms-codes then /recoveries', () => {
-  it('moves a bound identity to the new phone: old sessions end, both phones are told, every step audited', async () => {
+  it('moves a bound identity to the new phone: old sessions end, both phones told, every step audited', async () => {
     const s = await setup()
     const { person, phone: oldPhone, browser: oldBrowser } = await residentOnPhone(s)
     const newPhone = freshPhone()
@@ -137,8 +145,10 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
     expect(after.status).toBe(401)
     expect((await s.account(person.certNo))?.phoneRef).toBe(s.deps.vault.ref(newPhone))
     // Both phones got a notice, with the other phone's last four digits only.
-    expect(sentSms.find(m => m.phone === oldPhone && m.template === 'SMS_YIBAO_ACCOUNT_MOVED_AWAY')?.params).toMatchObject({ tail: newPhone.slice(-4), via: '窗口办理' })
-    expect(sentSms.find(m => m.phone === newPhone && m.template === 'SMS_YIBAO_ACCOUNT_MOVED_HERE')?.params).toMatchObject({ tail: oldPhone.slice(-4) })
+    const notice = (phone: string, template: string) =>
+      sentSms.find(m => m.phone === phone && m.template === template)?.params
+    expect(notice(oldPhone, 'SMS_YIBAO_ACCOUNT_MOVED_AWAY')).toMatchObject({ tail: newPhone.slice(-4), via: '窗口办理' })
+    expect(notice(newPhone, 'SMS_YIBAO_ACCOUNT_MOVED_HERE')).toMatchObject({ tail: oldPhone.slice(-4) })
 
     const [desk] = await s.events(person.certNo, 'desk.identity.recover')
     expect(desk).toMatchObject({
@@ -148,9 +158,10 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
       channel: 'help_desk',
       success: true,
       subjectRegion: '370502',
-      detail: { result: 'recovered', phoneTail: newPhone.slice(-4), reason: '本人持身份证现场办理，原手机号已停用' },
+      detail: { result: 'recovered', phoneTail: newPhone.slice(-4), reason: REASON },
     })
-    expect(await s.events(person.certNo, 'identity.recover')).toMatchObject([{ actorType: 'staff', success: true, detail: { via: 'desk' } }])
+    const recovered = { actorType: 'staff', success: true, detail: { via: 'desk' } }
+    expect(await s.events(person.certNo, 'identity.recover')).toMatchObject([recovered])
     expect(JSON.stringify(await s.events(person.certNo))).not.toContain(newPhone)
 
     // The resident signs in with the new phone, straight into their account; 访问记录 shows the desk's work.
@@ -202,7 +213,8 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
     expect(await json(res)).toMatchObject({ error: { code: 'OTP_INVALID', fields: { code: '验证码不正确或已过期' } } })
     expect((await s.account(person.certNo))?.phoneRef).toBe(s.deps.vault.ref(phone))
     expect((await browser.request('/api/v1/me/profile')).status).toBe(200)
-    expect(await s.events(person.certNo, 'desk.identity.recover')).toMatchObject([{ success: false, detail: { outcome: 'OTP_INVALID' } }])
+    const refused = { success: false, detail: { outcome: 'OTP_INVALID' } }
+    expect(await s.events(person.certNo, 'desk.identity.recover')).toMatchObject([refused])
   })
 
   it('does not take a code sent for another person, or by another clerk', async () => {
@@ -212,21 +224,25 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
     const newPhone = freshPhone()
     await s.sendCode({ certNo: a.person.certNo }, newPhone)
     const code = lastCodeFor(newPhone)
-    expect(await json(await s.recover({ certNo: b.person.certNo }, newPhone, { code }))).toMatchObject({ error: { code: 'OTP_INVALID' } })
+    const forB = await s.recover({ certNo: b.person.certNo }, newPhone, { code })
+    expect(await json(forB)).toMatchObject({ error: { code: 'OTP_INVALID' } })
     const other = await s.clerk()
-    expect(await json(await s.recover({ certNo: a.person.certNo }, newPhone, { code }, other.browser))).toMatchObject({ error: { code: 'OTP_INVALID' } })
+    const byOther = await s.recover({ certNo: a.person.certNo }, newPhone, { code }, other.browser)
+    expect(await json(byOther)).toMatchObject({ error: { code: 'OTP_INVALID' } })
   })
 
-  it('refuses a new phone bound to another person: 409 PHONE_BOUND_ELSEWHERE before a code, and at the move', async () => {
+  it('refuses a new phone bound to another person: 409 PHONE_BOUND_ELSEWHERE before a code, at the move', async () => {
     const s = await setup()
     const { person, phone } = await residentOnPhone(s)
     const neighbour = await residentOnPhone(s)
     const early = await s.sendCode({ certNo: person.certNo }, neighbour.phone)
     expect(early.status).toBe(409)
-    expect(await json(early)).toMatchObject({ error: { code: 'PHONE_BOUND_ELSEWHERE', fields: { phone: '该手机号已绑定其他参保人' } } })
+    const taken = { code: 'PHONE_BOUND_ELSEWHERE', fields: { phone: '该手机号已绑定其他参保人' } }
+    expect(await json(early)).toMatchObject({ error: taken })
     expect(sentSms.some(m => m.phone === neighbour.phone && m.code)).toBe(false)
     // The same phone as now: nothing to move.
-    expect(await json(await s.sendCode({ certNo: person.certNo }, phone))).toMatchObject({ error: { code: 'RECOVERY_ALREADY_DONE' } })
+    const same = await s.sendCode({ certNo: person.certNo }, phone)
+    expect(await json(same)).toMatchObject({ error: { code: 'RECOVERY_ALREADY_DONE' } })
 
     // A free phone when the code went out, taken by someone else before the clerk confirms.
     const contested = freshPhone()
@@ -239,7 +255,7 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
     expect((await s.account(person.certNo))?.phoneRef).toBe(s.deps.vault.ref(phone))
   })
 
-  it('refuses a clerk outside the person\'s region (403 OUT_OF_REGION) at every step, audited, with no code sent', async () => {
+  it('refuses a clerk outside the person\'s region (403 OUT_OF_REGION) at each step, audited, no code', async () => {
     const s = await setup()
     const phone = freshPhone()
     const res = await s.sendCode({ certNo: GUIZHOU_POVERTY.certno }, phone)
@@ -249,8 +265,12 @@ describe('desk recovery: POST /sms-codes then /recoveries', () => {
     const move = await s.recover({ certNo: GUIZHOU_POVERTY.certno }, phone, { code: '123456' })
     expect(move.status).toBe(403)
     const events = await s.events(GUIZHOU_POVERTY.certno)
-    expect(events.filter(e => e.actorId === s.staff.account.id).map(e => [e.action, e.success, (e.detail as { outcome?: string }).outcome]))
-      .toEqual(expect.arrayContaining([['desk.identity.sms_code', false, 'out_of_region'], ['desk.identity.recover', false, 'out_of_region']]))
+    const seen = events.filter(e => e.actorId === s.staff.account.id)
+      .map(e => [e.action, e.success, (e.detail as { outcome?: string }).outcome])
+    expect(seen).toEqual(expect.arrayContaining([
+      ['desk.identity.sms_code', false, 'out_of_region'],
+      ['desk.identity.recover', false, 'out_of_region'],
+    ]))
   })
 
   it('does it once when the same Idempotency-Key is sent twice, in turn or at once', async () => {

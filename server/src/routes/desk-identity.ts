@@ -29,25 +29,37 @@ export const DESK_IDENTITY_CODES_PER_HOUR = 20
 export const DESK_IDENTITY_MOVES_PER_HOUR = 10
 
 const staffKey = (c: Context<AppEnv>) => `staff:${c.get('session')?.accountId}`
+const phoneOf = (c: Context<AppEnv>) => (c.req.valid as (t: 'json') => { phone: string })('json').phone
 
 /** The SMS code's purpose: for this staff member and this person only. */
 function codePurpose(staffId: string, certRef: string): string {
   return `desk_identity:${staffId}:${certRef}`
 }
 
-interface Opened { person: Person, certNo: string, region: string, subject: { subjectRef: string, subjectMasked: string } }
+interface Opened {
+  person: Person
+  certNo: string
+  region: string
+  subject: { subjectRef: string, subjectMasked: string }
+}
 
 /**
  * The person a desk identity action is for (typed ID number, or a scanned 电子凭证's handle), found at the
  * bureau and within the staff member's region. A refusal is audited under `action` with its outcome
  * (403 OUT_OF_REGION among them); success is audited by the caller.
  */
-async function openPerson(c: Context<DeskEnv>, input: { certNo?: string, subject?: string }, action: string, detail: Record<string, unknown> = {}): Promise<Opened> {
+async function openPerson(
+  c: Context<DeskEnv>,
+  input: { certNo?: string, subject?: string },
+  action: string,
+  detail: Record<string, unknown> = {},
+): Promise<Opened> {
   const { nhsa, subjectRef, vault, now } = c.get('deps')
   const certNo = input.certNo ?? openDeskSubject(vault, c.get('staff').id, input.subject!, now()).certNo
   const subject = { subjectRef: subjectRef(certNo), subjectMasked: maskIdCard(certNo) }
   const person = await nhsa.getPersonInfo(certNo, { logger: c.get('logger') }).catch(async (error: unknown) => {
-    await auditStaff(c, { ...subject, action, success: false, detail: { ...detail, outcome: error instanceof AppError ? error.code : 'upstream_failed' } })
+    const outcome = error instanceof AppError ? error.code : 'upstream_failed'
+    await auditStaff(c, { ...subject, action, success: false, detail: { ...detail, outcome } })
     throw error
   })
   const region = servingRegion(person)
@@ -55,7 +67,8 @@ async function openPerson(c: Context<DeskEnv>, input: { certNo?: string, subject
     assertRegion(c.get('staff'), region)
   }
   catch (error) {
-    await auditStaff(c, { ...subject, subjectRegion: region, action, success: false, detail: { ...detail, outcome: 'out_of_region' } })
+    const refused = { ...detail, outcome: 'out_of_region' }
+    await auditStaff(c, { ...subject, subjectRegion: region, action, success: false, detail: refused })
     throw error
   }
   return { person, certNo, region, subject }
@@ -88,10 +101,15 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
     })
   .post('/sms-codes',
     staffGuard(),
-    rateLimit({ bucket: 'desk-identity-codes', limit: DESK_IDENTITY_CODES_PER_HOUR, windowSeconds: 3600, key: staffKey }),
+    rateLimit({
+      bucket: 'desk-identity-codes',
+      limit: DESK_IDENTITY_CODES_PER_HOUR,
+      windowSeconds: 3600,
+      key: staffKey,
+    }),
     validate('json', DeskIdentitySmsInputSchema),
     // The same budget per phone as the residents' own sign-in codes.
-    rateLimit({ bucket: 'sms-phone', limit: 5, windowSeconds: 3600, key: c => `phone:${(c.req.valid as (t: 'json') => { phone: string })('json').phone}` }),
+    rateLimit({ bucket: 'sms-phone', limit: 5, windowSeconds: 3600, key: c => `phone:${phoneOf(c)}` }),
     async (c) => {
       const input = c.req.valid('json')
       const { storage, vault } = c.get('deps')
@@ -99,12 +117,14 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
       const detail = { phoneTail: input.phone.slice(-4) }
       const { region, subject } = await openPerson(c, input, action, detail)
       const refuse = async (code: 'PHONE_BOUND_ELSEWHERE' | 'RECOVERY_ALREADY_DONE') => {
-        await auditStaff(c, { ...subject, subjectRegion: region, action, success: false, detail: { ...detail, outcome: code } })
+        const refused = { ...detail, outcome: code }
+        await auditStaff(c, { ...subject, subjectRegion: region, action, success: false, detail: refused })
         return new AppError(code, 409, code === 'PHONE_BOUND_ELSEWHERE' ? { fields: { phone: '该手机号已绑定其他参保人' } } : {})
       }
       // No code for a phone that could not be used: another person's, or the one already bound.
       const holder = await findResidentBy(storage.db, 'phoneRef', vault.ref(input.phone))
-      if (holder) throw await refuse(holder.certRef === subject.subjectRef ? 'RECOVERY_ALREADY_DONE' : 'PHONE_BOUND_ELSEWHERE')
+      if (holder)
+        throw await refuse(holder.certRef === subject.subjectRef ? 'RECOVERY_ALREADY_DONE' : 'PHONE_BOUND_ELSEWHERE')
       await sendOtp(c as unknown as Context<AppEnv>, input.phone, codePurpose(c.get('staff').id, subject.subjectRef))
       await auditStaff(c, { ...subject, subjectRegion: region, action, success: true, detail })
       c.header('Cache-Control', 'no-store')
@@ -112,7 +132,12 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
     })
   .post('/recoveries',
     staffGuard(),
-    rateLimit({ bucket: 'desk-identity-moves', limit: DESK_IDENTITY_MOVES_PER_HOUR, windowSeconds: 3600, key: staffKey }),
+    rateLimit({
+      bucket: 'desk-identity-moves',
+      limit: DESK_IDENTITY_MOVES_PER_HOUR,
+      windowSeconds: 3600,
+      key: staffKey,
+    }),
     validate('json', DeskIdentityRecoveryInputSchema),
     idempotent('desk.identity.recoveries', c => `staff:${c.get('session')?.accountId ?? 'anonymous'}`),
     async (c) => {
@@ -131,7 +156,8 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
         detail: { ...detail, outcome: error instanceof AppError ? error.code : 'failed' },
       })
       try {
-        await verifyOtp(c as unknown as Context<AppEnv>, input.phone, codePurpose(staff.id, subject.subjectRef), input.code)
+        const purpose = codePurpose(staff.id, subject.subjectRef)
+        await verifyOtp(c as unknown as Context<AppEnv>, input.phone, purpose, input.code)
         const result = await moveOrBindAtDesk(deps, {
           certNo,
           name: person.name,
@@ -142,7 +168,8 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
           requestId: c.get('requestId'),
           clientIp: deps.clientIp(c),
         })
-        await auditStaff(c, { ...subject, subjectRegion: region, action, success: true, detail: { ...detail, result: result.outcome } })
+        const done = { ...detail, result: result.outcome }
+        await auditStaff(c, { ...subject, subjectRegion: region, action, success: true, detail: done })
         c.header('Cache-Control', 'no-store')
         return c.json(result, 200)
       }

@@ -14,13 +14,22 @@ export type DeskBindResult
  * someone bound or moved it in the meantime, and the caller recovers instead), so two desks binding one
  * person at once bind once. `phone_taken`: another person's account holds the phone (unique index).
  */
-export async function bindUnboundPerson(db: Database, a: NewResident & { phoneRef: string, phoneEnc: string, now: Date }): Promise<DeskBindResult> {
+export async function bindUnboundPerson(
+  db: Database,
+  a: NewResident & { phoneRef: string, phoneEnc: string, now: Date },
+): Promise<DeskBindResult> {
   const { now, ...values } = a
   try {
     const rows = await db.insert(residentAccounts).values({ ...values, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
         target: residentAccounts.certRef,
-        set: { phoneRef: a.phoneRef, phoneEnc: a.phoneEnc, nameMasked: a.nameMasked, regionCode: a.regionCode, updatedAt: now },
+        set: {
+          phoneRef: a.phoneRef,
+          phoneEnc: a.phoneEnc,
+          nameMasked: a.nameMasked,
+          regionCode: a.regionCode,
+          updatedAt: now,
+        },
         setWhere: isNull(residentAccounts.phoneRef),
       })
       .returning()

@@ -28,8 +28,9 @@ export const carrierHandlers = [
     const params = Object.fromEntries(new URLSearchParams(await request.text()))
     const { Signature, ...signed } = params
     if (!Signature || rpcSignature('POST', signed, TEST_SECRET) !== Signature)
-      return reply({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' }, 400)
-    if (params.Action !== 'ThreeElementsVerification' || params.Mask !== 'SHA256' || !params.InputNumber || !params.CertCode || !params.Name)
+      return reply({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched.' }, 400)
+    const complete = params.InputNumber && params.CertCode && params.Name
+    if (params.Action !== 'ThreeElementsVerification' || params.Mask !== 'SHA256' || !complete)
       return reply({ Code: 'isv.InvalidParameter', Message: '参数不合法' })
     const phone = [...carrierVerdicts.keys()].find(p => sha256(p) === params.InputNumber)
     const verdict = phone ? carrierVerdicts.get(phone)! : 'match'
@@ -42,7 +43,8 @@ export const carrierHandlers = [
       case 'throttled': return reply({ Code: 'RequestFrequencyLimit', Message: '请求频率超限' })
       default: {
         const IsConsistent = verdict === 'match' ? 1 : verdict === 'mismatch' ? 0 : 2
-        return reply({ Code: 'OK', Message: 'OK', RequestId: 'A1B2C3D4-0000-4000-8000-000000000001', Data: { IsConsistent, BasicCarrier: '中国移动' } })
+        const Data = { IsConsistent, BasicCarrier: '中国移动' }
+        return reply({ Code: 'OK', Message: 'OK', RequestId: 'A1B2C3D4-0000-4000-8000-000000000001', Data })
       }
     }
   }),

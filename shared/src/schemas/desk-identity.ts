@@ -14,7 +14,9 @@ const target = {
   certNo: IdCardNoSchema.optional(),
   subject: DeskSubjectSchema.optional(),
 }
-const oneTarget = <T extends { certNo?: string, subject?: string }>(v: T) => (v.certNo === undefined) !== (v.subject === undefined)
+function oneTarget(v: { certNo?: string, subject?: string }): boolean {
+  return (v.certNo === undefined) !== (v.subject === undefined)
+}
 
 /** Which phone (if any) the person's identity is bound to now. */
 export const DeskIdentityStatusInputSchema = z.object(target)

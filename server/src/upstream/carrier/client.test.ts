@@ -106,12 +106,14 @@ describe('carrier client against the MSW carrier', () => {
 
   it('throws unavailable on HTTP 500', async () => {
     carrierVerdicts.set(PERSON.phone, 'error')
-    expect(await rejection(client().verifyThreeElements(PERSON))).toMatchObject({ system: 'carrier', kind: 'unavailable', detail: { status: 500 } })
+    const error = await rejection(client().verifyThreeElements(PERSON))
+    expect(error).toMatchObject({ system: 'carrier', kind: 'unavailable', detail: { status: 500 } })
   })
 
   it('throws rejected with the code when the carrier throttles the number (RequestFrequencyLimit)', async () => {
     carrierVerdicts.set(PERSON.phone, 'throttled')
-    expect(await rejection(client().verifyThreeElements(PERSON))).toMatchObject({ kind: 'rejected', detail: { upstreamCode: 'RequestFrequencyLimit' } })
+    const error = await rejection(client().verifyThreeElements(PERSON))
+    expect(error).toMatchObject({ kind: 'rejected', detail: { upstreamCode: 'RequestFrequencyLimit' } })
   })
 
   it('throws rejected when the signature is wrong (a bad secret)', async () => {
@@ -128,7 +130,8 @@ describe('carrier client against the MSW carrier', () => {
 
   it('throws rejected on Code OK without Data', async () => {
     mswServer.use(http.post(CARRIER_TEST_URL, () => HttpResponse.json({ Code: 'OK', Message: 'OK' })))
-    expect(await rejection(client().verifyThreeElements(PERSON))).toMatchObject({ kind: 'rejected', detail: { upstreamCode: 'OK' } })
+    const error = await rejection(client().verifyThreeElements(PERSON))
+    expect(error).toMatchObject({ kind: 'rejected', detail: { upstreamCode: 'OK' } })
   })
 })
 
@@ -146,17 +149,27 @@ describe('carrier client against the sandbox stand-in (its own signature check)'
     await new Promise(r => server.close(r))
   })
   const loopback = () => mswServer.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\/.*/, () => passthrough()))
-  const sandboxClient = (o: Partial<Parameters<typeof createCarrierClient>[0]> = {}) => client({ baseUrl: `${base}/dytns/`, timeoutMs: 1000, ...o })
-  const verdict = (phone: string, v: string) => fetch(`${base}/__sandbox/carrier/verdicts`, { method: 'PUT', body: JSON.stringify({ phone, verdict: v }), headers: { 'content-type': 'application/json' } })
+  const sandboxClient = (o: Partial<Parameters<typeof createCarrierClient>[0]> = {}) =>
+    client({ baseUrl: `${base}/dytns/`, timeoutMs: 1000, ...o })
+  const verdict = (phone: string, v: string) => fetch(`${base}/__sandbox/carrier/verdicts`, {
+    method: 'PUT',
+    body: JSON.stringify({ phone, verdict: v }),
+    headers: { 'content-type': 'application/json' },
+  })
+  const ask = (phone: string, o: Parameters<typeof sandboxClient>[0] = {}) =>
+    sandboxClient(o).verifyThreeElements({ ...PERSON, phone })
+  const refusal = async (o: Parameters<typeof sandboxClient>[0]) =>
+    (await rejection(sandboxClient(o).verifyThreeElements(PERSON))).detail.upstreamCode
 
   it('matches by default and answers each verdict set for a phone', async () => {
     loopback()
     expect(await sandboxClient().verifyThreeElements(PERSON)).toMatchObject({ verdict: 'match', carrier: '中国移动' })
     expect((await verdict('13300000001', 'mismatch')).status).toBe(200)
     expect((await verdict('13300000002', 'unregistered')).status).toBe(200)
-    expect(await sandboxClient().verifyThreeElements({ ...PERSON, phone: '13300000001' })).toMatchObject({ verdict: 'mismatch', carrier: '中国电信' })
-    expect((await sandboxClient().verifyThreeElements({ ...PERSON, phone: '13300000002' })).verdict).toBe('unregistered')
-    const { checks } = await (await fetch(`${base}/__sandbox/carrier/checks`)).json() as { checks: { inputNumber: string }[] }
+    expect(await ask('13300000001')).toMatchObject({ verdict: 'mismatch', carrier: '中国电信' })
+    expect((await ask('13300000002')).verdict).toBe('unregistered')
+    const checksRes = await fetch(`${base}/__sandbox/carrier/checks`)
+    const { checks } = await checksRes.json() as { checks: { inputNumber: string }[] }
     expect(checks).toHaveLength(3)
     expect(JSON.stringify(checks)).not.toContain(PERSON.phone)
   })
@@ -165,17 +178,17 @@ describe('carrier client against the sandbox stand-in (its own signature check)'
     loopback()
     await verdict('13300000003', 'timeout')
     await verdict('13300000004', 'error')
-    expect(await rejection(sandboxClient({ timeoutMs: 200 }).verifyThreeElements({ ...PERSON, phone: '13300000003' }))).toMatchObject({ kind: 'timeout' })
-    expect(await rejection(sandboxClient().verifyThreeElements({ ...PERSON, phone: '13300000004' }))).toMatchObject({ kind: 'unavailable' })
+    expect(await rejection(ask('13300000003', { timeoutMs: 200 }))).toMatchObject({ kind: 'timeout' })
+    expect(await rejection(ask('13300000004'))).toMatchObject({ kind: 'unavailable' })
     await expect.poll(() => sandbox.state.heldRequests).toBe(0)
   })
 
   it('refuses a wrong signature, an unknown key and a timestamp off by more than 15 minutes', async () => {
     loopback()
-    expect((await rejection(sandboxClient({ accessKeySecret: 'wrong' }).verifyThreeElements(PERSON))).detail.upstreamCode).toBe('SignatureDoesNotMatch')
-    expect((await rejection(sandboxClient({ accessKeyId: 'nobody' }).verifyThreeElements(PERSON))).detail.upstreamCode).toBe('InvalidAccessKeyId.NotFound')
+    expect(await refusal({ accessKeySecret: 'wrong' })).toBe('SignatureDoesNotMatch')
+    expect(await refusal({ accessKeyId: 'nobody' })).toBe('InvalidAccessKeyId.NotFound')
     const late = () => new Date(NOW.getTime() + 16 * 60_000)
-    expect((await rejection(sandboxClient({ now: late }).verifyThreeElements(PERSON))).detail.upstreamCode).toBe('InvalidTimeStamp.Expired')
-    expect((await rejection(sandboxClient({ authCode: 'other' }).verifyThreeElements(PERSON))).detail.upstreamCode).toBe('isv.InvalidAuthCode')
+    expect(await refusal({ now: late })).toBe('InvalidTimeStamp.Expired')
+    expect(await refusal({ authCode: 'other' })).toBe('isv.InvalidAuthCode')
   })
 })

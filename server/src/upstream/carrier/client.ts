@@ -45,7 +45,10 @@ const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').dig
  */
 export function createCarrierClient(opts: CarrierClientOptions) {
   return {
-    async verifyThreeElements(input: { name: string, certNo: string, phone: string }, logger: Logger = opts.logger): Promise<CarrierCheckResult> {
+    async verifyThreeElements(
+      input: { name: string, certNo: string, phone: string },
+      logger: Logger = opts.logger,
+    ): Promise<CarrierCheckResult> {
       const business: ThreeElementsRequestWire = {
         AuthCode: opts.authCode,
         InputNumber: sha256(input.phone),
@@ -76,25 +79,34 @@ export function createCarrierClient(opts: CarrierClientOptions) {
         logger,
         operation: DYTNS_ACTION,
       })
+      const excerpt = res.text.slice(0, 200)
       if (res.status >= 500)
-        throw new UpstreamError('carrier', 'unavailable', { status: res.status, upstreamMessage: res.text.slice(0, 200) })
+        throw new UpstreamError('carrier', 'unavailable', { status: res.status, upstreamMessage: excerpt })
       let json: unknown
       try {
         json = JSON.parse(res.text)
       }
       catch (cause) {
-        throw new UpstreamError('carrier', 'bad_response', { status: res.status, upstreamMessage: res.text.slice(0, 200), cause })
+        throw new UpstreamError('carrier', 'bad_response', { status: res.status, upstreamMessage: excerpt, cause })
       }
       const reply = ThreeElementsReplyWire.safeParse(json)
       if (!reply.success) throw new UpstreamError('carrier', 'bad_response', { status: res.status, cause: reply.error })
       const { Code, Message, RequestId, Data } = reply.data
       // Errors come as 4xx with a Code (signature, throttling, bad parameters) or as 200 without Data.
       if (res.status !== 200 || Code !== 'OK' || !Data)
-        throw new UpstreamError('carrier', 'rejected', { status: res.status, upstreamCode: Code, upstreamMessage: Message })
+        throw new UpstreamError('carrier', 'rejected', {
+          status: res.status,
+          upstreamCode: Code,
+          upstreamMessage: Message,
+        })
       const verdict: CarrierVerdict = Data.IsConsistent === 1
         ? 'match'
         : Data.IsConsistent === 0 ? 'mismatch' : Data.IsConsistent === 2 ? 'unregistered' : 'unknown'
-      return { verdict, ...(Data.BasicCarrier && { carrier: Data.BasicCarrier }), ...(RequestId && { requestId: RequestId }) }
+      return {
+        verdict,
+        ...(Data.BasicCarrier && { carrier: Data.BasicCarrier }),
+        ...(RequestId && { requestId: RequestId }),
+      }
     },
   }
 }

@@ -20,6 +20,8 @@ export const CARRIER_API_PATH = '/dytns/'
 /** The AccessKey pairs the stand-in knows (the BFF's sandbox defaults). */
 const ACCESS_KEYS: Record<string, string> = { 'sandbox-carrier-key': 'sandbox-carrier-secret' }
 const AUTH_CODES = new Set(['sandbox-auth-code'])
+const REQUIRED_PARAMS = ['AccessKeyId', 'Action', 'SignatureMethod', 'SignatureNonce', 'SignatureVersion', 'Timestamp',
+  'Version', 'Signature']
 /** How far the signed Timestamp may be from the sandbox clock (Alibaba Cloud: 15 minutes). */
 const MAX_SKEW_MS = 15 * 60_000
 
@@ -45,7 +47,9 @@ function encode(value: string): string {
 
 /** Signature version 1.0 of the received parameters, computed independently of the BFF's signer. */
 function expectedSignature(params: Map<string, string>, secret: string): string {
-  const canonical = [...params.entries()].filter(([k]) => k !== 'Signature').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const canonical = [...params.entries()]
+    .filter(([k]) => k !== 'Signature')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&')
   return createHmac('sha1', `${secret}&`).update(`POST&${encode('/')}&${encode(canonical)}`).digest('base64')
 }
@@ -75,14 +79,15 @@ export function carrierRoutes(state: SandboxState): Hono<SandboxEnv> {
   const nonces = new Map<string, number>()
   const app = new Hono<SandboxEnv>()
 
-  const fail = (status: 400 | 403 | 404, Code: string, Message: string) => ({ status, body: { Code, Message, RequestId: requestId() } })
+  const fail = (status: 400 | 403 | 404, Code: string, Message: string) =>
+    ({ status, body: { Code, Message, RequestId: requestId() } })
 
   app.post(CARRIER_API_PATH, async (c) => {
     const params = new Map(new URLSearchParams(await c.req.text()))
     const get = (k: string) => params.get(k)
     const now = state.now().getTime()
     const refuse = (r: ReturnType<typeof fail>) => c.json(r.body, r.status)
-    for (const k of ['AccessKeyId', 'Action', 'SignatureMethod', 'SignatureNonce', 'SignatureVersion', 'Timestamp', 'Version', 'Signature']) {
+    for (const k of REQUIRED_PARAMS) {
       if (!get(k)) return refuse(fail(400, 'MissingParameter', `${k} is mandatory for this action.`))
     }
     const secret = ACCESS_KEYS[get('AccessKeyId')!]
@@ -92,14 +97,16 @@ export function carrierRoutes(state: SandboxState): Hono<SandboxEnv> {
     if (get('Signature') !== expectedSignature(params, secret))
       return refuse(fail(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.'))
     const ts = Date.parse(get('Timestamp')!)
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(get('Timestamp')!) || Number.isNaN(ts) || Math.abs(ts - now) > MAX_SKEW_MS)
+    const wellFormed = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(get('Timestamp')!)
+    if (!wellFormed || Number.isNaN(ts) || Math.abs(ts - now) > MAX_SKEW_MS)
       return refuse(fail(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
     for (const [n, at] of nonces) if (at < now - MAX_SKEW_MS) nonces.delete(n)
     if (nonces.has(get('SignatureNonce')!))
       return refuse(fail(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.'))
     nonces.set(get('SignatureNonce')!, now)
     if (get('Action') !== 'ThreeElementsVerification' || get('Version') !== '2020-02-17')
-      return refuse(fail(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'))
+      return refuse(fail(404,
+        'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'))
     const mask = get('Mask') ?? 'NORMAL'
     const [input, cert, name] = [get('InputNumber'), get('CertCode'), get('Name')]
     if (!['NORMAL', 'MD5', 'SHA256'].includes(mask) || !input || !cert || !name)
@@ -134,13 +141,15 @@ export function carrierRoutes(state: SandboxState): Hono<SandboxEnv> {
     if (verdict === 'throttled')
       return c.json({ Code: 'RequestFrequencyLimit', Message: '同一号码短时间内重复查询，请稍后再试', RequestId: requestId() })
     const IsConsistent = verdict === 'match' ? 1 : verdict === 'mismatch' ? 0 : 2
-    return c.json({ Code: 'OK', Message: 'OK', RequestId: requestId(), Data: { IsConsistent, BasicCarrier: basicCarrier(phone) } })
+    const Data = { IsConsistent, BasicCarrier: basicCarrier(phone) }
+    return c.json({ Code: 'OK', Message: 'OK', RequestId: requestId(), Data })
   })
 
   /** Test control: the verdict for one phone (`match` puts it back to the default). */
   app.put('/__sandbox/carrier/verdicts', async (c) => {
     const parsed = VerdictBody.safeParse(await c.req.json().catch(() => null))
-    if (!parsed.success) return c.json({ ok: false, error: `expected { phone, verdict: ${CARRIER_VERDICTS.join(' | ')} }` }, 400)
+    if (!parsed.success)
+      return c.json({ ok: false, error: `expected { phone, verdict: ${CARRIER_VERDICTS.join(' | ')} }` }, 400)
     if (parsed.data.verdict === 'match') verdicts.delete(parsed.data.phone)
     else verdicts.set(parsed.data.phone, parsed.data.verdict)
     return c.json({ ok: true, verdicts: Object.fromEntries(verdicts) })

@@ -21,10 +21,12 @@ const sent: { path: string, body: Record<string, unknown>, key: string | null }[
 
 function record(path: string) {
   return async ({ request }: { request: Request }) => {
-    sent.push({ path, body: await request.clone().json() as Record<string, unknown>, key: request.headers.get('idempotency-key') })
+    const body = await request.clone().json() as Record<string, unknown>
+    sent.push({ path, body, key: request.headers.get('idempotency-key') })
   }
 }
-function handlers(recover: (n: number) => Response | Promise<Response> = () => HttpResponse.json({ outcome: 'recovered', phoneTail: '9002' })) {
+const MOVED = { outcome: 'recovered', phoneTail: '9002' }
+function handlers(recover: (n: number) => Response | Promise<Response> = () => HttpResponse.json(MOVED)) {
   let n = 0
   return [
     http.post('*/api/v1/desk/identity/status', async (info) => {
@@ -43,13 +45,19 @@ function handlers(recover: (n: number) => Response | Promise<Response> = () => H
 }
 
 function error(code: ApiErrorBody['error']['code'], status: number, fields?: Record<string, string>) {
-  const body: ApiErrorBody = { error: { code, message: ERROR_MESSAGES[code], requestId: 'req-desk-id', ...(fields && { fields }) } }
+  const body: ApiErrorBody = {
+    error: { code, message: ERROR_MESSAGES[code], requestId: 'req-desk-id', ...(fields && { fields }) },
+  }
   return HttpResponse.json(body, { status })
+}
+
+function mountOn(target: { certNo: string, name: string } | { subject: string }) {
+  return mount(DeskIdentityRecovery, { props: { target }, global: { plugins: [i18n] }, attachTo: document.body })
 }
 
 async function mountFor(target = { certNo: CERT, name: '' }) {
   sent.length = 0
-  const wrapper = mount(DeskIdentityRecovery, { props: { target }, global: { plugins: [i18n] }, attachTo: document.body })
+  const wrapper = mountOn(target)
   await wrapper.get('[data-testid="desk-identity-open"]').trigger('click')
   await flushPromises()
   return wrapper
@@ -60,7 +68,7 @@ async function fillAll(wrapper: VueWrapper, values: { newPhone?: string, smsCode
 }
 
 describe('DeskIdentityRecovery', () => {
-  it('shows the bound phone\'s last four digits only, sends the code to the new phone and moves the identity', async () => {
+  it('shows the bound phone\'s last four digits only, sends the new phone a code and moves the identity', async () => {
     status = { bound: true, phoneTail: '8001', recoveredAt: null }
     server.use(...handlers())
     const wrapper = await mountFor()
@@ -78,11 +86,25 @@ describe('DeskIdentityRecovery', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     const call = sent.at(-1)!
-    expect(call).toMatchObject({ path: 'recoveries', body: { certNo: CERT, phone: '13905469002', code: '246810', reason: '原手机号已停用，本人持证办理' } })
+    const body = { certNo: CERT, phone: '13905469002', code: '246810', reason: '原手机号已停用，本人持证办理' }
+    expect(call).toMatchObject({ path: 'recoveries', body })
     expect(call.key).toMatch(/^[\w-]{20,}$/)
     const done = wrapper.get('[data-testid="desk-identity-done"]')
     expect(done.attributes('role')).toBe('status')
     expect(done.text()).toBe('已换绑到尾号9002的手机。原手机号已解绑并退出登录，新旧手机都会收到短信通知。')
+    wrapper.unmount()
+  })
+
+  it('waits before sending the same phone a code again, but not before another phone', async () => {
+    server.use(...handlers())
+    const wrapper = await mountFor()
+    await fillAll(wrapper, { newPhone: '13905469002' })
+    await wrapper.get('[data-testid="desk-identity-send"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="desk-identity-send"]').attributes('disabled')).toBeDefined()
+    await fillAll(wrapper, { newPhone: '13905469003' })
+    expect(wrapper.get('[data-testid="desk-identity-send"]').attributes('disabled')).toBeUndefined()
+    expect(wrapper.get('[data-testid="desk-identity-send"]').text()).toBe('发送验证码')
     wrapper.unmount()
   })
 
@@ -113,7 +135,11 @@ describe('DeskIdentityRecovery', () => {
   })
 
   it('sends the same Idempotency-Key again after a server failure, and a new one for a corrected code', async () => {
-    server.use(...handlers(n => n === 1 ? new HttpResponse('bad gateway', { status: 502 }) : n === 2 ? error('OTP_INVALID', 400, { code: '验证码不正确或已过期' }) : HttpResponse.json({ outcome: 'recovered', phoneTail: '9002' })))
+    server.use(...handlers((n) => {
+      if (n === 1) return new HttpResponse('bad gateway', { status: 502 })
+      if (n === 2) return error('OTP_INVALID', 400, { code: '验证码不正确或已过期' })
+      return HttpResponse.json(MOVED)
+    }))
     const wrapper = await mountFor()
     await fillAll(wrapper, { newPhone: '13905469002', smsCode: '246810', recoveryReason: '原手机号已停用' })
     await wrapper.get('form').trigger('submit')
@@ -136,7 +162,7 @@ describe('DeskIdentityRecovery', () => {
     status = { bound: false, phoneTail: null, recoveredAt: null }
     server.use(...handlers(() => HttpResponse.json({ outcome: 'bound', phoneTail: '9002' })))
     sent.length = 0
-    const wrapper = mount(DeskIdentityRecovery, { props: { target: { subject: 'sealed-handle' } }, global: { plugins: [i18n] }, attachTo: document.body })
+    const wrapper = mountOn({ subject: 'sealed-handle' })
     await wrapper.get('[data-testid="desk-identity-open"]').trigger('click')
     await flushPromises()
     expect(sent[0]).toMatchObject({ path: 'status', body: { subject: 'sealed-handle' } })
@@ -152,7 +178,7 @@ describe('DeskIdentityRecovery', () => {
 
   it('hands an expired staff session to the page', async () => {
     server.use(http.post('*/api/v1/desk/identity/status', () => error('UNAUTHENTICATED', 401)))
-    const wrapper = mount(DeskIdentityRecovery, { props: { target: { certNo: CERT, name: '' } }, global: { plugins: [i18n] } })
+    const wrapper = mountOn({ certNo: CERT, name: '' })
     await wrapper.get('[data-testid="desk-identity-open"]').trigger('click')
     await flushPromises()
     expect(wrapper.emitted('authError')?.[0]?.[0]).toMatchObject({ code: 'UNAUTHENTICATED' })
