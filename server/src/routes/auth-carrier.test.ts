@@ -75,7 +75,7 @@ describe('POST /api/v1/auth/bind: the carrier check (运营商三要素)', () =>
     ['mismatch', '不一致'],
     ['unregistered', '查无实名记录'],
   ] as const)('refuses a phone the carrier answers %s for (%s): 409 PHONE_NOT_REAL_NAME, audited, nothing bound',
-    async (verdict) => {
+    async (verdict, _label) => {
       const { deps, browser } = setup()
       const person = freshPerson()
       const phone = freshPhone()

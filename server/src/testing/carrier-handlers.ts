@@ -29,12 +29,12 @@ export const carrierHandlers = [
     const { Signature, ...signed } = params
     if (!Signature || rpcSignature('POST', signed, TEST_SECRET) !== Signature)
       return reply({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched.' }, 400)
-    const complete = params.InputNumber && params.CertCode && params.Name
-    if (params.Action !== 'ThreeElementsVerification' || params.Mask !== 'SHA256' || !complete)
+    const { InputNumber: inputNumber, CertCode: cert, Name: name } = params
+    if (params.Action !== 'ThreeElementsVerification' || params.Mask !== 'SHA256' || !inputNumber || !cert || !name)
       return reply({ Code: 'isv.InvalidParameter', Message: '参数不合法' })
-    const phone = [...carrierVerdicts.keys()].find(p => sha256(p) === params.InputNumber)
+    const phone = [...carrierVerdicts.keys()].find(p => sha256(p) === inputNumber)
     const verdict = phone ? carrierVerdicts.get(phone)! : 'match'
-    carrierChecks.push({ inputNumber: params.InputNumber, answered: verdict })
+    carrierChecks.push({ inputNumber, answered: verdict })
     switch (verdict) {
       case 'error': return new HttpResponse('500 Internal Server Error', { status: 500 })
       case 'timeout':
