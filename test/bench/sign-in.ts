@@ -1,5 +1,5 @@
 // Signs a seeded resident in on a running BFF over HTTP, exactly as the app does: SMS code (read back
-// from the sandbox's gateway), phone sign-in, then 实名认证 binding. Shared by the benchmarks.
+// from the sandbox's gateway), phone sign-in, then 实名认证 binding with a passed 人脸核身. Shared by the benchmarks.
 import process from 'node:process'
 
 const SESSION_COOKIE = 'yb_sid'
@@ -38,8 +38,8 @@ export async function signInResident(bffUrl: string, sandboxUrl: string, person:
   const json = { 'content-type': 'application/json' }
   await expectOk(await fetch(`${bffUrl}/api/v1/auth/sms-codes`, { method: 'POST', headers: json, body: JSON.stringify({ phone }) }), 'sms-codes')
   const inbox = await expectOk(await fetch(`${sandboxUrl}/__sandbox/sms?phone=${phone}`), 'sandbox inbox')
-  const { messages } = await inbox.json() as { messages: { params: { code: string } }[] }
-  const code = messages[0]?.params.code
+  const { messages } = await inbox.json() as { messages: { params: { code?: string } }[] }
+  const code = messages.find(m => m.params.code)?.params.code
   if (!code) throw new Error(`sign-in: the sandbox sent no code to ${phone}`)
 
   const login = await expectOk(await fetch(`${bffUrl}/api/v1/auth/phone-login`, { method: 'POST', headers: json, body: JSON.stringify({ phone, code }) }), 'phone-login')
@@ -51,9 +51,24 @@ export async function signInResident(bffUrl: string, sandboxUrl: string, person:
   // A request carrying a session must echo its CSRF token.
   const session = await expectOk(await fetch(`${bffUrl}/api/v1/session`, { headers: { cookie: `${SESSION_COOKIE}=${sid}` } }), 'session')
   const { csrfToken } = await session.json() as { csrfToken: string }
+  const headers = { ...json, 'cookie': `${SESSION_COOKIE}=${sid}`, 'x-csrf-token': csrfToken }
+  // A first binding needs the person's 人脸核身: started here, passed on the sandbox simulator, then the
+  // browser's return to the BFF (which asks the provider for the result).
+  const started = await expectOk(await fetch(`${bffUrl}/api/v1/face-checks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ purpose: 'bind', name: person.name, certNo: person.certNo }),
+  }), 'face check')
+  const face = await started.json() as { id: string, url: string }
+  await expectOk(await fetch(`${sandboxUrl}/__sandbox/faceid/complete`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ token: new URL(face.url).searchParams.get('token'), outcome: 'pass' }),
+  }), 'face simulator')
+  await fetch(`${bffUrl}/api/v1/face-checks/${face.id}/return`, { headers, redirect: 'manual' })
   const bind = await expectOk(await fetch(`${bffUrl}/api/v1/auth/bind`, {
     method: 'POST',
-    headers: { ...json, 'cookie': `${SESSION_COOKIE}=${sid}`, 'x-csrf-token': csrfToken },
+    headers,
     body: JSON.stringify({ name: person.name, certNo: person.certNo }),
   }), 'bind')
   sid = sessionFrom(bind)

@@ -56,12 +56,37 @@ export async function sandboxPerson(certNo: string): Promise<{ name: string, cer
   return { name: found.name, certNo: found.certNo }
 }
 
-/** The newest code the sandbox SMS gateway "sent" to a phone. */
+/** The newest code the sandbox SMS gateway "sent" to a phone (notices without a code are skipped). */
 export async function smsCodeFor(phone: string): Promise<string> {
+  const found = (await smsFor(phone)).find(m => m.params.code)
+  if (!found?.params.code) throw new Error(`no SMS code sent to ${phone}`)
+  return found.params.code
+}
+
+/** What the sandbox SMS gateway "sent" to a phone, newest first. */
+export async function smsFor(phone: string): Promise<{ template: string, params: Record<string, string>, text: string }[]> {
   const res = await fetch(`${inject('sandboxURL')}/__sandbox/sms?phone=${phone}`)
-  const { messages } = await res.json() as { messages: { params: { code: string } }[] }
-  if (!messages[0]) throw new Error(`no SMS sent to ${phone}`)
-  return messages[0].params.code
+  return (await res.json() as { messages: { template: string, params: Record<string, string>, text: string }[] }).messages
+}
+
+/** The buttons of the 人脸核身 simulator page (the provider's H5 page in the sandbox). */
+export type FaceOutcome = '通过' | '活体检测未通过' | '非本人' | '超时（不返回）'
+
+/**
+ * The face step of a page (`face-start`): the browser goes to the provider's page (the sandbox simulator),
+ * the person's face gives `outcome`, and the browser comes back to the app (for 超时 through the simulator's
+ * 返回原页面 link: the provider never answers).
+ */
+export async function faceCheck(page: Page, outcome: FaceOutcome = '通过', opts: { axe?: (p: Page) => Promise<void> } = {}) {
+  await page.getByTestId('face-start').click()
+  await page.getByRole('heading', { name: '人脸核身（沙箱）' }).waitFor()
+  await opts.axe?.(page)
+  await page.getByRole('button', { name: outcome, exact: true }).click()
+  if (outcome === '超时（不返回）') {
+    await page.getByText('模拟超时：核身结果未返回').waitFor()
+    await page.getByRole('link', { name: '返回原页面' }).click()
+  }
+  await page.waitForURL(url => !new URL(url).pathname.startsWith('/__sandbox'))
 }
 
 /** Asks for a code on the sign-in page and types it in. */
@@ -81,6 +106,10 @@ export async function signInByPhone(page: Page, person = DEMO, phone = uniquePho
   await page.getByLabel('姓名').fill(person.name)
   await page.getByLabel('身份证号').fill(person.certNo)
   await page.getByTestId('submit').click()
+  // A first binding asks for the person's 人脸核身 (passed on the sandbox simulator), then binds.
+  const home = page.waitForURL(url => new URL(url).pathname === '/').then(() => 'home' as const, () => null)
+  const face = page.getByTestId('face-start').waitFor().then(() => 'face' as const, () => null)
+  if (await Promise.race([home, face]) === 'face') await faceCheck(page)
   await page.waitForURL(url => new URL(url).pathname === '/')
   await page.getByTestId('resident-name').waitFor()
   return phone

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { FIXTURE_CERT_NOS } from '@yibao/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO, sandboxPerson, signInByPhone } from './auth'
+import { DEMO, faceCheck, sandboxPerson, signInByPhone } from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -49,6 +49,10 @@ describe('亲情账户 journey (375 px)', () => {
     await owner.getByLabel('姓名').fill(spouse.name)
     await owner.getByLabel('身份证号').fill(spouse.certNo)
     await owner.getByTestId('add-member').click()
+    // 16 or older: the spouse does a 人脸核身 on this phone first (the sandbox simulator), then the invitation.
+    await owner.getByTestId('face-step').waitFor()
+    await expectNoAxeViolations(owner)
+    await faceCheck(owner, '通过')
     await owner.getByText('已发出邀请，请家人登录后同意').waitFor()
     expect(await owner.getByTestId('family-link').filter({ hasText: maskedCert(spouse.certNo) }).textContent()).toContain('等待对方同意')
     await screenshot(owner, 'family')

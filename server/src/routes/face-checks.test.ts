@@ -7,7 +7,7 @@ import { TestBrowser } from '../testing/auth'
 import { completeFaceCheck, FACEID_TEST_URL } from '../testing/faceid-handlers'
 import { serveOnLoopback } from '../testing/loopback'
 import { mswServer } from '../testing/msw'
-import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhsa-handlers'
+import { DONGYING_ADULT, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhsa-handlers'
 import { lastCodeFor, wechatCodes } from '../testing/sms-wechat-handlers'
 import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
@@ -245,7 +245,6 @@ describe('查看完整身份证号 (unmask_self)', () => {
     const events = await listAuditForSubject(storage.db, deps.vault.ref(ADULT.certNo))
     expect(events.filter(e => e.action === 'profile.cert_no.unmask')).toHaveLength(1)
   })
-
 })
 
 describe('family member aged 16 or more', () => {

@@ -11,6 +11,8 @@ import { currentResident } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { findFaceCheck } from '../storage/face-checks'
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
 /** The caller of a face-check route (its session; the resident when signed in). */
 export function faceCaller(c: Context<AppEnv>): FaceCaller {
   const session = c.get('session')
@@ -59,10 +61,11 @@ export const faceCheckRoutes = new Hono<AppEnv>()
       c.header('Cache-Control', 'no-store')
       return c.json({ id: started.id, url: started.url, expiresAt: started.expiresAt.toISOString() } satisfies FaceCheckStarted, 201)
     })
-  .get('/:id{[0-9a-f-]{36}}/return', async (c) => {
+  .get('/:id/return', async (c) => {
     // The provider's page sends the browser here; its query parameters (token, codes) are never trusted.
     const deps = c.get('deps')
-    const check = await findFaceCheck(deps.storage.db, c.req.param('id'))
+    const id = c.req.param('id')
+    const check = UUID.test(id) ? await findFaceCheck(deps.storage.db, id) : null
     const session = c.get('session')
     c.header('Cache-Control', 'no-store')
     if (!check) return c.redirect('/', 302)
@@ -76,9 +79,11 @@ export const faceCheckRoutes = new Hono<AppEnv>()
     back.searchParams.set('face', check.id)
     return c.redirect(`${back.pathname}${back.search}`, 302)
   })
-  .get('/:id{[0-9a-f-]{36}}', async (c) => {
+  .get('/:id', async (c) => {
     const deps = c.get('deps')
-    const check = await readFaceCheck(deps, faceCaller(c), c.req.param('id'))
+    const id = c.req.param('id')
+    if (!UUID.test(id)) throw new AppError('NOT_FOUND', 404)
+    const check = await readFaceCheck(deps, faceCaller(c), id)
     c.header('Cache-Control', 'no-store')
     return c.json(faceCheckView(check, deps.now()) satisfies FaceCheckView, 200)
   })
