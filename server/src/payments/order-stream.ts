@@ -30,8 +30,13 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
   }
   const pollMs = deps.env.ORDER_STREAM_POLL_MS
   const response = streamSSE(c, async (stream) => {
+    // A change rung while the stream is busy reading is kept for the next wait, which then returns at once.
     let wake: (() => void) | undefined
-    const ring = () => wake?.()
+    let pending = false
+    const ring = () => {
+      if (wake) wake()
+      else pending = true
+    }
     stream.onAbort(ring)
     let unsubscribe: (() => void) | undefined
     try {
@@ -51,6 +56,7 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
         return true
       }
       while (!stream.aborted && deps.now().getTime() < deadline) {
+        pending = false
         let order = (await findOrderBy(deps.storage.db, 'id', first.id)) ?? first
         let told = await tell(order)
         if (!FINAL.has(order.status) && await claimOrderQuery(deps.storage.db, order.id, deps.now(), pollMs)) {
@@ -61,7 +67,7 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
         if (!told && !rung) await stream.write(': waiting\n\n')
         if (FINAL.has(order.status)) break
         rung = await new Promise<boolean>((resolve) => {
-          if (stream.aborted) return resolve(true)
+          if (stream.aborted || pending) return resolve(true)
           const timer = setTimeout(() => resolve(false), pollMs)
           wake = () => {
             clearTimeout(timer)
