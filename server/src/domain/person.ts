@@ -1,4 +1,4 @@
-import type { EnrolmentStatus, PersonCategory, PersonProfile, SpecialStatus } from '@yibao/shared'
+import type { DisabilityFacts, EnrolmentStatus, PersonCategory, PersonProfile, SpecialStatus } from '@yibao/shared'
 import {
   ageOn,
   ENROLMENT_STATUS_LABELS,
@@ -19,7 +19,22 @@ export interface Person {
   birthDate: string | null
   regionCode: string
   enrolments: PersonEnrolment[]
-  statuses: { status: SpecialStatus, since: string | null, until: string | null }[]
+  statuses: PersonStatus[]
+}
+
+/** A special status with its validity (`YYYY-MM-DD` or `null`). */
+export interface PersonStatus {
+  status: SpecialStatus
+  since: string | null
+  until: string | null
+  /** 重度残疾人: kind, grade and 贫困标志 from the bureau's record; `null` when it gave no kind or grade. */
+  disability?: DisabilityFacts | null
+}
+
+/** The facts of the severe_disability status in force on `day` (`YYYY-MM-DD`), or `null`. */
+export function disabilityOn(statuses: readonly PersonStatus[], day: string): DisabilityFacts | null {
+  const s = statuses.find(x => x.status === 'severe_disability' && (x.since === null || x.since <= day) && (x.until === null || x.until >= day))
+  return s?.disability ?? null
 }
 
 export interface PersonEnrolment {
@@ -50,6 +65,6 @@ export function toProfileView(person: Person, now: Date): PersonProfile {
       statusLabel: ENROLMENT_STATUS_LABELS[e.status],
       unitName: e.unitName,
     })),
-    statuses: person.statuses.map(s => ({ ...s, label: SPECIAL_STATUS_LABELS[s.status] })),
+    statuses: person.statuses.map(({ status, since, until }) => ({ status, since, until, label: SPECIAL_STATUS_LABELS[status] })),
   }
 }

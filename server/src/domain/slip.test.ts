@@ -119,6 +119,36 @@ describe('explainSlip', () => {
     expect(e.estimate?.personalPay).toBe(3_140_00)
   })
 
+  describe('东医保发〔2020〕56号 二(二): only 未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾 are 贫困人口', () => {
+    const disabled = (disability: { kind: 'physical' | 'intellectual', grade: 1 | 2 | 3 | 4, poor: boolean } | null) =>
+      [{ status: 'severe_disability' as const, since: '2015-06-01', until: null, disability }]
+
+    it('settles a 三级肢体残疾 person as an ordinary resident, as the bureau did, and says why', () => {
+      const e = explainSlip({ slip: A, earlier: [], statuses: disabled({ kind: 'physical', grade: 3, poor: true }), regionCode: null })
+      expect(e.status).toBe('match')
+      expect(e.statuses).toEqual(['severe_disability'])
+      expect(e.estimate?.appliedStatus).toBeNull()
+      const critical = e.estimate!.steps.find(s => s.tier === 'critical')!
+      expect(critical.text).toContain('您登记的残疾为三级肢体残疾（未脱贫），东医保发〔2020〕56号 二(二)只把未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾人员列为贫困人口')
+      expect(critical.source).toContain('二(二)')
+    })
+
+    it('gives a 未脱贫 三级智力残疾 person the poverty threshold (5 000), so this ordinary slip differs on 大病', () => {
+      // Burden 18 600: 65 % × (18 600 − 5 000) = 8 840 against the slip's ordinary 1 560.
+      const e = explainSlip({ slip: A, earlier: [], statuses: disabled({ kind: 'intellectual', grade: 3, poor: true }), regionCode: null })
+      expect(e.estimate?.appliedStatus).toBe('severe_disability')
+      expect(e.rows.find(r => r.key === 'critical')).toMatchObject({ bureau: 1_560_00, policy: 8_840_00, matches: false })
+      expect(e.estimate!.steps.find(s => s.tier === 'critical')!.text).toContain('您是三级智力残疾（未脱贫），属于')
+    })
+
+    it('does not count a 已脱贫 person, nor one whose kind and grade the bureau did not give', () => {
+      for (const facts of [{ kind: 'intellectual', grade: 1, poor: false } as const, null]) {
+        const e = explainSlip({ slip: A, earlier: [], statuses: disabled(facts), regionCode: null })
+        expect(e.rows.find(r => r.key === 'critical')).toMatchObject({ bureau: 1_560_00, policy: 1_560_00, matches: true })
+      }
+    })
+  })
+
   it('cannot explain a slip without a published policy, a hospital level or an inpatient med_type', () => {
     expect(explainSlip({ slip: { ...A, regionCode: '110105' }, earlier: [], statuses: [], regionCode: null })).toMatchObject({ status: 'unavailable', gap: 'no_policy', estimate: null, rows: [] })
     expect(explainSlip({ slip: slip('X', A.settledAt, null, A.amounts), earlier: [], statuses: [], regionCode: null })).toMatchObject({ status: 'unavailable', gap: 'unknown_level', policy: { id: 'dongying-2020' } })

@@ -8,7 +8,6 @@ import type {
   SlipFundLine,
   SlipSummary,
   SlipView,
-  SpecialStatus,
   YearToDate,
 } from '@yibao/shared'
 import {
@@ -22,6 +21,8 @@ import {
   SLIP_FUND_GROUPS,
   UNKNOWN_FUND_LABEL,
 } from '@yibao/shared'
+import type { PersonStatus } from './person'
+import { disabilityOn } from './person'
 import { regionCovers } from './region'
 
 /**
@@ -194,8 +195,8 @@ export interface ExplainInput {
   slip: BureauSlip
   /** The person's earlier slips of the same year (any order; others are ignored). */
   earlier: readonly BureauSlip[]
-  /** The person's special statuses with their validity (`YYYY-MM-DD` or `null`). */
-  statuses: readonly { status: SpecialStatus, since: string | null, until: string | null }[]
+  /** The person's special statuses with their validity (`YYYY-MM-DD` or `null`), a 重度残疾人's facts with it. */
+  statuses: readonly PersonStatus[]
   /** The person's 参保地, used when the slip does not state one. */
   regionCode: string | null
 }
@@ -229,6 +230,8 @@ export function explainSlip({ slip, earlier, statuses, regionCode }: ExplainInpu
   const a = slip.amounts
   const estimate = estimateSettlement(policyId, {
     statuses: base.statuses,
+    // Kind, grade and 脱贫 state: a policy may count only part of the 重度残疾人 (东医保发〔2020〕56号 二(二)).
+    disability: disabilityOn(statuses, day),
     hospitalLevel: level,
     total: a.total,
     // The bureau's own in-policy amount decides what the policy covers (out-of-list + over-limit + pre-self-pay).

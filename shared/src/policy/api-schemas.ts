@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { FenSchema, RegionCodeSchema } from '../schemas/common'
+import { DisabilityFactsSchema } from '../schemas/disability'
 import { SpecialStatusSchema } from '../schemas/person'
 import { CleanTextSchema } from '../schemas/text'
 import { isFen } from './arithmetic'
@@ -50,6 +51,8 @@ export const HospitalLevelSchema = z.literal([1, 2, 3], { error: '医院级别�
 /** Input of a premium quote. */
 export const PremiumQuoteInputSchema = z.object({
   statuses: SpecialStatusListSchema,
+  /** Kind, grade and 脱贫 state of a 重度残疾人 status (a policy may count only part of them). */
+  disability: DisabilityFactsSchema.optional(),
   student: z.boolean({ error: '是否学生只能选“是”或“否”' }).optional(),
   birthDate: PolicyDateSchema.optional(),
 })
@@ -74,6 +77,7 @@ export const EstimateInputSchema = z
   .object({
     policy: PolicyIdSchema,
     statuses: SpecialStatusListSchema,
+    disability: DisabilityFactsSchema.optional(),
     hospitalLevel: HospitalLevelSchema,
     referred: z.boolean({ error: '是否办理转诊只能选“是”或“否”' }).optional(),
     total: fenField('住院总费用'),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { FenSchema, RegionCodeSchema } from '../schemas/common'
+import { DISABILITY_GRADES, DISABILITY_KINDS } from '../schemas/disability'
 import { SPECIAL_STATUSES, SpecialStatusSchema } from '../schemas/person'
 import { BP_ONE } from './arithmetic'
 import { POLICY_IDS } from './ids'
@@ -99,6 +100,22 @@ export const AssistanceSchema = z.discriminatedUnion('kind', [
   }),
 ])
 
+const GradesSchema = z.array(z.literal(DISABILITY_GRADES))
+
+/**
+ * Which 重度残疾人 count for the policy's preferences (a policy with no such clause: `null`, every
+ * severe_disability status counts). A status outside the scope is treated as if the person did not hold it.
+ */
+export const DisabilityScopeSchema = z.object({
+  /** Grades that count whatever the kind of disability. */
+  grades: GradesSchema,
+  /** Further grades that count for one kind only. */
+  gradesByKind: z.partialRecord(z.enum(DISABILITY_KINDS), GradesSchema),
+  /** Only people still poor (未脱贫) count. */
+  poorOnly: z.boolean(),
+})
+export type DisabilityScope = z.infer<typeof DisabilityScopeSchema>
+
 /** A whole policy. */
 export const PolicySchema = z
   .object({
@@ -113,6 +130,8 @@ export const PolicySchema = z
     source: z.string().min(1),
     /** Order in which statuses are tried when several give the same result (most generous first). */
     statusPriority: z.array(SpecialStatusSchema).length(SPECIAL_STATUSES.length),
+    /** Which 重度残疾人 (severe_disability) hold the status for this policy; `null`: all of them. */
+    severeDisabilityScope: paramSchema(DisabilityScopeSchema).nullable(),
     /** Several statuses at once: the single most favourable one applies (就高), never added up. */
     multipleStatuses: paramSchema(z.literal('highest')),
     /** Clause of the one-stop settlement (what the patient pays at discharge). */

@@ -1,3 +1,4 @@
+import type { DisabilityFacts } from '../schemas/disability'
 import type { SpecialStatus } from '../schemas/person'
 import type { PersonalStep, PremiumQuote, PremiumStep, PremiumStandardStep, SubsidyStep } from './api-schemas'
 import type { Cite } from './compile'
@@ -6,10 +7,13 @@ import type { Policy } from './policy-schema'
 import { SPECIAL_STATUS_LABELS } from '../schemas/person'
 import { yuan } from './arithmetic'
 import { cite, compiledPolicy, withCite } from './compile'
+import { applyDisabilityScope } from './disability-scope'
 
 /** Who asks for a premium quote. */
 export interface PremiumInput {
   statuses: readonly SpecialStatus[]
+  /** Kind, grade and 脱贫 state of a severe_disability status (see `SettlementInput.disability`). */
+  disability?: DisabilityFacts | null
   /** In school (incl. college students). */
   student?: boolean
   /** `YYYY-MM-DD`; someone younger than `premium.minorAgeBelow` (18) on 1 January of the policy year pays the student rate. */
@@ -72,8 +76,9 @@ export function quotePremium(policy: Policy | PolicyId, input: PremiumInput): Pr
   const premiumCite = cite(standardParam, byAge ? pr.minorAgeBelow : null)
   const premiumStep: PremiumStandardStep = withCite({ tier: 'premium' as const, source: '', text, amount: standard, category: isStudent ? 'student' as const : 'adult' as const }, premiumCite)
 
-  // 就高: the single largest subsidy.
-  const present = c.priority.filter(s => input.statuses.includes(s))
+  // 就高: the single largest subsidy, among the statuses the policy recognises.
+  const scoped = applyDisabilityScope(p, input.statuses, input.disability)
+  const present = c.priority.filter(s => scoped.statuses.includes(s))
   let applied: SpecialStatus | null = null
   let subsidy = 0
   for (const s of present) {
@@ -91,7 +96,7 @@ export function quotePremium(policy: Policy | PolicyId, input: PremiumInput): Pr
   if (applied === null) {
     kind = 'none'
     if (present.length === 0) {
-      subsidyText = '您没有特困、低保、建档立卡等身份，不享受参保资助。'
+      subsidyText = scoped.note ? '不享受参保资助。' : '您没有特困、低保、建档立卡等身份，不享受参保资助。'
       subsidyCite = cite(p.premium.subsidies.extreme_poverty.source)
     }
     else {
@@ -116,7 +121,18 @@ export function quotePremium(policy: Policy | PolicyId, input: PremiumInput): Pr
     }
     subsidyCite = cite(param, several ? c.multiple : null)
   }
-  const subsidyStep: SubsidyStep = withCite({ tier: 'subsidy' as const, source: '', text: subsidyText, amount: subsidy, kind, appliedStatus: applied }, subsidyCite)
+  if (scoped.note) {
+    subsidyText = `${scoped.note.text}${subsidyText}`
+    subsidyCite = cite(scoped.note.cite, subsidyCite)
+  }
+  const subsidyStep: SubsidyStep = withCite({
+    tier: 'subsidy' as const,
+    source: '',
+    text: subsidyText,
+    amount: subsidy,
+    kind,
+    appliedStatus: applied,
+  }, subsidyCite)
 
   const due = standard - subsidy
   const personal: PersonalStep = withCite({

@@ -1,3 +1,4 @@
+import type { DisabilityFacts } from '../schemas/disability'
 import type { SpecialStatus } from '../schemas/person'
 import type {
   AssistanceStep,
@@ -8,13 +9,15 @@ import type {
   PersonalStep,
   SettlementStep,
 } from './api-schemas'
-import type { CompiledPolicy, CompiledTable, Profile } from './compile'
+import type { Cite, CompiledPolicy, CompiledTable, Profile } from './compile'
+import type { DisabilityScopeOutcome } from './disability-scope'
 import type { HospitalLevel, PolicyId } from './ids'
 import type { Policy } from './policy-schema'
 import { SPECIAL_STATUS_LABELS, SPECIAL_STATUSES } from '../schemas/person'
 import { applyRate, BP_ONE, isFen, percent, yuan } from './arithmetic'
-import { compiledPolicy, withCite } from './compile'
+import { cite, compiledPolicy, withCite } from './compile'
 import { criticalCumulativePayout, criticalParts } from './critical'
+import { applyDisabilityScope } from './disability-scope'
 
 /** Amounts accumulated earlier in the same calendar year (fen). */
 export interface YearToDate {
@@ -28,6 +31,11 @@ export interface YearToDate {
 /** One hospitalisation (public API contract; amounts in fen). */
 export interface SettlementInput {
   statuses: readonly SpecialStatus[]
+  /**
+   * Kind, grade and 脱贫 state of a severe_disability status, from the bureau's record: a policy that counts
+   * only part of the 重度残疾人 (`severeDisabilityScope`) needs them; unknown → the status does not count there.
+   */
+  disability?: DisabilityFacts | null
   hospitalLevel: HospitalLevel
   /** Electronic referral done. Omitted = treated as referred (the step text says so where it matters). */
   referred?: boolean
@@ -180,8 +188,9 @@ export function estimateSettlement(policy: Policy | PolicyId, input: SettlementI
   const ytd = input.yearToDate ?? ZERO_YTD
   assertInput(input, ytd)
 
+  const scoped = applyDisabilityScope(c.policy, input.statuses, input.disability)
   let mask = 0
-  for (const s of input.statuses) mask |= STATUS_BIT[s] ?? 0
+  for (const s of scoped.statuses) mask |= STATUS_BIT[s] ?? 0
   let best: Calc | undefined
   if (mask === 0) {
     best = evaluate(c, c.ordinaryProfile, input, ytd)
@@ -228,11 +237,16 @@ export function estimateSettlement(policy: Policy | PolicyId, input: SettlementI
       basicPaid: ytd.basicPaid + r.basicPay,
       assistancePaid: ytd.assistancePaid + r.assistancePay,
     },
-    steps: buildSteps(c, input, ytd, r, applied, mask),
+    steps: buildSteps(c, input, ytd, r, applied, mask, scoped.note),
   }
 }
 
 // ---------------------------------------------------------------- explanations
+
+/** A step's cite, plus the clause of the 重度残疾人 scope when it was applied. */
+function withScope(ct: Cite, note: DisabilityScopeOutcome['note']): Cite {
+  return note ? cite(ct, note.cite) : ct
+}
 
 function countBits(mask: number): number {
   let n = 0
@@ -240,7 +254,15 @@ function countBits(mask: number): number {
   return n
 }
 
-function buildSteps(c: CompiledPolicy, input: SettlementInput, ytd: YearToDate, r: Calc, applied: SpecialStatus | null, mask: number): SettlementStep[] {
+function buildSteps(
+  c: CompiledPolicy,
+  input: SettlementInput,
+  ytd: YearToDate,
+  r: Calc,
+  applied: SpecialStatus | null,
+  mask: number,
+  scopeNote: DisabilityScopeOutcome['note'],
+): SettlementStep[] {
   const { total, outOfList, hospitalLevel } = input
   const lvl = c.levels[hospitalLevel]
   const label = applied ? SPECIAL_STATUS_LABELS[applied] : ''
@@ -311,6 +333,8 @@ function buildSteps(c: CompiledPolicy, input: SettlementInput, ytd: YearToDate, 
   const lostCritical = r.lost && r.profile.criticalPoverty
   if (lostCritical) text += '您没有办理转诊就到县级及以上医院住院，不能享受降低起付线、提高报销比例的照顾，按一般居民标准计算。'
   else if (referralMatters && input.referred === undefined && r.profile.criticalPoverty) text += '（按已办理转诊计算。）'
+  // Who among the 重度残疾人 counts as 贫困人口 is drawn by the critical-illness clause (东医保发〔2020〕56号 二(二)).
+  if (scopeNote) text += scopeNote.text
   const critical: CriticalStep = withCite({
     tier: 'critical' as const,
     source: '',
@@ -324,7 +348,7 @@ function buildSteps(c: CompiledPolicy, input: SettlementInput, ytd: YearToDate, 
     burdenAfter: r.after,
     cap: t.cap,
     capApplied: r.criticalPay < r.criticalRaw,
-  }, lostCritical || (referralMatters && r.profile.criticalPoverty) ? t.citeReferral : t.cite)
+  }, withScope(lostCritical || (referralMatters && r.profile.criticalPoverty) ? t.citeReferral : t.cite, scopeNote))
   steps.push(critical)
 
   // assistance

@@ -1,4 +1,4 @@
-import type { EnrolmentStatus, FamilyRelation, PersonCategory, SpecialStatus } from '@yibao/shared'
+import type { DisabilityKind, EnrolmentStatus, FamilyRelation, PersonCategory, SpecialStatus } from '@yibao/shared'
 
 /**
  * Code tables (代码表) of the national platform that the adapter normalises.
@@ -55,6 +55,20 @@ export const IDET_TYPES: Record<string, SpecialStatus> = {
   2301: 'extreme_poverty',
   2401: 'severe_disability',
   2501: 'marginal',
+}
+
+/**
+ * 残疾类别 dsab_type of a 重度残疾人 row (the sandbox's field and codes, in the order of GB/T 26341-2010; the
+ * national 1101 has none): with the grade it decides whether a policy counts the person (东医保发〔2020〕56号 二(二)).
+ */
+export const DSAB_TYPES: Record<string, DisabilityKind> = {
+  1: 'visual',
+  2: 'hearing',
+  3: 'speech',
+  4: 'physical',
+  5: 'intellectual',
+  6: 'mental',
+  7: 'multiple',
 }
 
 /** 1160 rlts (GB/T 4761 groups) → family relation of the member to the asker. */

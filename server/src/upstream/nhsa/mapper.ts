@@ -1,8 +1,9 @@
+import type { DisabilityFacts } from '@yibao/shared'
 import type { Person } from '../../domain/person'
 import type { NhsaEnvelope, PersonInfoOutput } from './schemas'
 import { idCardFacts, isValidIdCard } from '@yibao/shared'
 import { UpstreamError } from '../../lib/errors'
-import { enrolmentStatusFromCode, IDET_TYPES, personCategoryFromPsnType } from './dictionaries'
+import { DSAB_TYPES, enrolmentStatusFromCode, IDET_TYPES, personCategoryFromPsnType } from './dictionaries'
 
 /** Bureau messages that mean "no such person" rather than a failure of the system. */
 const PERSON_NOT_FOUND = /未查询到|不存在该人员|无此人|人员信息不存在|不匹配/
@@ -16,6 +17,14 @@ export function isPersonNotFound(env: NhsaEnvelope): boolean {
   return env.infcode !== 0 && PERSON_NOT_FOUND.test(env.err_msg ?? '')
 }
 
+/** Kind, grade and 贫困标志 of a 重度残疾人 row; `null` when the bureau did not give a known kind and grade 1–4. */
+function disabilityOf(idet: PersonInfoOutput['idetinfo'][number]): DisabilityFacts | null {
+  const kind = DSAB_TYPES[idet.dsab_type ?? '']
+  const grade = Number(idet.psn_type_lv)
+  if (!kind || !(grade === 1 || grade === 2 || grade === 3 || grade === 4)) return null
+  return { kind, grade, poor: idet.poor_flag === '1' }
+}
+
 /** 1101 output → domain `Person`. */
 export function toPerson(out: PersonInfoOutput): Person {
   const b = out.baseinfo
@@ -24,8 +33,14 @@ export function toPerson(out: PersonInfoOutput): Person {
   const statuses: Person['statuses'] = []
   for (const idet of out.idetinfo) {
     const status = IDET_TYPES[idet.psn_idet_type]
-    if (status && !statuses.some(s => s.status === status))
-      statuses.push({ status, since: idet.begntime?.slice(0, 10) ?? null, until: idet.endtime?.slice(0, 10) ?? null })
+    if (status && !statuses.some(s => s.status === status)) {
+      statuses.push({
+        status,
+        since: idet.begntime?.slice(0, 10) ?? null,
+        until: idet.endtime?.slice(0, 10) ?? null,
+        ...(status === 'severe_disability' && { disability: disabilityOf(idet) }),
+      })
+    }
   }
   const enrolments = out.insuinfo.map(i => ({
     insuranceType: i.insutype,

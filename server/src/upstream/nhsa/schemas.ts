@@ -73,8 +73,13 @@ export const InsuInfoWire = z.object({
 export const IdetInfoWire = z.object({
   /** 人员身份类别 (see `IDET_TYPES`). */
   psn_idet_type: Code,
+  /** 残疾等级 (1–4) of a 重度残疾人 status. */
   psn_type_lv: Code.nullish(),
   memo: NullableText,
+  /** 残疾类别 of a 重度残疾人 status (sandbox code, see `DSAB_TYPES`). */
+  dsab_type: Code.nullish(),
+  /** 贫困标志 of a 重度残疾人 status: `1` 未脱贫. */
+  poor_flag: Code.nullish(),
   begntime: NullableText,
   endtime: NullableText,
 })

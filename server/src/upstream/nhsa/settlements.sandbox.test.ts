@@ -22,6 +22,8 @@ describe('settlement adapter + explanation against every sandbox slip', () => {
     }
     const owners = [...new Set(state.settlements.all.map(s => s.certNo))]
     const verdicts = new Map<string, string[]>()
+    /** Slips of Dongying 重度残疾人 outside 二(二)'s scope, explained as such. */
+    let outOfScope = 0
     for (const certNo of owners) {
       const person = toPerson(PersonInfoOutputWire.parse(await call('1101', { mdtrt_cert_type: '02', mdtrt_cert_no: certNo, psn_cert_type: '01', certno: certNo })))
       const slips: BureauSlip[] = []
@@ -41,6 +43,7 @@ describe('settlement adapter + explanation against every sandbox slip', () => {
         const e = explainSlip({ slip, earlier: slips, statuses: person.statuses, regionCode: person.regionCode })
         expect(e.gap).toBeNull()
         if (e.status !== 'match') verdicts.set(slip.setlId, e.rows.filter(r => !r.matches).map(r => r.key))
+        if (e.estimate?.steps.some(st => st.tier === 'critical' && st.text.includes('二(二)只把未脱贫的'))) outOfScope++
       }
     }
     expect(state.settlements.all.length).toBeGreaterThan(40)
@@ -50,5 +53,8 @@ describe('settlement adapter + explanation against every sandbox slip', () => {
       return [setlId, keys]
     }))
     expect(verdicts).toEqual(expected)
+    // The bureau's 残疾类别, 等级 and 贫困标志 reach the engine: a 已脱贫 一级视力残疾 Dongying resident is settled, and
+    // explained, as an ordinary resident (东医保发〔2020〕56号 二(二)).
+    expect(outOfScope).toBeGreaterThan(0)
   })
 })

@@ -18,6 +18,11 @@ export const dongying2020 = {
   document: DOC,
   source: '东营市医疗保障局、东营市财政局、国家税务总局东营市税务局《关于做好2020年城乡居民基本医疗保障工作的通知》（东医保发〔2020〕56号，2020年10月30日）',
   statusPriority: ['extreme_poverty', 'poverty_registered', 'minimum_living', 'severe_disability', 'marginal'],
+  // 二(二): 重度残疾人（未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾人员）are 贫困人口; other disabled people are not.
+  severeDisabilityScope: {
+    value: { grades: [1, 2], gradesByKind: { intellectual: [3], mental: [3] }, poorOnly: true },
+    source: `${DOC} 二(二)`,
+  },
   multipleStatuses: {
     value: 'highest',
     source: `${DOC} 三(三)`,

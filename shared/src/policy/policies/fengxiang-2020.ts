@@ -24,6 +24,7 @@ export const fengxiang2020 = {
   document: DOC,
   source: '宝鸡市医疗保障局《织密医保扶贫“保障网” 浇开全民健康“幸福花”——凤翔县医保扶贫工作纪实》（2020年12月18日）',
   statusPriority: ['poverty_registered', 'extreme_poverty', 'minimum_living', 'severe_disability', 'marginal'],
+  severeDisabilityScope: null,
   multipleStatuses: {
     value: 'highest',
     source: `${DOC} 三重保障`,

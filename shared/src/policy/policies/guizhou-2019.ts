@@ -22,6 +22,7 @@ export const guizhou2019 = {
   document: DOC,
   source: '贵州省医疗保障局、贵州省民政厅、贵州省财政厅、贵州省扶贫开发办公室《贵州省医疗保障扶贫行动实施方案》（2019年5月28日）',
   statusPriority: ['extreme_poverty', 'poverty_registered', 'minimum_living', 'severe_disability', 'marginal'],
+  severeDisabilityScope: null,
   multipleStatuses: { value: 'highest', source: `${DOC} 二(五)` },
   settlementSource: `${DOC} 二(六)`,
   premium: {

@@ -1,4 +1,4 @@
-import type { SpecialStatus } from '@yibao/shared'
+import type { DisabilityKind, SpecialStatus } from '@yibao/shared'
 
 /**
  * Code tables (代码表) the sandbox speaks on the wire. The national dictionary document was never found
@@ -43,6 +43,34 @@ export const PSN_TYPE_LV = {
   3: '三级残疾',
   4: '四级残疾',
 } as const
+
+/**
+ * dsab_type 残疾类别 sent in idetinfo for 重度残疾人 (2401) only — **sandbox field and codes**, in the order of
+ * GB/T 26341-2010 (视力、听力、言语、肢体、智力、精神、多重). The national 1101 (nhsa-interface.md §2.2) has no such
+ * field: the grade alone (psn_type_lv) cannot tell a 三级智力残疾 from a 三级肢体残疾, which 东医保发〔2020〕56号 二(二)
+ * treats differently.
+ */
+export const DSAB_TYPE = {
+  1: 'visual',
+  2: 'hearing',
+  3: 'speech',
+  4: 'physical',
+  5: 'intellectual',
+  6: 'mental',
+  7: 'multiple',
+} as const satisfies Record<number, DisabilityKind>
+
+/** Reverse lookup: disability kind → dsab_type code. */
+export const DSAB_TYPE_BY_KIND = Object.fromEntries(
+  Object.entries(DSAB_TYPE).map(([code, kind]) => [kind, code]),
+) as Record<DisabilityKind, `${keyof typeof DSAB_TYPE}`>
+
+/**
+ * poor_flag 贫困标志 sent in idetinfo for 重度残疾人 (2401) only: `1` 未脱贫 (still poor), `0` 已脱贫 or never
+ * registered poor. The name follows the POOR_FLAG column of the platform's payment-policy tables (seen in
+ * public bureau code); its place on 1101's idetinfo is the sandbox's own.
+ */
+export const POOR_FLAG = { 0: '否（已脱贫或非贫困人口）', 1: '是（未脱贫）' } as const
 
 /**
  * psn_type 人员类别 the sandbox knows. National two-digit prefixes with the four-digit resident sub-codes

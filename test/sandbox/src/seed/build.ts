@@ -1,4 +1,4 @@
-import type { PersonCategory, SpecialStatus } from '@yibao/shared'
+import type { DisabilityFacts, DisabilityKind, PersonCategory, SpecialStatus } from '@yibao/shared'
 import type { NatyCode } from '../nhsa/dictionaries'
 import type { Prng } from '../lib/prng'
 import type {
@@ -57,9 +57,30 @@ export function status(
   kind: SpecialStatus,
   begin: string,
   end: string | null = null,
-  extra: { level?: string, memo?: string } = {},
+  extra: { level?: string, memo?: string, disabilityKind?: DisabilityKind, poor?: boolean } = {},
 ): SandboxStatus {
-  return { status: kind, idetType: IDET_TYPE_BY_STATUS[kind], level: extra.level ?? null, memo: extra.memo ?? null, begin, end }
+  const disabled = kind === 'severe_disability'
+  return {
+    status: kind,
+    idetType: IDET_TYPE_BY_STATUS[kind],
+    level: extra.level ?? null,
+    memo: extra.memo ?? null,
+    disabilityKind: disabled ? extra.disabilityKind ?? null : null,
+    poor: disabled ? extra.poor ?? false : null,
+    begin,
+    end,
+  }
+}
+
+/**
+ * The engine's facts of the severe_disability status in force on `date` (kind, grade, 贫困标志), or `null`
+ * (none in force, or its kind or grade unknown): what a policy that counts only part of the 重度残疾人 needs.
+ */
+export function disabilityOn(statuses: readonly SandboxStatus[], date: string): DisabilityFacts | null {
+  const s = statuses.find(x => x.status === 'severe_disability' && x.begin <= date && (x.end === null || x.end >= date))
+  const grade = Number(s?.level)
+  if (!s?.disabilityKind || !(grade === 1 || grade === 2 || grade === 3 || grade === 4)) return null
+  return { kind: s.disabilityKind, grade, poor: s.poor === true }
 }
 
 /** Category a person falls in during `year` (ages are reached within the year, as bureaus count them). */

@@ -1,4 +1,4 @@
-import type { PersonCategory, SpecialStatus } from '@yibao/shared'
+import type { DisabilityKind, PersonCategory, SpecialStatus } from '@yibao/shared'
 import type { DclaSouc, NatyCode, PsnIdetType, RlocRea } from '../nhsa/dictionaries'
 
 /**
@@ -37,6 +37,13 @@ export interface SandboxStatus {
   level: string | null
   /** Free text sent as idetinfo.memo (e.g. the disability type). */
   memo: string | null
+  /** 残疾类别 of a severe_disability status (sent as idetinfo.dsab_type, see `DSAB_TYPE`), else `null`. */
+  disabilityKind: DisabilityKind | null
+  /**
+   * 贫困标志 of a severe_disability status (sent as idetinfo.poor_flag): `true` = 未脱贫, `false` = 已脱贫 or never
+   * registered poor; `null` for other statuses.
+   */
+  poor: boolean | null
   /** First day (`YYYY-MM-DD`). */
   begin: string
   /** Last day (`YYYY-MM-DD`) or `null` while still valid. */

@@ -5,7 +5,7 @@ import type { SandboxHospital } from './hospitals'
 import type { CountyCode } from './regions'
 import type { SandboxStay } from './usage'
 import { estimateSettlement } from '@yibao/shared'
-import { SEED_YEAR, statusesOn, streamFor } from './build'
+import { disabilityOn, SEED_YEAR, statusesOn, streamFor } from './build'
 import { hospitalByCode, HOSPITALS } from './hospitals'
 import { POLICY_OF_REGION, staysOf } from './usage'
 
@@ -27,7 +27,8 @@ import { POLICY_OF_REGION, staysOf } from './usage'
  *
  * Conventions the slips follow (documented for the BFF):
  * - every stay counts as referred (转诊) where the policy asks for a referral;
- * - statuses are those in force on the settlement (discharge) day;
+ * - statuses are those in force on the settlement (discharge) day, a 重度残疾人 status with its kind, grade and
+ *   贫困标志 (a policy may count only part of them: 东医保发〔2020〕56号 二(二));
  * - the out-of-list cost is reported as `fulamt_ownpay_amt`; `overlmt_selfpay` and `preselfpay_amt` are 0;
  * - a few stays are partly paid by a local fund outside the published policy (`oth_pay`): 999996 in
  *   Fengxiang, and a code unknown to the national table (`UNKNOWN_FUND_CODE`) in Guizhou.
@@ -377,7 +378,8 @@ function settlePerson(person: SandboxPerson, plans: StayPlan[], serial: { n: num
     }
     const statuses = statusesOn(person.statuses, dscgDate)
     const level = plan.hospital.level as HospitalLevel
-    const r = estimateSettlement(policyId, { statuses, hospitalLevel: level, total: plan.total, outOfList: plan.outOfList, yearToDate: ytd })
+    const disability = disabilityOn(person.statuses, dscgDate)
+    const r = estimateSettlement(policyId, { statuses, disability, hospitalLevel: level, total: plan.total, outOfList: plan.outOfList, yearToDate: ytd })
     const basicStep = r.steps.find(s => s.tier === 'basic')
     const basicRate = basicStep?.tier === 'basic' ? basicStep.rate : 0
     const policy: SettlementSplit = { deductible: r.deductible, basic: r.basicPay, critical: r.criticalPay, assistance: r.assistancePay, hospital: r.hospitalBorne, other: 0, personal: r.personalPay }

@@ -2,7 +2,7 @@ import type { HospitalLevel, PolicyId, SpecialStatus, YearToDate } from '@yibao/
 import type { FixtureName } from './fixtures'
 import type { PolicyRegion, SandboxPerson } from './model'
 import { estimateSettlement } from '@yibao/shared'
-import { hashLabel, SEED_YEAR, statusesOn } from './build'
+import { disabilityOn, hashLabel, SEED_YEAR, statusesOn } from './build'
 import { FIXTURE_CERT_NOS } from './fixtures'
 
 /**
@@ -108,6 +108,7 @@ export function yearUsage(person: SandboxPerson, year: number, day: string): San
     if (Number(stay.date.slice(0, 4)) !== year || stay.date > day) continue
     const result = estimateSettlement(POLICY_OF_REGION[person.policyRegion], {
       statuses: statusesAt(person, stay.date),
+      disability: disabilityOn(person.statuses, stay.date),
       hospitalLevel: stay.hospitalLevel,
       referred: true,
       total: stay.totalFen,

@@ -165,4 +165,34 @@ describe('EstimatePage (报销测算)', () => {
     expect(barFen(wrapper)).toEqual({ basic: 999_950, critical: 2_040_030, personal: 1_960_020 })
     wrapper.unmount()
   })
+
+  it('asks a Dongying 重度残疾人 for kind, grade and 脱贫 state (东医保发〔2020〕56号 二(二)) and sends them', async () => {
+    bff('down')
+    const wrapper = mountPage()
+    await wrapper.get('[data-testid="policy-dongying-2020"]').setValue(true)
+    expect(wrapper.find('[data-testid="disability-facts"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="status-severe_disability"]').setValue(true)
+    const facts = wrapper.get('[data-testid="disability-facts"]')
+    expect(facts.text()).toContain('东医保发〔2020〕56号 二(二)只把未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾人员列为贫困人口')
+    // Burden 10 000 (level 2, basic 75 % × 9 500 = 7 125 → burden 2 875): below both thresholds, so a bigger bill.
+    await wrapper.get('[data-testid="level-3"]').setValue(true)
+    await fill(wrapper, 'total', '100000')
+    // Out of scope: 三级肢体残疾 → ordinary resident, and the step says why.
+    await wrapper.get('[data-testid="disability-kind"]').setValue('physical')
+    await wrapper.get('[data-testid="disability-grade-3"]').setValue(true)
+    await wrapper.get('[data-testid="disability-poor"]').setValue(true)
+    await submit(wrapper)
+    expect(wrapper.get('[data-testid="estimate-result"]').text()).toContain('您登记的残疾为三级肢体残疾（未脱贫）')
+    expect(posted[0]).toMatchObject({ statuses: ['severe_disability'], disability: { kind: 'physical', grade: 3, poor: true } })
+    const ordinary = barFen(wrapper).critical ?? 0
+    // In scope: 三级智力残疾, 未脱贫 → the poverty threshold 5 000 and the higher ratios.
+    await wrapper.get('[data-testid="disability-kind"]').setValue('intellectual')
+    await submit(wrapper)
+    expect(wrapper.get('[data-testid="estimate-result"]').text()).toContain('您是三级智力残疾（未脱贫），属于')
+    expect(barFen(wrapper).critical).toBeGreaterThan(ordinary)
+    // Guizhou has no such clause: no questions.
+    await wrapper.get('[data-testid="policy-guizhou-2019"]').setValue(true)
+    expect(wrapper.find('[data-testid="disability-facts"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
 })

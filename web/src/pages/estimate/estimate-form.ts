@@ -1,4 +1,4 @@
-import type { EstimateInput, HospitalLevel, PolicyId, SpecialStatus } from '@yibao/shared'
+import type { DisabilityGrade, DisabilityKind, EstimateInput, HospitalLevel, PolicyId, SpecialStatus } from '@yibao/shared'
 import type { FieldErrors } from '../../api/form-rules'
 import { EstimateInputSchema, yuanToFen } from '@yibao/shared'
 import { parseFields } from '../../api/form-rules'
@@ -14,6 +14,8 @@ export type YtdField = typeof YTD_FIELDS[number]
 export interface EstimateFormState {
   policy: PolicyId
   statuses: SpecialStatus[]
+  /** 重度残疾人: kind, grade and 脱贫 state (asked where the policy counts only part of them); '' / null unanswered. */
+  disability: { kind: DisabilityKind | '', grade: DisabilityGrade | null, poor: boolean | null }
   hospitalLevel: HospitalLevel
   referred: boolean
   total: string
@@ -79,9 +81,15 @@ export function checkEstimateForm(state: EstimateFormState): EstimateFormCheck {
     ? Object.fromEntries(YTD_FIELDS.map(k => [k, amount(`yearToDate.${k}`, state.yearToDate[k], false)]))
     : undefined
 
+  // The facts go with a 重度残疾人 status once all three are answered; otherwise the engine says it cannot count it.
+  const d = state.disability
+  const disability = state.statuses.includes('severe_disability') && d.kind && d.grade !== null && d.poor !== null
+    ? { kind: d.kind, grade: d.grade, poor: d.poor }
+    : undefined
   const parsed = parseFields(EstimateInputSchema, {
     policy: state.policy,
     statuses: state.statuses,
+    disability,
     hospitalLevel: state.hospitalLevel,
     referred: state.referred,
     total,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createSandbox } from '../../app'
 import { DEMO_RESIDENT_CERT_NO, FIXTURE_CERT_NOS } from '../../seed/fixtures'
 import { buildNhsaRequest, postNhsa } from '../../testing'
-import { PSN_IDET_TYPES, PSN_TYPES } from '../dictionaries'
+import { DSAB_TYPE, PSN_IDET_TYPES, PSN_TYPES } from '../dictionaries'
 import { ageWithTenths } from './1101-person-info'
 
 // 2026-06-15 10:00 in Shanghai: mid benefit year 2026.
@@ -93,6 +93,11 @@ describe('1101 人员信息获取', () => {
     expect(types).toEqual(['2101', '2401'])
     const disability = out.idetinfo.find(i => i.psn_idet_type === '2401')!
     expect(disability).toMatchObject({ psn_type_lv: '2', memo: '二级肢体残疾', begntime: '2012-05-18 00:00:00', endtime: null })
+    // 残疾类别 and 贫困标志 (sandbox fields: 东医保发〔2020〕56号 二(二) counts only 未脱贫的一、二级重度残疾、三级智力/精神残疾).
+    expect(disability).toMatchObject({ dsab_type: '4', poor_flag: '1' })
+    expect(DSAB_TYPE[disability.dsab_type as '4']).toBe('physical')
+    // Other statuses carry neither.
+    expect(out.idetinfo.find(i => i.psn_idet_type === '2101')).not.toHaveProperty('dsab_type')
     for (const i of out.idetinfo) expect(PSN_IDET_TYPES).toHaveProperty(i.psn_idet_type)
   })
 
@@ -127,6 +132,8 @@ describe('1101 人员信息获取', () => {
     expect(PSN_TYPES).not.toHaveProperty(code)
     expect(PSN_TYPES).toHaveProperty(code.slice(0, 2))
     expect(out.idetinfo.map(i => i.psn_idet_type).sort()).toEqual(['2201', '2401'])
+    // 一级视力残疾 of a 低保 (not 建档立卡) household: 贫困标志 0.
+    expect(out.idetinfo.find(i => i.psn_idet_type === '2401')).toMatchObject({ psn_type_lv: '1', dsab_type: '1', poor_flag: '0' })
   })
 
   it('reports a suspended person (2026 unpaid) with psn_insu_stas 2', async () => {

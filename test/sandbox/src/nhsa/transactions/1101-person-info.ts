@@ -3,6 +3,7 @@ import { ageOn, fenToYuanString, shanghaiDate } from '@yibao/shared'
 import { z } from 'zod'
 import { parseWireDateTime } from '../../lib/wire-time'
 import { contributionsOf } from '../../tax/contributions'
+import { DSAB_TYPE_BY_KIND } from '../dictionaries'
 import { defineTransaction, NhsaFailure } from '../registry'
 
 /**
@@ -15,6 +16,8 @@ import { defineTransaction, NhsaFailure } from '../registry'
  * - Rows in Shaanxi (61xxxx) carry the newer `crt_year_balc` / `cal_year_balc` fields and an extra 392 row.
  * - `exp_content` is `""`, except for deceased persons: a JSON string `{"die_date":"yyyy-MM-dd"}` (sandbox convention).
  * - `psn_type_lv`, `memo`, `endtime` and `paus_insu_date` are `null` when empty.
+ * - 重度残疾人 rows (2401) also carry the sandbox's `dsab_type` (残疾类别, `DSAB_TYPE`; `null` when unknown) and
+ *   `poor_flag` (贫困标志, `1` = 未脱贫): a policy may count only part of the 重度残疾人 (东医保发〔2020〕56号 二(二)).
  */
 
 const blank = (v: unknown): unknown => (v === '' || v === null ? undefined : v)
@@ -75,6 +78,10 @@ export interface IdetInfo {
   psn_idet_type: string
   psn_type_lv: string | null
   memo: string | null
+  /** 残疾类别 (`DSAB_TYPE`), on 2401 rows only. */
+  dsab_type?: string | null
+  /** 贫困标志 (`POOR_FLAG`: `1` 未脱贫), on 2401 rows only. */
+  poor_flag?: '0' | '1'
   /** yyyy-MM-dd HH:mm:ss. */
   begntime: string
   endtime: string | null
@@ -194,6 +201,10 @@ export function personInfoOutput(person: SandboxPerson, at: Date): PersonInfoOut
         psn_idet_type: s.idetType,
         psn_type_lv: s.level,
         memo: s.memo,
+        ...(s.status === 'severe_disability' && {
+          dsab_type: s.disabilityKind ? DSAB_TYPE_BY_KIND[s.disabilityKind] : null,
+          poor_flag: s.poor ? '1' as const : '0' as const,
+        }),
         begntime: `${s.begin} 00:00:00`,
         endtime: s.end === null ? null : `${s.end} 23:59:59`,
       })),
