@@ -13,10 +13,11 @@ const ROOT = resolve(import.meta.dirname, '../..')
 
 /**
  * Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), a Guizhou (520000)
- * supervisor (staff.spec's 异常处理), and a clerk for pay.spec's desk QR.
+ * supervisor (staff.spec's 异常处理), a clerk for pay.spec's desk QR, and a Fengxiang (610322) clerk for
+ * desk-identity.spec's 换绑手机.
  */
 const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-anomalies:supervisor:520000,'
-  + 'e2e-cashier:clerk:370500'
+  + 'e2e-cashier:clerk:370500,e2e-identity:clerk:610322'
 
 /**
  * The day the journeys run on, whatever the machine's date (SANDBOX_CLOCK: the app and its embedded
