@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { handleError } from './lib/error-handler'
 import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
 import { AppError } from './lib/errors'
+import { cleanPathSegments } from './lib/validate'
 import { estimateRoutes } from './routes/estimates'
 import { csrfProtection, SAFE_METHODS, sessionMiddleware } from './lib/session'
 import { authRoutes } from './routes/auth'
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
       crossOriginEmbedderPolicy: false,
     }))
     .use('/api/*', limitBody)
+    .use('/api/*', cleanPathSegments())
     .use('/api/*', sessionMiddleware())
     .use('/api/*', csrfProtection([WECHATPAY_NOTIFY_PATH]))
     .route('/', healthRoutes)

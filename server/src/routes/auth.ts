@@ -1,6 +1,13 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
-import { BindInputSchema, maskIdCard, maskName, PhoneLoginInputSchema, SmsCodeRequestSchema } from '@yibao/shared'
+import {
+  BindInputSchema,
+  CleanTextSchema,
+  maskIdCard,
+  maskName,
+  PhoneLoginInputSchema,
+  SmsCodeRequestSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
@@ -17,6 +24,12 @@ import { faceCaller } from './face-checks'
 
 const OAUTH_STATE_COOKIE = 'yb_oauth'
 const SMS_PURPOSE = 'resident_auth'
+
+/** What WeChat's web authorisation sends back: its one-time code and the state we gave it. */
+const WechatCallbackQuerySchema = z.object({
+  code: CleanTextSchema('微信授权失败，请重新进入').min(1, '微信授权失败，请重新进入').max(128, '微信授权失败，请重新进入'),
+  state: CleanTextSchema('微信授权失败，请重新进入').min(1, '微信授权失败，请重新进入').max(128, '微信授权失败，请重新进入'),
+})
 
 function audit(c: Context<AppEnv>, action: string, success: boolean, extra: { actorId?: string, subjectRef?: string, subjectMasked?: string } = {}) {
   return c.get('deps').audit.record({ actorType: extra.actorId ? 'resident' : 'anonymous', actorId: extra.actorId ?? 'anonymous', subjectRef: extra.subjectRef, subjectMasked: extra.subjectMasked, channel: 'self', action, success, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
@@ -112,7 +125,7 @@ export const authRoutes = new Hono<AppEnv>()
     const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
     return c.redirect(c.get('deps').wechat.authorizeUrl(`${origin}/api/v1/auth/wechat/callback`, state), 302)
   })
-  .get('/wechat/callback', validate('query', z.object({ code: z.string().min(1).max(128), state: z.string().min(1).max(128) })), async (c) => {
+  .get('/wechat/callback', validate('query', WechatCallbackQuerySchema), async (c) => {
     const { code, state } = c.req.valid('query')
     const expected = getCookie(c, OAUTH_STATE_COOKIE)
     deleteCookie(c, OAUTH_STATE_COOKIE, { path: '/api/v1/auth/wechat', secure: true })

@@ -2,7 +2,7 @@ import type { CoverageData } from '../domain/coverage'
 import type { Logger } from '../lib/logger'
 import type { AppDeps, AppEnv } from '../lib/types'
 import { createHash } from 'node:crypto'
-import { shanghaiDate, toShanghaiIso } from '@yibao/shared'
+import { CleanTextSchema, shanghaiDate, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { buildCoverage, residentEnrolment } from '../domain/coverage'
@@ -15,7 +15,7 @@ import { getChronicFilings, getCumulativeUsage } from '../upstream/nhsa/coverage
 
 /** `?member=<family link id>` reads a bound family member's coverage; without it, one's own. */
 export const CoverageQuerySchema = z.object({
-  member: z.string().max(64).optional(),
+  member: CleanTextSchema('家庭成员编号不正确').max(64, '家庭成员编号不正确').optional(),
   /** `1`: the person pressed 刷新 — ask the bureau now rather than reuse a copy from the last 30 s. */
   fresh: z.literal('1').optional(),
 })

@@ -2,7 +2,18 @@ import type { Context } from 'hono'
 import type { CrossRegionFiling } from '../domain/cross-region'
 import type { Subject } from '../lib/resident'
 import type { AppEnv } from '../lib/types'
-import { CROSS_REGION_RULES, CROSS_REGION_TYPE_LABELS, CrossRegionCancelInputSchema, CrossRegionFilingInputSchema, isLongTerm, maskMobile, maskName, shanghaiDate, temporaryEndDate } from '@yibao/shared'
+import {
+  CleanTextSchema,
+  CROSS_REGION_RULES,
+  CROSS_REGION_TYPE_LABELS,
+  CrossRegionCancelInputSchema,
+  CrossRegionFilingInputSchema,
+  isLongTerm,
+  maskMobile,
+  maskName,
+  shanghaiDate,
+  temporaryEndDate,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { residentEnrolment } from '../domain/coverage'
@@ -14,7 +25,7 @@ import { auditSubject, linkTarget, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { cancelCrossRegion, CrossRegionRejected, fileCrossRegion, listCrossRegionFilings } from '../upstream/nhsa/cross-region'
 
-const MemberQuerySchema = z.object({ member: z.string().max(64).optional() })
+const MemberQuerySchema = z.object({ member: CleanTextSchema('家庭成员编号不正确').max(64, '家庭成员编号不正确').optional() })
 /** Changes (file, change, cancel) per resident per hour. */
 const CHANGES_PER_HOUR = 20
 

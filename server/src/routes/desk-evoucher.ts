@@ -9,6 +9,7 @@ import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
 import { findResidentBy } from '../storage/residents'
 import { DESK_LOOKUPS_PER_MINUTE, servingRegion } from './desk'
+import { isUuid } from '../storage/ids'
 
 /**
  * The help desk scans a resident's 医保电子凭证 QR code: the token is verified (signature, version,
@@ -30,7 +31,7 @@ export const deskEVoucherRoutes = new Hono<DeskEnv>()
         throw new AppError(result.reason === 'expired' ? 'EVOUCHER_EXPIRED' : 'EVOUCHER_INVALID', 400)
       }
       // The id comes from our own signature, but a malformed one is still only "unknown", never a database error.
-      const account = /^[0-9a-f-]{36}$/i.test(result.accountId) ? await findResidentBy(storage.db, 'id', result.accountId) : null
+      const account = isUuid(result.accountId) ? await findResidentBy(storage.db, 'id', result.accountId) : null
       if (!account) {
         await auditStaff(c, { action, success: false, detail: { outcome: 'unknown_account' } })
         throw new AppError('EVOUCHER_INVALID', 400)

@@ -3,6 +3,7 @@ import type { Person } from '../domain/person'
 import type { Subject } from '../lib/resident'
 import type { AppEnv } from '../lib/types'
 import {
+  CleanTextSchema,
   shanghaiYear,
   SlipListQuerySchema,
   SlipMemberQuerySchema,
@@ -58,7 +59,9 @@ async function auditedRead<T>(c: Context<AppEnv>, subject: Subject, action: stri
   }
 }
 
-const SetlIdParamSchema = z.object({ setlId: z.string().trim().min(1).max(40, '结算编号不正确').regex(/^[\w-]+$/, '结算编号不正确') })
+const SetlIdParamSchema = z.object({
+  setlId: CleanTextSchema('结算编号不正确').trim().min(1, '结算编号不正确').max(40, '结算编号不正确').regex(/^[\w-]+$/, '结算编号不正确'),
+})
 
 /**
  * 结算单: a resident's (or a bound family member's) settlement slips — list by year, the 一站式结算单,

@@ -5,6 +5,7 @@ import type { Database } from './types'
 import { and, desc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm'
 import { regionLikePattern } from '../domain/region'
 import { outbox, paymentAnomalies, premiumOrderLines, premiumOrders, premiumRefunds } from './schema'
+import { isUuid } from './ids'
 
 export type PaymentAnomaly = typeof paymentAnomalies.$inferSelect
 
@@ -43,7 +44,7 @@ export async function recordAnomaly(db: Database, a: NewAnomaly): Promise<Paymen
 }
 
 export async function findAnomaly(db: Database, id: string): Promise<PaymentAnomaly | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+  if (!isUuid(id)) return null
   const rows = await db.select().from(paymentAnomalies).where(eq(paymentAnomalies.id, id)).limit(1)
   return rows[0] ?? null
 }

@@ -1,6 +1,7 @@
 import type { Database } from './types'
 import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import { faceChecks } from './schema'
+import { isUuid } from './ids'
 
 export type FaceCheck = typeof faceChecks.$inferSelect
 export type FacePurpose = 'bind' | 'unmask_self' | 'family_bind' | 'recover'
@@ -12,6 +13,7 @@ export async function insertFaceCheck(db: Database, check: typeof faceChecks.$in
 }
 
 export async function findFaceCheck(db: Database, id: string): Promise<FaceCheck | null> {
+  if (!isUuid(id)) return null
   const rows = await db.select().from(faceChecks).where(eq(faceChecks.id, id)).limit(1)
   return rows[0] ?? null
 }

@@ -1,6 +1,7 @@
 import type { Database } from './types'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { familyLinks } from './schema'
+import { isUuid } from './ids'
 
 export type FamilyLink = typeof familyLinks.$inferSelect
 const OPEN = ['pending_consent', 'active']
@@ -31,7 +32,7 @@ export async function updateOpenLink(db: Database, id: string, from: string[], t
 
 export async function findLink(db: Database, id: string): Promise<FamilyLink | null> {
   // ids come from URLs: a malformed uuid is simply "not found", not a database error.
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+  if (!isUuid(id)) return null
   const rows = await db.select().from(familyLinks).where(eq(familyLinks.id, sql`${id}::uuid`)).limit(1)
   return rows[0] ?? null
 }

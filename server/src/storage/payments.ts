@@ -13,6 +13,7 @@ import type { PaymentAnomaly } from './anomalies'
 import { recordAnomaly } from './anomalies'
 import { notifyOrderChanged } from './order-events'
 import { outbox, paymentNotifications, premiumOrderLines, premiumOrders } from './schema'
+import { isUuid } from './ids'
 
 export type PremiumOrder = typeof premiumOrders.$inferSelect
 export type PremiumOrderLine = typeof premiumOrderLines.$inferSelect
@@ -79,7 +80,7 @@ export async function findOrderBy(
   field: 'id' | 'outTradeNo' | 'idempotencyKeyId',
   value: string | number,
 ): Promise<PremiumOrder | null> {
-  if (field === 'id' && !/^[0-9a-f-]{36}$/i.test(String(value))) return null
+  if (field === 'id' && !isUuid(String(value))) return null
   const rows = await db.select().from(premiumOrders).where(eq(premiumOrders[field], value as never)).limit(1)
   return rows[0] ?? null
 }
@@ -94,7 +95,7 @@ export async function findLine(
   db: Database,
   lineId: string,
 ): Promise<{ line: PremiumOrderLine, order: PremiumOrder } | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(lineId)) return null
+  if (!isUuid(lineId)) return null
   const rows = await db.select({ line: premiumOrderLines, order: premiumOrders }).from(premiumOrderLines)
     .innerJoin(premiumOrders, eq(premiumOrders.id, premiumOrderLines.orderId))
     .where(eq(premiumOrderLines.id, lineId)).limit(1)

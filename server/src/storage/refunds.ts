@@ -4,6 +4,7 @@ import type { RefundEvent } from '../domain/states'
 import { edgesOf, IllegalTransition, REFUND_MACHINE } from '../domain/states'
 import { transitionLine } from './payments'
 import { premiumRefunds } from './schema'
+import { isUuid } from './ids'
 
 export type PremiumRefund = typeof premiumRefunds.$inferSelect
 export type NewRefund = typeof premiumRefunds.$inferInsert
@@ -31,7 +32,7 @@ export async function findRefundBy(
   field: 'id' | 'outRefundNo' | 'idempotencyKeyId',
   value: string | number,
 ): Promise<PremiumRefund | null> {
-  if (field === 'id' && !/^[0-9a-f-]{36}$/i.test(String(value))) return null
+  if (field === 'id' && !isUuid(String(value))) return null
   const rows = await db.select().from(premiumRefunds).where(eq(premiumRefunds[field], value as never)).limit(1)
   return rows[0] ?? null
 }

@@ -2,6 +2,7 @@ import type { StaffRoleValue } from '@yibao/shared'
 import type { Database } from './types'
 import { and, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import { signInGuards, staffAccounts } from './schema'
+import { isUuid } from './ids'
 
 /** clerk (窗口经办) | supervisor (科室负责人) | admin (系统管理员). */
 export type StaffRole = StaffRoleValue
@@ -36,7 +37,7 @@ export async function findStaffBy(db: Database, field: 'id' | 'username', value:
 
 /** Display names of accounts by id (for showing who did what); unknown ids are left out. */
 export async function staffNames(db: Database, ids: string[]): Promise<Map<string, string>> {
-  const uuids = ids.filter(id => /^[0-9a-f-]{36}$/i.test(id))
+  const uuids = ids.filter(isUuid)
   if (!uuids.length) return new Map()
   const rows = await db.select({ id: staffAccounts.id, name: staffAccounts.displayName })
     .from(staffAccounts).where(inArray(staffAccounts.id, uuids))

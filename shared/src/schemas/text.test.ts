@@ -84,7 +84,7 @@ describe('CleanTextSchema', () => {
  * field schema, with a text field (those of numbers and choices only have nothing to sweep).
  */
 function requestSchemas(): [string, z.ZodType][] {
-  return Object.entries(shared)
+  return Object.entries(shared as Record<string, unknown>)
     .filter((e): e is [string, z.ZodType] => typeof e[1] === 'object' && e[1] !== null && '_zod' in e[1])
     .filter(([name, schema]) => /(?:Input|Query|Request)Schema$/.test(name) || schemaTree(schema).kind === 'string')
     .filter(([, schema]) => textLeaves(schemaTree(schema)).length > 0)
