@@ -59,6 +59,8 @@ export const ERROR_MESSAGES = {
   CROSS_REGION_REJECTED: '备案未成功：{reason}',
   CROSS_REGION_LOCKED: '以个人承诺方式办理的长期居住备案，自开始之日起6个月内不能变更或撤销',
   CROSS_REGION_NOT_ENROLLED: '未查询到有效的基本医疗保险参保信息，不能办理异地就医备案',
+  CROSS_REGION_NOT_COVERED: '您{year}年度的医保费尚未缴纳（待缴费），暂不能办理异地就医备案；缴费后即可办理',
+  CROSS_REGION_SUSPENDED: '您{year}年度为暂停参保状态，不能办理异地就医备案；请咨询参保地医保经办机构恢复参保',
   REFUND_NOT_YET_RECORDED: '这笔缴费正在同步到税务部门，请几分钟后再申请退费',
   REFUND_EXISTS: '该人员的这笔缴费已申请过退费，请在退费记录中查看进度',
   REFUND_BENEFIT_STARTED: '{year}年度待遇享受期已开始，不能以该原因退费',

@@ -1,8 +1,17 @@
 import type { Contribution, CumulativeUsage } from './coverage'
 import type { Person } from './person'
-import { getPolicy } from '@yibao/shared'
+import { addMonths, collectionDays, getPolicy } from '@yibao/shared'
 import { describe, expect, it } from 'vitest'
-import { addMonths, appliedStatusOf, buildCoverage, collectionEnds, entitlementsOf, policyForRegion, usageProgress, waitingPeriodOf, yearlyEnrolments } from './coverage'
+import {
+  appliedStatusOf,
+  buildCoverage,
+  calendarForRegion,
+  entitlementsOf,
+  policyForRegion,
+  usageProgress,
+  waitingPeriodOf,
+  yearlyEnrolments,
+} from './coverage'
 
 const NOW = new Date('2026-11-22T04:00:00Z')
 
@@ -88,8 +97,9 @@ describe('waiting period (assumed rule)', () => {
   const facts = { birthDate: '1968-04-12', statuses: [] as Person['statuses'] }
 
   it('has none for a payment inside the concentrated period, extension included', () => {
-    expect(collectionEnds(2026)).toBe('2026-02-28')
-    expect(collectionEnds(2028)).toBe('2028-02-29')
+    // Dongying's calendar (the February extension is assumed, see shared policies/calendars.ts).
+    expect(collectionDays(2026, calendarForRegion('370502')).onTimeUntil).toBe('2026-02-28')
+    expect(collectionDays(2028, calendarForRegion('370502')).onTimeUntil).toBe('2028-02-29')
     expect(waitingPeriodOf(paid(2026, '2025-10-08T09:30:12.000+08:00'), facts)).toBeNull()
     expect(waitingPeriodOf(paid(2026, '2026-02-28T23:59:00.000+08:00'), facts)).toBeNull()
   })
@@ -116,7 +126,7 @@ describe('yearly enrolments', () => {
       { ...paid(2025, ''), paid: false, paidAt: null, channel: null },
       paid(2026, '2026-04-15T09:20:00.000+08:00', { category: 'adult' }),
       { ...paid(2027, ''), paid: false, paidAt: null },
-    ], 2026)
+    ], NOW)
     expect(rows.map(r => `${r.year}:${r.statusLabel}`)).toEqual(['2026:正常参保', '2025:暂停参保', '2024:未参保', '2023:正常参保'])
     expect(rows[0]).toMatchObject({ insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', categoryLabel: '成年居民', regionCode: '370502', amount: 40_000, benefitPeriod: { from: '2026-07-15', to: '2026-12-31' } })
     expect(rows[3]!.benefitPeriod).toEqual({ from: '2023-01-01', to: '2023-12-31' })
@@ -125,7 +135,11 @@ describe('yearly enrolments', () => {
 
   it('ends the benefit period on the day the relation ended, and marks later years 终止', () => {
     const dead = person({ enrolments: [{ insuranceType: '390', category: 'senior', status: 'terminated', since: '2009-01-01', pausedOn: '2025-11-20', regionCode: '370502', balance: 0, unitName: null }] })
-    const rows = yearlyEnrolments(dead, [paid(2024, '2023-10-01T10:00:00.000+08:00'), paid(2025, '2024-10-01T10:00:00.000+08:00'), paid(2026, '2025-10-08T09:30:12.000+08:00')], 2026)
+    const rows = yearlyEnrolments(dead, [
+      paid(2024, '2023-10-01T10:00:00.000+08:00'),
+      paid(2025, '2024-10-01T10:00:00.000+08:00'),
+      paid(2026, '2025-10-08T09:30:12.000+08:00'),
+    ], NOW)
     expect(rows.map(r => [r.year, r.status, r.benefitPeriod])).toEqual([
       [2026, 'terminated', null],
       [2025, 'terminated', { from: '2025-01-01', to: '2025-11-20' }],
@@ -176,5 +190,54 @@ describe('buildCoverage', () => {
     expect(never.entitlements).toBeNull()
     expect(never.years).toEqual([])
     expect(never.nextYear.status).toBe('not_open')
+  })
+})
+
+describe('the year turn: the platform\'s status reconciled with the tax record (benefitYearState)', () => {
+  const JAN_10 = new Date('2027-01-10T02:00:00Z')
+  const relation = {
+    insuranceType: '390',
+    category: 'adult',
+    since: '2016-01-01',
+    regionCode: '370502',
+    balance: 0,
+    unitName: null,
+  } as const
+  const suspended = person({ enrolments: [{ ...relation, status: 'suspended', pausedOn: '2027-01-01' }] })
+  const history = [paid(2026, '2025-10-08T09:30:12.000+08:00')]
+  const view = (contributions: Contribution[], now = JAN_10, who = suspended) =>
+    buildCoverage({ person: who, contributions: [...history, ...contributions], usage: null, chronic: [], now })
+
+  it('a year paid in the autumn is 正常参保 on 10 January even while the platform says 暂停参保', () => {
+    const v = view([paid(2027, '2026-10-20T11:00:00.000+08:00')])
+    expect(v.year).toBe(2027)
+    const benefitPeriod = { from: '2027-01-01', to: '2027-12-31' }
+    expect(v.current).toMatchObject({ status: 'active', statusLabel: '正常参保', benefitPeriod })
+    expect(v.years[0]).toMatchObject({ year: 2027, status: 'active', paid: true })
+    expect(v.nextYear).toEqual({ year: 2028, status: 'not_open', amount: null, paidAt: null })
+  })
+
+  it('so is a 特困 resident\'s year paid by finance (0 元 personal part)', () => {
+    const v = view([paid(2027, '2026-09-15T10:00:00.000+08:00', { channel: 'finance', amount: 0 })])
+    expect(v.current).toMatchObject({ status: 'active', statusLabel: '正常参保' })
+  })
+
+  it('an unpaid year is 待缴费 while collection is open (with or without a tax record), 暂停参保 after', () => {
+    const owed = { ...paid(2027, ''), paid: false, paidAt: null, channel: null }
+    expect(view([owed]).current).toMatchObject({ status: 'pending', statusLabel: '待缴费', benefitPeriod: null })
+    expect(view([]).years[0]).toMatchObject({ year: 2027, status: 'pending', amount: null })
+    const july = new Date('2027-06-30T16:00:00Z')
+    expect(view([owed], july).current).toMatchObject({ status: 'suspended', statusLabel: '暂停参保' })
+    // Past the window, a year without any record is 未参保.
+    const later = view([], new Date('2028-07-01T02:00:00Z'))
+    expect(later.years.find(y => y.year === 2027)).toMatchObject({ status: 'not_enrolled' })
+  })
+
+  it('on 31 December the coming year is only next year: paid or unpaid, not current', () => {
+    const v = view([paid(2027, '2026-10-20T11:00:00.000+08:00')], new Date('2026-12-31T15:59:59Z'), person())
+    expect(v.year).toBe(2026)
+    expect(v.current.status).toBe('active')
+    expect(v.nextYear).toMatchObject({ year: 2027, status: 'paid' })
+    expect(v.years.map(y => y.year)).toEqual([2026])
   })
 })

@@ -1,6 +1,20 @@
-import type { Enrolment, EnrolmentStatus, HospitalLevel, PersonCategory, Policy, PolicyId, SpecialStatus } from '@yibao/shared'
+import type {
+  BenefitYearState,
+  CollectionCalendar,
+  Enrolment,
+  EnrolmentStatus,
+  HospitalLevel,
+  PersonCategory,
+  Policy,
+  PolicyId,
+  SpecialStatus,
+  WaitingPeriod,
+} from '@yibao/shared'
 import type { Person, PersonEnrolment } from './person'
 import {
+  applyDisabilityScope,
+  benefitYearState,
+  calendarFor,
   ENROLMENT_STATUS_LABELS,
   INSURANCE_TYPE_LABELS,
   listAssumptions,
@@ -9,8 +23,9 @@ import {
   shanghaiDate,
   shanghaiYear,
   SPECIAL_STATUS_LABELS,
+  waitingPeriodFor,
 } from '@yibao/shared'
-import { toProfileView } from './person'
+import { disabilityOn, toProfileView } from './person'
 import { regionCovers } from './region'
 
 /**
@@ -130,15 +145,7 @@ export interface YearEnrolment {
   waitingPeriod: WaitingPeriod | null
 }
 
-/** A waiting period (等待期) after a late payment. The rule is an assumption: see `waitingPeriodOf`. */
-export interface WaitingPeriod {
-  /** Payment day: the waiting period starts here. */
-  from: string
-  /** Last day without benefits. */
-  until: string
-  reason: 'late_payment'
-  assumed: true
-}
+export type { WaitingPeriod }
 
 /** Year-to-date usage against the annual caps (fen). */
 export interface UsageProgress {
@@ -151,7 +158,7 @@ export interface UsageProgress {
   inpatientStays: number
 }
 
-/** The coming benefit year's premium. `not_open`: the tax system has no record yet (collection opens in September). */
+/** The coming benefit year's premium. `not_open`: its collection has not opened (September), or no record yet. */
 export interface NextYearPremium {
   year: number
   status: 'paid' | 'unpaid' | 'not_open'
@@ -284,97 +291,129 @@ export function entitlementsOf(policy: Policy, statuses: readonly SpecialStatus[
   return result
 }
 
-// ---------------------------------------------------------------- waiting period
+// ---------------------------------------------------------------- benefit years
 
-/** Months of the waiting period after a late payment (assumption, see `waitingPeriodOf`). */
-export const WAITING_PERIOD_MONTHS = 3
-
-/** `YYYY-MM-DD` + n months, the day clamped to the month's end. */
-export function addMonths(day: string, months: number): string {
-  const y = Number(day.slice(0, 4))
-  const m = Number(day.slice(5, 7)) - 1 + months
-  const target = new Date(Date.UTC(y, m, 1))
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate()
-  target.setUTCDate(Math.min(Number(day.slice(8, 10)), last))
-  return target.toISOString().slice(0, 10)
+/** The collection calendar of a 参保地: its policy region's, else the default one. */
+export function calendarForRegion(regionCode: string): CollectionCalendar {
+  return calendarFor(policyForRegion(regionCode)?.id ?? null)
 }
 
-function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
+type Facts = { birthDate: string | null, statuses: Person['statuses'] }
+
+/**
+ * Whether a payment never waits, even when late (等待期 — an ASSUMPTION beyond 国办发〔2024〕38号, whose
+ * 3 months after a payment outside the concentrated period `benefitYearState` applies): finance-paid
+ * residents (财政代缴), newborns in their birth year, and anyone holding a special status (困难群众) on
+ * the payment day. The national rule's extra month per year of broken coverage is not modelled.
+ */
+export function exemptFromWaiting(c: Contribution, facts: Facts): boolean {
+  const paidOn = c.paidAt?.slice(0, 10) ?? ''
+  return c.channel === 'finance'
+    || facts.birthDate?.slice(0, 4) === String(c.year)
+    || facts.statuses.some(s => (s.since === null || s.since <= paidOn) && (s.until === null || s.until >= paidOn))
 }
 
-/** Last day of the concentrated collection (集中征缴期) for benefit year `year`: the end of February of that year. */
-export function collectionEnds(year: number): string {
-  return addDays(`${year}-03-01`, -1)
+/** The waiting period of a paid contribution under its region's calendar, or `null`. */
+export function waitingPeriodOf(
+  c: Contribution,
+  facts: Facts,
+  calendar = calendarForRegion(c.regionCode),
+): WaitingPeriod | null {
+  if (!c.paid || !c.paidAt) return null
+  return waitingPeriodFor(c.year, c.paidAt.slice(0, 10), exemptFromWaiting(c, facts), calendar)
 }
 
 /**
- * 等待期 — an ASSUMPTION: the pilot regions' documents do not state one. Modelled on the national rule
- * for late enrolment (国办发〔2024〕38号: outside the concentrated period, benefits start after a waiting
- * period): a premium for year Y paid after the concentrated collection (1 September of Y−1 to the end of
- * February of Y, extension included) gives no benefits for 3 months from the payment day. Exempt:
- * finance-paid residents (财政代缴), newborns in their birth year, and anyone holding a special status
- * (困难群众) on the payment day. The national rule's extra month per year of broken coverage is not modelled.
+ * Benefit year `year` of a person at `now`: the shared rule (`benefitYearState`) fed with the tax
+ * bureau's record of the year (`c`; none listed → `undefined`) and the platform's relation in that
+ * 参保地 (its status counts for the current year only).
  */
-export function waitingPeriodOf(c: Contribution, facts: { birthDate: string | null, statuses: Person['statuses'] }): WaitingPeriod | null {
-  if (!c.paid || !c.paidAt) return null
-  const paidOn = c.paidAt.slice(0, 10)
-  if (paidOn <= collectionEnds(c.year)) return null
-  if (c.channel === 'finance') return null
-  if (facts.birthDate?.slice(0, 4) === String(c.year)) return null
-  if (facts.statuses.some(s => (s.since === null || s.since <= paidOn) && (s.until === null || s.until >= paidOn))) return null
-  return { from: paidOn, until: addDays(addMonths(paidOn, WAITING_PERIOD_MONTHS), -1), reason: 'late_payment', assumed: true }
+export function yearStateOf(
+  year: number,
+  c: Contribution | undefined,
+  relation: PersonEnrolment | undefined,
+  facts: Facts,
+  regionCode: string,
+  now: Date,
+): BenefitYearState {
+  return benefitYearState({
+    year,
+    now,
+    calendar: calendarForRegion(regionCode),
+    payment: c ? { paid: c.paid, paidAt: c.paidAt, exempt: exemptFromWaiting(c, facts) } : null,
+    enrolment: relation ? { status: relation.status, endedOn: relation.pausedOn } : null,
+  })
 }
 
-// ---------------------------------------------------------------- years
-
-function yearRow(year: number, c: Contribution | undefined, relation: PersonEnrolment | undefined, facts: { birthDate: string | null, statuses: Person['statuses'] }, fallbackRegion: string): YearEnrolment {
+function yearRow(
+  year: number,
+  c: Contribution | undefined,
+  relation: PersonEnrolment | undefined,
+  facts: Facts,
+  region: string,
+  now: Date,
+): YearEnrolment {
   const insuranceType = c?.insuranceType ?? '390'
-  const base = {
+  const state = yearStateOf(year, c, relation, facts, region, now)
+  return {
     year,
+    status: state.status,
+    statusLabel: ENROLMENT_STATUS_LABELS[state.status],
     insuranceType,
     insuranceTypeLabel: INSURANCE_TYPE_LABELS[insuranceType] ?? `其他险种（${insuranceType}）`,
     category: c?.category ?? null,
     categoryLabel: c?.category ? PERSON_CATEGORY_LABELS[c.category] : null,
-    regionCode: c?.regionCode ?? fallbackRegion,
+    regionCode: region,
     paid: c?.paid ?? false,
     amount: c?.amount ?? null,
     paidAt: c?.paidAt ?? null,
+    benefitPeriod: state.benefitPeriod,
+    waitingPeriod: state.waitingPeriod,
   }
-  const row = (status: EnrolmentStatus, benefitPeriod: YearEnrolment['benefitPeriod'], waitingPeriod: WaitingPeriod | null = null): YearEnrolment =>
-    ({ ...base, status, statusLabel: ENROLMENT_STATUS_LABELS[status], benefitPeriod, waitingPeriod })
-  if (!c) return row('not_enrolled', null)
-  const ended = relation && (relation.status === 'terminated' || relation.status === 'invalid') ? relation.pausedOn : null
-  if (ended && ended <= `${year}-01-01`) return row('terminated', null)
-  if (!c.paid) return row('suspended', null)
-  const waiting = waitingPeriodOf(c, facts)
-  const from = waiting ? addDays(waiting.until, 1) : `${year}-01-01`
-  const to = ended && ended < `${year}-12-31` ? ended : `${year}-12-31`
-  const period = from <= to ? { from, to } : null
-  return row(ended && ended <= `${year}-12-31` ? 'terminated' : 'active', period, waiting)
 }
 
-/** Yearly rows, newest first: every year the tax system lists up to `year`, gaps between them as 未参保. */
-export function yearlyEnrolments(person: Person, contributions: readonly Contribution[], year: number): YearEnrolment[] {
+/**
+ * Yearly rows, newest first: every year from the first the tax system lists up to the current one
+ * (`now`, Shanghai), each as the shared benefit-year rule reads it — a year paid 正常参保, one owed while
+ * its collection is open 待缴费, a closed unpaid one 暂停参保, a year without any record 未参保.
+ */
+export function yearlyEnrolments(person: Person, contributions: readonly Contribution[], now: Date): YearEnrolment[] {
+  const year = shanghaiYear(now)
   const facts = { birthDate: person.birthDate, statuses: person.statuses }
   const past = contributions.filter(c => c.year <= year)
   const rows: YearEnrolment[] = []
-  const regions = [...new Set(past.map(c => c.regionCode))]
+  const resident = residentEnrolment(person)
+  const home = resident?.regionCode ?? [...new Set(past.map(c => c.regionCode))][0] ?? person.regionCode
+  const relationIn = (regionCode: string, insuranceType: string) =>
+    person.enrolments.find(e => e.regionCode === regionCode && e.insuranceType === insuranceType)
   const first = Math.min(...past.map(c => c.year))
   for (let y = year; y >= first; y--) {
     const inYear = past.filter(c => c.year === y)
     if (inYear.length === 0) {
-      rows.push(yearRow(y, undefined, undefined, facts, regions[0] ?? person.regionCode))
+      rows.push(yearRow(y, undefined, relationIn(home, resident?.insuranceType ?? '390'), facts, home, now))
       continue
     }
     for (const c of inYear) {
-      const relation = person.enrolments.find(e => e.regionCode === c.regionCode && e.insuranceType === c.insuranceType)
-      rows.push(yearRow(y, c, relation, facts, c.regionCode))
+      rows.push(yearRow(y, c, relationIn(c.regionCode, c.insuranceType), facts, c.regionCode, now))
     }
   }
   return rows
+}
+
+/**
+ * This year's row of a person's resident insurance, and the status it gives the relation today: the
+ * platform's 参保状态 reconciled with the tax record (a payment covers the year whatever the platform
+ * says; unpaid in an open collection is 待缴费). Coverage shows it; 备案 is open only while `active`.
+ */
+export function currentYearOf(person: Person, contributions: readonly Contribution[], now: Date) {
+  const year = shanghaiYear(now)
+  const resident = residentEnrolment(person)
+  const years = yearlyEnrolments(person, contributions, now)
+  const row = years.find(r => r.year === year && r.regionCode === resident?.regionCode)
+    ?? years.find(r => r.year === year)
+    ?? null
+  const status: EnrolmentStatus = resident ? (row?.status ?? resident.status) : 'not_enrolled'
+  return { year, resident, years, row, status }
 }
 
 // ---------------------------------------------------------------- the whole view
@@ -420,19 +459,20 @@ export function buildCoverage({ person, contributions, usage, chronic, now }: Co
   const today = shanghaiDate(now)
   const year = shanghaiYear(now)
   const profile = toProfileView(person, now)
-  const resident = residentEnrolment(person)
-  const years = yearlyEnrolments(person, contributions, year)
-  const thisYear = years.find(r => r.year === year && r.regionCode === resident?.regionCode) ?? years.find(r => r.year === year) ?? null
+  const { resident, years, row: thisYear, status } = currentYearOf(person, contributions, now)
   const statuses = activeStatuses(person, today)
   const policy = resident ? policyForRegion(resident.regionCode) : null
-  const entitlements = policy ? entitlementsOf(policy, statuses.map(s => s.status)) : null
+  // Only the 重度残疾人 the policy counts (东医保发〔2020〕56号 二(二)) are entitled as such.
+  const counted = policy ? applyDisabilityScope(policy, statuses.map(s => s.status), disabilityOn(statuses, today)).statuses : []
+  const entitlements = policy ? entitlementsOf(policy, counted) : null
   const next = contributions.find(c => c.year === year + 1 && (!resident || c.regionCode === resident.regionCode)) ?? contributions.find(c => c.year === year + 1)
+  const nextOpen = next ? yearStateOf(year + 1, next, undefined, person, next.regionCode, now).collectionOpen : false
   return {
     person: { name: profile.name, certNo: profile.certNo, age: profile.age, regionCode: profile.regionCode },
     year,
     current: {
-      status: resident?.status ?? 'not_enrolled',
-      statusLabel: ENROLMENT_STATUS_LABELS[resident?.status ?? 'not_enrolled'],
+      status,
+      statusLabel: ENROLMENT_STATUS_LABELS[status],
       insuranceType: resident?.insuranceType ?? null,
       insuranceTypeLabel: resident ? INSURANCE_TYPE_LABELS[resident.insuranceType] ?? null : null,
       category: resident?.category ?? null,
@@ -450,7 +490,7 @@ export function buildCoverage({ person, contributions, usage, chronic, now }: Co
       .sort((a, b) => (a.since < b.since ? 1 : a.since > b.since ? -1 : a.code.localeCompare(b.code)))
       .map(f => ({ ...f, active: f.since <= today && (f.until === null || f.until >= today) })),
     usage: entitlements && usage ? usageProgress(entitlements, usage) : null,
-    nextYear: next
+    nextYear: next && (next.paid || nextOpen)
       ? { year: year + 1, status: next.paid ? 'paid' : 'unpaid', amount: next.amount, paidAt: next.paidAt }
       : { year: year + 1, status: 'not_open', amount: null, paidAt: null },
   }

@@ -9,7 +9,8 @@ import type { LiveLine, PremiumOrder, PremiumOrderLine } from '../storage/paymen
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayTransaction } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
-import { maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
+import { benefitYearState, maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
+import { calendarForRegion } from '../domain/coverage'
 import { MAX_ORDER_LINES, newOutTradeNo, newReceiptCode, payable, timeExpire } from '../domain/payment'
 import { IllegalTransition } from '../domain/states'
 import { AppError, UpstreamError } from '../lib/errors'
@@ -119,7 +120,12 @@ export async function quoteLines(
     const due = await deps.premiums.quote(p.certNo, p.name, year, payer.logger)
     if (!due) throw new AppError('PERSON_NOT_FOUND', 404)
     const held = live.get(p.certRef)
-    const status: DueStatus = held && held.line.status !== 'pending' ? 'paid' : due.status
+    // The tax bureau says what is owed; the shared benefit-year rule says whether the year is collected
+    // today (as coverage and 备案 read it): payable only when both agree.
+    const calendar = calendarForRegion(due.regionCode)
+    const today = benefitYearState({ year, now: deps.now(), calendar, payment: null, enrolment: null })
+    const collected: DueStatus = due.status === 'payable' && !today.collectionOpen ? 'outside_window' : due.status
+    const status: DueStatus = held && held.line.status !== 'pending' ? 'paid' : collected
     const heldBy: HeldBy | null = held?.line.status !== 'pending'
       ? null
       : held.order.principal === payer.principal

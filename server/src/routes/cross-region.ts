@@ -16,7 +16,7 @@ import {
 } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { residentEnrolment } from '../domain/coverage'
+import { currentYearOf, residentEnrolment } from '../domain/coverage'
 import { filingStatus, lockedUntil, sameArea, startDateProblem } from '../domain/cross-region'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
@@ -35,6 +35,23 @@ async function bureauPerson(c: Context<AppEnv>, subject: Subject) {
   const resident = residentEnrolment(person) ?? person.enrolments.find(e => e.status === 'active') ?? null
   if (!resident) throw new AppError('CROSS_REGION_NOT_ENROLLED', 409)
   return { person, key: { psnNo: person.psnNo, admdvs: resident.regionCode, logger: c.get('logger') }, region: resident.regionCode, insuranceType: resident.insuranceType }
+}
+
+/**
+ * A new filing needs coverage today, read as the coverage page reads it (the shared benefit-year rule on
+ * the platform's relation and the tax record): resident insurance paid for this year (正常参保). A year
+ * still owed (待缴费) or suspended (暂停参保) is refused, each with its own message; employee insurance is
+ * the platform's alone.
+ */
+async function requireCoverage(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnType<typeof bureauPerson>>) {
+  if (!residentEnrolment(who.person)) return
+  const deps = c.get('deps')
+  const contributions = await deps.tax.getContributions(subject.certNo, { logger: c.get('logger') })
+  const { year, status } = currentYearOf(who.person, contributions, deps.now())
+  if (status === 'active') return
+  if (status === 'pending') throw new AppError('CROSS_REGION_NOT_COVERED', 409, { params: { year: String(year) } })
+  if (status === 'suspended') throw new AppError('CROSS_REGION_SUSPENDED', 409, { params: { year: String(year) } })
+  throw new AppError('CROSS_REGION_NOT_ENROLLED', 409)
 }
 
 /** The masked view of a filing, with what may be done with it today. */
@@ -135,6 +152,7 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     const subject = await resolveSubject(c, input.memberId)
     const who = await bureauPerson(c, subject)
     const dates = plan(input, who.region, shanghaiDate(c.get('deps').now()))
+    await requireCoverage(c, subject, who)
     const id = await file(c, subject, who, input, dates, `req:${c.get('idempotency')?.id ?? ''}`).catch(async (error: unknown) => {
       await audit(c, subject, 'cross_region.file', false, { type: input.type, outcome: error instanceof CrossRegionRejected ? 'rejected' : error instanceof AppError ? error.code : 'failed' })
       return rejected(error)
@@ -153,6 +171,7 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     // Checked before anything changes, so a bad new filing never costs the old one. (A retry after
     // the cancel went through finds the old one cancelled: cancelling again is a no-op at the bureau.)
     const dates = plan(input, who.region, today)
+    await requireCoverage(c, subject, who)
     try {
       await cancelCrossRegion(c.get('deps').nhsa, who.key, { id: old.id, reason: '变更备案' })
       const id = await file(c, subject, who, input, dates, `req:${c.get('idempotency')?.id ?? ''}`)

@@ -4,6 +4,25 @@
  */
 export * from './api-schemas'
 export { listAssumptions } from './assumptions'
+export {
+  addMonths,
+  benefitStartsAt,
+  benefitYearState,
+  collectionDays,
+  collectionPhase,
+  CollectionCalendarSchema,
+  WAITING_PERIOD_MONTHS,
+  waitingPeriodFor,
+} from './benefit-year'
+export type {
+  BenefitYearInput,
+  BenefitYearState,
+  BenefitYearStatus,
+  CollectionCalendar,
+  CollectionCalendarInput,
+  CollectionPhase,
+  WaitingPeriod,
+} from './benefit-year'
 export type { AssumedParameter } from './assumptions'
 export { benchEngine } from './bench'
 export { applyDisabilityScope, describeDisabilityScope, inDisabilityScope } from './disability-scope'
@@ -11,6 +30,7 @@ export type { DisabilityScopeOutcome } from './disability-scope'
 export { HOSPITAL_LEVELS, POLICY_IDS } from './ids'
 export type { HospitalLevel, PolicyId } from './ids'
 export { getPolicy, isPolicyId, listPolicies, POLICIES } from './policies'
+export { calendarFor, DEFAULT_CALENDAR, REGION_CALENDARS } from './policies/calendars'
 export { DisabilityScopeSchema, PolicySchema } from './policy-schema'
 export type { DisabilityScope, Param, Policy, PolicyInput } from './policy-schema'
 export { ageOnNewYear, enrolmentYearForNewTarget, quotePremium } from './premium'

@@ -34,8 +34,11 @@ export const PERSON_CATEGORY_LABELS: Record<PersonCategory, string> = {
   other: '其他人员',
 }
 
-/** Enrolment status (人员参保状态). */
-export const ENROLMENT_STATUSES = ['not_enrolled', 'active', 'suspended', 'invalid', 'terminated'] as const
+/**
+ * Enrolment status (人员参保状态). `pending` (待缴费) is ours, not the platform's: a benefit year not yet
+ * paid while its collection is still open (see `benefitYearState`).
+ */
+export const ENROLMENT_STATUSES = ['not_enrolled', 'active', 'suspended', 'invalid', 'terminated', 'pending'] as const
 export const EnrolmentStatusSchema = z.enum(ENROLMENT_STATUSES)
 export type EnrolmentStatus = z.infer<typeof EnrolmentStatusSchema>
 
@@ -45,6 +48,7 @@ export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
   suspended: '暂停参保',
   invalid: '无效参保',
   terminated: '终止参保',
+  pending: '待缴费',
 }
 
 /** Insurance type (险种类型) codes we show; unknown codes keep their raw code and a generic label. */

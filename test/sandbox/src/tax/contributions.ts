@@ -37,7 +37,8 @@ function addDays(date: string, days: number): string {
  */
 export function derivedContribution(person: SandboxPerson, year: number, now: Date): SandboxContribution | null {
   const opens = `${year - 1}${opensOn()}`
-  const rel = person.insurance.find(r => r.insutype === '390' && r.insuDate <= `${year}-12-31` && (r.endDate === null || r.endDate > opens))
+  const rel = person.insurance.find(r =>
+    r.insutype === '390' && r.insuDate <= `${year}-12-31` && (r.endDate === null || r.endDate > opens))
   if (!rel || (person.deathDate !== null && person.deathDate <= opens)) return null
   const college = person.category === 'college_student'
   const category = categoryIn(year, person.birthDate, college)
@@ -55,7 +56,8 @@ export function derivedContribution(person: SandboxPerson, year: number, now: Da
     paidOn = addDays(`${year - 1}-09-01`, (h >>> 4) % 75)
     channel = (['wechat', 'alipay', 'bank_app', 'tax_hall'] as const)[(h >>> 12) % 4]!
   }
-  const time = `${String(9 + (h >>> 16) % 10).padStart(2, '0')}:${String((h >>> 20) % 60).padStart(2, '0')}:00.000+08:00`
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const time = `${pad(9 + (h >>> 16) % 10)}:${pad((h >>> 20) % 60)}:00.000+08:00`
   const paidAt = paidOn === null ? null : `${paidOn}T${time}`
   const paid = paidAt !== null && Date.parse(paidAt) <= now.getTime()
   return {
