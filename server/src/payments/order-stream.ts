@@ -40,11 +40,6 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
     stream.onAbort(ring)
     let unsubscribe: (() => void) | undefined
     try {
-      unsubscribe = await deps.storage.orderEvents.subscribe(first.id, ring)
-        .catch((error: unknown) => {
-          deps.logger.warn({ err: error, orderId: first.id }, 'order events not available: polling only')
-          return undefined
-        })
       const deadline = deps.now().getTime() + ORDER_STREAM_MAX_MS
       let last = ''
       let rung = false
@@ -55,7 +50,16 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
         await stream.writeSSE({ event: 'status', data: JSON.stringify(await orderView(deps, order)) })
         return true
       }
-      while (!stream.aborted && deps.now().getTime() < deadline) {
+      // The order as the route just read it, at once; then listening, and reading again (nothing falls between).
+      await tell(first)
+      if (!FINAL.has(first.status)) {
+        unsubscribe = await deps.storage.orderEvents.subscribe(first.id, ring)
+          .catch((error: unknown) => {
+            deps.logger.warn({ err: error, orderId: first.id }, 'order events not available: polling only')
+            return undefined
+          })
+      }
+      while (!FINAL.has(last) && !stream.aborted && deps.now().getTime() < deadline) {
         pending = false
         let order = (await findOrderBy(deps.storage.db, 'id', first.id)) ?? first
         let told = await tell(order)
