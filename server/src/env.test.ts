@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { upstreamUrls } from './deps'
 import { parseEnv } from './env'
 import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
 
@@ -13,6 +14,15 @@ const WXPAY = {
   WXPAY_BASE_URL: 'https://api.mch.weixin.qq.com',
   WXPAY_NOTIFY_URL: 'https://yibao.example.cn/api/v1/payments/wechat/notify',
 }
+/** The identity checks' real endpoints and keys (运营商三要素, 人脸核身). */
+const IDENTITY_CHECKS = {
+  CARRIER_BASE_URL: 'https://dytnsapi.aliyuncs.com/',
+  CARRIER_ACCESS_KEY_ID: 'LTAI5tExampleAccessKey',
+  CARRIER_ACCESS_KEY_SECRET: 'example-access-key-secret',
+  CARRIER_AUTH_CODE: 'EXAMPLE-AUTH-CODE',
+  FACEID_BASE_URL: 'https://faceid.tencentcloudapi.com/',
+  FACEID_SECRET_KEY: 'example-faceid-secret-key',
+}
 /** Every outside system's URL and a real WeChat secret: what SANDBOX=off needs besides WeChat Pay and storage. */
 const REAL = {
   SANDBOX: 'off',
@@ -22,6 +32,7 @@ const REAL = {
   WECHAT_AUTHORIZE_BASE_URL: 'https://open.weixin.qq.com',
   WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
   WECHAT_APP_SECRET: 'real-secret',
+  ...IDENTITY_CHECKS,
   ...WXPAY,
 }
 const POSTGRES = { DATABASE_URL: 'postgres://yibao@db.example.cn:5432/yibao' }
@@ -55,8 +66,21 @@ describe('env', () => {
     const urls = { NHSA_BASE_URL: 'https://fsi.example.cn', SMS_BASE_URL: 'https://dysmsapi.example.com', TAX_BASE_URL: 'https://tax.example.cn', WECHAT_AUTHORIZE_BASE_URL: 'https://open.weixin.qq.com', WECHAT_API_BASE_URL: 'https://api.weixin.qq.com' }
     expect(() => parseEnv({ SANDBOX: 'off', ...urls })).toThrow(/WECHAT_APP_SECRET/)
     expect(() => parseEnv({ SANDBOX: 'off', ...urls, WECHAT_APP_SECRET: 'real-secret' })).toThrow(/WXPAY_MCHID[\s\S]*WXPAY_APPID[\s\S]*WXPAY_MERCHANT_SERIAL[\s\S]*WXPAY_MERCHANT_PRIVATE_KEY_FILE[\s\S]*WXPAY_PLATFORM_PUBLIC_KEY_FILE[\s\S]*WXPAY_PLATFORM_PUBLIC_KEY_ID[\s\S]*WXPAY_APIV3_KEY[\s\S]*WXPAY_BASE_URL[\s\S]*WXPAY_NOTIFY_URL/)
-    const complete = { SANDBOX: 'off', ...urls, ...WXPAY, ...POSTGRES, WECHAT_APP_SECRET: 'real-secret' }
+    const complete = { SANDBOX: 'off', ...urls, ...IDENTITY_CHECKS, ...WXPAY, ...POSTGRES, WECHAT_APP_SECRET: 'real-secret' }
     expect(parseEnv(complete).SANDBOX).toBe('off')
+  })
+
+  it('requires the carrier check\'s endpoint and real keys with the sandbox off, and finds the sandbox otherwise', () => {
+    const { CARRIER_BASE_URL: _url, ...noCarrier } = REAL
+    expect(refusal({ ...noCarrier, ...POSTGRES })).toContain('CARRIER_BASE_URL: SANDBOX=off requires CARRIER_BASE_URL')
+    const sandboxKey = refusal({ ...REAL, ...POSTGRES, CARRIER_ACCESS_KEY_SECRET: 'sandbox-carrier-secret' })
+    expect(sandboxKey).toContain('CARRIER_ACCESS_KEY_SECRET: set the real CARRIER_ACCESS_KEY_SECRET when SANDBOX=off')
+    expect(upstreamUrls(parseEnv({ ...REAL, ...POSTGRES })).carrier).toBe('https://dytnsapi.aliyuncs.com/')
+    expect(upstreamUrls(parseEnv({}), 'http://127.0.0.1:8788').carrier).toBe('http://127.0.0.1:8788/dytns/')
+    const at = 'http://127.0.0.1:1'
+    const external = { SANDBOX: 'external', NHSA_BASE_URL: at, SMS_BASE_URL: at, WECHAT_AUTHORIZE_BASE_URL: at, WECHAT_API_BASE_URL: at }
+    expect(upstreamUrls(parseEnv(external)).carrier).toBe('http://127.0.0.1:1/dytns/')
+    expect(parseEnv({}).CARRIER_TIMEOUT_MS).toBe(3000)
   })
 
   it('checks WeChat Pay settings per sandbox mode', () => {
