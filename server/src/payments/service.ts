@@ -9,7 +9,7 @@ import type { LiveLine, PremiumOrder, PremiumOrderLine } from '../storage/paymen
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayTransaction } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
-import { benefitYearState, maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
+import { benefitYearState, DUE_STATUS_LABELS, maskIdCard, maskName, toShanghaiIso } from '@yibao/shared'
 import { calendarForRegion } from '../domain/coverage'
 import { MAX_ORDER_LINES, newOutTradeNo, newReceiptCode, payable, timeExpire } from '../domain/payment'
 import { IllegalTransition } from '../domain/states'
@@ -236,8 +236,9 @@ export async function createAndPrepay(
     refuseHeld(quoted)
     if (!payable(quoted)) {
       const paid = quoted.filter(q => q.status !== 'payable' || q.dueFen <= 0)
+      // Per person (masked ID number), why there is nothing to pay, in the words of the pay page.
       throw new AppError('NOTHING_TO_PAY', 409, {
-        fields: Object.fromEntries(paid.map(q => [maskIdCard(q.certNo), q.status])),
+        fields: Object.fromEntries(paid.map(q => [maskIdCard(q.certNo), DUE_STATUS_LABELS[q.status]])),
       })
     }
     const at = now()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { maskIdCard } from '@yibao/shared'
+import { DUE_STATUS_LABELS, maskIdCard } from '@yibao/shared'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
@@ -85,7 +85,7 @@ describe('the calendar edges of paying and refunding a premium (Shanghai time, o
     expect(await quote(before)).toMatchObject({ year: YEAR, status: 'outside_window', dueFen: 0 })
     const refused = await order(before)
     expect(refused.status).toBe(409)
-    const fields = { [maskIdCard(person.certNo)]: 'outside_window' }
+    const fields = { [maskIdCard(person.certNo)]: DUE_STATUS_LABELS.outside_window }
     expect(await json(refused)).toMatchObject({ error: { code: 'NOTHING_TO_PAY', fields } })
 
     const after = await at(OPENS, person)
@@ -149,7 +149,7 @@ describe('the calendar edges of paying and refunding a premium (Shanghai time, o
     expect(await quote(closed)).toMatchObject({ status: 'outside_window', dueFen: 0 })
     const refused = await order(closed)
     expect(refused.status).toBe(409)
-    const fields = { [maskIdCard(late.certNo)]: 'outside_window' }
+    const fields = { [maskIdCard(late.certNo)]: DUE_STATUS_LABELS.outside_window }
     expect(await json(refused)).toMatchObject({ error: { code: 'NOTHING_TO_PAY', fields } })
 
     ctx.stack.clock.set(new Date(Date.parse(CLOSES) + 1000), { frozen: true })

@@ -1,5 +1,6 @@
 import type { SessionKind } from '../storage/sessions'
 import type { FuzzRequest, FuzzRoute, Samples } from '../testing/fuzz'
+import process from 'node:process'
 import { IdCardNoSchema, maskName, PersonNameSchema, UNRECOGNISED_TEXT } from '@yibao/shared'
 import { PROPERTY_SEED } from '@yibao/shared/testing/seed'
 import fc from 'fast-check'
@@ -29,8 +30,8 @@ const { ctx } = usePaymentStack()
 
 const CALLERS = ['anonymous', 'pending', 'resident', 'staff'] as const
 type CallerKind = typeof CALLERS[number]
-/** Random requests per caller, after the examples. */
-const RUNS_PER_CALLER = 80
+/** Random requests per caller, after the examples (`FUZZ_RUNS=2000` hunts longer locally). */
+const RUNS_PER_CALLER = Number(process.env.FUZZ_RUNS ?? 80)
 /** Replies that stop a caller before the route reads its input. */
 const GUARD_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_REJECTED', 'MFA_REQUIRED', 'BINDING_REQUIRED'])
 
