@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { collectionPhase } from '../policy/benefit-year'
+import { DEFAULT_CALENDAR } from '../policy/policies/calendars'
 import { shanghaiDate } from '../time'
 import { IdCardNoSchema, PersonNameSchema, YearSchema } from './common'
 import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
@@ -51,10 +53,11 @@ export const DeskPaymentOrderInputSchema = z.object({
 export type DeskPaymentOrderInput = z.infer<typeof DeskPaymentOrderInputSchema>
 
 /**
- * The benefit year a payment screen offers first: the coming year once its concentrated collection
- * has opened (1 September, Shanghai time), else the current year.
+ * The benefit year a payment screen offers first: the coming year once its collection has opened
+ * (1 September, Shanghai time, by the benefit-year calendar `collectionPhase` reads), else the current year.
  */
 export function defaultPaymentYear(now: Date): number {
-  const [year, month] = shanghaiDate(now).split('-').map(Number) as [number, number]
-  return month >= 9 ? year + 1 : year
+  const today = shanghaiDate(now)
+  const year = Number(today.slice(0, 4))
+  return collectionPhase(year + 1, today, DEFAULT_CALENDAR) === 'not_open' ? year : year + 1
 }
