@@ -14,8 +14,8 @@ import { createTtlCache } from './lib/ttl-cache'
 import { createAuditWriter } from './storage/audit'
 import { createBatcher } from './storage/batch'
 import { hitRateLimits } from './storage/rate-limits'
-import { createCarrierClient } from './upstream/carrier/client'
 import { createFaceIdClient } from './upstream/faceid/client'
+import { createCarrierClient } from './upstream/carrier/client'
 import { createNhsaClient } from './upstream/nhsa/client'
 import { createSmsClient } from './upstream/sms/client'
 import { createTaxClient } from './upstream/tax/client'
@@ -39,9 +39,9 @@ export interface UpstreamUrls {
   wechatpay: string
   /** Our callback URL given to WeChat Pay as notify_url. */
   wechatpayNotify: string
-  /** Sandbox only: the page that shows the SMS codes it "sent" (demos). */
   /** 人脸核身 provider API (its H5 page URL comes back from DetectAuth). */
   faceid: string
+  /** Sandbox only: the page that shows the SMS codes it "sent" (demos). */
   sandboxSmsInbox?: string
 }
 
@@ -53,8 +53,8 @@ function carrierSandbox(env: Env, sandboxBase: string | undefined): string {
 /** Upstream URLs from env, with a sandbox base for those not set. */
 export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
   const pick = (value: string | undefined) => value ?? sandboxBase ?? ''
-  return {
   const faceidSandbox = env.SANDBOX === 'external' ? env.NHSA_BASE_URL : sandboxBase
+  return {
     nhsa: pick(env.NHSA_BASE_URL),
     sms: pick(env.SMS_BASE_URL),
     tax: pick(env.TAX_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
@@ -64,9 +64,9 @@ export function upstreamUrls(env: Env, sandboxBase?: string): UpstreamUrls {
     wechatApi: pick(env.WECHAT_API_BASE_URL),
     // Like the tax system, an external sandbox answers for WeChat Pay at NHSA_BASE_URL.
     wechatpay: pick(env.WXPAY_BASE_URL ?? (env.SANDBOX === 'external' ? env.NHSA_BASE_URL : undefined)),
-    wechatpayNotify: env.WXPAY_NOTIFY_URL ?? `${env.PUBLIC_ORIGIN ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`}${WECHATPAY_NOTIFY_PATH}`,
     // Like the tax system, an external sandbox answers for the face checks at NHSA_BASE_URL (under /faceid/).
     faceid: env.FACEID_BASE_URL ?? (faceidSandbox ? new URL('/faceid/', faceidSandbox).toString() : ''),
+    wechatpayNotify: env.WXPAY_NOTIFY_URL ?? `${env.PUBLIC_ORIGIN ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`}${WECHATPAY_NOTIFY_PATH}`,
     sandboxSmsInbox: env.SANDBOX === 'off' ? undefined : `${pick(env.SMS_BASE_URL)}/__sandbox/sms/inbox`,
   }
 }
@@ -128,7 +128,6 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
       logger,
       now,
     }),
-    wechat: createWechatOAuth({ authorizeBaseUrl: opts.urls.wechatAuthorize, apiBaseUrl: opts.urls.wechatApi, appid: env.WECHAT_APPID, secret: env.WECHAT_APP_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
     faceid: createFaceIdClient({
       baseUrl: opts.urls.faceid,
       ruleId: env.FACEID_RULE_ID,
@@ -138,6 +137,7 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
       logger,
       now,
     }),
+    wechat: createWechatOAuth({ authorizeBaseUrl: opts.urls.wechatAuthorize, apiBaseUrl: opts.urls.wechatApi, appid: env.WECHAT_APPID, secret: env.WECHAT_APP_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS, logger }),
     get wechatpay() {
       return wechatpayClient()
     },
