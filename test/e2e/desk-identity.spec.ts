@@ -147,10 +147,14 @@ describe('换绑手机（找回账号）at the help desk (375 px and desktop)', 
     await phone.waitForURL(url => new URL(url).pathname === '/')
     await phone.goto('/me/access-log')
     await phone.getByRole('heading', { name: '访问记录', level: 1 }).waitFor()
+    // The entries come with one request after the page: wait for them before reading.
+    await phone.getByTestId('access-entry').first().waitFor()
     const entries = await phone.getByTestId('access-entry').allTextContents()
-    expect(entries.some(e => e.includes('窗口工作人员 · 窗口办理换绑手机号'))).toBe(true)
-    expect(entries.some(e => e.includes('窗口工作人员 · 窗口绑定手机号'))).toBe(true)
-    expect(entries.some(e => e.includes('核验手机号实名登记（运营商）'))).toBe(true)
+    expect(entries).toEqual(expect.arrayContaining([
+      expect.stringContaining('窗口工作人员 · 窗口办理换绑手机号'),
+      expect.stringContaining('窗口工作人员 · 窗口绑定手机号'),
+      expect.stringContaining('核验手机号实名登记（运营商）'),
+    ]))
     expect(await phone.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await expectNoAxeViolations(phone)
