@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -120,50 +120,85 @@ afterAll(async () => {
   await app?.stop()
 })
 
+/** The seeded Dongying residents as the second app's sandbox lists them (paid years as of its clock). */
+async function residents(): Promise<Seeded[]> {
+  const res = await fetch(`${app.sandboxURL}/__sandbox/residents?region=370500`)
+  return (await res.json() as { residents: Seeded[] }).residents
+    .filter(r => !r.deathDate && r.statuses.length === 0 && r.insurance.some(i => i.insutype === '390' && !i.endDate))
+}
+
+/** Signs `person` in by phone and SMS (the second app's own SMS sandbox), with 实名认证 and the face step. */
+async function signIn(page: Page, person: Seeded) {
+  const phone = `138${String(Date.now() % 100_000_000).padStart(8, '0')}`
+  await page.goto('/login')
+  await page.getByLabel('手机号').fill(phone)
+  await page.getByTestId('send-code').click()
+  await page.getByText('验证码已发送').waitFor()
+  const sent = await fetch(`${app.sandboxURL}/__sandbox/sms?phone=${phone}`)
+  const sms = await sent.json() as { messages: { params: { code: string } }[] }
+  await page.getByLabel('验证码').fill(sms.messages[0]!.params.code)
+  await page.getByTestId('submit').click()
+  await page.getByRole('heading', { name: '实名认证' }).waitFor()
+  await page.getByLabel('姓名').fill(person.name)
+  await page.getByLabel('身份证号').fill(person.certNo)
+  await page.getByTestId('submit').click()
+  // A first binding asks for the person's 人脸核身 (passed on the sandbox simulator), then binds.
+  await page.getByTestId('face-start').waitFor()
+  await faceCheck(page)
+  await page.waitForURL(url => new URL(url).pathname === '/')
+  await page.getByTestId('resident-name').waitFor()
+}
+
+/** Opens 参保查询 from the service grid; the coverage years as shown. */
+async function openCoverage(page: Page): Promise<string[]> {
+  await page.getByRole('link', { name: '参保查询' }).click()
+  await page.getByRole('heading', { level: 1, name: '参保查询' }).waitFor()
+  await page.getByTestId('coverage-status').waitFor()
+  return page.getByTestId('coverage-year').allTextContents()
+}
+
 describe('the benefit year on 10 January (a second app, its clock at 2027-01-10 10:00 Shanghai)', () => {
   it('shows a resident who paid 2027 in the autumn as 正常参保 for 2027, at 375 px, without axe violations', async () => {
     // A Dongying resident the tax bureau lists as paid for 2026 and 2027 (paid at a tax channel last autumn).
-    const res = await fetch(`${app.sandboxURL}/__sandbox/residents?region=370500`)
-    const all = (await res.json() as { residents: Seeded[] }).residents
-    const person = all.find(r => !r.deathDate && r.statuses.length === 0 && r.paidYears.includes(2026)
-      && r.paidYears.includes(2027) && r.insurance.some(i => i.insutype === '390' && !i.endDate))
+    const person = (await residents()).find(r => r.paidYears.includes(2026) && r.paidYears.includes(2027))
     expect(person).toBeDefined()
-
     const context = await contextOn(browser, app)
     const page = await context.newPage()
-    // Sign in by phone and SMS, with 实名认证 (the second app's own SMS sandbox).
-    const phone = `138${String(Date.now() % 100_000_000).padStart(8, '0')}`
-    await page.goto('/login')
-    await page.getByLabel('手机号').fill(phone)
-    await page.getByTestId('send-code').click()
-    await page.getByText('验证码已发送').waitFor()
-    const sent = await fetch(`${app.sandboxURL}/__sandbox/sms?phone=${phone}`)
-    const sms = await sent.json() as { messages: { params: { code: string } }[] }
-    await page.getByLabel('验证码').fill(sms.messages[0]!.params.code)
-    await page.getByTestId('submit').click()
-    await page.getByRole('heading', { name: '实名认证' }).waitFor()
-    await page.getByLabel('姓名').fill(person!.name)
-    await page.getByLabel('身份证号').fill(person!.certNo)
-    await page.getByTestId('submit').click()
-    // A first binding asks for the person's 人脸核身 (passed on the sandbox simulator), then binds.
-    await page.getByTestId('face-start').waitFor()
-    await faceCheck(page)
-    await page.waitForURL(url => new URL(url).pathname === '/')
-    await page.getByTestId('resident-name').waitFor()
-
-    await page.getByRole('link', { name: '参保查询' }).click()
-    await page.getByRole('heading', { level: 1, name: '参保查询' }).waitFor()
-    await page.getByTestId('coverage-status').waitFor()
+    await signIn(page, person!)
+    const years = await openCoverage(page)
     // The current year is 2027, paid: covered from 1 January, not 未参保 nor 暂停参保.
     expect(await page.getByTestId('coverage-status').textContent()).toContain('正常参保')
-    const years = await page.getByTestId('coverage-year').allTextContents()
+    expect(await page.getByTestId('coverage-benefit-period').textContent()).toContain('2027年1月1日 至 2027年12月31日')
     const y2027 = years.find(y => y.includes('2027年度'))
     expect(y2027).toContain('正常参保')
     expect(y2027).toContain('已缴')
     expect(years.join('\n')).not.toMatch(/2027年度 (未参保|暂停参保|待缴费)/)
+    expect(await page.getByTestId('pending-year').count()).toBe(0)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await screenshot(page, 'coverage-2027-01-10')
     await expectNoAxeViolations(page)
+    await context.close()
+  })
+
+  it('shows a resident who has not paid 2027 as 待缴费 with a way to pay it, in 长辈版 too', async () => {
+    const person = (await residents()).find(r => r.paidYears.includes(2026) && !r.paidYears.includes(2027))
+    expect(person).toBeDefined()
+    const context = await contextOn(browser, app)
+    await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+    const page = await context.newPage()
+    await signIn(page, person!)
+    const years = await openCoverage(page)
+    expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
+    expect(await page.getByTestId('coverage-status').textContent()).toContain('待缴费')
+    expect(years.find(y => y.includes('2027年度'))).toContain('待缴费')
+    expect(await page.getByTestId('pending-year').textContent()).toContain('2027年度保费尚未缴纳')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await screenshot(page, 'coverage-2027-01-10-pending-elder')
+    await expectNoAxeViolations(page)
+    // The button leads to paying 2027, which the quote offers (collection is open until 30 June).
+    await page.getByTestId('pay-this-year').click()
+    await page.waitForURL(url => new URL(url).searchParams.get('year') === '2027')
+    await page.getByText('2027年度').first().waitFor()
     await context.close()
   })
 })

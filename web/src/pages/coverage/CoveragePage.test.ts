@@ -88,6 +88,22 @@ async function mountPage(path = '/coverage') {
 }
 
 describe('CoveragePage (参保查询)', () => {
+  it('on 10 January an unpaid new year is 待缴费, with a button to pay that year (issue 11)', async () => {
+    const pending = { ...self.current, status: 'pending' as const, statusLabel: '待缴费', benefitPeriod: null }
+    const unpaid = { paid: false, paidAt: null, benefitPeriod: null }
+    const year2027 = { ...self.years[0]!, ...unpaid, year: 2027, status: 'pending' as const, statusLabel: '待缴费' }
+    const nextYear = { year: 2028, status: 'not_open' as const, amount: null, paidAt: null }
+    bff({ self: { ...self, year: 2027, current: pending, years: [year2027, ...self.years], nextYear } })
+    const { wrapper, router } = await mountPage()
+    expect(wrapper.get('[data-testid="coverage-status"]').text()).toContain('待缴费')
+    expect(wrapper.get('[data-testid="pending-year"]').text()).toContain('2027年度保费尚未缴纳（待缴费）')
+    expect(wrapper.findAll('[data-testid="coverage-year"]')[0]!.text()).toContain('2027年度 待缴费')
+    expect(wrapper.find('[data-testid="pay-next-year"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="pay-this-year"]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe(`${serviceRoute('pay')}?year=2027`)
+  })
+
   it('shows one\'s own enrolment, the three tiers in plain Chinese, usage with text, filings and a 去缴费 button', async () => {
     bff({ self })
     const { wrapper, router } = await mountPage()
