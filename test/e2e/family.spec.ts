@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { FIXTURE_CERT_NOS } from '@yibao/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO, faceCheck, sandboxPerson, signInByPhone } from './auth'
-import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { appNow, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -131,6 +131,48 @@ describe('亲情账户 journey (375 px)', () => {
     await referral.getByTestId('cr-status').getByText('已撤销').waitFor()
     await owner.getByTestId('cr-new').waitFor()
     await expectNoAxeViolations(owner)
+
+    // 异地长期居住 on a 居住证明 (医保发〔2022〕22号: a 居住证 in place of the 承诺), in 长辈版, as a 补办 three months
+    // back (no day count: the stay is confirmed unsettled). The number shows masked, and the filing may be
+    // cancelled at once: only a 承诺制 filing is locked for six months.
+    await owner.goto('/')
+    await owner.getByTestId('elder-toggle').click()
+    await owner.goto('/cross-region')
+    await owner.getByTestId('member-option').filter({ hasText: '子女' }).click()
+    await owner.getByTestId('cr-guide-dates').getByText('出院结算前均可办理，不限天数').waitFor()
+    await owner.getByTestId('cr-new').click()
+    await owner.getByRole('heading', { level: 1, name: '办理异地就医备案' }).waitFor()
+    await owner.getByTestId('cr-type-long_term_resident').check()
+    await chooseCity(owner, '广东省', '深圳市')
+    await owner.getByTestId('cr-phone').fill('13800138000')
+    await owner.getByTestId('cr-address').fill('广东省深圳市南山区科技园路1号')
+    await owner.getByTestId('cr-basis-residence_proof').check()
+    await owner.getByTestId('cr-proof-kind').selectOption('residence_permit')
+    const permit = '440305201401012345'
+    await owner.getByTestId('cr-proof-number').fill(permit)
+    const back = new Date(appNow().getTime() - 90 * 86_400_000)
+      .toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+    await owner.getByTestId('cr-start').fill(back)
+    await owner.getByTestId('cr-submit').click()
+    await owner.getByTestId('cr-unsettled-error').getByText('补办备案须在出院结算前办理，请确认本次就医尚未出院结算').waitFor()
+    expect(await owner.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(owner)
+    await screenshot(owner, 'cross-region-residence-proof-elder')
+    await owner.getByTestId('cr-unsettled').check()
+    await owner.getByTestId('cr-submit').click()
+    await owner.waitForURL(url => new URL(url).pathname === '/cross-region')
+    const resident = owner.getByTestId('cr-filing').filter({ hasText: '异地长期居住人员' })
+    await resident.getByTestId('cr-status').getByText('有效').waitFor()
+    expect(await resident.getByTestId('cr-basis').textContent()).toBe('办理方式：居住证明（居住证 44**************45）')
+    expect(await resident.getByTestId('cr-period').textContent()).toContain(back)
+    expect(await owner.content()).not.toContain(permit)
+    expect(await resident.getByTestId('cr-locked').count()).toBe(0)
+    await expectNoAxeViolations(owner)
+    await resident.getByTestId('cr-cancel').click()
+    await owner.getByTestId('cr-cancel-reason').fill('已搬回参保地居住')
+    await owner.getByTestId('cr-cancel-confirm').click()
+    await resident.getByTestId('cr-status').getByText('已撤销').waitFor()
     await ownerContext.close()
   })
 

@@ -29,6 +29,16 @@ const post = (b: TestBrowser, path: string, body: unknown, key: string | null = 
 const list = async (b: TestBrowser) => json(await b.request('/api/v1/cross-region/filings'))
 
 const TRIP = { type: 'temporary', destination: '440300', phone: '13800138000' }
+const ADDRESS = '广东省深圳市南山区科技园路1号'
+/** 异地长期居住 to 深圳 on a residence proof (居住证明: its kind and number). */
+const onProof = (number: string, startDate: string) => ({
+  ...TRIP,
+  type: 'long_term_resident',
+  address: ADDRESS,
+  basis: 'residence_proof',
+  residenceProof: { kind: 'residence_permit', number },
+  startDate,
+})
 
 describe('异地就医备案 (/api/v1/cross-region/filings)', () => {
   it('files a temporary trip for six months, refuses a second filing in the bureau\'s words, changes it and cancels it', async () => {
@@ -71,27 +81,110 @@ describe('异地就医备案 (/api/v1/cross-region/filings)', () => {
     expect(steps).toEqual([['cross_region.file', true], ['cross_region.file', false], ['cross_region.change', true], ['cross_region.cancel', true]])
   })
 
-  it('checks what it can before asking the bureau: the start date window and a 就医地 outside one\'s own 统筹区', async () => {
+  it('checks what it can before asking the bureau: a 就医地 outside one\'s 统筹区, a basis for 异地长期居住', async () => {
     const { browser, person } = await resident()
     const home = `${person.certNo.slice(0, 4)}00`
-    const res = await post(browser, '', { ...TRIP, destination: home, startDate: daysFromToday(-40) })
+    const res = await post(browser, '', { ...TRIP, destination: home, startDate: daysFromToday(0) })
     expect(res.status).toBe(400)
     const body = await json(res)
     expect(body.error.code).toBe('VALIDATION_FAILED')
-    expect(body.error.fields.startDate).toMatch(/^开始日期最早可选\d{4}-\d{2}-\d{2}（可补办30天内的备案）$/)
     expect(body.error.fields.destination).toBe('就医地不能是参保地所在统筹区，请选择其他城市')
-    const long = await post(browser, '', { ...TRIP, type: 'long_term_resident', startDate: daysFromToday(0) })
-    expect(await json(long)).toMatchObject({ error: { fields: { address: '请填写异地居住地址（至少5个字）', promise: '请阅读并勾选个人承诺' } } })
+    const fields = async (body: object) => (await json(await post(browser, '', body))).error.fields
+    const long = { ...TRIP, type: 'long_term_resident', startDate: daysFromToday(0) }
+    expect(await fields(long)).toEqual({ address: '请填写异地居住地址（至少5个字）', basis: '请选择办理方式：居住证明或个人承诺' })
+    expect(await fields({ ...long, address: ADDRESS, basis: 'promise' })).toEqual({ promise: '请阅读并勾选个人承诺' })
+    const badProof = { ...onProof('12', daysFromToday(0)), residenceProof: { kind: 'passport', number: '12' } }
+    expect(await fields(badProof)).toEqual({
+      'residenceProof.kind': '请选择居住证明类型',
+      'residenceProof.number': '居住证明编号应为4–30位字母、数字或“-”',
+    })
   })
 
-  it('locks a 承诺制 long-term filing for six months', async () => {
-    const { browser } = await resident()
-    const filed = await json(await post(browser, '', { ...TRIP, type: 'long_term_resident', address: '广东省深圳市南山区科技园路1号', promise: true, startDate: daysFromToday(0) }))
-    expect(filed).toMatchObject({ endDate: null, longTerm: true, promise: true, canChange: false })
-    expect(filed.lockedUntil > daysFromToday(150)).toBe(true)
-    const refused = await post(browser, `/${filed.id}/cancel`, { reason: '回原籍居住' })
-    expect(refused.status).toBe(409)
-    expect(await json(refused)).toMatchObject({ error: { code: 'CROSS_REGION_LOCKED', message: '以个人承诺方式办理的长期居住备案，自开始之日起6个月内不能变更或撤销' } })
+  describe('补办 (医保发〔2022〕22号: before 出院结算, no day count)', () => {
+    it('gives the form the 参保地\'s rules: no earliest start, the national source, 180 days ahead', async () => {
+      const { browser } = await resident()
+      const { rules } = await list(browser)
+      expect(rules).toEqual({
+        today: daysFromToday(0),
+        minStartDate: null,
+        maxStartDate: daysFromToday(180),
+        backdateDays: null,
+        backdateSource: expect.stringContaining('医保发〔2022〕22号'),
+        backdateAssumed: false,
+        temporaryMonths: 6,
+        promiseLockMonths: 6,
+      })
+    })
+
+    it('files a long-term filing 200 days back once the resident confirms the stay is not settled yet', async () => {
+      const { browser } = await resident()
+      const back = daysFromToday(-200)
+      const filing = onProof('440305199001011234', back)
+      const unconfirmed = await post(browser, '', filing)
+      expect(unconfirmed.status).toBe(400)
+      expect(await json(unconfirmed)).toMatchObject({ error: { fields: { unsettled: '补办备案须在出院结算前办理，请确认本次就医尚未出院结算' } } })
+      const res = await post(browser, '', { ...filing, unsettled: true })
+      expect(res.status).toBe(201)
+      expect(await json(res)).toMatchObject({ startDate: back, endDate: null, status: 'valid' })
+    })
+
+    it('files a temporary trip back to the day its six months still cover today, not further', async () => {
+      const { browser } = await resident()
+      const tooEarly = await post(browser, '', { ...TRIP, startDate: daysFromToday(-200), unsettled: true })
+      expect(tooEarly.status).toBe(400)
+      const ended = /^从\d{4}-\d{2}-\d{2}开始的临时备案到\d{4}-\d{2}-\d{2}已到期，请选择更晚的开始日期$/
+      expect((await json(tooEarly)).error.fields.startDate).toMatch(ended)
+      const res = await post(browser, '', { ...TRIP, startDate: daysFromToday(-100), unsettled: true })
+      expect(res.status).toBe(201)
+      expect(await json(res)).toMatchObject({ startDate: daysFromToday(-100), status: 'valid' })
+    })
+  })
+
+  describe('异地长期居住: a 居住证明 or a 个人承诺 (医保发〔2022〕22号), the resident chooses', () => {
+    it('files on a 居住证: the bureau gets kind and number, answers and logs show it masked, never locked', async () => {
+      const { browser, account } = await resident()
+      const number = 'A4403051990010112'
+      const res = await post(browser, '', onProof(number, daysFromToday(0)))
+      expect(res.status).toBe(201)
+      const filed = await json(res)
+      expect(filed).toMatchObject({
+        basis: 'residence_proof',
+        basisLabel: '居住证明',
+        promise: false,
+        residenceProof: { kind: 'residence_permit', kindLabel: '居住证', number: 'A4*************12' },
+        lockedUntil: null,
+        canChange: true,
+      })
+      // The bureau holds it as filed (its own fields: resd_cert_type, resd_certno).
+      const held = ctx.stack.sandbox.state.residents.dataset.persons
+        .flatMap(p => p.crossRegionFilings)
+        .find(f => f.sn === filed.id)!
+      expect(held).toMatchObject({ rlocRea: '04', promFlag: null, resdCertType: '01', resdCertno: number })
+      // Never in clear outside the bureau: not in the list, the audit trail or the logs.
+      expect(JSON.stringify(await list(browser))).not.toContain(number)
+      const trail = await ctx.storage.db.select().from(auditEvents).where(eq(auditEvents.actorId, account.id))
+      expect(JSON.stringify(trail)).not.toContain(number)
+      expect(trail.find(e => e.action === 'cross_region.file')?.detail).toMatchObject({ basis: 'residence_proof' })
+      expect(ctx.stack.logs.join('')).not.toContain(number)
+      // May be cancelled at once: only the 承诺制 waits six months.
+      const cancelled = await post(browser, `/${filed.id}/cancel`, { reason: '搬回参保地居住' })
+      expect(cancelled.status).toBe(200)
+      expect(await json(cancelled)).toMatchObject({ status: 'cancelled' })
+    })
+
+    it('locks a filing made on a 个人承诺 (承诺制) for six months (assumed: the 参保地 upper bound)', async () => {
+      const { browser } = await resident()
+      const onPromise = { ...TRIP, type: 'long_term_resident', address: ADDRESS, basis: 'promise', promise: true }
+      const filed = await json(await post(browser, '', { ...onPromise, startDate: daysFromToday(0) }))
+      expect(filed).toMatchObject({ endDate: null, longTerm: true, promise: true, canChange: false })
+      expect(filed).toMatchObject({ basis: 'promise', basisLabel: '个人承诺', residenceProof: null })
+      expect(filed.lockedUntil > daysFromToday(150)).toBe(true)
+      const refused = await post(browser, `/${filed.id}/cancel`, { reason: '回原籍居住' })
+      expect(refused.status).toBe(409)
+      expect(await json(refused)).toMatchObject({
+        error: { code: 'CROSS_REGION_LOCKED', message: '以个人承诺方式办理的长期居住备案，自开始之日起6个月内不能变更或撤销' },
+      })
+    })
   })
 
   it('never shows or touches another resident\'s filing, and audits reads and changes', async () => {

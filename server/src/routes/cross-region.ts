@@ -8,16 +8,21 @@ import {
   CROSS_REGION_TYPE_LABELS,
   CrossRegionCancelInputSchema,
   CrossRegionFilingInputSchema,
+  crossRegionRulesFor,
   isLongTerm,
+  LONG_TERM_BASIS_LABELS,
+  longTermBasisOf,
+  maskDocumentNumber,
   maskMobile,
   maskName,
+  RESIDENCE_PROOF_KIND_LABELS,
   shanghaiDate,
   temporaryEndDate,
 } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { currentYearOf, residentEnrolment } from '../domain/coverage'
-import { filingStatus, lockedUntil, sameArea, startDateProblem } from '../domain/cross-region'
+import { filingStatus, lockedUntil, sameArea, startDateProblems, startRange } from '../domain/cross-region'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
@@ -68,6 +73,17 @@ function filingView(f: CrossRegionFiling, today: string) {
     status,
     longTerm: isLongTerm(f.type),
     promise: f.promise,
+    /** 异地长期居住: filed on a 居住证明 or a 个人承诺 (only the latter locks the filing). */
+    basis: f.basis,
+    basisLabel: f.basis ? LONG_TERM_BASIS_LABELS[f.basis] : null,
+    /** The residence proof's kind and its number, masked. */
+    residenceProof: f.residenceProof
+      ? {
+          kind: f.residenceProof.kind,
+          kindLabel: RESIDENCE_PROOF_KIND_LABELS[f.residenceProof.kind],
+          number: maskDocumentNumber(f.residenceProof.number),
+        }
+      : null,
     address: f.address,
     referralHospital: f.referralHospital,
     phone: f.phone ? maskMobile(f.phone) : null,
@@ -84,11 +100,36 @@ function audit(c: Context<AppEnv>, subject: Subject, action: string, success: bo
   return auditSubject(c, subject, { action, success, target: linkTarget(subject), detail })
 }
 
+/**
+ * The 备案 rules of a 参保地 today, for the form: how far back a filing may start (`backdateDays` null: no day count,
+ * 医保发〔2022〕22号 补办 until 出院结算; a number: the 参保地's stricter rule, with its source) and how far ahead.
+ */
+function rulesView(region: string, today: string) {
+  const rules = crossRegionRulesFor(region)
+  const { min, max } = startRange(today, rules)
+  return {
+    today,
+    minStartDate: min,
+    maxStartDate: max,
+    backdateDays: rules.backdateDays.value,
+    backdateSource: rules.backdateDays.source,
+    backdateAssumed: rules.backdateDays.assumed === true,
+    temporaryMonths: CROSS_REGION_RULES.temporaryMonths.value,
+    promiseLockMonths: CROSS_REGION_RULES.promiseLockMonths.value,
+  }
+}
+
 /** The new filing's dates and the checks the BFF can make itself (field messages, in Chinese). */
-function plan(input: z.infer<typeof CrossRegionFilingInputSchema>, region: string, today: string) {
-  const fields: Record<string, string> = {}
-  const late = startDateProblem(input.startDate, today)
-  if (late) fields.startDate = late
+function plan(
+  input: z.infer<typeof CrossRegionFilingInputSchema>,
+  region: string,
+  today: string,
+  /** A change: the old filing's start, from which no 补办 confirmation is needed. */
+  coveredFrom?: string,
+) {
+  const fields: Record<string, string> = {
+    ...startDateProblems(input, today, crossRegionRulesFor(region), coveredFrom),
+  }
   if (sameArea(input.destination, region)) fields.destination = '就医地不能是参保地所在统筹区，请选择其他城市'
   if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', 400, { fields })
   return { startDate: input.startDate, endDate: isLongTerm(input.type) ? null : temporaryEndDate(input.startDate, CROSS_REGION_RULES.temporaryMonths.value) }
@@ -97,6 +138,7 @@ function plan(input: z.infer<typeof CrossRegionFilingInputSchema>, region: strin
 /** Files at the bureau with the dates `plan` gave; its refusal comes back as `CrossRegionRejected`. */
 async function file(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnType<typeof bureauPerson>>, input: z.infer<typeof CrossRegionFilingInputSchema>, dates: ReturnType<typeof plan>, requestRef: string): Promise<string> {
   const { nhsa, vault } = c.get('deps')
+  const basis = input.type === 'long_term_resident' ? longTermBasisOf(input) : undefined
   // A family member files for the person: the bureau records them as 代办人.
   let agent: { name: string, certNo: string, relation: string } | undefined
   if (subject.channel === 'family') {
@@ -111,7 +153,9 @@ async function file(c: Context<AppEnv>, subject: Subject, who: Awaited<ReturnTyp
     phone: input.phone,
     ...(input.address && { address: input.address }),
     ...(input.referralHospital && { referralHospital: input.referralHospital }),
-    ...(input.promise && { promise: true }),
+    // 异地长期居住: the resident's choice, a residence proof or a personal promise (never both on the wire).
+    ...(basis === 'promise' && { promise: true }),
+    ...(basis === 'residence_proof' && input.residenceProof && { residenceProof: input.residenceProof }),
     ...(agent && { agent }),
     requestRef,
   })
@@ -145,7 +189,8 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     await audit(c, subject, 'cross_region.read', true)
     const today = shanghaiDate(c.get('deps').now())
     c.header('Cache-Control', 'no-store')
-    return c.json({ insuredRegion: who.region, filings: filings.map(f => filingView(f, today)) }, 200)
+    const filingsView = filings.map(f => filingView(f, today))
+    return c.json({ insuredRegion: who.region, rules: rulesView(who.region, today), filings: filingsView }, 200)
   })
   .post('/filings', changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.file', principalOf), async (c) => {
     const input = c.req.valid('json')
@@ -157,7 +202,8 @@ export const crossRegionRoutes = new Hono<AppEnv>()
       await audit(c, subject, 'cross_region.file', false, { type: input.type, outcome: error instanceof CrossRegionRejected ? 'rejected' : error instanceof AppError ? error.code : 'failed' })
       return rejected(error)
     })
-    await audit(c, subject, 'cross_region.file', true, { type: input.type, destination: input.destination })
+    const filed = { type: input.type, destination: input.destination, ...(input.basis && { basis: input.basis }) }
+    await audit(c, subject, 'cross_region.file', true, filed)
     c.header('Cache-Control', 'no-store')
     return c.json(filingView(await ownFiling(c, who, id), shanghaiDate(c.get('deps').now())), 201)
   })
@@ -170,12 +216,13 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     if (lockedUntil(old, today)) throw new AppError('CROSS_REGION_LOCKED', 409)
     // Checked before anything changes, so a bad new filing never costs the old one. (A retry after
     // the cancel went through finds the old one cancelled: cancelling again is a no-op at the bureau.)
-    const dates = plan(input, who.region, today)
+    const dates = plan(input, who.region, today, old.startDate < today ? old.startDate : today)
     await requireCoverage(c, subject, who)
     try {
       await cancelCrossRegion(c.get('deps').nhsa, who.key, { id: old.id, reason: '变更备案' })
       const id = await file(c, subject, who, input, dates, `req:${c.get('idempotency')?.id ?? ''}`)
-      await audit(c, subject, 'cross_region.change', true, { from: old.id, type: input.type, destination: input.destination })
+      const changed = { type: input.type, destination: input.destination, ...(input.basis && { basis: input.basis }) }
+      await audit(c, subject, 'cross_region.change', true, { from: old.id, ...changed })
       c.header('Cache-Control', 'no-store')
       return c.json(filingView(await ownFiling(c, who, id), today), 201)
     }

@@ -1,3 +1,4 @@
+import type { Param } from '../policy/policy-schema'
 import { z } from 'zod'
 import { MobileSchema } from './common'
 import { CleanTextSchema } from './text'
@@ -22,7 +23,7 @@ export const CROSS_REGION_TYPE_LABELS: Record<CrossRegionType, string> = {
 export const CROSS_REGION_TYPE_HINTS: Record<CrossRegionType, string> = {
   retired_relocated: '退休后户籍迁入异地定居，长期有效',
   resident_worker: '用人单位派驻异地工作，长期有效',
-  long_term_resident: '在异地连续居住半年以上，凭个人承诺办理，长期有效',
+  long_term_resident: '在异地长期居住，凭居住证明或个人承诺办理，长期有效',
   referral: '经参保地定点医院转诊到异地就医，有效期6个月',
   temporary: '因探亲、旅游等临时外出就医，有效期6个月',
 }
@@ -32,17 +33,91 @@ export function isLongTerm(type: CrossRegionType): boolean {
   return type === 'retired_relocated' || type === 'resident_worker' || type === 'long_term_resident'
 }
 
+/** 医保发〔2022〕22号, the national notice on cross-province direct settlement (domain notes §3.1). */
+export const NATIONAL_CROSS_REGION_NOTICE = '医保发〔2022〕22号'
+
 /** The rule numbers, with where they come from. */
 export const CROSS_REGION_RULES = {
   /** 临时外出就医 "原则上不少于6个月" (22号 as corroborated: 清远, 湘潭 pages). */
   temporaryMonths: { value: 6, assumed: false, source: '医保发〔2022〕22号：临时外出就医人员备案有效期原则上不少于6个月' },
-  /** 承诺制 long-term filings: no change or cancellation for six months (a local rule; "原则上不超过6个月" nationally). */
-  promiseLockMonths: { value: 6, assumed: true, source: '参保地可设定变更或取消的最短时限，原则上不超过6个月；采用上限' },
-  /** 补办: a filing may start up to 30 days back (care already had, before 出院结算). */
-  backdateDays: { value: 30, assumed: true, source: '允许出院结算前补办备案；补办期限文件未规定，取30天' },
+  /**
+   * Only a long-term filing made on a personal promise (承诺制) is locked: the 参保地 may set a minimum time before
+   * change or cancellation, "原则上不超过6个月" (a local rule; one page: filings on a 居住证 may be cancelled any time).
+   */
+  promiseLockMonths: { value: 6, assumed: true, source: '参保地可设定变更或取消的最短时限，原则上不超过6个月；采用上限，仅适用于个人承诺方式办理的长期备案' },
   /** And at most 180 days ahead. */
   aheadDays: { value: 180, assumed: true, source: '文件未规定提前办理的期限，取180天' },
 } as const
+
+/**
+ * The rules of a 参保地 that may be stricter than the national ones, each a parameter with its source (or
+ * `assumed` with its reason). `backdateDays`: how many days before today a filing may start (补办); `null` is the
+ * national rule — no day count, the resident may file until the stay is settled (出院结算前补办).
+ */
+export interface CrossRegionRegionRules {
+  backdateDays: Param<number | null>
+}
+
+/** The national rules, the default of every 参保地. */
+export const NATIONAL_CROSS_REGION_REGION_RULES: CrossRegionRegionRules = Object.freeze({
+  backdateDays: Object.freeze({
+    value: null,
+    source: `${NATIONAL_CROSS_REGION_NOTICE}：参保人员出院结算前补办异地就医备案的，就医地联网定点医疗机构应为其办理直接结算（补办不设天数限制）`,
+  }),
+})
+
+/**
+ * Stricter rules of particular 参保地, keyed by 6-digit division code (a province `520000`, a city `370500` or a
+ * county; the most specific one applies). None of the seed documents sets one — the Dongying notice 六(二) only asks to
+ * "优化异地就医登记备案", the Guizhou plan 二(六)/(八) to simplify and prioritise it — so every region follows the
+ * national rule. An entry needs its `source` (document and clause), or `assumed: true` with a `reason`.
+ */
+export const CROSS_REGION_REGION_RULES: Readonly<Record<string, Partial<CrossRegionRegionRules>>> = Object.freeze({})
+
+/** The rules of a 参保地: its own stricter ones where it has them (county, city, then province), else the national. */
+export function crossRegionRulesFor(
+  regionCode: string,
+  table: Readonly<Record<string, Partial<CrossRegionRegionRules>>> = CROSS_REGION_REGION_RULES,
+): CrossRegionRegionRules {
+  const keys = [regionCode, `${regionCode.slice(0, 4)}00`, `${regionCode.slice(0, 2)}0000`]
+  const own = keys.map(k => table[k]).find(r => r !== undefined) ?? {}
+  return { ...NATIONAL_CROSS_REGION_REGION_RULES, ...own }
+}
+
+/**
+ * 异地长期居住人员 file on a residence proof (居住证明: 居住证 or an equivalent document) or on a personal
+ * promise (个人承诺) in its place (22号 as corroborated: 中山 "居住证 or《异地长期居住承诺书》"). The resident chooses.
+ */
+export const LONG_TERM_BASES = ['residence_proof', 'promise'] as const
+export type LongTermBasis = typeof LONG_TERM_BASES[number]
+
+export const LONG_TERM_BASIS_LABELS: Record<LongTermBasis, string> = {
+  residence_proof: '居住证明',
+  promise: '个人承诺',
+}
+
+/** Residence proofs a 异地长期居住 filing takes (the document's kind; its number goes with it). */
+export const RESIDENCE_PROOF_KINDS = [
+  'residence_permit',
+  'property_certificate',
+  'lease_registration',
+  'community_certificate',
+] as const
+export type ResidenceProofKind = typeof RESIDENCE_PROOF_KINDS[number]
+
+export const RESIDENCE_PROOF_KIND_LABELS: Record<ResidenceProofKind, string> = {
+  residence_permit: '居住证',
+  property_certificate: '不动产权证书（房产证）',
+  lease_registration: '房屋租赁登记备案证明',
+  community_certificate: '社区（村）出具的居住证明',
+}
+
+/** `A1********89`: a document number with its first two and last two characters kept. */
+export function maskDocumentNumber(no: string): string {
+  const chars = Array.from(no)
+  if (chars.length <= 4) return '*'.repeat(chars.length)
+  return `${chars.slice(0, 2).join('')}${'*'.repeat(chars.length - 4)}${chars.slice(-2).join('')}`
+}
 
 /** `YYYY-MM-DD` plus whole months, minus a day: the last day of a filing that starts on `start`. */
 export function temporaryEndDate(start: string, months = CROSS_REGION_RULES.temporaryMonths.value): string {
@@ -55,6 +130,19 @@ export function temporaryEndDate(start: string, months = CROSS_REGION_RULES.temp
 }
 
 const DateSchema = CleanTextSchema('请选择开始日期').regex(/^\d{4}-\d{2}-\d{2}$/, '请选择开始日期')
+
+/** The basis a filing asks for: the one chosen, or a promise for a client sending only `promise: true` (as before). */
+export function longTermBasisOf(v: { basis?: LongTermBasis, promise?: boolean }): LongTermBasis | undefined {
+  return v.basis ?? (v.promise === true ? 'promise' : undefined)
+}
+
+/** The residence proof of a 异地长期居住 filing: its kind and number (masked in every answer and log). */
+export const ResidenceProofSchema = z.object({
+  kind: z.enum(RESIDENCE_PROOF_KINDS, { error: '请选择居住证明类型' }),
+  number: CleanTextSchema('请填写居住证明编号').trim()
+    .regex(/^[\dA-Za-z-]{4,30}$/, '居住证明编号应为4–30位字母、数字或“-”'),
+}, { error: '请填写居住证明' })
+export type ResidenceProof = z.infer<typeof ResidenceProofSchema>
 
 /** A bound family member's link id. */
 const MemberIdSchema = CleanTextSchema('家庭成员不存在').uuid('家庭成员不存在')
@@ -70,11 +158,24 @@ export const CrossRegionFilingInputSchema = z.object({
   phone: MobileSchema,
   address: CleanTextSchema('请填写异地居住地址', { multiline: true }).trim().max(100, '居住地址不超过100个字').optional(),
   referralHospital: CleanTextSchema('请填写转出医院名称').trim().max(60, '转出医院名称不超过60个字').optional(),
+  /** 异地长期居住: on a residence proof or on a personal promise (the resident chooses). */
+  basis: z.enum(LONG_TERM_BASES, { error: '请选择办理方式' }).optional(),
+  residenceProof: ResidenceProofSchema.optional(),
   promise: z.boolean().optional(),
+  /**
+   * 补办 (a start date before today): the resident confirms the stay has not been settled yet (出院结算前), the one
+   * condition the national rule sets. The BFF checks it against its own day.
+   */
+  unsettled: z.boolean().optional(),
 }).superRefine((v, ctx) => {
   if (v.type === 'long_term_resident') {
     if (!v.address || v.address.length < 5) ctx.addIssue({ code: 'custom', path: ['address'], message: '请填写异地居住地址（至少5个字）' })
-    if (v.promise !== true) ctx.addIssue({ code: 'custom', path: ['promise'], message: '请阅读并勾选个人承诺' })
+    const basis = longTermBasisOf(v)
+    if (!basis) ctx.addIssue({ code: 'custom', path: ['basis'], message: '请选择办理方式：居住证明或个人承诺' })
+    if (basis === 'residence_proof' && !v.residenceProof)
+      ctx.addIssue({ code: 'custom', path: ['residenceProof'], message: '请填写居住证明类型和编号' })
+    if (basis === 'promise' && v.promise !== true)
+      ctx.addIssue({ code: 'custom', path: ['promise'], message: '请阅读并勾选个人承诺' })
   }
   if (v.type === 'referral' && (!v.referralHospital || v.referralHospital.length < 2)) ctx.addIssue({ code: 'custom', path: ['referralHospital'], message: '请填写转出医院名称' })
 })

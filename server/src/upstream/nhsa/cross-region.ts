@@ -1,4 +1,4 @@
-import type { CrossRegionType } from '@yibao/shared'
+import type { CrossRegionType, ResidenceProof, ResidenceProofKind } from '@yibao/shared'
 import type { CrossRegionFiling } from '../../domain/cross-region'
 import type { Logger } from '../../lib/logger'
 import type { NhsaClient } from './client'
@@ -22,6 +22,18 @@ const TYPE_CODES: Record<CrossRegionType, string> = {
 }
 const TYPES_BY_CODE = new Map(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as CrossRegionType]))
 const SOURCES: Record<string, CrossRegionFiling['source']> = { '01': 'desk', '02': 'app', '03': 'web' }
+/**
+ * 居住证明类型 `resd_cert_type` (with `resd_certno`): the residence proof of a 04 filing not made on a promise
+ * (`prom_flag` '1'). The platform's `out_appy_d` keeps only `att_cnt` (附件数量) of the materials, so the kind and
+ * number ride on these local extensions (documented in the sandbox's `RESD_CERT_TYPE`).
+ */
+const PROOF_CODES: Record<ResidenceProofKind, string> = {
+  residence_permit: '01',
+  property_certificate: '02',
+  lease_registration: '03',
+  community_certificate: '04',
+}
+const PROOFS_BY_CODE = new Map(Object.entries(PROOF_CODES).map(([k, v]) => [v, k as ResidenceProofKind]))
 
 const day = z.string().transform(v => v.slice(0, 10))
 
@@ -36,6 +48,8 @@ const FilingRowWire = z.object({
   resout_addr: z.string().nullish(),
   trafout_fixmedins_name: z.string().nullish(),
   prom_flag: z.string().nullish(),
+  resd_cert_type: z.string().nullish(),
+  resd_certno: z.string().nullish(),
   vali_flag: z.string(),
   memo: z.string().nullish(),
   dcla_souc: z.string().nullish(),
@@ -50,6 +64,9 @@ const CancelOutputWire = z.unknown()
 function toFiling(row: z.infer<typeof FilingRowWire>): CrossRegionFiling | null {
   const type = TYPES_BY_CODE.get(row.rloc_rea)
   if (!type) return null
+  const promise = row.prom_flag === '1'
+  const proofKind = PROOFS_BY_CODE.get(row.resd_cert_type ?? '')
+  const residenceProof = proofKind && row.resd_certno ? { kind: proofKind, number: row.resd_certno } : null
   return {
     id: row.trt_dcla_detl_sn,
     insuranceType: row.insutype,
@@ -60,7 +77,9 @@ function toFiling(row: z.infer<typeof FilingRowWire>): CrossRegionFiling | null 
     phone: row.tel ?? '',
     address: row.resout_addr || null,
     referralHospital: row.trafout_fixmedins_name || null,
-    promise: row.prom_flag === '1',
+    promise,
+    basis: type !== 'long_term_resident' ? null : promise ? 'promise' : residenceProof ? 'residence_proof' : null,
+    residenceProof,
     cancelled: row.vali_flag !== '1',
     source: SOURCES[row.dcla_souc ?? ''] ?? 'other',
     agentName: row.agnter_name || null,
@@ -96,6 +115,8 @@ export interface NewFiling extends Pick<CrossRegionFiling, 'insuranceType' | 'ty
   address?: string
   referralHospital?: string
   promise?: boolean
+  /** 异地长期居住 filed on a residence proof (instead of a promise). */
+  residenceProof?: ResidenceProof
   /** 代办人 (a family member filing for the person). */
   agent?: { name: string, certNo: string, relation: string }
   /** `req:<id>`: the same request again returns the same filing. */
@@ -115,6 +136,11 @@ export async function fileCrossRegion(nhsa: NhsaClient, key: PersonKey, f: NewFi
     ...(f.address && { resout_addr: f.address }),
     ...(f.referralHospital && { trafout_fixmedins_name: f.referralHospital }),
     ...(f.promise && { prom_flag: '1' }),
+    ...(f.residenceProof && {
+      resd_cert_type: PROOF_CODES[f.residenceProof.kind],
+      resd_certno: f.residenceProof.number,
+      att_cnt: 1,
+    }),
     dcla_souc: '02',
     ...(f.agent && { agnter_name: f.agent.name, agnter_certno: f.agent.certNo, agnter_rlts: f.agent.relation }),
     memo: f.requestRef,

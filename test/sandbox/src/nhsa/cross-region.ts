@@ -8,8 +8,10 @@ import { RLOC_REA } from './dictionaries'
  * it has them and are the sandbox's own where it does not (marked).
  */
 
-/** 补办: a filing may start up to 30 days before today (sandbox choice). */
-export const BACKDATE_DAYS = 30
+/**
+ * 补办: a filing may start on any day before today — the national rule (医保发〔2022〕22号) lets a resident file until
+ * the stay is settled (出院结算前), with no day count. A temporary filing must still reach today.
+ */
 /** A filing may start at most 180 days after today (sandbox choice). */
 export const AHEAD_DAYS = 180
 /** A temporary filing lasts at most 12 months (local pages: "最长不超过1年"). */
@@ -85,6 +87,11 @@ export interface OutAppyRow {
   resout_addr: string | null
   trafout_fixmedins_name: string | null
   prom_flag: string | null
+  /** 居住证明类型 / 编号 of a 04 filing made on a residence proof (sandbox fields, `RESD_CERT_TYPE`). */
+  resd_cert_type: string | null
+  resd_certno: string | null
+  /** att_cnt 附件数量: 1 for a filing on a residence proof. */
+  att_cnt: number
   /** '1' valid (also after its end date: the client derives 已过期), '0' cancelled. */
   vali_flag: '0' | '1'
   /** The filing's memo, or the cancellation reason once cancelled. */
@@ -110,6 +117,9 @@ export function outAppyRow(f: SandboxCrossRegionFiling): OutAppyRow {
     resout_addr: f.resoutAddr,
     trafout_fixmedins_name: f.trafoutFixmedinsName,
     prom_flag: f.promFlag,
+    resd_cert_type: f.resdCertType,
+    resd_certno: f.resdCertno,
+    att_cnt: f.resdCertType ? 1 : 0,
     vali_flag: f.valid ? '1' : '0',
     memo: f.memo,
     dcla_souc: f.dclaSouc,

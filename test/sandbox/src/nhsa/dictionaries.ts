@@ -163,6 +163,21 @@ export const RLOC_REA = {
 /** An rloc_rea code the sandbox accepts. */
 export type RlocRea = keyof typeof RLOC_REA
 
+/**
+ * resd_cert_type 居住证明类型 of a 异地长期居住人员 filing (04) made on a residence proof rather than a personal
+ * promise (prom_flag '1') — **sandbox field and codes**: the platform's `out_appy_d` keeps no material beyond
+ * `att_cnt` (附件数量), so the kind and number (resd_certno) ride on the 2551/5302 local extensions.
+ */
+export const RESD_CERT_TYPE = {
+  '01': '居住证',
+  '02': '不动产权证书（房产证）',
+  '03': '房屋租赁登记备案证明',
+  '04': '社区（村）出具的居住证明',
+} as const
+
+/** A resd_cert_type code. */
+export type ResdCertType = keyof typeof RESD_CERT_TYPE
+
 /** dcla_souc 申报来源 of 异地就医备案 (sandbox codes): 01 经办窗口, 02 移动端 (the product), 03 网上服务大厅. */
 export const DCLA_SOUC = {
   '01': '经办窗口',

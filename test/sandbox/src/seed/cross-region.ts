@@ -31,6 +31,8 @@ function filing(person: SandboxPerson, key: string, fields: Partial<SandboxCross
     resoutAddr: null,
     trafoutFixmedinsName: null,
     promFlag: null,
+    resdCertType: null,
+    resdCertno: null,
     valid: true,
     memo: null,
     requestKey: null,

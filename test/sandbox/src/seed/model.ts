@@ -1,5 +1,5 @@
 import type { DisabilityKind, PersonCategory, SpecialStatus } from '@yibao/shared'
-import type { DclaSouc, NatyCode, PsnIdetType, RlocRea } from '../nhsa/dictionaries'
+import type { DclaSouc, NatyCode, PsnIdetType, ResdCertType, RlocRea } from '../nhsa/dictionaries'
 
 /**
  * The sandbox's own model of the bureau's person base (psn_info_b), household register (户口簿),
@@ -126,6 +126,10 @@ export interface SandboxCrossRegionFiling {
   trafoutFixmedinsName: string | null
   /** prom_flag 个人承诺标志: '1' = filed on a personal promise instead of a residence proof. */
   promFlag: '0' | '1' | null
+  /** resd_cert_type 居住证明类型 (see `RESD_CERT_TYPE`) of a filing made on a residence proof, else `null`. */
+  resdCertType: ResdCertType | null
+  /** resd_certno 居住证明编号, with `resdCertType`. */
+  resdCertno: string | null
   /** vali_flag: '1' valid (also after its end date), '0' cancelled. */
   valid: boolean
   /** memo as last written: the filing's memo, replaced by the reason when cancelled. */

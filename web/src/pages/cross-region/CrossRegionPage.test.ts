@@ -16,9 +16,70 @@ const MEMBER = '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'
 const links: FamilyLinkView[] = [{ id: MEMBER, name: '刘**', certNo: '370502********0825', relation: 'parent', relationLabel: '父母', status: 'active', createdAt: '2026-11-01T00:00:00.000Z' }]
 
 function filing(over: Partial<FilingView> = {}): FilingView {
-  return { id: '37050220261101000123', type: 'temporary', typeLabel: '其他临时外出就医人员', destination: '460203', startDate: '2026-12-01', endDate: '2027-05-31', status: 'upcoming', longTerm: false, promise: false, address: null, referralHospital: null, phone: '139****5678', agentName: null, source: 'app', createdAt: '2026-11-20 09:00:00', lockedUntil: null, canChange: true, ...over }
+  return {
+    id: '37050220261101000123',
+    type: 'temporary',
+    typeLabel: '其他临时外出就医人员',
+    destination: '460203',
+    startDate: '2026-12-01',
+    endDate: '2027-05-31',
+    status: 'upcoming',
+    longTerm: false,
+    promise: false,
+    basis: null,
+    basisLabel: null,
+    residenceProof: null,
+    address: null,
+    referralHospital: null,
+    phone: '139****5678',
+    agentName: null,
+    source: 'app',
+    createdAt: '2026-11-20 09:00:00',
+    lockedUntil: null,
+    canChange: true,
+    ...over,
+  }
 }
-const locked = filing({ id: '37050220261101000200', type: 'long_term_resident', typeLabel: '异地长期居住人员', destination: '440306', startDate: '2026-09-01', endDate: null, status: 'valid', longTerm: true, promise: true, address: '广东省深圳市宝安区西乡街道固戍社区', agentName: '王*', lockedUntil: '2027-03-01', canChange: false })
+const LONG_TERM = {
+  type: 'long_term_resident',
+  typeLabel: '异地长期居住人员',
+  destination: '440306',
+  startDate: '2026-09-01',
+  endDate: null,
+  status: 'valid',
+  longTerm: true,
+} as const
+const locked = filing({
+  ...LONG_TERM,
+  id: '37050220261101000200',
+  promise: true,
+  basis: 'promise',
+  basisLabel: '个人承诺',
+  address: '广东省深圳市宝安区西乡街道固戍社区',
+  agentName: '王*',
+  lockedUntil: '2027-03-01',
+  canChange: false,
+})
+/** 异地长期居住 on a 居住证 (医保发〔2022〕22号): the number masked by the BFF, never locked. */
+const onProof = filing({
+  ...LONG_TERM,
+  id: '37050220261101000500',
+  basis: 'residence_proof',
+  basisLabel: '居住证明',
+  residenceProof: { kind: 'residence_permit', kindLabel: '居住证', number: 'A4*************12' },
+  canChange: true,
+})
+/** The 参保地's rules the BFF gives: the national 补办 (no day count). */
+const RULES: FilingsView['rules'] = {
+  today: '2026-11-23',
+  minStartDate: null,
+  maxStartDate: '2027-05-22',
+  backdateDays: null,
+  backdateSource: '医保发〔2022〕22号',
+  backdateAssumed: false,
+  temporaryMonths: 6,
+  promiseLockMonths: 6,
+}
 const expired = filing({ id: '37050220250101000300', type: 'referral', typeLabel: '异地转诊就医人员', destination: '110105', startDate: '2025-01-10', endDate: '2025-07-09', status: 'expired', referralHospital: '东营市人民医院', canChange: false })
 const cancelled = filing({ id: '37050220250801000400', type: 'resident_worker', typeLabel: '常驻异地工作人员', destination: '330110', startDate: '2025-08-01', endDate: null, status: 'cancelled', longTerm: true, canChange: false })
 
@@ -70,7 +131,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
   })
 
   it('explains who files, lists filings with status, place, dates and 代办人, and says when one is locked', async () => {
-    bff([{ insuredRegion: '370502', filings: [filing(), locked, expired, cancelled] }])
+    bff([{ insuredRegion: '370502', rules: RULES, filings: [filing(), locked, expired, cancelled] }])
     const { wrapper } = await mountAt('/cross-region')
     expect(wrapper.findAll('h1')).toHaveLength(1)
     expect(wrapper.get('h1').text()).toBe('异地就医备案')
@@ -78,6 +139,10 @@ describe('CrossRegionPage (异地就医备案)', () => {
     expect(guide).toContain('急诊抢救视同已备案，无需办理')
     expect(guide).toContain('长期有效')
     expect(guide).toContain('有效期6个月')
+    expect(guide).toContain('凭居住证明（如居住证）或个人承诺办理')
+    expect(wrapper.get('[data-testid="cr-guide-dates"]').text())
+      .toBe('开始日期最晚可选今天后180天。就医后补办的，出院结算前均可办理，不限天数（医保发〔2022〕22号）。')
+    expect(guide).toContain('凭居住证明办理的，可随时变更或撤销')
     expect(wrapper.get('[data-testid="cr-insured-region"]').text()).toBe('参保地：山东省 东营市')
 
     const items = wrapper.findAll('[data-testid="cr-filing"]')
@@ -94,6 +159,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
     expect(items[1]!.get('[data-testid="cr-period"]').text()).toBe('有效期：2026-09-01 至 长期有效')
     expect(items[1]!.get('[data-testid="cr-agent"]').text()).toBe('代办人：王*')
     expect(items[1]!.get('[data-testid="cr-locked"]').text()).toBe('承诺制长期备案 2027-03-01 前不能变更或撤销')
+    expect(items[1]!.get('[data-testid="cr-basis"]').text()).toBe('办理方式：个人承诺')
     expect(items[1]!.find('[data-testid="cr-change"]').exists()).toBe(false)
     expect(items[1]!.find('[data-testid="cr-cancel"]').exists()).toBe(false)
 
@@ -108,8 +174,20 @@ describe('CrossRegionPage (异地就医备案)', () => {
     wrapper.unmount()
   })
 
+  it('shows a filing on a 居住证明 with its masked number, changeable at once, and a 参保地\'s stricter 补办 rule', async () => {
+    const local = { ...RULES, minStartDate: '2026-10-24', backdateDays: 30, backdateSource: '某市经办规程 第八条' }
+    bff([{ insuredRegion: '370502', rules: local, filings: [onProof] }])
+    const { wrapper } = await mountAt('/cross-region')
+    const item = wrapper.get('[data-testid="cr-filing"]')
+    expect(item.get('[data-testid="cr-basis"]').text()).toBe('办理方式：居住证明（居住证 A4*************12）')
+    expect(item.find('[data-testid="cr-locked"]').exists()).toBe(false)
+    expect(item.find('[data-testid="cr-change"]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid="cr-guide-dates"]').text()).toBe('开始日期可选今天前30天至今天后180天（参保地规定：某市经办规程 第八条）。')
+    wrapper.unmount()
+  })
+
   it('for a family member: asks for their filings, links 变更 and 新增备案 with ?member=', async () => {
-    const { asked } = bff([{ insuredRegion: '370502', filings: [expired] }])
+    const { asked } = bff([{ insuredRegion: '370502', rules: RULES, filings: [expired] }])
     const { wrapper, router } = await mountAt(`/cross-region?member=${MEMBER}`)
     expect(asked).toEqual([MEMBER])
     expect(wrapper.get('[data-testid="member-option"]').attributes('aria-pressed')).toBe('true')
@@ -118,7 +196,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe(`/cross-region/new?member=${MEMBER}`)
 
-    bff([{ insuredRegion: '370502', filings: [filing()] }])
+    bff([{ insuredRegion: '370502', rules: RULES, filings: [filing()] }])
     const again = await mountAt(`/cross-region?member=${MEMBER}`)
     await again.wrapper.get('[data-testid="cr-change"]').trigger('click')
     await flushPromises()
@@ -129,7 +207,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
   })
 
   it('says 暂无 when there are none, and switching to oneself asks again', async () => {
-    const { asked } = bff([{ insuredRegion: '370502', filings: [] }])
+    const { asked } = bff([{ insuredRegion: '370502', rules: RULES, filings: [] }])
     const { wrapper, router } = await mountAt(`/cross-region?member=${MEMBER}`)
     expect(wrapper.get('[data-testid="cr-empty"]').text()).toBe('暂无异地就医备案')
     await wrapper.get('[data-testid="member-self"]').trigger('click')
@@ -144,8 +222,8 @@ describe('CrossRegionPage (异地就医备案)', () => {
 
   it('撤销备案 asks the reason, sends it with an Idempotency-Key, reloads the list and announces it', async () => {
     const { asked, cancels } = bff([
-      { insuredRegion: '370502', filings: [filing()] },
-      { insuredRegion: '370502', filings: [filing({ status: 'cancelled', canChange: false })] },
+      { insuredRegion: '370502', rules: RULES, filings: [filing()] },
+      { insuredRegion: '370502', rules: RULES, filings: [filing({ status: 'cancelled', canChange: false })] },
     ])
     const { wrapper } = await mountAt(`/cross-region?member=${MEMBER}`)
     const announce = wrapper.get('[data-testid="cr-announce"]')
@@ -182,7 +260,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
       () => HttpResponse.json({ error: { code: 'UPSTREAM_TIMEOUT', message: '医保信息平台响应超时，请稍后再试', requestId: 'req-3' } } satisfies ApiErrorBody, { status: 504 }),
       () => HttpResponse.json({ error: { code: 'CROSS_REGION_LOCKED', message: '以个人承诺方式办理的长期居住备案，自开始之日起6个月内不能变更或撤销', requestId: 'req-4' } } satisfies ApiErrorBody, { status: 409 }),
     ]
-    const { cancels } = bff([{ insuredRegion: '370502', filings: [filing()] }], () => replies.shift()!())
+    const { cancels } = bff([{ insuredRegion: '370502', rules: RULES, filings: [filing()] }], () => replies.shift()!())
     const { wrapper } = await mountAt('/cross-region')
     await wrapper.get('[data-testid="cr-cancel"]').trigger('click')
     await wrapper.get('[data-testid="cr-cancel-reason"]').setValue('行程取消')
@@ -202,7 +280,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
   })
 
   it('announces a filing made on the form page, once the list shows it', async () => {
-    bff([{ insuredRegion: '370502', filings: [filing()] }])
+    bff([{ insuredRegion: '370502', rules: RULES, filings: [filing()] }])
     const { wrapper } = await mountAt({ path: '/cross-region', state: { crossRegionDone: 'filed' } })
     expect(wrapper.get('[data-testid="cr-announce"]').text()).toBe('备案已办理成功')
     wrapper.unmount()
@@ -216,7 +294,7 @@ describe('CrossRegionPage (异地就医备案)', () => {
     const { wrapper } = await mountAt('/cross-region')
     expect(wrapper.get('[data-testid="cr-load-error"]').text()).toContain('不能办理异地就医备案')
     expect(wrapper.find('[data-testid="cr-new"]').exists()).toBe(false)
-    bff([{ insuredRegion: '370502', filings: [] }])
+    bff([{ insuredRegion: '370502', rules: RULES, filings: [] }])
     await wrapper.get('[data-testid="cr-load-error"] button').trigger('click')
     await flushPromises()
     expect(wrapper.get('[data-testid="cr-empty"]').text()).toBe('暂无异地就医备案')

@@ -8,7 +8,7 @@ import { buildNhsaRequest, postNhsa } from '../../testing'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire replies are checked with toMatchObject/toEqual below
 type Json = any
 
-/** 2026-06-15 10:00 in Shanghai: 补办 reaches back to 2026-05-16, filing ahead up to 2026-12-12. */
+/** 2026-06-15 10:00 in Shanghai: 补办 has no day count (医保发〔2022〕22号), filing ahead up to 2026-12-12. */
 const NOW = new Date('2026-06-15T02:00:00Z')
 /** Prefix of every input-schema failure. */
 const INVALID = '输入参数校验失败：'
@@ -28,6 +28,12 @@ function setup(now = NOW) {
 function trip(who: SandboxPerson): Record<string, unknown> {
   return { psn_no: who.psnNo, insutype: '390', rloc_rea: '08', rloc_admdvs: '460203', begndate: '2026-06-20', enddate: '2026-12-19', tel: '13805461288', dcla_souc: '02' }
 }
+
+/** A 04 long-term filing to 三亚 without a basis yet (居住证明 or 个人承诺). */
+const LONG = { rloc_rea: '04', enddate: null, resout_addr: '海南省三亚市吉阳区' }
+/** A 居住证 as the residence proof. */
+const PERMIT = { resd_cert_type: '01', resd_certno: '4602030012345' }
+const NO_BASIS = '异地长期居住人员备案须提供居住证明（resd_cert_type、resd_certno）或个人承诺（prom_flag为1）'
 
 function allFilings(state: SandboxState) {
   return state.residents.dataset.persons.flatMap(p => p.crossRegionFilings)
@@ -69,7 +75,7 @@ describe('2551 异地就医备案 (local extension)', () => {
     const body = await file(demo, {
       rloc_rea: '04',
       rloc_admdvs: '440306',
-      begndate: '2026-05-16', // 补办: exactly 30 days back
+      begndate: '2026-05-16', // 补办
       enddate: null,
       resout_addr: '广东省深圳市宝安区西乡街道固戍社区3栋501室',
       prom_flag: '1',
@@ -90,6 +96,29 @@ describe('2551 异地就医备案 (local extension)', () => {
     const referral = await file(mother, { rloc_rea: '06', rloc_admdvs: '370102', begndate: '2026-12-12', enddate: '2027-12-12', trafout_fixmedins_name: '东营市人民医院' })
     expect(referral).toMatchObject({ infcode: 0, output: { result: { begndate: '2026-12-12', enddate: '2027-12-12' } } })
     expect(mother.crossRegionFilings[0]).toMatchObject({ rlocRea: '06', trafoutFixmedinsName: '东营市人民医院', agnterName: null })
+  })
+
+  it('医保发〔2022〕22号: files a long-term 04 on a 居住证 instead of a promise, any day back (补办)', async () => {
+    const { person, file, send } = setup()
+    const demo = person('demoResident')
+    const body = await file(demo, {
+      ...LONG,
+      rloc_admdvs: '440306',
+      begndate: '2025-09-01',
+      resd_cert_type: '01',
+      resd_certno: '4403060a12345678',
+      att_cnt: 1,
+    })
+    expect(body).toMatchObject({ infcode: 0, output: { result: { begndate: '2025-09-01', enddate: null } } })
+    const held = demo.crossRegionFilings[0]
+    expect(held).toMatchObject({ promFlag: null, resdCertType: '01', resdCertno: '4403060A12345678' })
+    const row = (await send('5302', { data: { psn_no: demo.psnNo } }, demo)).output.outappyinfo[0]
+    expect(row).toMatchObject({ rloc_rea: '04', prom_flag: null, resd_cert_type: '01' })
+    expect(row.resd_certno).toBe('4403060A12345678')
+    expect(row.att_cnt).toBe(1)
+    // Not locked: it may be cancelled the day after (only 承诺制 filings wait six months).
+    const cancel = { trt_dcla_detl_sn: row.trt_dcla_detl_sn, psn_no: demo.psnNo, memo: '搬回参保地' }
+    expect(await send('2552', { data: cancel }, demo)).toMatchObject({ infcode: 0 })
   })
 
   it('files employee insurance (310) for 周磊 but not the resident insurance he left', async () => {
@@ -113,7 +142,11 @@ describe('2551 异地就医备案 (local extension)', () => {
     ['就医地 the city itself', { rloc_admdvs: '370500' }, '就医地不能为参保地所在统筹区'],
     ['就医地 the whole own province', { rloc_admdvs: '370000' }, '就医地不能为参保地所在统筹区'],
     ['begndate not a date', { begndate: '2026-02-30' }, `${INVALID}开始日期[begndate]格式错误，应为yyyy-MM-dd`],
-    ['begndate 31 days back', { begndate: '2026-05-15' }, '开始日期[begndate]不能早于2026-05-16（补办备案限30天内）'],
+    [
+      'a 补办 trip that ended before today',
+      { begndate: '2025-06-01', enddate: '2025-12-01' },
+      '结束日期[enddate]早于今天（2026-06-15），补办的临时备案须在有效期内',
+    ],
     ['begndate 181 days ahead', { begndate: '2026-12-13', enddate: '2027-01-10' }, '开始日期[begndate]不能晚于2026-12-12（最多提前180天办理）'],
     ['enddate not a date', { enddate: '20261219' }, `${INVALID}结束日期[enddate]格式错误，应为yyyy-MM-dd`],
     ['long-term with an end', { rloc_rea: '02' }, '长期备案（备案类型02、03、04）长期有效，结束日期[enddate]应为空'],
@@ -123,8 +156,25 @@ describe('2551 异地就医备案 (local extension)', () => {
     ['more than 12 months', { enddate: '2027-06-21' }, '临时外出就医备案有效期不能超过12个月'],
     ['06 without 转出医院', { rloc_rea: '06' }, '异地转诊就医人员备案须填写转出医院名称[trafout_fixmedins_name]'],
     ['04 without an address', { rloc_rea: '04', enddate: null, prom_flag: '1' }, '异地长期居住人员备案须填写居住地址[resout_addr]'],
-    ['04 without a promise', { rloc_rea: '04', enddate: null, resout_addr: '海南省三亚市吉阳区' }, '异地长期居住人员备案须以个人承诺方式办理，个人承诺标志[prom_flag]应为1'],
-    ['04 with prom_flag 0', { rloc_rea: '04', enddate: null, resout_addr: '海南省三亚市吉阳区', prom_flag: '0' }, '异地长期居住人员备案须以个人承诺方式办理，个人承诺标志[prom_flag]应为1'],
+    ['04 without a proof or a promise', LONG, NO_BASIS],
+    ['04 with prom_flag 0', { ...LONG, prom_flag: '0' }, NO_BASIS],
+    ['04 with both a proof and a promise', { ...LONG, prom_flag: '1', ...PERMIT }, '居住证明与个人承诺只能选择一种方式办理'],
+    [
+      '04 with a proof kind but no number',
+      { ...LONG, resd_cert_type: '01' },
+      '居住证明类型[resd_cert_type]与居住证明编号[resd_certno]须同时填写',
+    ],
+    [
+      'a proof of an unknown kind',
+      { ...LONG, ...PERMIT, resd_cert_type: '09' },
+      `${INVALID}居住证明类型[resd_cert_type]应为01、02、03或04`,
+    ],
+    [
+      'a proof number with spaces',
+      { ...LONG, ...PERMIT, resd_certno: '46 02' },
+      `${INVALID}居住证明编号[resd_certno]应为4–30位字母、数字或“-”`,
+    ],
+    ['a proof on a temporary trip', PERMIT, '居住证明[resd_cert_type、resd_certno]仅用于异地长期居住人员备案（备案类型04）'],
     ['bad prom_flag', { prom_flag: 'Y' }, `${INVALID}个人承诺标志[prom_flag]应为0或1`],
     ['tel of 10 digits', { tel: '1380546128' }, `${INVALID}联系电话[tel]格式错误，应为11位手机号码`],
     ['tel missing', { tel: undefined }, `${INVALID}联系电话[tel]不能为空`],

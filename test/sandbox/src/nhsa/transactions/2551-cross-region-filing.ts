@@ -4,8 +4,17 @@ import type { OutAppyResult } from '../cross-region'
 import { isValidIdCard, shanghaiDate, toShanghaiIso } from '@yibao/shared'
 import { z } from 'zod'
 import { compactTime } from '../../lib/wire-time'
-import { addDays, addMonths, AHEAD_DAYS, BACKDATE_DAYS, isInForce, isLongTerm, isRealDate, outAppyResult, TEMPORARY_MAX_MONTHS } from '../cross-region'
-import { INSUTYPES } from '../dictionaries'
+import {
+  addDays,
+  addMonths,
+  AHEAD_DAYS,
+  isInForce,
+  isLongTerm,
+  isRealDate,
+  outAppyResult,
+  TEMPORARY_MAX_MONTHS,
+} from '../cross-region'
+import { INSUTYPES, RESD_CERT_TYPE } from '../dictionaries'
 import { personByPsnNo } from '../psn-lookup'
 import { defineTransaction, NhsaFailure } from '../registry'
 
@@ -15,16 +24,20 @@ import { defineTransaction, NhsaFailure } from '../registry'
  * one in the 2501/2505 style with the columns of the bureau's `out_appy_d` table.
  *
  * Input `{ outappy: { psn_no, insutype, rloc_rea, rloc_admdvs, begndate, enddate, tel, resout_addr?,
- * trafout_fixmedins_name?, prom_flag?, dcla_souc, agnter_name?, agnter_certno?, agnter_rlts?, memo? } }`;
+ * trafout_fixmedins_name?, prom_flag?, resd_cert_type?, resd_certno?, att_cnt?, dcla_souc, agnter_name?,
+ * agnter_certno?, agnter_rlts?, memo? } }`;
  * output `{ result: { trt_dcla_detl_sn, begndate, enddate, vali_flag: '1' } }`.
  * - insutype `390` or `310`, and the person must hold it, not ended, in the request's 参保地 (insuplc_admdvs).
  * - rloc_rea (`RLOC_REA`, sandbox codes): 02 异地安置退休人员, 03 常驻异地工作人员, 04 异地长期居住人员 are
  *   长期 (`enddate` must be null = 长期有效); 06 异地转诊就医人员, 08 其他临时外出就医人员 are 临时 (`enddate`
  *   required, after `begndate`, at most 12 months after it). 06 needs `trafout_fixmedins_name` (转出医院);
- *   04 needs `resout_addr` and `prom_flag` '1' (个人承诺 in place of 居住证明, the only way the sandbox takes).
+ *   04 needs `resout_addr` and exactly one of: a residence proof (居住证明: `resd_cert_type` from `RESD_CERT_TYPE`
+ *   and `resd_certno`, 4–30 of `[0-9A-Za-z-]`; sandbox fields) or `prom_flag` '1' (个人承诺 in its place). Only a
+ *   filing on a promise is locked for 6 months (2552).
  * - rloc_admdvs 就医地: 6 digits of a mainland province, not in the 参保地's 统筹区 (same first 4 digits; a
  *   province-level code of the 参保地's own province counts as inside it).
- * - begndate (Shanghai calendar): from 30 days before today (补办) to 180 days after it.
+ * - begndate (Shanghai calendar): any day up to 180 days after today — 补办 has no day count (医保发〔2022〕22号:
+ *   until 出院结算) — but a temporary filing must not have ended before today.
  * - tel: 11 digits. dcla_souc (`DCLA_SOUC`): 01 经办窗口, 02 移动端, 03 网上服务大厅.
  * - 代办人: agnter_name and agnter_certno together (a valid 居民身份证号, not the person's own);
  *   agnter_rlts optional, at most 20 characters: 1160's codes (10 配偶, 20 子女, 40 孙子女, 50 父母,
@@ -56,6 +69,13 @@ export const CrossRegionFilingInputSchema = z.object({
     resout_addr: optional('居住地址[resout_addr]', 200),
     trafout_fixmedins_name: optional('转出医院名称[trafout_fixmedins_name]', 200),
     prom_flag: z.preprocess(blankToNull, z.enum(['0', '1'], { error: '个人承诺标志[prom_flag]应为0或1' }).nullable()),
+    resd_cert_type: z.preprocess(blankToNull, z.enum(Object.keys(RESD_CERT_TYPE) as ['01', '02', '03', '04'], {
+      error: '居住证明类型[resd_cert_type]应为01、02、03或04',
+    }).nullable()),
+    resd_certno: z.preprocess(blankToNull, z.string({ error: '居住证明编号[resd_certno]格式错误' })
+      .regex(/^[\dA-Za-z-]{4,30}$/, { error: '居住证明编号[resd_certno]应为4–30位字母、数字或“-”' })
+      .nullable()),
+    att_cnt: z.preprocess(blankToNull, z.number({ error: '附件数量[att_cnt]应为数字' }).int().min(0).max(20).nullable()),
     dcla_souc: z.enum(['01', '02', '03'], { error: '申报来源[dcla_souc]应为01（经办窗口）、02（移动端）或03（网上服务大厅）' }),
     agnter_name: optional('代办人姓名[agnter_name]', 50),
     agnter_certno: optional('代办人证件号码[agnter_certno]', 18),
@@ -82,7 +102,6 @@ function checkRules(input: CrossRegionFilingInput, insuplc: string, certNo: stri
   const wholeOwnProvince = rloc.endsWith('0000') && rloc.slice(0, 2) === insuplc.slice(0, 2)
   if (rloc.slice(0, 4) === insuplc.slice(0, 4) || wholeOwnProvince) throw new NhsaFailure('就医地不能为参保地所在统筹区')
 
-  if (begndate < addDays(today, -BACKDATE_DAYS)) throw new NhsaFailure(`开始日期[begndate]不能早于${addDays(today, -BACKDATE_DAYS)}（补办备案限${BACKDATE_DAYS}天内）`)
   if (begndate > addDays(today, AHEAD_DAYS)) throw new NhsaFailure(`开始日期[begndate]不能晚于${addDays(today, AHEAD_DAYS)}（最多提前${AHEAD_DAYS}天办理）`)
   if (isLongTerm(input.rloc_rea)) {
     if (enddate !== null) throw new NhsaFailure('长期备案（备案类型02、03、04）长期有效，结束日期[enddate]应为空')
@@ -91,12 +110,21 @@ function checkRules(input: CrossRegionFilingInput, insuplc: string, certNo: stri
     if (enddate === null) throw new NhsaFailure('临时外出就医备案（备案类型06、08）结束日期[enddate]不能为空')
     if (enddate <= begndate) throw new NhsaFailure('结束日期[enddate]应晚于开始日期[begndate]')
     if (enddate > addMonths(begndate, TEMPORARY_MAX_MONTHS)) throw new NhsaFailure(`临时外出就医备案有效期不能超过${TEMPORARY_MAX_MONTHS}个月`)
+    if (enddate < today) throw new NhsaFailure(`结束日期[enddate]早于今天（${today}），补办的临时备案须在有效期内`)
   }
 
   if (input.rloc_rea === '06' && !input.trafout_fixmedins_name) throw new NhsaFailure('异地转诊就医人员备案须填写转出医院名称[trafout_fixmedins_name]')
   if (input.rloc_rea === '04') {
     if (!input.resout_addr) throw new NhsaFailure('异地长期居住人员备案须填写居住地址[resout_addr]')
-    if (input.prom_flag !== '1') throw new NhsaFailure('异地长期居住人员备案须以个人承诺方式办理，个人承诺标志[prom_flag]应为1')
+    const proof = input.resd_cert_type !== null || input.resd_certno !== null
+    if (proof && (!input.resd_cert_type || !input.resd_certno))
+      throw new NhsaFailure('居住证明类型[resd_cert_type]与居住证明编号[resd_certno]须同时填写')
+    if (proof && input.prom_flag === '1') throw new NhsaFailure('居住证明与个人承诺只能选择一种方式办理')
+    if (!proof && input.prom_flag !== '1')
+      throw new NhsaFailure('异地长期居住人员备案须提供居住证明（resd_cert_type、resd_certno）或个人承诺（prom_flag为1）')
+  }
+  else if (input.resd_cert_type || input.resd_certno) {
+    throw new NhsaFailure('居住证明[resd_cert_type、resd_certno]仅用于异地长期居住人员备案（备案类型04）')
   }
 
   const { agnter_name: agentName, agnter_certno: agentCertNo, agnter_rlts: agentRlts } = input
@@ -148,6 +176,8 @@ export const crossRegionFiling2551 = defineTransaction({
       resoutAddr: input.resout_addr,
       trafoutFixmedinsName: input.trafout_fixmedins_name,
       promFlag: input.prom_flag,
+      resdCertType: input.resd_cert_type,
+      resdCertno: input.resd_certno?.toUpperCase() ?? null,
       valid: true,
       memo: input.memo,
       requestKey,
