@@ -248,6 +248,10 @@ const EnvSchema = z.object({
         + `a crash can lose paid orders; set PGLITE_UNSAFE_NO_FSYNC=${PGLITE_UNSAFE_ACCEPT} only to accept that`,
     })
   }
+  if (env.SANDBOX === 'off' && !env.FACEID_BASE_URL)
+    ctx.addIssue({ code: 'custom', path: ['FACEID_BASE_URL'], message: 'SANDBOX=off requires FACEID_BASE_URL' })
+  if (env.SANDBOX === 'off' && env.FACEID_SECRET_KEY === 'sandbox-faceid-secret-key')
+    ctx.addIssue({ code: 'custom', path: ['FACEID_SECRET_KEY'], message: 'set the real FACEID_SECRET_KEY with SANDBOX=off' })
   if (env.SANDBOX === 'off') {
     if (!env.CARRIER_BASE_URL)
       ctx.addIssue({ code: 'custom', path: ['CARRIER_BASE_URL'], message: 'SANDBOX=off requires CARRIER_BASE_URL' })
@@ -258,10 +262,6 @@ const EnvSchema = z.object({
   }
   if (env.SANDBOX === 'off' && env.WECHAT_APP_SECRET === 'sandbox-secret')
     ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real WECHAT_APP_SECRET when SANDBOX=off' })
-  if (env.SANDBOX === 'off' && !env.FACEID_BASE_URL)
-    ctx.addIssue({ code: 'custom', path: ['FACEID_BASE_URL'], message: 'SANDBOX=off requires FACEID_BASE_URL' })
-  if (env.SANDBOX === 'off' && env.FACEID_SECRET_KEY === 'sandbox-faceid-secret-key')
-    ctx.addIssue({ code: 'custom', path: ['FACEID_SECRET_KEY'], message: 'set the real FACEID_SECRET_KEY when SANDBOX=off' })
   if (env.CRASH_AT && (env.SANDBOX === 'off' || env.NODE_ENV === 'production')) {
     const why = env.SANDBOX === 'off' ? 'SANDBOX=off' : 'NODE_ENV=production'
     const message = `kills the process on purpose, for the crash tests only: unset it with ${why}`

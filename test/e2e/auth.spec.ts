@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
+import { faceCheck, fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -69,6 +69,8 @@ describe('resident sign-in journeys (375 px)', () => {
     await page.getByLabel('姓名').fill(person.name)
     await page.getByLabel('身份证号').fill(person.certNo)
     await page.getByTestId('submit').click()
+    // A first binding: the person's 人脸核身 (the code this bind checked is kept, none is asked again).
+    await faceCheck(page, '通过')
     await page.getByTestId('resident-name').waitFor()
     expect(await page.getByTestId('resident-name').textContent()).toBe(`${person.name[0]}${'*'.repeat(person.name.length - 1)}`)
     await context.close()

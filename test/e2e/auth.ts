@@ -63,11 +63,17 @@ export async function smsCodeFor(phone: string): Promise<string> {
   return found.params.code
 }
 
+/** One message of the sandbox SMS gateway. */
+export interface SandboxSms { template: string, params: Record<string, string>, text: string }
+
 /** What the sandbox SMS gateway "sent" to a phone, newest first. */
-export async function smsFor(phone: string): Promise<{ template: string, params: Record<string, string>, text: string }[]> {
+export async function smsFor(phone: string): Promise<SandboxSms[]> {
   const res = await fetch(`${inject('sandboxURL')}/__sandbox/sms?phone=${phone}`)
-  return (await res.json() as { messages: { template: string, params: Record<string, string>, text: string }[] }).messages
+  return (await res.json() as { messages: SandboxSms[] }).messages
 }
+
+/** A check run on a page (e.g. `expectNoAxeViolations`). */
+type AxeCheck = (page: Page) => Promise<void>
 
 /** The buttons of the 人脸核身 simulator page (the provider's H5 page in the sandbox). */
 export type FaceOutcome = '通过' | '活体检测未通过' | '非本人' | '超时（不返回）'
@@ -77,7 +83,7 @@ export type FaceOutcome = '通过' | '活体检测未通过' | '非本人' | '�
  * the person's face gives `outcome`, and the browser comes back to the app (for 超时 through the simulator's
  * 返回原页面 link: the provider never answers).
  */
-export async function faceCheck(page: Page, outcome: FaceOutcome = '通过', opts: { axe?: (p: Page) => Promise<void> } = {}) {
+export async function faceCheck(page: Page, outcome: FaceOutcome = '通过', opts: { axe?: AxeCheck } = {}) {
   await page.getByTestId('face-start').click()
   await page.getByRole('heading', { name: '人脸核身（沙箱）' }).waitFor()
   await opts.axe?.(page)

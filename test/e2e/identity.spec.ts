@@ -8,7 +8,14 @@ let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
-interface Seeded { name: string, certNo: string, age: number, deathDate: string | null, household: { id: string }, insurance: { insutype: string, endDate: string | null }[] }
+interface Seeded {
+  name: string
+  certNo: string
+  age: number
+  deathDate: string | null
+  household: { id: string }
+  insurance: { insutype: string, endDate: string | null }[]
+}
 let people: Seeded[] | null = null
 
 /**
@@ -160,7 +167,8 @@ describe('人脸核身 journeys (375 px)', () => {
     await kiosk.getByRole('heading', { name: '微信授权（沙箱）' }).waitFor()
     await kiosk.getByRole('link', { name: '允许' }).click()
     await kiosk.getByRole('heading', { name: '实名认证' }).waitFor()
-    const attackerOpenid = (await kioskContext.cookies(inject('sandboxURL'))).find(c => c.name === 'sandbox_wx_user')!.value
+    const wechatUser = (await kioskContext.cookies(inject('sandboxURL'))).find(c => c.name === 'sandbox_wx_user')
+    const attackerOpenid = wechatUser!.value
 
     // The victim finds it there: not their WeChat, so they sign in by phone (a new session), with their face.
     await kiosk.getByTestId('use-phone').click()
@@ -186,7 +194,7 @@ describe('人脸核身 journeys (375 px)', () => {
     await attacker.getByRole('link', { name: '允许' }).click()
     await attacker.getByRole('heading', { name: '实名认证' }).waitFor()
     expect((await attacker.request.get('/api/v1/me/profile')).status()).toBe(401)
-    const view = await (await attacker.request.get('/api/v1/session')).json() as { authenticated: boolean, resident: unknown }
+    const view = await (await attacker.request.get('/api/v1/session')).json() as Record<string, unknown>
     expect(view).toMatchObject({ authenticated: false, resident: null })
     // Even binding the victim from there is refused: their identity belongs to the victim's phone.
     await fillPhoneAndCode(attacker, uniquePhone())

@@ -5,7 +5,13 @@ import type { FaceCheck, FaceCheckStatus, FacePurpose } from '../storage/face-ch
 import { randomUUID } from 'node:crypto'
 import { maskIdCard } from '@yibao/shared'
 import { AppError } from '../lib/errors'
-import { consumeFaceCheck, findFaceCheck, insertFaceCheck, latestFaceCheck, settleFaceCheck } from '../storage/face-checks'
+import {
+  consumeFaceCheck,
+  findFaceCheck,
+  insertFaceCheck,
+  latestFaceCheck,
+  settleFaceCheck,
+} from '../storage/face-checks'
 
 export type { FaceCheck, FaceCheckStatus, FacePurpose }
 
@@ -34,9 +40,16 @@ export interface FaceCaller {
   logger?: Logger
 }
 
-const CHANNEL: Record<FacePurpose, AuditChannel> = { bind: 'self', recover: 'self', unmask_self: 'self', family_bind: 'family' }
+const CHANNEL: Record<FacePurpose, AuditChannel> = {
+  bind: 'self',
+  recover: 'self',
+  unmask_self: 'self',
+  family_bind: 'family',
+}
 
-function auditBase(caller: FaceCaller, purpose: FacePurpose, certRef: string, subjectMasked?: string): Omit<AuditEvent, 'action' | 'success'> {
+type AuditBase = Omit<AuditEvent, 'action' | 'success'>
+
+function auditBase(caller: FaceCaller, purpose: FacePurpose, certRef: string, subjectMasked?: string): AuditBase {
   return {
     actorType: caller.actor.type,
     actorId: caller.actor.id,
@@ -64,10 +77,12 @@ export async function startFaceCheck(deps: AppDeps, caller: FaceCaller, input: {
   const base = auditBase(caller, input.purpose, certRef, maskIdCard(input.certNo))
   let started: { bizToken: string, url: string }
   try {
-    started = await faceid.start({ name: input.name, certNo: input.certNo, redirectUrl: `${input.origin}${faceReturnPath(id)}` }, caller.logger)
+    const redirectUrl = `${input.origin}${faceReturnPath(id)}`
+    started = await faceid.start({ name: input.name, certNo: input.certNo, redirectUrl }, caller.logger)
   }
   catch (error) {
-    await audit.record({ ...base, action: 'face_check.start', success: false, target: `face_check:${id}`, detail: { purpose: input.purpose } })
+    const detail = { purpose: input.purpose }
+    await audit.record({ ...base, action: 'face_check.start', success: false, target: `face_check:${id}`, detail })
     throw error
   }
   const at = now()
@@ -83,7 +98,8 @@ export async function startFaceCheck(deps: AppDeps, caller: FaceCaller, input: {
     createdAt: at,
     expiresAt: new Date(at.getTime() + FACE_CHECK_TTL_MS),
   })
-  await audit.record({ ...base, action: 'face_check.start', success: true, target: `face_check:${id}`, detail: { purpose: input.purpose } })
+  const detail = { purpose: input.purpose }
+  await audit.record({ ...base, action: 'face_check.start', success: true, target: `face_check:${id}`, detail })
   return { id: check.id, url: started.url, expiresAt: check.expiresAt }
 }
 
@@ -109,7 +125,13 @@ export async function refreshFaceCheck(deps: AppDeps, caller: FaceCaller, check:
   const settled = await settleFaceCheck(storage.db, check.id, status, now())
   if (!settled) return (await findFaceCheck(storage.db, check.id)) ?? check
   const base = auditBase(caller, check.purpose as FacePurpose, check.certRef)
-  await audit.record({ ...base, action: 'face_check.result', success: status === 'passed', target: `face_check:${check.id}`, detail: { purpose: check.purpose, status, code } })
+  await audit.record({
+    ...base,
+    action: 'face_check.result',
+    success: status === 'passed',
+    target: `face_check:${check.id}`,
+    detail: { purpose: check.purpose, status, code },
+  })
   return settled
 }
 
@@ -129,8 +151,8 @@ export function faceCheckView(check: FaceCheck, at: Date) {
 }
 
 /** Why a guarded action was refused (403). */
-export type FaceRefusal = 'FACE_VERIFICATION_REQUIRED' | 'FACE_CHECK_MISMATCH' | 'FACE_CHECK_FAILED' | 'FACE_NOT_SAME_PERSON'
-  | 'FACE_CHECK_PENDING' | 'FACE_CHECK_EXPIRED' | 'FACE_CHECK_USED'
+export type FaceRefusal = 'FACE_VERIFICATION_REQUIRED' | 'FACE_CHECK_MISMATCH' | 'FACE_CHECK_FAILED'
+  | 'FACE_NOT_SAME_PERSON' | 'FACE_CHECK_PENDING' | 'FACE_CHECK_EXPIRED' | 'FACE_CHECK_USED'
 
 const REFUSAL: Record<Exclude<FaceCheckStatus, 'passed'>, FaceRefusal> = {
   failed: 'FACE_CHECK_FAILED',
@@ -153,7 +175,9 @@ export async function requirePassedFaceCheck(deps: AppDeps, caller: FaceCaller, 
   const certRef = vault.ref(need.certNo)
   const base = auditBase(caller, need.purpose, certRef, maskIdCard(need.certNo))
   const refuse = async (code: FaceRefusal, checkId?: string) => {
-    await audit.record({ ...base, action: 'face_check.consume', success: false, target: checkId && `face_check:${checkId}`, detail: { purpose: need.purpose, refused: code } })
+    const target = checkId && `face_check:${checkId}`
+    const detail = { purpose: need.purpose, refused: code }
+    await audit.record({ ...base, action: 'face_check.consume', success: false, target, detail })
     return new AppError(code, 403)
   }
   let check = await latestFaceCheck(storage.db, caller.sessionId, need.purpose, certRef)
@@ -162,12 +186,15 @@ export async function requirePassedFaceCheck(deps: AppDeps, caller: FaceCaller, 
     throw await refuse(other ? 'FACE_CHECK_MISMATCH' : 'FACE_VERIFICATION_REQUIRED', other?.id)
   }
   check = await refreshFaceCheck(deps, caller, check)
-  if (check.status !== 'passed') throw await refuse(REFUSAL[check.status as Exclude<FaceCheckStatus, 'passed'>], check.id)
+  if (check.status !== 'passed')
+    throw await refuse(REFUSAL[check.status as Exclude<FaceCheckStatus, 'passed'>], check.id)
   if (check.consumedAt) throw await refuse('FACE_CHECK_USED', check.id)
   const at = now()
   if (check.expiresAt <= at) throw await refuse('FACE_CHECK_EXPIRED', check.id)
   // One conditional UPDATE: of two requests racing for the same check, exactly one gets it.
-  if (!await consumeFaceCheck(storage.db, { id: check.id, sessionId: caller.sessionId, certRef, purpose: need.purpose, at }))
+  const use = { id: check.id, sessionId: caller.sessionId, certRef, purpose: need.purpose, at }
+  if (!await consumeFaceCheck(storage.db, use))
     throw await refuse('FACE_CHECK_USED', check.id)
-  await audit.record({ ...base, action: 'face_check.consume', success: true, target: `face_check:${check.id}`, detail: { purpose: need.purpose } })
+  const detail = { purpose: need.purpose }
+  await audit.record({ ...base, action: 'face_check.consume', success: true, target: `face_check:${check.id}`, detail })
 }

@@ -61,7 +61,8 @@ export async function recoverIdentity(deps: AppDeps, input: RecoverIdentityInput
     notRecoveredSince: input.via === 'face' ? new Date(at.getTime() - FACE_RECOVERY_COOLDOWN_MS) : undefined,
   })
   if (!result.ok) {
-    await audit.record({ ...base, action: 'identity.recover', success: false, detail: { via: input.via, refused: result.reason } })
+    const detail = { via: input.via, refused: result.reason }
+    await audit.record({ ...base, action: 'identity.recover', success: false, detail })
     switch (result.reason) {
       case 'no_account': throw new AppError('RECOVERY_NOT_NEEDED', 409)
       case 'same_phone': throw new AppError('RECOVERY_ALREADY_DONE', 409)
@@ -75,8 +76,11 @@ export async function recoverIdentity(deps: AppDeps, input: RecoverIdentityInput
   deps.sessionCache.deleteWhere(s => s.kind === 'resident' && s.accountId === account.id)
   const oldPhone = oldPhoneEnc ? vault.decrypt(oldPhoneEnc) : null
   const detail = { via: input.via, newPhoneTail: newTail, oldPhoneTail: oldPhone ? tail(oldPhone) : null }
-  await audit.record({ ...base, action: 'identity.recover', success: true, target: account.id, detail: { ...detail, ...(reason && { reason }) } })
-  await audit.record({ ...base, action: 'identity.recover.sessions_ended', success: true, target: account.id, detail: { count: sessionsEnded } })
+  const target = account.id
+  const done = { ...detail, ...(reason && { reason }) }
+  await audit.record({ ...base, action: 'identity.recover', success: true, target, detail: done })
+  const ended = { count: sessionsEnded }
+  await audit.record({ ...base, action: 'identity.recover.sessions_ended', success: true, target, detail: ended })
 
   // Told after the commit: a failed SMS does not undo the recovery; it is logged and audited.
   const notify = async (phone: string, to: 'old' | 'new', template: SmsNoticeTemplate, otherTail: string) => {
@@ -88,7 +92,7 @@ export async function recoverIdentity(deps: AppDeps, input: RecoverIdentityInput
       success = false
       logger.warn({ err: error, to }, 'recovery notice SMS failed')
     }
-    await audit.record({ ...base, action: 'identity.recover.sms', success, target: account.id, detail: { to, tail: tail(phone) } })
+    await audit.record({ ...base, action: 'identity.recover.sms', success, target, detail: { to, tail: tail(phone) } })
   }
   if (oldPhone) await notify(oldPhone, 'old', 'SMS_YIBAO_ACCOUNT_MOVED_AWAY', newTail)
   await notify(input.newPhone, 'new', 'SMS_YIBAO_ACCOUNT_MOVED_HERE', oldPhone ? tail(oldPhone) : '----')

@@ -33,6 +33,9 @@ async function json(res: Response): Promise<any> {
   return res.json()
 }
 
+const post = (browser: TestBrowser, path: string, body: unknown) =>
+  browser.request(path, { method: 'POST', json: body })
+
 const ADULT = { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno }
 const OTHER = { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno }
 
@@ -40,13 +43,18 @@ const OTHER = { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno }
 async function pendingPhone(browser: TestBrowser) {
   const phone = `1390546${String(2000 + ++phoneSeq).padStart(4, '0')}`
   await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
-  const login = await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
+  const login = await post(browser, '/api/v1/auth/phone-login', { phone, code: lastCodeFor(phone) })
   expect(await json(login)).toEqual({ status: 'needs_binding' })
   await browser.refreshSession()
   return phone
 }
 
-const bind = (browser: TestBrowser, person = ADULT) => browser.request('/api/v1/auth/bind', { method: 'POST', json: person })
+const bind = (browser: TestBrowser, person = ADULT) => post(browser, '/api/v1/auth/bind', person)
+const startCheck = (browser: TestBrowser, input: unknown) => post(browser, '/api/v1/face-checks', input)
+/** The check as its session reads it (status refreshed from the provider while pending). */
+async function read(browser: TestBrowser, id: string) {
+  return json(await browser.request(`/api/v1/face-checks/${id}`))
+}
 
 describe('first binding with 人脸核身', () => {
   it('is refused without a face check, binds after a passed one, and audits start, result and use', async () => {
@@ -54,9 +62,10 @@ describe('first binding with 人脸核身', () => {
     await pendingPhone(browser)
     const refused = await bind(browser)
     expect(refused.status).toBe(403)
-    expect(await json(refused)).toMatchObject({ error: { code: 'FACE_VERIFICATION_REQUIRED', message: '为保护您的医保信息安全，请先完成人脸识别验证（本人刷脸）' } })
+    const message = '为保护您的医保信息安全，请先完成人脸识别验证（本人刷脸）'
+    expect(await json(refused)).toMatchObject({ error: { code: 'FACE_VERIFICATION_REQUIRED', message } })
 
-    const start = await browser.request('/api/v1/face-checks', { method: 'POST', json: { purpose: 'bind', ...ADULT } })
+    const start = await startCheck(browser, { purpose: 'bind', ...ADULT })
     expect(start.status).toBe(201)
     expect(start.headers.get('cache-control')).toBe('no-store')
     const started = await json(start)
@@ -73,10 +82,11 @@ describe('first binding with 人脸核身', () => {
     expect(back.status).toBe(302)
     // Back to the page that asked, with no personal data in the URL.
     expect(back.headers.get('location')).toBe(`/login?step=bind&face=${started.id}`)
-    expect(await json(await browser.request(`/api/v1/face-checks/${started.id}`))).toMatchObject({ status: 'passed', purpose: 'bind' })
+    expect(await read(browser, started.id)).toMatchObject({ status: 'passed', purpose: 'bind' })
 
     expect((await bind(browser)).status).toBe(200)
-    expect(await browser.refreshSession()).toMatchObject({ kind: 'resident', resident: { certNo: '370502********2021' } })
+    expect(await browser.refreshSession())
+      .toMatchObject({ kind: 'resident', resident: { certNo: '370502********2021' } })
     const events = await listAuditForSubject(storage.db, deps.vault.ref(ADULT.certNo))
     const steps = events.map(e => `${e.action}:${e.success}`).reverse().filter(a => !a.startsWith('auth.carrier_check'))
     expect(steps).toEqual([
@@ -88,7 +98,8 @@ describe('first binding with 人脸核身', () => {
     ])
     // 访问记录 shows the face steps to the person.
     const log = await json(await browser.request('/api/v1/me/access-log'))
-    expect(log.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['face_check.start', 'face_check.result', 'face_check.consume']))
+    expect(log.map((e: { action: string }) => e.action))
+      .toEqual(expect.arrayContaining(['face_check.start', 'face_check.result', 'face_check.consume']))
   })
 
   it('re-binding an account that exists with the same phone needs no face', async () => {
@@ -109,10 +120,11 @@ describe('first binding with 人脸核身', () => {
     const { browser } = await fresh()
     await pendingPhone(browser)
     const failed = await browser.faceCheck({ purpose: 'bind', ...ADULT }, 'live_fail')
-    expect(await json(await browser.request(`/api/v1/face-checks/${failed.id}`))).toMatchObject({ status: 'failed' })
+    expect(await read(browser, failed.id)).toMatchObject({ status: 'failed' })
     const refused = await bind(browser)
     expect(refused.status).toBe(403)
-    expect(await json(refused)).toMatchObject({ error: { code: 'FACE_CHECK_FAILED', message: expect.stringContaining('活体检测未通过') } })
+    expect(await json(refused))
+      .toMatchObject({ error: { code: 'FACE_CHECK_FAILED', message: expect.stringContaining('活体检测未通过') } })
     await browser.faceCheck({ purpose: 'bind', ...ADULT }, 'pass')
     expect((await bind(browser)).status).toBe(200)
   })
@@ -121,7 +133,8 @@ describe('first binding with 人脸核身', () => {
     const { browser } = await fresh()
     await pendingPhone(browser)
     await browser.faceCheck({ purpose: 'bind', ...ADULT }, 'not_same')
-    expect(await json(await bind(browser))).toMatchObject({ error: { code: 'FACE_NOT_SAME_PERSON', message: expect.stringContaining('比对不一致') } })
+    expect(await json(await bind(browser)))
+      .toMatchObject({ error: { code: 'FACE_NOT_SAME_PERSON', message: expect.stringContaining('比对不一致') } })
   })
 
   it('a check that never comes back stays pending (refused), then expires after 10 minutes', async () => {
@@ -129,10 +142,10 @@ describe('first binding with 人脸核身', () => {
     await pendingPhone(browser)
     const check = await browser.faceCheck({ purpose: 'bind', ...ADULT }, 'timeout')
     expect(check.location).toBe(`/login?step=bind&face=${check.id}`)
-    expect(await json(await browser.request(`/api/v1/face-checks/${check.id}`))).toMatchObject({ status: 'pending' })
+    expect(await read(browser, check.id)).toMatchObject({ status: 'pending' })
     expect(await json(await bind(browser))).toMatchObject({ error: { code: 'FACE_CHECK_PENDING' } })
     advance(10 * 60_000)
-    expect(await json(await browser.request(`/api/v1/face-checks/${check.id}`))).toMatchObject({ status: 'expired' })
+    expect(await read(browser, check.id)).toMatchObject({ status: 'expired' })
     expect(await json(await bind(browser))).toMatchObject({ error: { code: 'FACE_CHECK_EXPIRED' } })
   })
 
@@ -141,16 +154,17 @@ describe('first binding with 人脸核身', () => {
     await pendingPhone(browser)
     const check = await browser.faceCheck({ purpose: 'bind', ...ADULT })
     advance(10 * 60_000 + 1)
-    expect(await json(await browser.request(`/api/v1/face-checks/${check.id}`))).toMatchObject({ status: 'expired' })
+    expect(await read(browser, check.id)).toMatchObject({ status: 'expired' })
     expect(await json(await bind(browser))).toMatchObject({ error: { code: 'FACE_CHECK_EXPIRED' } })
   })
 
   it('never trusts the return URL: a result claimed in its query changes nothing', async () => {
     const { browser } = await fresh()
     await pendingPhone(browser)
-    const start = await json(await browser.request('/api/v1/face-checks', { method: 'POST', json: { purpose: 'bind', ...ADULT } }))
-    await browser.request(`/api/v1/face-checks/${start.id}/return?token=${new URL(start.url).searchParams.get('token')}&ErrCode=0&status=passed`)
-    expect(await json(await browser.request(`/api/v1/face-checks/${start.id}`))).toMatchObject({ status: 'pending' })
+    const start = await json(await startCheck(browser, { purpose: 'bind', ...ADULT }))
+    const token = new URL(start.url).searchParams.get('token')
+    await browser.request(`/api/v1/face-checks/${start.id}/return?token=${token}&ErrCode=0&status=passed`)
+    expect(await read(browser, start.id)).toMatchObject({ status: 'pending' })
     expect(await json(await bind(browser))).toMatchObject({ error: { code: 'FACE_CHECK_PENDING' } })
   })
 
@@ -178,12 +192,12 @@ describe('first binding with 人脸核身', () => {
 
   it('needs a session to start, and the right kind for the purpose', async () => {
     const { browser, app, deps } = await fresh()
-    const none = await new TestBrowser(app).request('/api/v1/face-checks', { method: 'POST', json: { purpose: 'bind', ...ADULT } })
+    const none = await startCheck(new TestBrowser(app), { purpose: 'bind', ...ADULT })
     expect(none.status).toBe(401)
     await browser.signInDirect(deps, OTHER)
-    expect(await json(await browser.request('/api/v1/face-checks', { method: 'POST', json: { purpose: 'bind', ...ADULT } })))
+    expect(await json(await startCheck(browser, { purpose: 'bind', ...ADULT })))
       .toMatchObject({ error: { code: 'BINDING_REQUIRED' } })
-    const bad = await browser.request('/api/v1/face-checks', { method: 'POST', json: { purpose: 'family_bind', name: '王', certNo: '1' } })
+    const bad = await startCheck(browser, { purpose: 'family_bind', name: '王', certNo: '1' })
     expect(bad.status).toBe(400)
   })
 })
@@ -217,12 +231,14 @@ describe('provider trouble is never a pass', () => {
   it('a provider error or an unreadable answer is refused with its own message', async () => {
     const { browser } = await fresh()
     await pendingPhone(browser)
-    mswServer.use(http.post(FACEID_TEST_URL, () => HttpResponse.json({ Response: { Error: { Code: 'UnauthorizedOperation.Arrears', Message: 'arrears' } } }), { once: true }))
-    expect(await json(await browser.request('/api/v1/face-checks', { method: 'POST', json: { purpose: 'bind', ...ADULT } })))
+    const arrears = { Response: { Error: { Code: 'UnauthorizedOperation.Arrears', Message: 'arrears' } } }
+    mswServer.use(http.post(FACEID_TEST_URL, () => HttpResponse.json(arrears), { once: true }))
+    expect(await json(await startCheck(browser, { purpose: 'bind', ...ADULT })))
       .toMatchObject({ error: { code: 'UPSTREAM_REJECTED', message: '人脸核身服务未能受理本次业务，请稍后再试或到窗口办理' } })
     const check = await browser.faceCheck({ purpose: 'bind', ...ADULT }, 'timeout')
-    mswServer.use(http.post(FACEID_TEST_URL, () => HttpResponse.json({ Response: { Text: { ErrCode: 'zero' } } }), { once: true }))
-    expect(await json(await browser.request(`/api/v1/face-checks/${check.id}`))).toMatchObject({ error: { code: 'UPSTREAM_BAD_RESPONSE' } })
+    const unreadable = { Response: { Text: { ErrCode: 'zero' } } }
+    mswServer.use(http.post(FACEID_TEST_URL, () => HttpResponse.json(unreadable), { once: true }))
+    expect(await read(browser, check.id)).toMatchObject({ error: { code: 'UPSTREAM_BAD_RESPONSE' } })
   })
 })
 
@@ -241,7 +257,7 @@ describe('查看完整身份证号 (unmask_self)', () => {
     const replay = await unmask()
     expect(replay.status).toBe(403)
     expect(await json(replay)).toMatchObject({ error: { code: 'FACE_CHECK_USED', message: '该次人脸识别结果已使用过，请重新验证' } })
-    expect(await json(await browser.request(`/api/v1/face-checks/${check.id}`))).toMatchObject({ status: 'used' })
+    expect(await read(browser, check.id)).toMatchObject({ status: 'used' })
     const events = await listAuditForSubject(storage.db, deps.vault.ref(ADULT.certNo))
     expect(events.filter(e => e.action === 'profile.cert_no.unmask')).toHaveLength(1)
   })
@@ -270,7 +286,8 @@ describe('a passed check is used once, even by parallel requests', () => {
     try {
       const cookie = `yb_sid=${(browser as unknown as { cookies: Map<string, string> }).cookies.get('yb_sid')}`
       const replies = await bff.burst(10, async () => {
-        const res = await bff.post('/api/v1/me/cert-no/unmask', {}, { 'cookie': cookie, 'x-csrf-token': browser.csrfToken! })
+        const headers = { 'cookie': cookie, 'x-csrf-token': browser.csrfToken! }
+        const res = await bff.post('/api/v1/me/cert-no/unmask', {}, headers)
         return res.status
       })
       expect(replies.filter(s => s === 200)).toHaveLength(1)

@@ -59,7 +59,8 @@ export const faceCheckRoutes = new Hono<AppEnv>()
       const origin = deps.env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
       const started = await startFaceCheck(deps, faceCaller(c), { purpose: input.purpose, ...person, origin })
       c.header('Cache-Control', 'no-store')
-      return c.json({ id: started.id, url: started.url, expiresAt: started.expiresAt.toISOString() } satisfies FaceCheckStarted, 201)
+      const reply: FaceCheckStarted = { id: started.id, url: started.url, expiresAt: started.expiresAt.toISOString() }
+      return c.json(reply, 201)
     })
   .get('/:id/return', async (c) => {
     // The provider's page sends the browser here; its query parameters (token, codes) are never trusted.

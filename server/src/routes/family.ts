@@ -66,7 +66,8 @@ export const familyRoutes = new Hono<AppEnv>()
       throw new AppError('FAMILY_NOT_CONFIRMED', 403)
     }
     // A member of 16 or more does a 人脸核身 on this phone first (their own face, for this owner's session).
-    if (age >= CONSENT_AGE) await requirePassedFaceCheck(c.get('deps'), faceCaller(c), { purpose: 'family_bind', certNo })
+    if (age >= CONSENT_AGE)
+      await requirePassedFaceCheck(c.get('deps'), faceCaller(c), { purpose: 'family_bind', certNo })
     const link = await insertLink(storage.db, decision.kind === 'active'
       ? { ...base, status: 'active', consentMethod: decision.consentMethod, activatedAt: now() }
       : { ...base, status: 'pending_consent' })

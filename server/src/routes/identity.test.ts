@@ -32,9 +32,14 @@ async function json(res: Response): Promise<any> {
   return res.json()
 }
 
+const face = { via: 'face' as const, actor: { type: 'resident' as const, id: 'resident-x' } }
+
 const VICTIM = { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno }
 const OLD_PHONE = '13905463001'
 const NEW_PHONE = '13905463002'
+
+const recoverIn = (browser: TestBrowser) =>
+  browser.request('/api/v1/identity/recover', { method: 'POST', json: { certNo: VICTIM.certNo } })
 
 async function pendingPhone(browser: TestBrowser, phone: string) {
   await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
@@ -46,12 +51,13 @@ async function pendingPhone(browser: TestBrowser, phone: string) {
 async function takenOver(t: Awaited<ReturnType<typeof fresh>>) {
   const holder = new TestBrowser(t.app)
   const account = await holder.signInDirect(t.deps, { ...VICTIM, phone: OLD_PHONE })
-  await t.storage.db.update(residentAccounts).set({ openid: 'openid-holder' }).where(eq(residentAccounts.id, account.id))
+  await t.storage.db.update(residentAccounts).set({ openid: 'openid-holder' })
+    .where(eq(residentAccounts.id, account.id))
   return { holder, account }
 }
 
 describe('POST /api/v1/identity/recover', () => {
-  it('after a passed recover check moves the account to this phone, ends every old session, tells both phones', async () => {
+  it('after a passed recover check moves the account here, ends every old session, tells both phones', async () => {
     const t = await fresh()
     const { holder, account } = await takenOver(t)
     const holderTwin = holder.copyTo(t.app)
@@ -60,7 +66,7 @@ describe('POST /api/v1/identity/recover', () => {
     expect(await json(await victim.request('/api/v1/auth/bind', { method: 'POST', json: VICTIM })))
       .toMatchObject({ error: { code: 'IDENTITY_PHONE_MISMATCH' } })
 
-    const recover = () => victim.request('/api/v1/identity/recover', { method: 'POST', json: { certNo: VICTIM.certNo } })
+    const recover = () => recoverIn(victim)
     expect(await json(await recover())).toMatchObject({ error: { code: 'FACE_VERIFICATION_REQUIRED' } })
     const face = await victim.faceCheck({ purpose: 'recover', ...VICTIM })
     expect(face.location).toBe(`/login?step=recover&face=${face.id}`)
@@ -68,7 +74,8 @@ describe('POST /api/v1/identity/recover', () => {
     const res = await recover()
     expect(res.status).toBe(200)
     expect(await json(res)).toEqual({ status: 'signed_in' })
-    expect(await victim.refreshSession()).toMatchObject({ kind: 'resident', resident: { certNo: '370502********2021' } })
+    expect(await victim.refreshSession())
+      .toMatchObject({ kind: 'resident', resident: { certNo: '370502********2021' } })
 
     // The account now has the new phone and no WeChat openid; the holder's sessions are over at once.
     const [row] = await t.storage.db.select().from(residentAccounts).where(eq(residentAccounts.id, account.id))
@@ -79,14 +86,23 @@ describe('POST /api/v1/identity/recover', () => {
     const wx = new TestBrowser(t.app)
     const authorize = new URL((await wx.request('/api/v1/auth/wechat/start')).headers.get('location')!)
     wechatCodes.set('recover-old-openid', 'openid-holder')
-    const back = await wx.request(`/api/v1/auth/wechat/callback?code=recover-old-openid&state=${authorize.searchParams.get('state')}`)
+    const state = authorize.searchParams.get('state')
+    const back = await wx.request(`/api/v1/auth/wechat/callback?code=recover-old-openid&state=${state}`)
     expect(back.headers.get('location')).toBe('/login?step=bind')
 
     // Both phones told, with the other phone's last four digits only.
     const notices = sentSms.slice(sentBefore)
     expect(notices).toEqual([
-      expect.objectContaining({ phone: OLD_PHONE, template: 'SMS_YIBAO_ACCOUNT_MOVED_AWAY', params: { tail: '3002', via: '刷脸找回' } }),
-      expect.objectContaining({ phone: NEW_PHONE, template: 'SMS_YIBAO_ACCOUNT_MOVED_HERE', params: { tail: '3001', via: '刷脸找回' } }),
+      expect.objectContaining({
+        phone: OLD_PHONE,
+        template: 'SMS_YIBAO_ACCOUNT_MOVED_AWAY',
+        params: { tail: '3002', via: '刷脸找回' },
+      }),
+      expect.objectContaining({
+        phone: NEW_PHONE,
+        template: 'SMS_YIBAO_ACCOUNT_MOVED_HERE',
+        params: { tail: '3001', via: '刷脸找回' },
+      }),
     ])
     // Every step on the person's record, and in their 访问记录.
     const events = await listAuditForSubject(t.storage.db, t.deps.vault.ref(VICTIM.certNo))
@@ -102,32 +118,33 @@ describe('POST /api/v1/identity/recover', () => {
     expect(JSON.stringify(events)).not.toContain(NEW_PHONE)
     expect(JSON.stringify(events)).not.toContain(VICTIM.certNo)
     const log = await json(await victim.request('/api/v1/me/access-log'))
-    expect(log.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['identity.recover', 'identity.recover.sms']))
+    expect(log.map((e: { action: string }) => e.action))
+      .toEqual(expect.arrayContaining(['identity.recover', 'identity.recover.sms']))
 
     // A double submit: this browser is signed in now, the pending session is gone.
     expect((await recover()).status).toBe(401)
   })
 
-  it('refuses a new phone that another account holds (409 PHONE_BOUND_ELSEWHERE) without spending the check', async () => {
+  it('refuses a new phone another account holds (409 PHONE_BOUND_ELSEWHERE), not spending the check', async () => {
     const t = await fresh()
     await takenOver(t)
-    await new TestBrowser(t.app).signInDirect(t.deps, { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno, phone: NEW_PHONE })
+    const other = { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno, phone: NEW_PHONE }
+    await new TestBrowser(t.app).signInDirect(t.deps, other)
     const victim = t.browser
     await pendingPhone(victim, '13905463003')
     await victim.faceCheck({ purpose: 'recover', ...VICTIM })
-    await expect(recoverIdentity(t.deps, { certNo: VICTIM.certNo, newPhone: NEW_PHONE, via: 'face', actor: { type: 'resident', id: 'x' } }))
+    await expect(recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone: NEW_PHONE }))
       .rejects.toMatchObject({ code: 'PHONE_BOUND_ELSEWHERE', status: 409 })
     // The route, with a phone nobody holds, still has its passed check.
-    expect((await victim.request('/api/v1/identity/recover', { method: 'POST', json: { certNo: VICTIM.certNo } })).status).toBe(200)
+    expect((await recoverIn(victim)).status).toBe(200)
   })
 
   it('needs a pending session with a phone proved by SMS, and an identity that is bound', async () => {
     const t = await fresh()
-    expect((await t.browser.request('/api/v1/identity/recover', { method: 'POST', json: { certNo: VICTIM.certNo } })).status).toBe(401)
+    expect((await recoverIn(t.browser)).status).toBe(401)
     await pendingPhone(t.browser, NEW_PHONE)
     await t.browser.faceCheck({ purpose: 'recover', ...VICTIM })
-    expect(await json(await t.browser.request('/api/v1/identity/recover', { method: 'POST', json: { certNo: VICTIM.certNo } })))
-      .toMatchObject({ error: { code: 'RECOVERY_NOT_NEEDED' } })
+    expect(await json(await recoverIn(t.browser))).toMatchObject({ error: { code: 'RECOVERY_NOT_NEEDED' } })
   })
 
   it('a failed face check is refused', async () => {
@@ -135,18 +152,16 @@ describe('POST /api/v1/identity/recover', () => {
     await takenOver(t)
     await pendingPhone(t.browser, NEW_PHONE)
     await t.browser.faceCheck({ purpose: 'recover', ...VICTIM }, 'not_same')
-    expect(await json(await t.browser.request('/api/v1/identity/recover', { method: 'POST', json: { certNo: VICTIM.certNo } })))
-      .toMatchObject({ error: { code: 'FACE_NOT_SAME_PERSON' } })
+    expect(await json(await recoverIn(t.browser))).toMatchObject({ error: { code: 'FACE_NOT_SAME_PERSON' } })
   })
 })
 
 describe('recoverIdentity(deps, input)', () => {
-  const face = { via: 'face' as const, actor: { type: 'resident' as const, id: 'resident-x' } }
-
   it('two recoveries racing to the same phone: one wins, the other is told it is done', async () => {
     const t = await fresh()
     await takenOver(t)
-    const results = await Promise.allSettled([1, 2].map(() => recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone: NEW_PHONE })))
+    const input = { ...face, certNo: VICTIM.certNo, newPhone: NEW_PHONE }
+    const results = await Promise.allSettled([1, 2].map(() => recoverIdentity(t.deps, input)))
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
     const lost = results.find(r => r.status === 'rejected') as PromiseRejectedResult
     expect(lost.reason).toBeInstanceOf(AppError)
@@ -156,12 +171,14 @@ describe('recoverIdentity(deps, input)', () => {
   it('two face recoveries racing to different phones: one wins, the other goes to the desk', async () => {
     const t = await fresh()
     await takenOver(t)
-    const results = await Promise.allSettled([NEW_PHONE, '13905463004'].map(newPhone => recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone })))
+    const results = await Promise.allSettled([NEW_PHONE, '13905463004']
+      .map(newPhone => recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone })))
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
-    expect((results.find(r => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'RECOVERY_RECENTLY_DONE' })
+    const lost = results.find(r => r.status === 'rejected') as PromiseRejectedResult
+    expect(lost.reason).toMatchObject({ code: 'RECOVERY_RECENTLY_DONE' })
   })
 
-  it('a recovery racing a bind from the old phone: the account ends on the new phone, without the old openid', async () => {
+  it('a recovery racing a bind from the old phone: it ends on the new phone, without the old openid', async () => {
     const t = await fresh()
     const { account } = await takenOver(t)
     const vault = t.deps.vault
@@ -174,7 +191,8 @@ describe('recoverIdentity(deps, input)', () => {
       phoneEnc: vault.encrypt(OLD_PHONE),
       openid: 'openid-holder-again',
     }, { samePhoneOnly: true })
-    const [, recovered] = await Promise.all([rebind, recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone: NEW_PHONE })])
+    const recovery = recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone: NEW_PHONE })
+    const [, recovered] = await Promise.all([rebind, recovery])
     expect(recovered.accountId).toBe(account.id)
     const [row] = await t.storage.db.select().from(residentAccounts).where(eq(residentAccounts.id, account.id))
     expect(row).toMatchObject({ phoneRef: vault.ref(NEW_PHONE), openid: null })
@@ -192,17 +210,24 @@ describe('recoverIdentity(deps, input)', () => {
   it('at the desk: a staff actor and a reason are required; the steps are on the help-desk channel', async () => {
     const t = await fresh()
     await takenOver(t)
-    await expect(recoverIdentity(t.deps, { certNo: VICTIM.certNo, newPhone: NEW_PHONE, via: 'desk', actor: { type: 'staff', id: 'clerk-1' } }))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
-    await recoverIdentity(t.deps, { certNo: VICTIM.certNo, newPhone: NEW_PHONE, via: 'desk', actor: { type: 'staff', id: 'clerk-1' }, reason: '本人持身份证到窗口办理' })
+    const clerk = { type: 'staff' as const, id: 'clerk-1' }
+    const desk = { certNo: VICTIM.certNo, newPhone: NEW_PHONE, via: 'desk' as const, actor: clerk }
+    await expect(recoverIdentity(t.deps, desk)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await recoverIdentity(t.deps, { ...desk, reason: '本人持身份证到窗口办理' })
     const events = await listAuditForSubject(t.storage.db, t.deps.vault.ref(VICTIM.certNo))
-    expect(events.find(e => e.action === 'identity.recover' && e.success)).toMatchObject({ channel: 'help_desk', actorType: 'staff', actorId: 'clerk-1', detail: expect.objectContaining({ via: 'desk', reason: '本人持身份证到窗口办理' }) })
+    expect(events.find(e => e.action === 'identity.recover' && e.success)).toMatchObject({
+      channel: 'help_desk',
+      actorType: 'staff',
+      actorId: 'clerk-1',
+      detail: expect.objectContaining({ via: 'desk', reason: '本人持身份证到窗口办理' }),
+    })
   })
 
   it('a failed SMS does not undo the recovery: it is logged and audited as failed', async () => {
     const t = await fresh()
     await takenOver(t)
-    mswServer.use(http.post(`${SMS_TEST_URL}/sms/send`, () => HttpResponse.json({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: 'limit' })))
+    const refused = { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: 'limit' }
+    mswServer.use(http.post(`${SMS_TEST_URL}/sms/send`, () => HttpResponse.json(refused)))
     await recoverIdentity(t.deps, { ...face, certNo: VICTIM.certNo, newPhone: NEW_PHONE })
     const events = await listAuditForSubject(t.storage.db, t.deps.vault.ref(VICTIM.certNo))
     expect(events.filter(e => e.action === 'identity.recover.sms').map(e => e.success)).toEqual([false, false])

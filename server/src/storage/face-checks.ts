@@ -19,7 +19,12 @@ export async function findFaceCheck(db: Database, id: string): Promise<FaceCheck
 }
 
 /** The newest check a session started for a purpose (and a person, when `certRef` is given). */
-export async function latestFaceCheck(db: Database, sessionId: string, purpose: FacePurpose, certRef?: string): Promise<FaceCheck | null> {
+export async function latestFaceCheck(
+  db: Database,
+  sessionId: string,
+  purpose: FacePurpose,
+  certRef?: string,
+): Promise<FaceCheck | null> {
   const rows = await db.select().from(faceChecks)
     .where(and(
       eq(faceChecks.sessionId, sessionId),
@@ -31,7 +36,12 @@ export async function latestFaceCheck(db: Database, sessionId: string, purpose: 
 }
 
 /** Records how a pending check ended (once: a check that already has a result keeps it). */
-export async function settleFaceCheck(db: Database, id: string, status: Exclude<FaceCheckStatus, 'pending'>, at: Date): Promise<FaceCheck | null> {
+export async function settleFaceCheck(
+  db: Database,
+  id: string,
+  status: Exclude<FaceCheckStatus, 'pending'>,
+  at: Date,
+): Promise<FaceCheck | null> {
   const rows = await db.update(faceChecks).set({ status, resultAt: at })
     .where(and(eq(faceChecks.id, id), eq(faceChecks.status, 'pending'))).returning()
   return rows[0] ?? null
@@ -41,7 +51,10 @@ export async function settleFaceCheck(db: Database, id: string, status: Exclude<
  * Uses a passed check: one conditional UPDATE, so of two requests racing for it exactly one gets the row.
  * Only a check of this session, person and purpose, passed, unused and unexpired at `at`.
  */
-export async function consumeFaceCheck(db: Database, c: { id: string, sessionId: string, certRef: string, purpose: FacePurpose, at: Date }): Promise<boolean> {
+export async function consumeFaceCheck(
+  db: Database,
+  c: { id: string, sessionId: string, certRef: string, purpose: FacePurpose, at: Date },
+): Promise<boolean> {
   const rows = await db.update(faceChecks).set({ consumedAt: c.at })
     .where(and(
       eq(faceChecks.id, c.id),

@@ -37,8 +37,10 @@ export interface NewResident {
  * recovery that moved the account to another phone updates nothing); `null` then.
  */
 export async function upsertResident(db: Database, a: NewResident): Promise<ResidentAccount>
-export async function upsertResident(db: Database, a: NewResident, opts: { samePhoneOnly: true }): Promise<ResidentAccount | null>
-export async function upsertResident(db: Database, a: NewResident, opts: { samePhoneOnly?: boolean } = {}): Promise<ResidentAccount | null> {
+export async function upsertResident(
+  db: Database, a: NewResident, opts: { samePhoneOnly: true }): Promise<ResidentAccount | null>
+export async function upsertResident(
+  db: Database, a: NewResident, opts: { samePhoneOnly?: boolean } = {}): Promise<ResidentAccount | null> {
   const set: Record<string, unknown> = { nameMasked: a.nameMasked, regionCode: a.regionCode, updatedAt: sql`now()` }
   if (a.phoneRef) Object.assign(set, { phoneRef: a.phoneRef, phoneEnc: a.phoneEnc })
   if (a.openid) set.openid = a.openid

@@ -100,7 +100,8 @@ export class TestBrowser {
    */
   async bindWithFace(person: { name: string, certNo: string, phone?: string, code?: string }) {
     let res = await this.request('/api/v1/auth/bind', { method: 'POST', json: person })
-    if (res.status === 403 && (await res.clone().json() as { error: { code: string } }).error.code === 'FACE_VERIFICATION_REQUIRED') {
+    const code = res.status === 403 ? (await res.clone().json() as { error: { code: string } }).error.code : null
+    if (code === 'FACE_VERIFICATION_REQUIRED') {
       await this.faceCheck({ purpose: 'bind', name: person.name, certNo: person.certNo })
       res = await this.request('/api/v1/auth/bind', { method: 'POST', json: person })
     }

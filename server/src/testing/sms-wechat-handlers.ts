@@ -19,7 +19,8 @@ export const wechatCodes = new Map<string, string>()
 
 export const smsWechatHandlers = [
   http.post(`${SMS_TEST_URL}/sms/send`, async ({ request }) => {
-    const body = await request.json() as { PhoneNumbers?: string, TemplateParam?: string, SignName?: string, TemplateCode?: string }
+    type SendSms = { PhoneNumbers?: string, TemplateParam?: string, SignName?: string, TemplateCode?: string }
+    const body = await request.json() as SendSms
     if (!body.PhoneNumbers || !body.TemplateParam || !body.SignName)
       return HttpResponse.json({ Code: 'isv.MISSING_PARAMETER', Message: 'missing parameter' })
     const params = JSON.parse(body.TemplateParam) as Record<string, string>

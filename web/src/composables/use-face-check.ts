@@ -1,5 +1,6 @@
 import type { FaceCheckStart, FaceCheckView, FacePurpose } from '@yibao/shared'
-import { shallowRef } from 'vue'
+import type { InjectionKey } from 'vue'
+import { inject, shallowRef } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { api } from '../api/client'
 import { ApiError, unwrap } from '../api/errors'
@@ -16,6 +17,12 @@ export const FACE_CODES: ReadonlySet<string> = new Set([
 ])
 
 const STORE_PREFIX = 'yb_face:'
+
+/** Sends the browser to the provider's page (default `location.assign`). */
+export const FACE_GO: InjectionKey<(url: string) => void> = Symbol('face-go')
+
+/** The check the browser came back from, and what the page stashed before it left. */
+export interface Resumed<R> { check: FaceCheckView, resume: R | null }
 
 /** What a page needs to resume when the browser comes back from the provider's page. */
 interface Stash<R> { id: string, resume: R }
@@ -46,9 +53,11 @@ function recall<R>(purpose: FacePurpose, id: string): R | null {
 /**
  * 人脸核身 in a page: `start` sends the browser to the provider's page (the sandbox's simulator in demos);
  * when it comes back (`?face=<id>`), `resumed` reads the check's status and hands back what the page
- * stashed. The result is the server's (asked from the provider by BizToken), never the URL's.
+ * stashed. The result is the server's (asked from the provider by BizToken), never the URL's. How the browser
+ * leaves for the provider's page can be replaced with `provide(FACE_GO, …)` (component tests watch it).
  */
 export function useFaceCheck<R>() {
+  const go = inject(FACE_GO, (url: string) => window.location.assign(url), false)
   const route = useRoute()
   const router = useRouter()
   const starting = shallowRef(false)
@@ -58,7 +67,7 @@ export function useFaceCheck<R>() {
     try {
       const started = await unwrap(api.api.v1['face-checks'].$post({ json: input }))
       stash(input.purpose, { id: started.id, resume })
-      window.location.assign(started.url)
+      go(started.url)
     }
     finally {
       starting.value = false
@@ -66,7 +75,7 @@ export function useFaceCheck<R>() {
   }
 
   /** The check the browser came back from, if any (the `face` query is removed from the address). */
-  async function resumed(purpose: FacePurpose): Promise<{ check: FaceCheckView, resume: R | null } | { error: ApiError } | null> {
+  async function resumed(purpose: FacePurpose): Promise<Resumed<R> | { error: ApiError } | null> {
     const id = typeof route.query.face === 'string' ? route.query.face : null
     if (!id) return null
     const { face: _face, ...query } = route.query

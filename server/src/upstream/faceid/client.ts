@@ -53,6 +53,12 @@ export function outcomeOf(errCode: number | null): FaceOutcome {
   return 'failed'
 }
 
+/** Who to verify, and where the provider's page sends the browser back to. */
+export interface FaceStart { name: string, certNo: string, redirectUrl: string }
+
+/** A check's outcome and the provider's ErrCode (for the audit trail). */
+export interface FaceResult { outcome: FaceOutcome, code: string | null }
+
 export interface FaceIdClientOptions {
   baseUrl: string
   ruleId: string
@@ -67,26 +73,31 @@ export function createFaceIdClient(opts: FaceIdClientOptions) {
   const url = new URL(opts.baseUrl)
   async function call(action: string, body: Record<string, unknown>, logger: Logger): Promise<unknown> {
     const payload = JSON.stringify(body)
-    const headers = tc3Headers({ url, service: 'faceid', action, version: FACEID_VERSION, payload, secretId: opts.secretId, secretKey: opts.secretKey, at: opts.now() })
-    delete headers['content-type']
-    return callJson({ system: 'faceid', url: url.toString(), operation: action, timeoutMs: opts.timeoutMs, logger, headers, body })
+    const { secretId, secretKey, timeoutMs } = opts
+    const signed = { url, service: 'faceid', action, version: FACEID_VERSION, payload, secretId, secretKey }
+    // callJson sends the same content-type that was signed.
+    const { 'content-type': _sent, ...headers } = tc3Headers({ ...signed, at: opts.now() })
+    return callJson({ system: 'faceid', url: url.toString(), operation: action, timeoutMs, logger, headers, body })
   }
   return {
     provider: 'tencent-faceid' as const,
 
     /** Starts a check for a person; the user's browser goes to `url` and comes back to `redirectUrl`. */
-    async start(input: { name: string, certNo: string, redirectUrl: string }, logger: Logger = opts.logger): Promise<{ bizToken: string, url: string }> {
-      const raw = await call('DetectAuth', { RuleId: opts.ruleId, IdCard: input.certNo, Name: input.name, RedirectUrl: input.redirectUrl }, logger)
+    async start(input: FaceStart, logger: Logger = opts.logger): Promise<{ bizToken: string, url: string }> {
+      const body = { RuleId: opts.ruleId, IdCard: input.certNo, Name: input.name, RedirectUrl: input.redirectUrl }
+      const raw = await call('DetectAuth', body, logger)
       const reply = DetectAuthReplyWire.safeParse(raw)
       if (!reply.success) throw new UpstreamError('faceid', 'bad_response', { cause: reply.error })
       const r = reply.data.Response
-      if ('Error' in r) throw new UpstreamError('faceid', 'rejected', { upstreamCode: r.Error.Code, upstreamMessage: r.Error.Message })
+      if ('Error' in r)
+        throw new UpstreamError('faceid', 'rejected', { upstreamCode: r.Error.Code, upstreamMessage: r.Error.Message })
       return { bizToken: r.BizToken, url: r.Url }
     },
 
     /** Asks the provider how a check ended (server-side, by BizToken). */
-    async result(bizToken: string, logger: Logger = opts.logger): Promise<{ outcome: FaceOutcome, code: string | null }> {
-      const raw = await call('GetDetectInfoEnhanced', { BizToken: bizToken, RuleId: opts.ruleId, InfoType: '0' }, logger)
+    async result(bizToken: string, logger: Logger = opts.logger): Promise<FaceResult> {
+      const body = { BizToken: bizToken, RuleId: opts.ruleId, InfoType: '0' }
+      const raw = await call('GetDetectInfoEnhanced', body, logger)
       const reply = DetectInfoReplyWire.safeParse(raw)
       if (!reply.success) throw new UpstreamError('faceid', 'bad_response', { cause: reply.error })
       const r = reply.data.Response

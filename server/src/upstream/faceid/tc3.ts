@@ -21,15 +21,17 @@ export function tc3Headers(opts: {
   const action = opts.action.toLowerCase()
   const signedHeaders = 'content-type;host;x-tc-action'
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
-  const canonical = ['POST', opts.url.pathname || '/', '', `content-type:${contentType}\nhost:${host}\nx-tc-action:${action}\n`,
-    signedHeaders, sha256(opts.payload)].join('\n')
+  const canonicalHeaders = `content-type:${contentType}\nhost:${host}\nx-tc-action:${action}\n`
+  const path = opts.url.pathname || '/'
+  const canonical = ['POST', path, '', canonicalHeaders, signedHeaders, sha256(opts.payload)].join('\n')
   const scope = `${date}/${opts.service}/tc3_request`
   const toSign = ['TC3-HMAC-SHA256', String(timestamp), scope, sha256(canonical)].join('\n')
   const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest()
   const signing = hmac(hmac(hmac(`TC3${opts.secretKey}`, date), opts.service), 'tc3_request')
   const signature = createHmac('sha256', signing).update(toSign).digest('hex')
   return {
-    'authorization': `TC3-HMAC-SHA256 Credential=${opts.secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+    'authorization':
+      `TC3-HMAC-SHA256 Credential=${opts.secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
     'content-type': contentType,
     'host': host,
     'x-tc-action': opts.action,

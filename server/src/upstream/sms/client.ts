@@ -35,7 +35,12 @@ export function createSmsClient(opts: SmsClientOptions) {
       operation: 'SendSms',
       timeoutMs: opts.timeoutMs,
       logger,
-      body: { PhoneNumbers: phone, SignName: opts.signName, TemplateCode: template, TemplateParam: JSON.stringify(params) },
+      body: {
+        PhoneNumbers: phone,
+        SignName: opts.signName,
+        TemplateCode: template,
+        TemplateParam: JSON.stringify(params),
+      },
     })
     const reply = SendSmsReplyWire.safeParse(raw)
     if (!reply.success) throw new UpstreamError('sms', 'bad_response', { cause: reply.error })

@@ -12,14 +12,18 @@ display:flex;align-items:center;justify-content:center;font-size:16px;color:#4a4
 dl{background:#fff;border-radius:8px;padding:12px 16px;margin:0 0 24px}
 dt{font-size:14px;color:#4a4a4a}dd{margin:0 0 8px}
 form{margin:0 0 12px}
-button,a.btn{display:block;box-sizing:border-box;width:100%;padding:14px;border:0;border-radius:8px;background:#07794a;color:#fff;font-size:20px;text-align:center;text-decoration:none;cursor:pointer}
+button,a.btn{display:block;box-sizing:border-box;width:100%;padding:14px;border:0;border-radius:8px;background:#07794a;
+color:#fff;font-size:20px;text-align:center;text-decoration:none;cursor:pointer}
 button.warn{background:#a52a1a}button.plain{background:#fff;color:#1f2023;border:2px solid #1f2023}
 button:focus-visible,a:focus-visible{outline:3px solid #1f2023;outline-offset:2px}
 a.secondary{display:block;text-align:center;margin-top:16px;color:#1f2023}
 .status{text-align:center;font-size:24px;margin:24px 0 8px}`
 
 function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
-  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`
+  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`
 }
 
 const ACTION = '/__sandbox/faceid/h5'
@@ -27,7 +31,8 @@ const ACTION = '/__sandbox/faceid/h5'
 /** The provider's H5 page, simulated: who is being verified, and what the "camera" decides. */
 export function facePage(check: SimFaceCheck) {
   const button = (outcome: string, label: string, cls = '') =>
-    html`<form method="post" action="${ACTION}"><input type="hidden" name="token" value="${check.bizToken}"><input type="hidden" name="outcome" value="${outcome}"><button type="submit" class="${cls}">${label}</button></form>`
+    html`<form method="post" action="${ACTION}"><input type="hidden" name="token" value="${check.bizToken}">
+<input type="hidden" name="outcome" value="${outcome}"><button type="submit" class="${cls}">${label}</button></form>`
   return page('人脸核身（沙箱）', html`<h1>人脸核身（沙箱）</h1>
 <p class="note">演示用：真实环境中这里会打开摄像头，做活体检测并与公安部门的证件照比对。</p>
 <div class="face" aria-hidden="true">请正对屏幕</div>

@@ -6,6 +6,8 @@ import { z } from 'zod'
 import { faceMessagePage, facePage } from './pages'
 import { createFaceIdState, OUTCOME_WIRE } from './state'
 
+const GONE = { title: '核身链接已失效', message: '请返回原页面重新发起人脸识别。' }
+
 /** Where the provider API answers on the sandbox (FACEID_BASE_URL = <sandbox>/faceid/). */
 export const FACEID_API_PATH = '/faceid/'
 
@@ -16,20 +18,29 @@ const DetectAuthBody = z.object({
   RedirectUrl: z.string().url(),
   Extra: z.string().optional(),
 })
-const DetectInfoBody = z.object({ BizToken: z.string().min(1), RuleId: z.string().min(1), InfoType: z.string().optional() })
+const DetectInfoBody = z.object({
+  BizToken: z.string().min(1),
+  RuleId: z.string().min(1),
+  InfoType: z.string().optional(),
+})
+
+const AUTHORIZATION = new RegExp('^TC3-HMAC-SHA256 Credential=([^/]+)/(\\d{4}-\\d{2}-\\d{2})/faceid/tc3_request, '
+  + 'SignedHeaders=content-type;host;x-tc-action, Signature=([0-9a-f]{64})$')
 
 /** TC3-HMAC-SHA256 as the provider checks it (content-type;host;x-tc-action signed). */
 function signatureOk(state: FaceIdState, headers: Headers, url: URL, body: string): boolean {
   const { host, pathname: path } = url
   const auth = headers.get('authorization') ?? ''
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/faceid\/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=([0-9a-f]{64})$/.exec(auth)
+  const m = AUTHORIZATION.exec(auth)
   if (!m || m[1] !== state.secretId) return false
   const date = m[2]!
   const sha256 = (t: string) => createHash('sha256').update(t).digest('hex')
-  const signed = `content-type:${headers.get('content-type') ?? ''}\nhost:${host}\nx-tc-action:${(headers.get('x-tc-action') ?? '').toLowerCase()}\n`
+  const action = (headers.get('x-tc-action') ?? '').toLowerCase()
+  const signed = `content-type:${headers.get('content-type') ?? ''}\nhost:${host}\nx-tc-action:${action}\n`
   const canonical = ['POST', path, '', signed,
     'content-type;host;x-tc-action', sha256(body)].join('\n')
-  const toSign = ['TC3-HMAC-SHA256', headers.get('x-tc-timestamp') ?? '', `${date}/faceid/tc3_request`, sha256(canonical)].join('\n')
+  const scope = `${date}/faceid/tc3_request`
+  const toSign = ['TC3-HMAC-SHA256', headers.get('x-tc-timestamp') ?? '', scope, sha256(canonical)].join('\n')
   const hmac = (key: string | Buffer, t: string) => createHmac('sha256', key).update(t).digest()
   const signing = hmac(hmac(hmac(`TC3${state.secretKey}`, date), 'faceid'), 'tc3_request')
   return createHmac('sha256', signing).update(toSign).digest('hex') === m[3]
@@ -83,7 +94,8 @@ export function faceidRoutes(fs: FaceIdState, now: () => Date): Hono<SandboxEnv>
     if (action === 'GetDetectInfoEnhanced') {
       const body = DetectInfoBody.safeParse(json)
       if (!body.success) return c.json(error('InvalidParameter', 'BizToken required'))
-      if (!fs.checks.has(body.data.BizToken)) return c.json(error('InvalidParameterValue.BizTokenIllegal', 'BizToken illegal.'))
+      if (!fs.checks.has(body.data.BizToken))
+        return c.json(error('InvalidParameterValue.BizTokenIllegal', 'BizToken illegal.'))
       const check = live(body.data.BizToken)
       if (!check) return c.json(error('InvalidParameterValue.BizTokenExpired', 'BizToken expired.'))
       const finished = check.outcome && check.outcome !== 'timeout' ? OUTCOME_WIRE[check.outcome] : null
@@ -99,7 +111,7 @@ export function faceidRoutes(fs: FaceIdState, now: () => Date): Hono<SandboxEnv>
   app.get('/__sandbox/faceid/h5', (c) => {
     c.header('Cache-Control', 'no-store')
     const check = live(c.req.query('token') ?? '')
-    if (!check) return c.html(faceMessagePage({ title: '核身链接已失效', message: '请返回原页面重新发起人脸识别。' }), 404)
+    if (!check) return c.html(faceMessagePage(GONE), 404)
     if (check.outcome) {
       return c.html(faceMessagePage({ title: '本次核身已结束', message: '请返回原页面查看结果。', returnUrl: back(check) }))
     }
@@ -111,7 +123,7 @@ export function faceidRoutes(fs: FaceIdState, now: () => Date): Hono<SandboxEnv>
     const form = await c.req.parseBody()
     const check = live(typeof form.token === 'string' ? form.token : '')
     const outcome = z.enum(['pass', 'live_fail', 'not_same', 'timeout']).safeParse(form.outcome)
-    if (!check || !outcome.success) return c.html(faceMessagePage({ title: '核身链接已失效', message: '请返回原页面重新发起人脸识别。' }), 404)
+    if (!check || !outcome.success) return c.html(faceMessagePage(GONE), 404)
     if (!check.outcome) finish(check, outcome.data)
     if (check.outcome === 'timeout') {
       return c.html(faceMessagePage({
@@ -135,7 +147,8 @@ export function faceidRoutes(fs: FaceIdState, now: () => Date): Hono<SandboxEnv>
   }
 
   app.get('/__sandbox/faceid/checks', c => c.json({
-    checks: [...fs.checks.values()].map(k => ({ bizToken: k.bizToken, certNo: k.certNo, outcome: k.outcome, createdAt: k.createdAt.toISOString() })),
+    checks: [...fs.checks.values()]
+      .map(k => ({ bizToken: k.bizToken, certNo: k.certNo, outcome: k.outcome, createdAt: k.createdAt.toISOString() })),
   }))
   app.post('/__sandbox/faceid/complete', async (c) => {
     const body = z.object({ token: z.string(), outcome: z.enum(['pass', 'live_fail', 'not_same', 'timeout']) })

@@ -22,7 +22,7 @@ export interface FaceIdState {
   tokenTtlMs: number
 }
 
-export function createFaceIdState(opts: Partial<Pick<FaceIdState, 'secretId' | 'secretKey' | 'tokenTtlMs'>> = {}): FaceIdState {
+export function createFaceIdState(opts: Partial<Omit<FaceIdState, 'checks'>> = {}): FaceIdState {
   return {
     secretId: opts.secretId ?? 'AKIDsandboxfaceid',
     secretKey: opts.secretKey ?? 'sandbox-faceid-secret-key',
@@ -34,6 +34,22 @@ export function createFaceIdState(opts: Partial<Pick<FaceIdState, 'secretId' | '
 /** ErrCode / ErrMsg of a finished check, as GetDetectInfoEnhanced reports it (Tencent 慧眼 codes). */
 export const OUTCOME_WIRE = {
   pass: { ErrCode: 0, ErrMsg: '成功', LiveStatus: 0, LiveMsg: '成功', Comparestatus: 0, Comparemsg: '成功', Sim: '92.37' },
-  live_fail: { ErrCode: 1004, ErrMsg: '人脸验证失败，请重试', LiveStatus: 1004, LiveMsg: '人脸验证失败，请重试', Comparestatus: null, Comparemsg: null, Sim: null },
-  not_same: { ErrCode: 2016, ErrMsg: '无法判断为同一人，请确认身份后重试（相似度未达到通过阈值）', LiveStatus: 0, LiveMsg: '成功', Comparestatus: 2016, Comparemsg: '无法判断为同一人', Sim: '41.06' },
+  live_fail: {
+    ErrCode: 1004,
+    ErrMsg: '人脸验证失败，请重试',
+    LiveStatus: 1004,
+    LiveMsg: '人脸验证失败，请重试',
+    Comparestatus: null,
+    Comparemsg: null,
+    Sim: null,
+  },
+  not_same: {
+    ErrCode: 2016,
+    ErrMsg: '无法判断为同一人，请确认身份后重试（相似度未达到通过阈值）',
+    LiveStatus: 0,
+    LiveMsg: '成功',
+    Comparestatus: 2016,
+    Comparemsg: '无法判断为同一人',
+    Sim: '41.06',
+  },
 } as const
