@@ -33,7 +33,8 @@ export interface PersonStatus {
 
 /** The facts of the severe_disability status in force on `day` (`YYYY-MM-DD`), or `null`. */
 export function disabilityOn(statuses: readonly PersonStatus[], day: string): DisabilityFacts | null {
-  const s = statuses.find(x => x.status === 'severe_disability' && (x.since === null || x.since <= day) && (x.until === null || x.until >= day))
+  const inForce = (x: PersonStatus) => (x.since === null || x.since <= day) && (x.until === null || x.until >= day)
+  const s = statuses.find(x => x.status === 'severe_disability' && inForce(x))
   return s?.disability ?? null
 }
 
@@ -65,6 +66,7 @@ export function toProfileView(person: Person, now: Date): PersonProfile {
       statusLabel: ENROLMENT_STATUS_LABELS[e.status],
       unitName: e.unitName,
     })),
-    statuses: person.statuses.map(({ status, since, until }) => ({ status, since, until, label: SPECIAL_STATUS_LABELS[status] })),
+    statuses: person.statuses.map(({ status, since, until }) =>
+      ({ status, since, until, label: SPECIAL_STATUS_LABELS[status] })),
   }
 }

@@ -124,7 +124,8 @@ describe('explainSlip', () => {
       [{ status: 'severe_disability' as const, since: '2015-06-01', until: null, disability }]
 
     it('settles a 三级肢体残疾 person as an ordinary resident, as the bureau did, and says why', () => {
-      const e = explainSlip({ slip: A, earlier: [], statuses: disabled({ kind: 'physical', grade: 3, poor: true }), regionCode: null })
+      const statuses = disabled({ kind: 'physical', grade: 3, poor: true })
+      const e = explainSlip({ slip: A, earlier: [], statuses, regionCode: null })
       expect(e.status).toBe('match')
       expect(e.statuses).toEqual(['severe_disability'])
       expect(e.estimate?.appliedStatus).toBeNull()
@@ -135,16 +136,19 @@ describe('explainSlip', () => {
 
     it('gives a 未脱贫 三级智力残疾 person the poverty threshold (5 000), so this ordinary slip differs on 大病', () => {
       // Burden 18 600: 65 % × (18 600 − 5 000) = 8 840 against the slip's ordinary 1 560.
-      const e = explainSlip({ slip: A, earlier: [], statuses: disabled({ kind: 'intellectual', grade: 3, poor: true }), regionCode: null })
+      const statuses = disabled({ kind: 'intellectual', grade: 3, poor: true })
+      const e = explainSlip({ slip: A, earlier: [], statuses, regionCode: null })
       expect(e.estimate?.appliedStatus).toBe('severe_disability')
-      expect(e.rows.find(r => r.key === 'critical')).toMatchObject({ bureau: 1_560_00, policy: 8_840_00, matches: false })
+      const critical = e.rows.find(r => r.key === 'critical')
+      expect(critical).toMatchObject({ bureau: 1_560_00, policy: 8_840_00, matches: false })
       expect(e.estimate!.steps.find(s => s.tier === 'critical')!.text).toContain('您是三级智力残疾（未脱贫），属于')
     })
 
     it('does not count a 已脱贫 person, nor one whose kind and grade the bureau did not give', () => {
       for (const facts of [{ kind: 'intellectual', grade: 1, poor: false } as const, null]) {
         const e = explainSlip({ slip: A, earlier: [], statuses: disabled(facts), regionCode: null })
-        expect(e.rows.find(r => r.key === 'critical')).toMatchObject({ bureau: 1_560_00, policy: 1_560_00, matches: true })
+        const critical = e.rows.find(r => r.key === 'critical')
+        expect(critical).toMatchObject({ bureau: 1_560_00, policy: 1_560_00, matches: true })
       }
     })
   })

@@ -104,20 +104,25 @@ describe('POST /api/v1/estimates', () => {
   it('东医保发〔2020〕56号 二(二): counts a 重度残疾人 only as 未脱贫的一、二级重度残疾、三级智力/精神残疾', async () => {
     // 50 000 with 5 000 out of the list at level 3: basic 26 400, burden 18 600.
     const disabled = async (disability?: unknown) => {
-      const res = await post({ ...DONGYING_BILL, statuses: ['severe_disability'], ...(disability !== undefined && { disability }) })
+      const facts = disability !== undefined && { disability }
+      const body = { ...DONGYING_BILL, statuses: ['severe_disability'], ...facts }
+      const res = await post(body)
       expect(res.status).toBe(200)
-      return await res.json() as Parts & { appliedStatus: string | null, steps: { tier: string, text: string, source: string }[] }
+      type Step = { tier: string, text: string, source: string }
+      return await res.json() as Parts & { appliedStatus: string | null, steps: Step[] }
     }
     // In scope: poverty threshold 5 000 → 65 % × 13 600 = 8 840.
     const mental = await disabled({ kind: 'mental', grade: 3, poor: true })
     expect(mental).toMatchObject({ criticalPay: 8_840_00, appliedStatus: 'severe_disability' })
     // 三级肢体残疾, or 已脱贫, or no facts: an ordinary resident, 60 % × 2 600 = 1 560.
-    for (const facts of [{ kind: 'physical', grade: 3, poor: true }, { kind: 'mental', grade: 1, poor: false }, undefined]) {
+    const outside = [{ kind: 'physical', grade: 3, poor: true }, { kind: 'mental', grade: 1, poor: false }, undefined]
+    for (const facts of outside) {
       const r = await disabled(facts)
       expect(r).toMatchObject({ criticalPay: 1_560_00, appliedStatus: null })
       expect(r.steps.find(st => st.tier === 'critical')!.source).toContain('东医保发〔2020〕56号 二(二)')
     }
-    expect(await fieldsOf({ ...DONGYING_BILL, statuses: ['severe_disability'], disability: { kind: 'wing', grade: 5, poor: 'yes' } })).toEqual({
+    const bad = { ...DONGYING_BILL, statuses: ['severe_disability'], disability: { kind: 'wing', grade: 5, poor: 0 } }
+    expect(await fieldsOf(bad)).toEqual({
       'disability.kind': '请选择残疾类别',
       'disability.grade': '请选择残疾等级',
       'disability.poor': '请选择是否未脱贫',

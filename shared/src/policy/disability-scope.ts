@@ -1,4 +1,4 @@
-import type { DisabilityFacts } from '../schemas/disability'
+import type { DisabilityFacts, DisabilityGrade, DisabilityKind } from '../schemas/disability'
 import type { SpecialStatus } from '../schemas/person'
 import type { Cite } from './compile'
 import type { DisabilityScope, Policy } from './policy-schema'
@@ -20,9 +20,12 @@ export interface DisabilityScopeOutcome {
 /** `一、二级重度残疾、三级智力残疾、三级精神残疾`, prefixed with `未脱贫的` when only the poor count. */
 export function describeDisabilityScope(scope: DisabilityScope): string {
   const parts: string[] = []
-  if (scope.grades.length) parts.push(`${scope.grades.map(g => DISABILITY_GRADE_LABELS[g].replace('级', '')).join('、')}级重度残疾`)
-  for (const [kind, grades] of Object.entries(scope.gradesByKind) as [keyof typeof DISABILITY_KIND_LABELS, number[]][]) {
-    if (grades.length) parts.push(`${grades.map(g => DISABILITY_GRADE_LABELS[g as 1].replace('级', '')).join('、')}级${DISABILITY_KIND_LABELS[kind]}`)
+  /** `[1, 2]` → `一、二级`. */
+  const grades = (gs: readonly DisabilityGrade[]) =>
+    `${gs.map(g => DISABILITY_GRADE_LABELS[g].replace('级', '')).join('、')}级`
+  if (scope.grades.length) parts.push(`${grades(scope.grades)}重度残疾`)
+  for (const [kind, gs] of Object.entries(scope.gradesByKind) as [DisabilityKind, DisabilityGrade[]][]) {
+    if (gs.length) parts.push(`${grades(gs)}${DISABILITY_KIND_LABELS[kind]}`)
   }
   return `${scope.poorOnly ? '未脱贫的' : ''}${parts.join('、')}人员`
 }

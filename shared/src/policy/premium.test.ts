@@ -1,4 +1,5 @@
 import type { SpecialStatus } from '../schemas/person'
+import type { PremiumInput } from './premium'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SPECIAL_STATUSES } from '../schemas/person'
@@ -72,14 +73,16 @@ describe('premium due', () => {
   })
 
   it('东医保发〔2020〕56号 二(二): only 未脱贫的一、二级重度残疾、三级智力/精神残疾 hold the 重度残疾人 status (assumed 155 元)', () => {
-    const inScope = quotePremium('dongying-2020', { statuses: ['severe_disability'], disability: { kind: 'mental', grade: 3, poor: true } })
+    const disabled = (disability: PremiumInput['disability']) =>
+      quotePremium('dongying-2020', { statuses: ['severe_disability'], disability })
+    const inScope = disabled({ kind: 'mental', grade: 3, poor: true })
     expect(inScope).toMatchObject({ subsidy: 155_00, due: 155_00, appliedStatus: 'severe_disability' })
     expect(inScope.steps[1]!.text).toContain('您是三级精神残疾（未脱贫），属于东医保发〔2020〕56号 二(二)所列')
     expect(inScope.steps[1]!.source).toContain('二(二)')
-    const lifted = quotePremium('dongying-2020', { statuses: ['severe_disability'], disability: { kind: 'visual', grade: 1, poor: false } })
+    const lifted = disabled({ kind: 'visual', grade: 1, poor: false })
     expect(lifted).toMatchObject({ subsidy: 0, due: 310_00, appliedStatus: null })
     expect(lifted.steps[1]!.text).toContain('您不享受重度残疾人的贫困人口待遇，按一般居民计算。不享受参保资助。')
-    const grade3Physical = quotePremium('dongying-2020', { statuses: ['severe_disability'], disability: { kind: 'physical', grade: 3, poor: true } })
+    const grade3Physical = disabled({ kind: 'physical', grade: 3, poor: true })
     expect(grade3Physical.subsidy).toBe(0)
   })
 

@@ -20,7 +20,11 @@ const singleStatusArb = fc.option(fc.constantFrom<SpecialStatus>(...SPECIAL_STAT
 const referredArb = fc.option(fc.boolean(), { nil: undefined })
 /** The bureau's facts of a 重度残疾人 status, or none (a policy may count only part of them). */
 const disabilityArb = fc.option(
-  fc.record({ kind: fc.constantFrom(...DISABILITY_KINDS), grade: fc.constantFrom(...DISABILITY_GRADES), poor: fc.boolean() }),
+  fc.record({
+    kind: fc.constantFrom(...DISABILITY_KINDS),
+    grade: fc.constantFrom(...DISABILITY_GRADES),
+    poor: fc.boolean(),
+  }),
   { nil: undefined },
 )
 /** Up to 1,500,000 元, biased to small values by fast-check. */
@@ -158,7 +162,9 @@ describe('settlement properties', () => {
   })
 
   it('就高: several statuses give exactly the best single status, never more (no stacking)', () => {
-    fc.assert(fc.property(policyArb, fc.subarray([...SPECIAL_STATUSES], { minLength: 1 }), disabilityArb, levelArb, referredArb, billArb, ytdArb, (policy, statuses, disability, hospitalLevel, referred, bill, yearToDate) => {
+    const statusesArb = fc.subarray([...SPECIAL_STATUSES], { minLength: 1 })
+    const args = [policyArb, statusesArb, disabilityArb, levelArb, referredArb, billArb, ytdArb] as const
+    fc.assert(fc.property(...args, (policy, statuses, disability, hospitalLevel, referred, bill, yearToDate) => {
       const input: Omit<SettlementInput, 'statuses'> = { hospitalLevel, referred, disability, ...bill, yearToDate }
       const all = estimateSettlement(policy, { ...input, statuses })
       const singles = statuses.map(s => estimateSettlement(policy, { ...input, statuses: [s] }))
@@ -169,7 +175,8 @@ describe('settlement properties', () => {
       const tiers = (r: EstimateResult) => [r.basicPay, r.criticalPay, r.assistancePay, r.hospitalBorne].join()
       expect(singles.map(tiers)).toContain(tiers(all))
       // A 重度残疾人 status outside the policy's scope counts for nothing: then no status may be applied.
-      if (all.appliedStatus !== null || singles.some(r => r.appliedStatus !== null)) expect(statuses).toContain(all.appliedStatus)
+      if (all.appliedStatus !== null || singles.some(r => r.appliedStatus !== null))
+        expect(statuses).toContain(all.appliedStatus)
     }), { numRuns: NUM_RUNS })
   })
 })

@@ -113,7 +113,12 @@ describe('Dongying 2020 (东医保发〔2020〕56号)', () => {
   const GRADE_2_POOR = { kind: 'physical', grade: 2, poor: true } as const
 
   it('二(二) 未脱贫的重度残疾人 are in the poverty group; 边缘人口 are not', () => {
-    const disabled = estimateSettlement('dongying-2020', stay({ statuses: ['severe_disability'], disability: GRADE_2_POOR, total: 10_000_00, yearToDate: BASIC_EXHAUSTED }))
+    const bill = { total: 10_000_00, yearToDate: BASIC_EXHAUSTED }
+    const disabled = estimateSettlement('dongying-2020', stay({
+      statuses: ['severe_disability'],
+      disability: GRADE_2_POOR,
+      ...bill,
+    }))
     expect(disabled.criticalPay).toBe(3_250_00)
     const critical = disabled.steps.find(s => s.tier === 'critical')!
     expect(critical.text).toContain('您是二级肢体残疾（未脱贫），属于东医保发〔2020〕56号 二(二)所列贫困人口中的未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾人员')
@@ -124,14 +129,16 @@ describe('Dongying 2020 (东医保发〔2020〕56号)', () => {
 
   describe('二(二) limits 重度残疾人 to 未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾', () => {
     // Burden 10,000: poverty group 65 % × (10,000 − 5,000) = 3,250; ordinary 0 (below 16,000).
-    const critical = (disability: SettlementInput['disability'], statuses: SettlementInput['statuses'] = ['severe_disability']) =>
+    type Facts = SettlementInput['disability']
+    const critical = (disability: Facts, statuses: SettlementInput['statuses'] = ['severe_disability']) =>
       estimateSettlement('dongying-2020', stay({ statuses, disability, total: 10_000_00, yearToDate: BASIC_EXHAUSTED }))
 
     it('counts grade 1 and 2 of any kind, and grade 3 of 智力 and 精神 only, when still poor', () => {
       for (const kind of ['visual', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple'] as const) {
         for (const grade of [1, 2] as const) expect(critical({ kind, grade, poor: true }).criticalPay).toBe(3_250_00)
         expect(critical({ kind, grade: 4, poor: true }).criticalPay).toBe(0)
-        expect(critical({ kind, grade: 3, poor: true }).criticalPay).toBe(kind === 'intellectual' || kind === 'mental' ? 3_250_00 : 0)
+        const grade3 = kind === 'intellectual' || kind === 'mental' ? 3_250_00 : 0
+        expect(critical({ kind, grade: 3, poor: true }).criticalPay).toBe(grade3)
       }
     })
 
@@ -162,7 +169,12 @@ describe('Dongying 2020 (东医保发〔2020〕56号)', () => {
 
     it('leaves policies without such a clause alone (Guizhou counts every 重度残疾人 it lists)', () => {
       const stayAt = (disability: SettlementInput['disability']) =>
-        estimateSettlement('guizhou-2019', stay({ statuses: ['severe_disability'], disability, total: 10_000_00, yearToDate: BASIC_EXHAUSTED }))
+        estimateSettlement('guizhou-2019', stay({
+          statuses: ['severe_disability'],
+          disability,
+          total: 10_000_00,
+          yearToDate: BASIC_EXHAUSTED,
+        }))
       expect(stayAt({ kind: 'physical', grade: 4, poor: false }).criticalPay).toBe(stayAt(undefined).criticalPay)
       expect(stayAt(undefined).steps.find(s => s.tier === 'critical')!.text).not.toContain('残疾类别')
     })
@@ -170,7 +182,12 @@ describe('Dongying 2020 (东医保发〔2020〕56号)', () => {
 
   it('就高: 特困 + 重度残疾 is settled as 特困 only (assumed 二(三) rates 100 % vs 50 %)', () => {
     // Burden 10,000 → critical 3,250 (poverty group); 特困 assistance 100 % × 6,750 = 6,750 → personal 0.
-    const both = estimateSettlement('dongying-2020', stay({ statuses: ['severe_disability', 'extreme_poverty'], disability: GRADE_2_POOR, total: 10_000_00, yearToDate: BASIC_EXHAUSTED }))
+    const both = estimateSettlement('dongying-2020', stay({
+      statuses: ['severe_disability', 'extreme_poverty'],
+      disability: GRADE_2_POOR,
+      total: 10_000_00,
+      yearToDate: BASIC_EXHAUSTED,
+    }))
     expect(both.appliedStatus).toBe('extreme_poverty')
     expect(both.assistancePay).toBe(6_750_00)
     expect(both.personalPay).toBe(0)

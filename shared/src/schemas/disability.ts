@@ -6,7 +6,15 @@ import { z } from 'zod'
  * person is still poor (贫困标志: 未脱贫). A policy may grant its preferences only to part of the status:
  * 东医保发〔2020〕56号 二(二) counts as 贫困人口 only 未脱贫的一、二级重度残疾、三级智力残疾、三级精神残疾人员.
  */
-export const DISABILITY_KINDS = ['visual', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple'] as const
+export const DISABILITY_KINDS = [
+  'visual',
+  'hearing',
+  'speech',
+  'physical',
+  'intellectual',
+  'mental',
+  'multiple',
+] as const
 export type DisabilityKind = typeof DISABILITY_KINDS[number]
 
 export const DISABILITY_KIND_LABELS: Record<DisabilityKind, string> = {

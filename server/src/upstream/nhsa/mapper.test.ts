@@ -26,17 +26,26 @@ describe('nhsa 1101 mapper', () => {
   })
 
   it('carries a 重度残疾人\'s kind, grade and 贫困标志 (东医保发〔2020〕56号 二(二) needs all three)', () => {
-    const row = (extra: Record<string, unknown>) => ({ psn_idet_type: '2401', memo: null, begntime: '2015-06-01 00:00:00', endtime: null, ...extra })
-    const statusesOf = (...idetinfo: Record<string, unknown>[]) => toPerson(PersonInfoOutputWire.parse({ ...dongying, idetinfo })).statuses
+    const row = (extra: Record<string, unknown>) =>
+      ({ psn_idet_type: '2401', memo: null, begntime: '2015-06-01 00:00:00', endtime: null, ...extra })
+    const statusesOf = (...idetinfo: Record<string, unknown>[]) =>
+      toPerson(PersonInfoOutputWire.parse({ ...dongying, idetinfo })).statuses
+    const factsOf = (extra: Record<string, unknown>) => statusesOf(row(extra))[0]!.disability
     expect(statusesOf(row({ psn_type_lv: '3', dsab_type: '5', poor_flag: '1' }))).toEqual([
-      { status: 'severe_disability', since: '2015-06-01', until: null, disability: { kind: 'intellectual', grade: 3, poor: true } },
+      {
+        status: 'severe_disability',
+        since: '2015-06-01',
+        until: null,
+        disability: { kind: 'intellectual', grade: 3, poor: true },
+      },
     ])
-    expect(statusesOf(row({ psn_type_lv: '1', dsab_type: '1', poor_flag: '0' }))[0]!.disability).toEqual({ kind: 'visual', grade: 1, poor: false })
+    const lifted = { psn_type_lv: '1', dsab_type: '1', poor_flag: '0' }
+    expect(factsOf(lifted)).toEqual({ kind: 'visual', grade: 1, poor: false })
     // No 贫困标志 is not 未脱贫.
-    expect(statusesOf(row({ psn_type_lv: '2', dsab_type: '4' }))[0]!.disability).toEqual({ kind: 'physical', grade: 2, poor: false })
+    expect(factsOf({ psn_type_lv: '2', dsab_type: '4' })).toEqual({ kind: 'physical', grade: 2, poor: false })
     // Kind or grade unknown: no facts, so a policy with a scope does not count the status.
-    for (const extra of [{ psn_type_lv: '2' }, { psn_type_lv: '2', dsab_type: '8' }, { psn_type_lv: '5', dsab_type: '4' }, { psn_type_lv: null, dsab_type: '4' }])
-      expect(statusesOf(row(extra))[0]!.disability).toBeNull()
+    const unknown = [{ psn_type_lv: '2' }, { psn_type_lv: '2', dsab_type: '8' }, { psn_type_lv: '5', dsab_type: '4' }]
+    for (const extra of [...unknown, { psn_type_lv: null, dsab_type: '4' }]) expect(factsOf(extra)).toBeNull()
   })
 
   it('falls back on the 2-digit psn_type prefix', () => {

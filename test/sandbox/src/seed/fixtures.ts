@@ -24,7 +24,23 @@ const DEMO = {
 
 // 三都水族自治县: a 建档立卡 household; the head is also severely disabled (two statuses at once).
 const GUIZHOU_POOR = {
-  head: member({ name: '潘光明', sex: 'male', birthDate: '1978-04-12', seq: 31, relation: 'head', nation: '25', statuses: [status('poverty_registered', '2015-10-01'), status('severe_disability', '2012-05-18', null, { level: '2', memo: '二级肢体残疾', disabilityKind: 'physical', poor: true })] }),
+  head: member({
+    name: '潘光明',
+    sex: 'male',
+    birthDate: '1978-04-12',
+    seq: 31,
+    relation: 'head',
+    nation: '25',
+    statuses: [
+      status('poverty_registered', '2015-10-01'),
+      status('severe_disability', '2012-05-18', null, {
+        level: '2',
+        memo: '二级肢体残疾',
+        disabilityKind: 'physical',
+        poor: true,
+      }),
+    ],
+  }),
   spouse: member({ name: '韦秀珍', sex: 'female', birthDate: '1980-10-03', seq: 48, relation: 'spouse', nation: '09', statuses: [status('poverty_registered', '2015-10-01')] }),
   daughter: member({ name: '潘小燕', sex: 'female', birthDate: '2009-06-18', seq: 62, relation: 'child', statuses: [status('poverty_registered', '2015-10-01')] }),
   son: member({ name: '潘文杰', sex: 'male', birthDate: '2012-03-09', seq: 75, relation: 'child', statuses: [status('poverty_registered', '2015-10-01')] }),
@@ -37,7 +53,24 @@ const FENGXIANG_EXTREME = {
 
 // 凤翔: psn_type 1560 (a real local code for 财政代缴五类人员, absent from the sandbox dictionary); 低保 + 一级残疾.
 const FENGXIANG_LOCAL_CODE = {
-  head: member({ name: '李春生', sex: 'male', birthDate: '1975-12-01', seq: 53, relation: 'head', nation: '01', psnType: '1560', statuses: [status('minimum_living', '2017-03-01'), status('severe_disability', '2009-09-09', null, { level: '1', memo: '一级视力残疾', disabilityKind: 'visual', poor: false })] }),
+  head: member({
+    name: '李春生',
+    sex: 'male',
+    birthDate: '1975-12-01',
+    seq: 53,
+    relation: 'head',
+    nation: '01',
+    psnType: '1560',
+    statuses: [
+      status('minimum_living', '2017-03-01'),
+      status('severe_disability', '2009-09-09', null, {
+        level: '1',
+        memo: '一级视力残疾',
+        disabilityKind: 'visual',
+        poor: false,
+      }),
+    ],
+  }),
   mother: member({ name: '王秀兰', sex: 'female', birthDate: '1950-05-20', seq: 28, relation: 'parent' }),
 }
 

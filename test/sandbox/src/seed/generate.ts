@@ -39,7 +39,13 @@ const TEMPLATE_WEIGHTS: Record<Template, number> = {
 const DISABILITIES = ['一级肢体残疾', '二级肢体残疾', '一级视力残疾', '二级听力残疾', '三级智力残疾', '三级精神残疾'] as const
 
 /** 残疾类别 of a memo of `DISABILITIES` (no draw of its own: the random streams stay as they were). */
-const KIND_OF_MEMO: Record<string, DisabilityKind> = { 肢体: 'physical', 视力: 'visual', 听力: 'hearing', 智力: 'intellectual', 精神: 'mental' }
+const KIND_OF_MEMO: Record<string, DisabilityKind> = {
+  肢体: 'physical',
+  视力: 'visual',
+  听力: 'hearing',
+  智力: 'intellectual',
+  精神: 'mental',
+}
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0')
@@ -149,7 +155,8 @@ function assignStatuses(rng: ReturnType<typeof streamFor>, region: string, templ
       const begin = `${rng.int(2008, 2022)}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`
       // 贫困标志: still poor (未脱贫) while the household's 建档立卡 registration is in force.
       const poor = own.some(s => s.status === 'poverty_registered' && s.end === null)
-      own.push(status('severe_disability', begin, null, { level, memo, disabilityKind: KIND_OF_MEMO[memo.slice(2, 4)], poor }))
+      const disabilityKind = KIND_OF_MEMO[memo.slice(2, 4)]
+      own.push(status('severe_disability', begin, null, { level, memo, disabilityKind, poor }))
     }
     m.statuses = own
   }

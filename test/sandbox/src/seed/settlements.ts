@@ -379,7 +379,8 @@ function settlePerson(person: SandboxPerson, plans: StayPlan[], serial: { n: num
     const statuses = statusesOn(person.statuses, dscgDate)
     const level = plan.hospital.level as HospitalLevel
     const disability = disabilityOn(person.statuses, dscgDate)
-    const r = estimateSettlement(policyId, { statuses, disability, hospitalLevel: level, total: plan.total, outOfList: plan.outOfList, yearToDate: ytd })
+    const bill = { total: plan.total, outOfList: plan.outOfList, yearToDate: ytd }
+    const r = estimateSettlement(policyId, { statuses, disability, hospitalLevel: level, ...bill })
     const basicStep = r.steps.find(s => s.tier === 'basic')
     const basicRate = basicStep?.tier === 'basic' ? basicStep.rate : 0
     const policy: SettlementSplit = { deductible: r.deductible, basic: r.basicPay, critical: r.criticalPay, assistance: r.assistancePay, hospital: r.hospitalBorne, other: 0, personal: r.personalPay }

@@ -183,7 +183,8 @@ describe('EstimatePage (报销测算)', () => {
     await wrapper.get('[data-testid="disability-poor"]').setValue(true)
     await submit(wrapper)
     expect(wrapper.get('[data-testid="estimate-result"]').text()).toContain('您登记的残疾为三级肢体残疾（未脱贫）')
-    expect(posted[0]).toMatchObject({ statuses: ['severe_disability'], disability: { kind: 'physical', grade: 3, poor: true } })
+    const sent = { kind: 'physical', grade: 3, poor: true }
+    expect(posted[0]).toMatchObject({ statuses: ['severe_disability'], disability: sent })
     const ordinary = barFen(wrapper).critical ?? 0
     // In scope: 三级智力残疾, 未脱贫 → the poverty threshold 5 000 and the higher ratios.
     await wrapper.get('[data-testid="disability-kind"]').setValue('intellectual')

@@ -26,17 +26,28 @@ describe('parseYuan (元 text → exact fen)', () => {
 })
 
 describe('checkEstimateForm', () => {
-  const base = { policy: 'dongying-2020', statuses: [], disability: { kind: '', grade: null, poor: null }, hospitalLevel: 3, referred: true, total: '', outOfList: '', yearToDate: { criticalBurden: '', criticalPaid: '', basicPaid: '', assistancePaid: '' } } as const
+  const base = {
+    policy: 'dongying-2020',
+    statuses: [],
+    disability: { kind: '', grade: null, poor: null },
+    hospitalLevel: 3,
+    referred: true,
+    total: '',
+    outOfList: '',
+    yearToDate: { criticalBurden: '', criticalPaid: '', basicPaid: '', assistancePaid: '' },
+  } as const
 
   it('sends a 重度残疾人\'s kind, grade and 脱贫 state only once all three are answered (东医保发〔2020〕56号 二(二))', () => {
+    const ytd = base.yearToDate
     const form = (disability: { kind: '' | 'mental', grade: 3 | null, poor: boolean | null }) =>
-      checkEstimateForm({ ...base, statuses: ['severe_disability'], disability, total: '10', yearToDate: { ...base.yearToDate } })
+      checkEstimateForm({ ...base, statuses: ['severe_disability'], disability, total: '10', yearToDate: { ...ytd } })
     const all = form({ kind: 'mental', grade: 3, poor: false })
     expect(all.ok && all.input.disability).toEqual({ kind: 'mental', grade: 3, poor: false })
     const partial = form({ kind: 'mental', grade: null, poor: true })
     expect(partial.ok && partial.input.disability).toBeUndefined()
     // Not sent without the status.
-    const other = checkEstimateForm({ ...base, statuses: [], disability: { kind: 'mental', grade: 3, poor: true }, total: '10', yearToDate: { ...base.yearToDate } })
+    const facts = { kind: 'mental', grade: 3, poor: true } as const
+    const other = checkEstimateForm({ ...base, statuses: [], disability: facts, total: '10', yearToDate: { ...ytd } })
     expect(other.ok && other.input.disability).toBeUndefined()
   })
 

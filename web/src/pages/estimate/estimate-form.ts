@@ -1,4 +1,11 @@
-import type { DisabilityGrade, DisabilityKind, EstimateInput, HospitalLevel, PolicyId, SpecialStatus } from '@yibao/shared'
+import type {
+  DisabilityGrade,
+  DisabilityKind,
+  EstimateInput,
+  HospitalLevel,
+  PolicyId,
+  SpecialStatus,
+} from '@yibao/shared'
 import type { FieldErrors } from '../../api/form-rules'
 import { EstimateInputSchema, yuanToFen } from '@yibao/shared'
 import { parseFields } from '../../api/form-rules'

@@ -133,7 +133,8 @@ describe('1101 人员信息获取', () => {
     expect(PSN_TYPES).toHaveProperty(code.slice(0, 2))
     expect(out.idetinfo.map(i => i.psn_idet_type).sort()).toEqual(['2201', '2401'])
     // 一级视力残疾 of a 低保 (not 建档立卡) household: 贫困标志 0.
-    expect(out.idetinfo.find(i => i.psn_idet_type === '2401')).toMatchObject({ psn_type_lv: '1', dsab_type: '1', poor_flag: '0' })
+    const disability = out.idetinfo.find(i => i.psn_idet_type === '2401')
+    expect(disability).toMatchObject({ psn_type_lv: '1', dsab_type: '1', poor_flag: '0' })
   })
 
   it('reports a suspended person (2026 unpaid) with psn_insu_stas 2', async () => {
