@@ -24,7 +24,12 @@ const person = { name: '王桂兰', certNo: '370502196806152021', redirectUrl }
 describe('face-check adapter (Tencent 慧眼 H5 shape)', () => {
   it('starts a check (BizToken and the provider page) and reads every outcome by BizToken', async () => {
     const faceid = client()
-    const cases = [['pass', 'passed'], ['live_fail', 'failed'], ['not_same', 'not_same_person'], ['timeout', 'pending']] as const
+    const cases = [
+      ['pass', 'passed'],
+      ['live_fail', 'failed'],
+      ['not_same', 'not_same_person'],
+      ['timeout', 'pending'],
+    ] as const
     for (const [sim, outcome] of cases) {
       const started = await faceid.start(person)
       expect(started.url).toBe(`http://nhsa.test/__sandbox/faceid/h5?token=${started.bizToken}`)
@@ -41,7 +46,7 @@ describe('face-check adapter (Tencent 慧眼 H5 shape)', () => {
     faceSim.state.checks.get(started.bizToken)!.createdAt = new Date(Date.now() - faceSim.state.tokenTtlMs - 1000)
     const expired = { outcome: 'expired', code: 'InvalidParameterValue.BizTokenExpired' }
     expect(await faceid.result(started.bizToken)).toEqual(expired)
-    const illegal = { system: 'faceid', kind: 'rejected', detail: { upstreamCode: 'InvalidParameterValue.BizTokenIllegal' } }
+    const illegal = { kind: 'rejected', detail: { upstreamCode: 'InvalidParameterValue.BizTokenIllegal' } }
     await expect(faceid.result('NO-SUCH-TOKEN')).rejects.toMatchObject(illegal)
   })
 
