@@ -83,6 +83,18 @@ describe('env', () => {
     expect(parseEnv({}).CARRIER_TIMEOUT_MS).toBe(3000)
   })
 
+  it('requires the face-check provider and a real key with the sandbox off, and finds the sandbox otherwise', () => {
+    const { FACEID_BASE_URL: _url, ...noFace } = REAL
+    expect(refusal({ ...noFace, ...POSTGRES })).toContain('FACEID_BASE_URL: SANDBOX=off requires FACEID_BASE_URL')
+    const sandboxKey = refusal({ ...REAL, ...POSTGRES, FACEID_SECRET_KEY: 'sandbox-faceid-secret-key' })
+    expect(sandboxKey).toContain('FACEID_SECRET_KEY: set the real FACEID_SECRET_KEY with SANDBOX=off')
+    expect(upstreamUrls(parseEnv({ ...REAL, ...POSTGRES })).faceid).toBe('https://faceid.tencentcloudapi.com/')
+    expect(upstreamUrls(parseEnv({}), 'http://127.0.0.1:8788').faceid).toBe('http://127.0.0.1:8788/faceid/')
+    const at = 'http://127.0.0.1:1'
+    const external = { SANDBOX: 'external', NHSA_BASE_URL: at, SMS_BASE_URL: at, WECHAT_AUTHORIZE_BASE_URL: at, WECHAT_API_BASE_URL: at }
+    expect(upstreamUrls(parseEnv(external)).faceid).toBe('http://127.0.0.1:1/faceid/')
+  })
+
   it('checks WeChat Pay settings per sandbox mode', () => {
     const external = { SANDBOX: 'external', NHSA_BASE_URL: 'http://127.0.0.1:1', SMS_BASE_URL: 'http://127.0.0.1:1', WECHAT_AUTHORIZE_BASE_URL: 'http://127.0.0.1:1', WECHAT_API_BASE_URL: 'http://127.0.0.1:1' }
     expect(parseEnv(external).WXPAY_APIV3_KEY).toBeUndefined()
