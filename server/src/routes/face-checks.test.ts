@@ -276,7 +276,6 @@ describe('family member aged 16 or more', () => {
   })
 })
 
-// Last in the file: after a real BFF on loopback, later provider calls in this file were answered 404.
 describe('a passed check is used once, even by parallel requests', () => {
   it('of 10 parallel requests with one passed check, exactly one sees the number (real BFF)', async () => {
     const { browser, deps, app } = await fresh()
@@ -292,6 +291,29 @@ describe('a passed check is used once, even by parallel requests', () => {
       })
       expect(replies.filter(s => s === 200)).toHaveLength(1)
       expect(replies.filter(s => s === 403)).toHaveLength(9)
+    }
+    finally {
+      await bff.close()
+    }
+  })
+  it('a double-submitted first binding (5 at once, one passed check) binds once (real BFF)', async () => {
+    const { browser, app, storage, deps } = await fresh()
+    await pendingPhone(browser)
+    await browser.faceCheck({ purpose: 'bind', ...ADULT })
+    const bff = await serveOnLoopback(app)
+    try {
+      const cookie = `yb_sid=${(browser as unknown as { cookies: Map<string, string> }).cookies.get('yb_sid')}`
+      const replies = await bff.burst(5, async () => {
+        const res = await bff.post('/api/v1/auth/bind', ADULT, { 'cookie': cookie, 'x-csrf-token': browser.csrfToken! })
+        return res.status === 200 ? 'bound' : (await json(res)).error.code as string
+      })
+      expect(replies.filter(r => r === 'bound')).toHaveLength(1)
+      // The others lost the check (or found their pending session ended by the winner's sign-in).
+      const lost = ['FACE_CHECK_USED', 'BINDING_REQUIRED', 'CSRF_REJECTED']
+      expect(replies.filter(r => r !== 'bound').every(r => lost.includes(r))).toBe(true)
+      const consumed = (await listAuditForSubject(storage.db, deps.vault.ref(ADULT.certNo)))
+        .filter(e => e.action === 'face_check.consume' && e.success)
+      expect(consumed).toHaveLength(1)
     }
     finally {
       await bff.close()

@@ -13,7 +13,9 @@ export const FACEID_TEST_URL = `${NHSA_TEST_URL}/faceid/`
 export const faceSim = createFaceIdSimulator()
 
 export const faceidHandlers = [
-  http.post(FACEID_TEST_URL, ({ request }) => faceSim.app.request(request)),
+  // fetch, not request: a loopback BFF (@hono/node-server) replaces the global Request, and `request()` would
+  // then take MSW's request for a path string.
+  http.post(FACEID_TEST_URL, ({ request }) => faceSim.app.fetch(request)),
 ]
 
 /** The BizToken in a provider page URL returned by DetectAuth. */
