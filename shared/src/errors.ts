@@ -27,7 +27,7 @@ export const ERROR_MESSAGES = {
   FACE_CHECK_MISMATCH: '该次人脸识别不是为本次业务或本人办理的，请重新验证',
   RECOVERY_NOT_NEEDED: '该身份尚未绑定任何手机号，无需找回，请直接完成实名认证',
   RECOVERY_ALREADY_DONE: '该身份已绑定当前手机号，无需再次找回',
-  RECOVERY_RECENTLY_DONE: '该身份24小时内已通过刷脸找回过，为保障安全，请携带身份证到窗口办理',
+  RECOVERY_RECENTLY_DONE: '该身份的账号24小时内刚刚找回过，为保障安全，请本人携带身份证到医保服务窗口办理',
   RECOVERY_PHONE_REQUIRED: '请先用要绑定的手机号接收验证码登录，再刷脸找回',
   INVALID_CREDENTIALS: '用户名或密码不正确',
   ACCOUNT_LOCKED: '登录失败次数过多，账号已锁定，请{minutes}分钟后再试或联系管理员解锁',
