@@ -11,6 +11,9 @@ import { currentResident } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { findFaceCheck } from '../storage/face-checks'
 
+/** Reads may ask the provider (a billed call): bounded per client like the other look-ups. */
+const READS = { bucket: 'face-check-reads', limit: 60, windowSeconds: 600 }
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** The caller of a face-check route (its session; the resident when signed in). */
@@ -62,7 +65,7 @@ export const faceCheckRoutes = new Hono<AppEnv>()
       const reply: FaceCheckStarted = { id: started.id, url: started.url, expiresAt: started.expiresAt.toISOString() }
       return c.json(reply, 201)
     })
-  .get('/:id/return', async (c) => {
+  .get('/:id/return', rateLimit(READS), async (c) => {
     // The provider's page sends the browser here; its query parameters (token, codes) are never trusted.
     const deps = c.get('deps')
     const id = c.req.param('id')
@@ -80,7 +83,7 @@ export const faceCheckRoutes = new Hono<AppEnv>()
     back.searchParams.set('face', check.id)
     return c.redirect(`${back.pathname}${back.search}`, 302)
   })
-  .get('/:id', async (c) => {
+  .get('/:id', rateLimit(READS), async (c) => {
     const deps = c.get('deps')
     const id = c.req.param('id')
     if (!UUID.test(id)) throw new AppError('NOT_FOUND', 404)
