@@ -119,10 +119,10 @@ async function mintSession(kind: SessionKind, accountId: string | null, data: Re
 /** People the sandbox knows (region 370500, the staff member's): names and ID numbers that reach the handlers. */
 function samplesFromSandbox(): Samples {
   const people = ctx.stack.sandbox.state.residents.listPersons({ policyRegion: '370500' }).slice(0, 20)
-  return new Map([
-    [IdCardNoSchema, fc.constantFrom(...people.map(p => p.certNo))],
-    [PersonNameSchema, fc.constantFrom(...people.map(p => p.name))],
-  ])
+  const samples: Samples = new Map()
+  samples.set(IdCardNoSchema, fc.constantFrom(...people.map(p => p.certNo)))
+  samples.set(PersonNameSchema, fc.constantFrom(...people.map(p => p.name)))
+  return samples
 }
 
 async function callers(): Promise<Record<CallerKind, Caller>> {
