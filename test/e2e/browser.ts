@@ -13,6 +13,15 @@ export const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/e2e')
 /** WeChat's in-app browser on a 375 px Android phone. */
 export const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 MMWEBID/1234 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
 
+/** Chrome on a 375 px Android phone: not WeChat, so payments go by Native QR code. */
+export const CHROME_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) '
+  + 'Chrome/116.0.0.0 Mobile Safari/537.36'
+
+/** A name as the app shows it (张** for 张秀英). */
+export const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
+/** An ID number as the app shows it; rows are told apart by it (names of one family often mask alike). */
+export const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`
+
 /**
  * The app's time now: its clock started at SANDBOX_CLOCK when it was launched (global-setup.ts) and runs
  * in real time, so the journeys never depend on the machine's date (the machine clock is only used for
@@ -75,7 +84,7 @@ function clientIp(): string {
  * toast is either there at full contrast or gone, and axe and screenshots never catch a half-faded frame.
  * Its pages run on the app's clock (`appNow`).
  */
-export async function mobileContext(browser: Browser): Promise<BrowserContext> {
+export async function mobileContext(browser: Browser, { inWeChat = true } = {}): Promise<BrowserContext> {
   return onAppClock(await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': clientIp() },
     baseURL: inject('baseURL'),
@@ -85,9 +94,20 @@ export async function mobileContext(browser: Browser): Promise<BrowserContext> {
     hasTouch: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    userAgent: WECHAT_UA,
+    userAgent: inWeChat ? WECHAT_UA : CHROME_UA,
     reducedMotion: 'reduce',
   }))
+}
+
+/** "The other phone": an ordinary phone browser opens the simulator's payer page for a Native code and confirms. */
+export async function payOnAnotherPhone(browser: Browser, href: string): Promise<void> {
+  const phone = await mobileContext(browser, { inWeChat: false })
+  const page = await phone.newPage()
+  await page.goto(href)
+  await page.getByRole('heading', { name: '微信支付（沙箱）' }).waitFor()
+  await page.getByRole('button', { name: '确认支付' }).click()
+  await page.getByRole('status').getByText('支付成功').waitFor()
+  await phone.close()
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

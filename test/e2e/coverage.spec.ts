@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { signInByPhone, sliceResidents } from './auth'
-import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { expectNoAxeViolations, launch, masked, mobileContext, screenshot } from './browser'
 
 let browser: Browser
 let people: Awaited<ReturnType<typeof slicePeople>>
@@ -12,8 +12,6 @@ beforeAll(async () => {
 afterAll(async () => { await browser?.close() })
 
 interface Seeded { name: string, certNo: string, age: number, household: { id: string, relation: string } }
-
-const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
 
 /**
  * The coverage slice's four people (see auth.ts), with their households: the owner is the one whose

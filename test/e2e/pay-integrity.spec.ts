@@ -1,37 +1,16 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { randomBytes } from 'node:crypto'
+import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { signInByPhone } from './auth'
-import { appNow, expectNoAxeViolations, launch, onAppClock, screenshot } from './browser'
+import { appNow, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
-/** Chrome on a 375 px Android phone: not WeChat, so payments go by Native QR code. */
-const CHROME_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) '
-  + 'Chrome/116.0.0.0 Mobile Safari/537.36'
 /** The year the pay screen offers first on the app's day (SANDBOX_CLOCK, see global-setup.ts). */
 const YEAR = defaultPaymentYear(appNow())
 const ORDER_PATH = /^\/pay\/orders\/([0-9a-f-]{36})$/
-
-/** A phone in an ordinary mobile browser on the app's clock, with a client address of its own. */
-async function plainContext(): Promise<BrowserContext> {
-  const b = randomBytes(3)
-  return onAppClock(await browser.newContext({
-    baseURL: inject('baseURL'),
-    viewport: { width: 375, height: 667 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    userAgent: CHROME_UA,
-    reducedMotion: 'reduce',
-    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b[0]}.${b[1]}.${(b[2]! % 254) + 1}` },
-  }))
-}
 
 interface Seeded {
   name: string
@@ -97,20 +76,6 @@ async function households() {
 let cast: Awaited<ReturnType<typeof households>>
 beforeAll(async () => { cast = await households() })
 
-const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
-const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`
-
-/** "The other phone": the simulator's payer page for a Native code, confirmed. */
-async function payOnAnotherPhone(href: string): Promise<void> {
-  const phone = await plainContext()
-  const page = await phone.newPage()
-  await page.goto(href)
-  await page.getByRole('heading', { name: '微信支付（沙箱）' }).waitFor()
-  await page.getByRole('button', { name: '确认支付' }).click()
-  await page.getByRole('status').getByText('支付成功').waitFor()
-  await phone.close()
-}
-
 /** Binds a child under 16 on 亲情账户 (the household register confirms the relation at once). */
 async function bindChild(page: Page, child: Seeded) {
   await page.goto('/family')
@@ -156,7 +121,7 @@ describe('缴费 integrity journeys (375 px)', () => {
   it('orders twice for the same people: /pay shows the open order, ordering again closes it, the old order\'s '
     + 'late payment is refunded automatically and the payer is told why', async () => {
     const { payer, child, partner } = cast.story
-    const context = await plainContext()
+    const context = await mobileContext(browser, { inWeChat: false })
     const page = await context.newPage()
     await signInByPhone(page, payer)
     await bindChild(page, child)
@@ -217,7 +182,7 @@ describe('缴费 integrity journeys (375 px)', () => {
     // The first order's payment beat the close at WeChat Pay; then the payer pays the second order.
     const late = await sandboxPost(`/__sandbox/wechatpay/orders/${firstNo}/pay`, { beatClose: true })
     expect(late.status).toBe(200)
-    await payOnAnotherPhone(secondHref)
+    await payOnAnotherPhone(browser, secondHref)
     await expect.poll(async () => (await ordersOf(page)).find(o => o.id === first)?.status, { timeout: 15_000 })
       .toBe('paid')
     await page.goto(`/pay/orders/${second}`)
@@ -301,7 +266,7 @@ describe('缴费 integrity journeys (375 px)', () => {
     + 'is held and until when', async () => {
     const { head, spouse, child } = cast.race
     const parents = await Promise.all([head, spouse].map(async (parent) => {
-      const context = await plainContext()
+      const context = await mobileContext(browser, { inWeChat: false })
       const page = await context.newPage()
       await signInByPhone(page, parent)
       // One of them reads the app in 长辈版, so whoever loses, one of the two sizes is checked here.
@@ -349,7 +314,7 @@ describe('缴费 integrity journeys (375 px)', () => {
 
     // The winner pays; exactly one line is paid for the child, and the loser made no order.
     await winner.page.getByTestId('pay-qr-image').waitFor()
-    await payOnAnotherPhone((await winner.page.getByTestId('pay-sandbox-link').getAttribute('href'))!)
+    await payOnAnotherPhone(browser, (await winner.page.getByTestId('pay-sandbox-link').getAttribute('href'))!)
     await winner.page.getByTestId('order-heading').getByText('支付成功').waitFor({ timeout: 15_000 })
     expect(await winner.page.getByTestId('receipt').count()).toBe(1)
     await expectNoAxeViolations(winner.page)

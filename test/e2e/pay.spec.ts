@@ -1,35 +1,16 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { randomBytes } from 'node:crypto'
+import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
-import { appNow, authenticatorCode, expectNoAxeViolations, launch, mobileContext, onAppClock, screenshot } from './browser'
+import { appNow, authenticatorCode, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
-/** Chrome on a 375 px Android phone: not WeChat, so payments go by Native QR code. */
-const CHROME_UA = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36'
 /** The year the pay screen offers first on the app's day (SANDBOX_CLOCK, see global-setup.ts). */
 const YEAR = defaultPaymentYear(appNow())
 const RECEIPT_CODE = /^[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}$/
-
-/** The same phone as `mobileContext`, in an ordinary mobile browser, with a client address of its own. */
-async function plainContext(): Promise<BrowserContext> {
-  const b = randomBytes(3)
-  return onAppClock(await browser.newContext({
-    baseURL: inject('baseURL'),
-    viewport: { width: 375, height: 667 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    userAgent: CHROME_UA,
-    extraHTTPHeaders: { 'X-Forwarded-For': `10.${b[0]}.${b[1]}.${(b[2]! % 254) + 1}` },
-  }))
-}
 
 interface Seeded { name: string, certNo: string, age: number, deathDate: string | null, household: { id: string, relation: string }, insurance: { insutype: string, endDate: string | null }[] }
 
@@ -87,20 +68,6 @@ async function people() {
 let cast: Awaited<ReturnType<typeof people>>
 beforeAll(async () => { cast = await people() })
 
-const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
-const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`
-
-/** "The other phone": a separate context that opens the simulator's payer page and confirms. */
-async function payOnAnotherPhone(href: string): Promise<void> {
-  const phone = await plainContext()
-  const page = await phone.newPage()
-  await page.goto(href)
-  await page.getByRole('heading', { name: '微信支付（沙箱）' }).waitFor()
-  await page.getByRole('button', { name: '确认支付' }).click()
-  await page.getByRole('status').getByText('支付成功').waitFor()
-  await phone.close()
-}
-
 async function orderHeading(page: Page): Promise<string> {
   return (await page.getByTestId('order-heading').textContent())?.trim() ?? ''
 }
@@ -108,7 +75,7 @@ async function orderHeading(page: Page): Promise<string> {
 describe('参保缴费 journeys (375 px)', () => {
   it('pays for oneself by Native QR scanned on another phone; the page turns to 支付成功 live; the receipt verifies publicly; then asks for it back (退费)', async () => {
     const { self } = cast
-    const context = await plainContext()
+    const context = await mobileContext(browser, { inWeChat: false })
     const page = await context.newPage()
     await signInByPhone(page, self)
 
@@ -156,7 +123,7 @@ describe('参保缴费 journeys (375 px)', () => {
     // Another phone scans (the simulator's payer page for the same code_url) and pays.
     const href = (await page.getByTestId('pay-sandbox-link').getAttribute('href'))!
     expect(new URL(href).searchParams.get('code_url')).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/)
-    await payOnAnotherPhone(href)
+    await payOnAnotherPhone(browser, href)
 
     // No reload: the order page follows the order.
     await page.getByTestId('order-heading').getByText('支付成功').waitFor({ timeout: 15_000 })
@@ -201,7 +168,7 @@ describe('参保缴费 journeys (375 px)', () => {
     await screenshot(page, 'pay-elder')
 
     // Anyone can check the receipt, without signing in: masked facts only.
-    const anyone = await plainContext()
+    const anyone = await mobileContext(browser, { inWeChat: false })
     const check = await anyone.newPage()
     await check.goto(`/receipts/verify?code=${code}`)
     await check.getByTestId('receipt-valid').waitFor()
@@ -370,7 +337,7 @@ describe('参保缴费 journeys (375 px)', () => {
     await expectNoAxeViolations(page)
     await screenshot(page, 'desk-pay-qr')
 
-    await payOnAnotherPhone((await page.getByTestId('pay-sandbox-link').getAttribute('href'))!)
+    await payOnAnotherPhone(browser, (await page.getByTestId('pay-sandbox-link').getAttribute('href'))!)
     await page.getByTestId('desk-pay-status').getByText('支付成功').waitFor({ timeout: 15_000 })
     expect((await page.getByTestId('desk-pay-receipt').textContent())!.replace(/\s/g, '')).toMatch(/凭证编号[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}/)
     expect(await page.getByTestId('pay-qr').count()).toBe(0)
