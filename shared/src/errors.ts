@@ -67,6 +67,8 @@ export const ERROR_MESSAGES = {
   REFUND_DEATH_NOT_FOUND: '医保部门未查到参保人在待遇享受期开始前的死亡登记信息，请携带死亡证明到窗口办理',
   REFUND_EMPLOYEE_NOT_FOUND: '医保部门未查到该参保人的职工医保参保信息，请参加职工医保后再申请，或到窗口办理',
   REFUND_RECORD_NOT_FOUND: '税务部门未查到该笔缴费记录，请稍后再试或到窗口办理',
+  REFUND_NO_OVERLAP: '医保部门未查到与{year}年度居民医保重叠整月的职工医保参保信息，不能以该原因退费',
+  REFUND_NOT_FUNDED: '医保部门未查到参保人{year}年度的参保资助身份，或资助部分已在缴费时扣除，不能以该原因退费',
   IDEMPOTENCY_KEY_REQUIRED: '请求缺少防重复提交标识，请刷新页面后重试',
   IDEMPOTENCY_KEY_REUSED: '同一笔业务的提交内容不一致，请刷新页面后重新提交',
   IDEMPOTENCY_KEY_IN_USE: '该笔业务正在处理中，请稍候查看结果，请勿重复提交',

@@ -5,7 +5,7 @@ import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
 import { formatErrorMessage, maskIdCard, REFUND_REASON_LABELS, toShanghaiIso } from '@yibao/shared'
-import { newOutRefundNo, refundBlock } from '../domain/refund'
+import { assessRefund, newOutRefundNo } from '../domain/refund'
 import { crashPoint } from '../lib/crash-points'
 import { AppError, UpstreamError } from '../lib/errors'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
@@ -19,18 +19,21 @@ import {
   setRefundWechatId,
 } from '../storage/refunds'
 import { refundRefusal } from '../upstream/tax/premiums'
+import { refundFactsFor } from './refund-cases'
 import { raise } from './service'
 
 /** WeChat Pay's guidance: ask about a refund about a minute after requesting it (the worker backs off from there). */
 export const REFUND_FIRST_QUERY_MS = 60_000
 
 /**
- * 退费: the payer of an order asks for one person's premium back. The rules refuse up front what they
- * already exclude (a benefit year that has started, except for a death before it); otherwise the row
- * is written with its `out_refund_no` first, then the bureau's 审核 (tax collection, which also ends
- * the person's paid enrolment) and WeChat Pay's refund to the original account follow, each step
- * idempotent on that number. A step that cannot be done now is left to the outbox worker: the request
- * is never lost and the money never goes back twice.
+ * 退费: the payer of an order asks for one person's premium back. The rules (domain/refund.ts) refuse up
+ * front what they already exclude (a benefit year that has started, for the reasons it ends) and give the
+ * amount: the whole premium, or part of it (the months that overlap 职工医保, the part now funded for a
+ * 资助对象), integer fen; the row is written with that amount and its `out_refund_no` first, then the
+ * bureau's 审核 (tax collection, which also ends the person's paid enrolment when the whole premium goes
+ * back) and WeChat Pay's refund to the original account follow, each step idempotent on that number. A
+ * step that cannot be done now is left to the outbox worker: the request is never lost and the money
+ * never goes back twice.
  */
 export async function requestRefund(
   deps: AppDeps,
@@ -56,9 +59,8 @@ export async function requestRefund(
   }
   if (await liveRefundOfLine(deps.storage.db, line.id)) throw new AppError('REFUND_EXISTS', 409)
   const at = deps.now()
-  if (refundBlock({ reason: p.reason, year: line.year, now: at })) {
-    throw new AppError('REFUND_BENEFIT_STARTED', 409, { params: { year: String(line.year) } })
-  }
+  const assessed = assessRefund(await refundFactsFor(deps, { line, reason: p.reason, now: at }))
+  if (!assessed.allowed) throw new AppError(assessed.code, 409, { params: { year: String(line.year) } })
   // The collection system must hold the payment before it can take it back.
   if (line.status !== 'reported') throw new AppError('REFUND_NOT_YET_RECORDED', 409)
   // Written with its job in one commit (crash-safe: whatever happens next, the worker picks the refund up).
@@ -69,7 +71,7 @@ export async function requestRefund(
       lineId: line.id,
       principal: p.principal,
       reason: p.reason,
-      amountFen: line.amountFen,
+      amountFen: assessed.amountFen,
       status: 'approving',
       idempotencyKeyId: p.idempotencyKeyId,
       createdAt: at,
@@ -184,6 +186,8 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
     const moved = await markRefundSucceeded(deps.storage.db, {
       id: refund.id,
       lineId: refund.lineId,
+      // A partial refund leaves the person-year paid (the rest of it still covers the person).
+      wholeLine: !line || refund.amountFen >= line.line.amountFen,
       at,
       wechatRefundId: r.refundId,
       receivedAccount: r.userReceivedAccount,
@@ -330,6 +334,8 @@ export async function refundView(deps: AppDeps, refund: PremiumRefund) {
     certNo: maskIdCard(deps.vault.decrypt(line.personCertNoEnc)),
     reason: refund.reason as AnyRefundReason,
     amountFen: refund.amountFen,
+    /** What was paid for the person-year: more than `amountFen` when only part of it comes back. */
+    paidFen: line.amountFen,
     status: refund.status as RefundStatus,
     /** Why the bureau refused, in Chinese (the same wording as the error table). */
     rejectMessage: refund.rejectCode

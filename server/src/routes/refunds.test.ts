@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { findRefundBy } from '../storage/refunds'
 import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
@@ -9,6 +10,8 @@ import { json, waitFor } from '../testing/http'
 
 const { ctx, paidResident: paidIn } = usePaymentStack()
 const paidResident = () => paidIn(YEAR)
+/** Someone who holds no special status and so paid the whole premium (no 资助 taken off). */
+const noStatus = (p: { statuses: readonly unknown[] }) => p.statuses.length === 0
 /** Payable and not started on the stack's clock (`TEST_NOW`, 15 November 2026 in Shanghai). */
 const YEAR = TEST_YEAR
 
@@ -112,5 +115,150 @@ describe('退费 (POST /api/v1/refunds)', () => {
     // The page (or the worker) asks again: approved, refunded, once.
     const done = await waitFor('refund succeeded', async () => json(await browser.request(`/api/v1/refunds/${created.id}`)), r => r.status === 'succeeded')
     expect(done.amountFen).toBe(line.amountFen)
+  })
+
+  describe('partial refunds after 1 January (issue 11, defect 4)', () => {
+    /**
+     * Moves the stack's clock to a Shanghai moment of the benefit year (signed in again: the session of the
+     * autumn has expired by then), and back to where it was afterwards.
+     */
+    type Who = { browser: TestBrowser, person: { name: string, certNo: string } }
+    async function on<T>(moment: string, who: Who, run: () => Promise<T>): Promise<T> {
+      const back = ctx.stack.clock.now()
+      ctx.stack.clock.set(new Date(moment))
+      try {
+        await who.browser.signInDirect(ctx.stack.deps, who.person)
+        return await run()
+      }
+      finally {
+        ctx.stack.clock.set(back)
+      }
+    }
+    const sandboxPerson = (certNo: string) => ctx.stack.sandbox.state.residents.findPersonByCertNo(certNo)!
+    const options = async (browser: TestBrowser, orderId: string, lineId: string) =>
+      json(await browser.request(`/api/v1/refunds/options?orderId=${orderId}&lineId=${lineId}`))
+    type Basis = { text: string, source: string, assumed?: true }
+    type Option = {
+      reason: string
+      status: string
+      amountFen: number | null
+      partial: boolean
+      basis: Basis | null
+      message: string | null
+    }
+    /** A refund as its payer follows it, once it has succeeded. */
+    const succeeded = (browser: TestBrowser, id: string) => {
+      const read = async () => json(await browser.request(`/api/v1/refunds/${id}`))
+      return waitFor('refund succeeded', read, r => r.status === 'succeeded')
+    }
+    const optionOf = (body: { options: Option[] }, reason: string) => body.options.find(o => o.reason === reason)!
+
+    it('已参加职工医保: the months that overlap 职工医保, pro rata (assumed), through the bureau and WeChat Pay', async () => {
+      const { person, browser, order, line } = await paidIn(YEAR, { where: noStatus })
+      // Employee insurance from 15 March 2027: April–December overlap, 9 whole months.
+      sandboxPerson(person.certNo).insurance.push({
+        insutype: '310',
+        admdvs: sandboxPerson(person.certNo).countyCode,
+        insuDate: `${YEAR}-03-15`,
+        endDate: null,
+        endReason: null,
+        empName: '东营测试有限公司',
+        balanceFen: 0,
+        psnType: '11',
+        cvlservFlag: '0',
+      })
+      const expected = Math.floor(line.amountFen * 9 / 12)
+      await on(`${YEAR}-04-10T10:00:00+08:00`, { browser, person }, async () => {
+        const shown = await options(browser, order.id, line.id)
+        expect(shown).toMatchObject({ year: YEAR, paidFen: line.amountFen })
+        expect(optionOf(shown, 'employee_insurance')).toMatchObject({
+          status: 'allowed',
+          amountFen: expected,
+          partial: true,
+          basis: { text: expect.stringContaining('9 个整月（4月至12月）'), assumed: true },
+        })
+        // The reasons that end the year before it gives anything are refused, with the error table's words.
+        expect(optionOf(shown, 'overpaid')).toMatchObject({ status: 'refused', message: `${YEAR}年度待遇享受期已开始，不能以该原因退费` })
+        expect(optionOf(shown, 'funded')).toMatchObject({ status: 'refused', amountFen: null })
+
+        const res = await refund(browser, { orderId: order.id, lineId: line.id, reason: 'employee_insurance' })
+        expect(res.status).toBe(201)
+        const created = await json(res)
+        expect(created).toMatchObject({ reason: 'employee_insurance', amountFen: expected, paidFen: line.amountFen })
+        expect(created.status).toBe('refunding')
+        const done = await succeeded(browser, created.id)
+        expect(done.amountFen).toBe(expected)
+        // WeChat Pay gave back exactly that much of the order.
+        const row = await findRefundBy(ctx.storage.db, 'id', created.id)
+        const atWechatPay = await ctx.stack.deps.wechatpay.queryRefund(row!.outRefundNo)
+        expect(atWechatPay).toMatchObject({ status: 'SUCCESS', refundFen: expected })
+        // The person-year stays paid: the line is not refunded, the receipt still proves the payment.
+        const after = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
+        expect(after.lines[0]).toMatchObject({ id: line.id, status: 'reported' })
+        expect(after.lines[0].refund).toMatchObject({ id: created.id, status: 'succeeded' })
+        const receipt = await json(await browser.request(`/api/v1/receipts/${line.receiptCode}`))
+        expect(receipt).toMatchObject({ valid: true, refunded: false })
+        // One refund per line: nothing more for the same year.
+        const again = await refund(browser, { orderId: order.id, lineId: line.id, reason: 'funded' })
+        expect(await json(again)).toMatchObject({ error: { code: 'REFUND_EXISTS' } })
+      })
+    })
+
+    it('已参加职工医保 after 1 January without a whole month of overlap is refused before anything is written', async () => {
+      const { person, browser, order, line } = await paidIn(YEAR, { where: noStatus })
+      await on(`${YEAR}-02-01T10:00:00+08:00`, { browser, person }, async () => {
+        const res = await refund(browser, { orderId: order.id, lineId: line.id, reason: 'employee_insurance' })
+        expect(res.status).toBe(409)
+        const message = `医保部门未查到与${YEAR}年度居民医保重叠整月的职工医保参保信息，不能以该原因退费`
+        expect(await json(res)).toMatchObject({ error: { code: 'REFUND_NO_OVERLAP', message } })
+        expect(await json(await browser.request('/api/v1/refunds'))).toEqual([])
+      })
+    })
+
+    it('资助对象 (贵州方案 二(二)(三)): a 建档立卡 identified after paying gets 100 元 back, the year stays paid', async () => {
+      const { person, browser, order, line } = await paidIn(YEAR, { policyRegion: '520000', where: noStatus })
+      await on(`${YEAR}-03-20T10:00:00+08:00`, { browser, person }, async () => {
+        // Not yet a 资助对象: refused, by the rules and in Chinese.
+        const before = await refund(browser, { orderId: order.id, lineId: line.id, reason: 'funded' })
+        expect(await json(before)).toMatchObject({ error: { code: 'REFUND_NOT_FUNDED' } })
+        // Identified on 10 March (by the end of August: this year's 资助, 二(二)).
+        const p = sandboxPerson(person.certNo)
+        p.statuses.push({
+          status: 'poverty_registered',
+          idetType: '2101',
+          level: null,
+          memo: null,
+          disabilityKind: null,
+          poor: null,
+          begin: `${YEAR}-03-10`,
+          end: null,
+        })
+        const shown = optionOf(await options(browser, order.id, line.id), 'funded')
+        expect(shown).toMatchObject({ status: 'allowed', amountFen: 100_00, partial: true })
+        expect(shown.basis).toMatchObject({ source: expect.stringContaining('二(三)') })
+        expect(shown.basis!.assumed).toBeUndefined()
+
+        const res = await refund(browser, { orderId: order.id, lineId: line.id, reason: 'funded' })
+        expect(res.status).toBe(201)
+        const created = await json(res)
+        expect(created).toMatchObject({ reason: 'funded', amountFen: 100_00, paidFen: line.amountFen })
+        await succeeded(browser, created.id)
+        // The bureau kept the year paid and noted the refund.
+        const rec = p.contributions.find(c => c.year === YEAR)!
+        expect(rec).toMatchObject({ paid: true, refundedFen: 100_00 })
+        const after = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
+        expect(after.lines[0].status).toBe('reported')
+      })
+    })
+
+    it('answers the options of another\'s line with 404, and needs the ids', async () => {
+      const { order, line } = await paidResident()
+      const other = await paidResident()
+      const stolen = await other.browser.request(`/api/v1/refunds/options?orderId=${order.id}&lineId=${line.id}`)
+      expect(stolen.status).toBe(404)
+      const bad = await json(await other.browser.request('/api/v1/refunds/options?orderId=x'))
+      const fields = { orderId: '请选择要退费的缴费记录', lineId: '请选择要退费的人员' }
+      expect(bad).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields } })
+    })
   })
 })

@@ -1,12 +1,13 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
-import { RefundInputSchema } from '@yibao/shared'
+import { RefundInputSchema, RefundOptionsQuerySchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { rateLimit } from '../lib/rate-limit'
 import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
+import { refundOptions } from '../payments/refund-cases'
 import { convergeRefund, refundView, requestRefund } from '../payments/refunds'
 import { findRefundBy, listRefundsOf } from '../storage/refunds'
 
@@ -23,7 +24,8 @@ async function ownRefund(c: Context<AppEnv>, id: string) {
 
 /**
  * 退费申请: the payer of an order asks for one person's premium back (Idempotency-Key, like every
- * money-moving POST), follows it (审核 → 退款 → 已退回), and lists their refunds.
+ * money-moving POST) — having seen, per reason, whether and how much would come back and on which
+ * clause — follows it (审核 → 退款 → 已退回), and lists their refunds.
  */
 export const refundRoutes = new Hono<AppEnv>()
   .post('/',
@@ -46,6 +48,14 @@ export const refundRoutes = new Hono<AppEnv>()
         throw error
       }
     })
+  // What each reason would give back for a line, and on which clause (before the resident chooses).
+  .get('/options', validate('query', RefundOptionsQuerySchema), async (c) => {
+    const { principal } = await residentPrincipal(c)
+    const { orderId, lineId } = c.req.valid('query')
+    const options = await refundOptions(c.get('deps'), { principal, orderId, lineId })
+    c.header('Cache-Control', 'no-store')
+    return c.json(options, 200)
+  })
   .get('/', async (c) => {
     const { principal } = await residentPrincipal(c)
     const deps = c.get('deps')

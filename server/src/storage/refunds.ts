@@ -70,10 +70,20 @@ export async function moveRefund(
   throw new IllegalTransition(REFUND_MACHINE.name, current?.status ?? 'missing', event)
 }
 
-/** Records where the money went, exactly once: the refund succeeds and its line becomes refunded together. */
+/**
+ * Records where the money went, exactly once: the refund succeeds and, when it gave back the whole line
+ * (`wholeLine`), its line becomes refunded together; after a partial refund the person-year stays paid.
+ */
 export async function markRefundSucceeded(
   db: Database,
-  p: { id: string, lineId: string, at: Date, wechatRefundId: string, receivedAccount: string | null },
+  p: {
+    id: string
+    lineId: string
+    at: Date
+    wechatRefundId: string
+    receivedAccount: string | null
+    wholeLine: boolean
+  },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const moved = await moveRefund(tx, p.id, 'succeed', {
@@ -82,7 +92,7 @@ export async function markRefundSucceeded(
       receivedAccount: p.receivedAccount,
     })
     if (!moved) return false
-    await transitionLine(tx, p.lineId, 'refund')
+    if (p.wholeLine) await transitionLine(tx, p.lineId, 'refund')
     return true
   })
 }

@@ -2,6 +2,7 @@ import type { ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { Storage } from '../storage/types'
 import type { TestClock } from './clock'
+import type { SandboxPerson } from '@yibao/sandbox'
 import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { serve } from '@hono/node-server'
@@ -165,10 +166,17 @@ export function usePaymentStack(options: { start?: Date | string } = {}) {
   beforeEach(() => allowLoopback())
 
   const used = new Set<string>()
-  /** A seeded person of a region whose premium for `year` is payable (the tax stand-in decides), once per file. */
-  async function payablePerson(year: number, policyRegion: '370500' | '520000' = '370500'): Promise<{ name: string, certNo: string }> {
+  /**
+   * A seeded person of a region whose premium for `year` is payable (the tax stand-in decides), once per file;
+   * `where` narrows the choice (e.g. no special status, so the premium is paid in full).
+   */
+  async function payablePerson(
+    year: number,
+    policyRegion: '370500' | '520000' = '370500',
+    where: (p: SandboxPerson) => boolean = () => true,
+  ): Promise<{ name: string, certNo: string }> {
     for (const p of ctx.stack.sandbox.state.residents.listPersons({ policyRegion })) {
-      if (used.has(p.certNo) || p.deathDate) continue
+      if (used.has(p.certNo) || p.deathDate || !where(p)) continue
       const due = await ctx.stack.deps.premiums.quote(p.certNo, p.name, year)
       if (due?.status === 'payable') {
         used.add(p.certNo)
@@ -178,8 +186,11 @@ export function usePaymentStack(options: { start?: Date | string } = {}) {
     throw new Error(`no payable person left in ${policyRegion}`)
   }
   /** A payable resident who has paid `year` for themselves, reported to the tax bureau: browser, order view, line. */
-  async function paidResident(year: number) {
-    const person = await payablePerson(year)
+  async function paidResident(
+    year: number,
+    opts: { policyRegion?: '370500' | '520000', where?: (p: SandboxPerson) => boolean } = {},
+  ) {
+    const person = await payablePerson(year, opts.policyRegion, opts.where)
     const browser = new TestBrowser(ctx.stack.app)
     await browser.signInDirect(ctx.stack.deps, person)
     const body = { year, channel: 'native', people: [{ kind: 'self' }] }

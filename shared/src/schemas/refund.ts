@@ -3,10 +3,18 @@ import { CleanTextSchema } from './text'
 
 /**
  * 退费 reasons a resident may give online (domain notes §4; 城乡居民医保 refund cases): 待遇享受期前死亡
- * (heirs apply; the national 2020 notice 六(一)), 重复参保/重复缴费, 已参加职工医保, 误缴/多缴. The bureau
- * (医保审核, then 税务退费) decides; the BFF only refuses what the rules already exclude.
+ * (heirs apply; 东医保发〔2020〕56号 六(一)), 重复参保/重复缴费, 已参加职工医保 (the whole year before it starts,
+ * the months that overlap 职工医保 after), 误缴/多缴, and 资助对象 (the part of the premium the government now
+ * pays for a person made 特困, 建档立卡… after paying). The bureau (医保审核, then 税务退费) decides; the BFF
+ * refuses what the rules already exclude and works out the amount (server/src/domain/refund.ts).
  */
-export const REFUND_REASONS = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid'] as const
+export const REFUND_REASONS = [
+  'died_before_benefit',
+  'duplicate_enrolment',
+  'employee_insurance',
+  'overpaid',
+  'funded',
+] as const
 export type RefundReason = typeof REFUND_REASONS[number]
 
 /**
@@ -24,14 +32,16 @@ export const REFUND_REASON_LABELS: Record<AnyRefundReason, string> = {
   duplicate_enrolment: '重复参保或重复缴费',
   employee_insurance: '已参加职工基本医疗保险',
   overpaid: '误缴或多缴',
+  funded: '缴费后被认定为参保资助对象',
 }
 
 /** What the resident must know before choosing a reason (shown under each choice). */
 export const REFUND_REASON_HINTS: Record<RefundReason, string> = {
   died_before_benefit: '由家属申请；医保部门将核对死亡登记信息，可在待遇享受期开始后申请',
   duplicate_enrolment: '同一年度在两地或以学生、居民身份重复参保的，仅限待遇享受期开始前申请',
-  employee_insurance: '医保部门将核对职工医保参保信息，仅限待遇享受期开始前申请',
+  employee_insurance: '待遇享受期开始前全额退还；开始后按与职工医保重叠的整月折算退还，医保部门将核对职工医保参保信息',
   overpaid: '仅限待遇享受期开始前申请',
+  funded: '缴费后被认定为特困人员、建档立卡贫困人口等资助对象的，退还现由政府资助的部分',
 }
 
 /** approving: waiting for the bureau's 审核; refunding: approved, money on its way back; then one of the three ends. */
@@ -53,3 +63,9 @@ export const RefundInputSchema = z.object({
   reason: z.enum(REFUND_REASONS, { error: '请选择退费原因' }),
 })
 export type RefundInput = z.infer<typeof RefundInputSchema>
+
+/** Which line 退费申请 asks about (`GET /refunds/options`): ids only. */
+export const RefundOptionsQuerySchema = z.object({
+  orderId: RefundInputSchema.shape.orderId,
+  lineId: RefundInputSchema.shape.lineId,
+})

@@ -71,7 +71,7 @@ describe('tax premiums: refund', () => {
     expect((await tax.quote(CERT, undefined, 2027))?.status).toBe('paid')
   })
 
-  it('sends the wire fields (reason codes 01–04, yuan amount) and rejects a broken reply', async () => {
+  it('sends the wire fields (reason codes 01–05, yuan amount) and rejects a broken reply', async () => {
     const seen: unknown[] = []
     let reply: unknown = { fhdm: '0000', fhxx: '退费审核通过', tkpzh: 'TF0000000042' }
     mswServer.use(http.post(`http://tax-refund.test${PREMIUM_REFUND_PATH}`, async ({ request }) => {
@@ -79,7 +79,7 @@ describe('tax premiums: refund', () => {
       return HttpResponse.json(reply as Record<string, unknown>)
     }))
     const tax = premiums('http://tax-refund.test')
-    const reasons = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid'] as const
+    const reasons = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid', 'funded'] as const
     for (const [i, reason] of reasons.entries()) {
       expect(await tax.refund({ outRefundNo: `RF00000${i}`, outTradeNo: 'YB20261122REF003', certNo: CERT, year: 2027, amountFen: 40_005, reason })).toEqual({ taxRefundNo: 'TF0000000042' })
     }

@@ -16,8 +16,14 @@ export const PREMIUM_QUOTE_PATH = '/tax/api/premium/quote'
 export const PREMIUM_COLLECT_PATH = '/tax/api/premium/collect'
 export const PREMIUM_REFUND_PATH = '/tax/api/premium/refund'
 
-/** 退费原因 `tkyy` on the wire. */
-const REFUND_REASON_WIRE: Record<RefundReason, string> = { died_before_benefit: '01', duplicate_enrolment: '02', employee_insurance: '03', overpaid: '04' }
+/** 退费原因 `tkyy` on the wire (`05` 资助对象: the part of the premium the government now funds). */
+const REFUND_REASON_WIRE: Record<RefundReason, string> = {
+  died_before_benefit: '01',
+  duplicate_enrolment: '02',
+  employee_insurance: '03',
+  overpaid: '04',
+  funded: '05',
+}
 
 const QuoteReplyWire = z.object({
   fhdm: z.string(),
@@ -125,6 +131,8 @@ const REFUND_REFUSALS: Record<string, ErrorCode> = {
   2003: 'REFUND_BENEFIT_STARTED',
   2004: 'REFUND_DEATH_NOT_FOUND',
   2005: 'REFUND_EMPLOYEE_NOT_FOUND',
+  2006: 'REFUND_NOT_FUNDED',
+  2007: 'REFUND_NO_OVERLAP',
 }
 
 /** Why the bureau refused a refund, when `error` is such a refusal; anything else (down, slow, garbled) is undefined. */

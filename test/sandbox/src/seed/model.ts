@@ -98,6 +98,8 @@ export interface SandboxContribution {
   channel: ContributionChannel | null
   /** 电子缴费凭证号 (tax receipt number), `null` when unpaid. */
   receiptNo: string | null
+  /** Part of a paid year given back by an approved partial 退费 (fen); the year stays paid. Absent: none. */
+  refundedFen?: number
 }
 
 /**

@@ -130,7 +130,7 @@ describe('tax bureau premium refund (stand-in)', () => {
     await refused({ sfzjlx: '101' }, '9001', '请求参数错误')
     await refused({ sfzjhm: '12345' }, '9001', '请求参数错误')
     await refused({ je: '160' }, '9001', '请求参数错误')
-    await refused({ tkyy: '05' }, '9001', '请求参数错误')
+    await refused({ tkyy: '06' }, '9001', '请求参数错误')
     await refused({ jfnd: undefined }, '9001', '请求参数错误')
     await refused({ ddh: undefined }, '9001', '请求参数错误')
   })
@@ -150,7 +150,9 @@ describe('tax bureau premium refund (stand-in)', () => {
   it('refuses once the benefit year has started (2003), except for a death before it', async () => {
     await collect('ORDER20261122A')
     now = new Date('2026-12-31T16:00:00Z') // 00:00 on 1 January 2027 in Shanghai
-    for (const tkyy of ['02', '03', '04']) await refused({ tkyy }, '2003', '该年度待遇享受期已开始，不予退费')
+    for (const tkyy of ['02', '04']) await refused({ tkyy }, '2003', '该年度待遇享受期已开始，不予退费')
+    // 03 goes on, for the months that overlap employee insurance: none here.
+    await refused({ tkyy: '03', je: '10.00' }, '2007', '未查询到与该年度重叠的职工医保参保月份')
     now = new Date('2026-12-31T15:59:59Z') // 23:59:59 on 31 December: still before
     expect((await refund({ tkyy: '04' })).body.fhdm).toBe('0000')
   })
@@ -176,6 +178,47 @@ describe('tax bureau premium refund (stand-in)', () => {
     emp.endDate = '2027-01-01'
     expect((await refund({ tkyy: '03' })).body.fhdm).toBe('0000')
     expect(record2027()).toMatchObject({ paid: false })
+  })
+
+  it('refunds 03 after 1 January pro rata: at most the whole months of a 310 relation, year kept paid', async () => {
+    await collect('ORDER20261122A')
+    now = new Date('2027-03-10T02:00:00Z')
+    // Employee insurance from 15 March: April–December whole, 9 months → at most 160.00 × 9 ÷ 12 = 120.00.
+    const emp: SandboxInsurance = {
+      insutype: '310',
+      admdvs: '370502',
+      insuDate: '2027-03-15',
+      endDate: null,
+      endReason: null,
+      empName: '东营测试有限公司',
+      balanceFen: 0,
+      psnType: '11',
+      cvlservFlag: '0',
+    }
+    person().insurance.push(emp)
+    await refused({ tkyy: '03', je: '120.01' }, '2002', '退费金额超出核定金额')
+    await refused({ tkyy: '03', je: '0.00' }, '2002', '退费金额超出核定金额')
+    const { body } = await refund({ tkyy: '03', je: '120.00' })
+    expect(body).toMatchObject({ fhdm: '0000', fhxx: '退费审核通过' })
+    expect(record2027()).toMatchObject({ paid: true, refundedFen: 120_00 })
+    // The same number again is the same answer; another refund of the record is refused.
+    expect((await refund({ tkyy: '03', je: '120.00' })).body).toEqual(body)
+    await refused({ tkdh: 'RF202611220002', tkyy: '03', je: '10.00' }, '2001', '未查询到该笔缴费记录')
+  })
+
+  it('refunds 05 (资助对象) up to what was collected when a funded status is in force in the year (2006)', async () => {
+    await collect('ORDER20261122A')
+    const mother = person()
+    const statuses = mother.statuses
+    mother.statuses = []
+    await refused({ tkyy: '05', je: '100.00' }, '2006', '未查询到参保资助信息')
+    // Made 特困 in March 2027, after paying.
+    const made = { ...statuses[0]!, status: 'extreme_poverty', idetType: '2301', begin: '2027-03-01' } as const
+    mother.statuses = [...statuses, { ...made, end: null }]
+    now = new Date('2027-04-01T02:00:00Z')
+    await refused({ tkyy: '05', je: '160.01' }, '2002', '退费金额超出核定金额')
+    expect((await refund({ tkyy: '05', je: '160.00' })).body.fhdm).toBe('0000')
+    expect(record2027()).toMatchObject({ paid: true, refundedFen: 160_00 })
   })
 
   it('is faulted like every bureau route', async () => {

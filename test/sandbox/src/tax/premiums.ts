@@ -4,6 +4,7 @@ import { fenToYuanString, shanghaiDate, yuanToFen } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { hashLabel } from '../seed/build'
+import { subsidyFen } from '../seed/premiums'
 import { contributionsOf, derivedContribution } from './contributions'
 
 /**
@@ -28,10 +29,16 @@ import { contributionsOf, derivedContribution } from './contributions'
  *
  * `POST /tax/api/premium/refund` `{ tkdh, ddh, sfzjlx: "201", sfzjhm, jfnd, je, tkyy }` is the bureau's
  * 退费审核 (医保审核, then 税务退费 approval) of one person-year paid through `collect` under order `ddh`:
- * 退款单号 `tkdh` (ours, 6–32 of `[0-9A-Za-z_-]`, idempotent on it), 退费金额 `je` (must equal what was
- * collected), 退费原因 `tkyy`: `01` 待遇享受期前死亡, `02` 重复参保, `03` 已参加职工医保, `04` 误缴多缴.
- * Approved → `{ fhdm: "0000", fhxx: "退费审核通过", tkpzh }` (退费凭证号) and the year is no longer paid
- * (the record stays, unpaid, so `quote` shows it payable again and NHSA coverage sees it suspended).
+ * 退款单号 `tkdh` (ours, 6–32 of `[0-9A-Za-z_-]`, idempotent on it), 退费金额 `je`, 退费原因 `tkyy`: `01`
+ * 待遇享受期前死亡, `02` 重复参保, `03` 已参加职工医保, `04` 误缴多缴, `05` 资助对象. `je` must equal what was
+ * collected, except for two partial refunds (医保审核 sets the amount; this stand-in checks its bound):
+ * - `03` on or after 1 January of `jfnd`: at most the months of `jfnd` a 310 relation covers whole, pro rata
+ *   (collected × months ÷ 12, rounded down); none → `2007` 未查询到与该年度重叠的职工医保参保月份;
+ * - `05`: at most what was collected; the person must hold a status in force during `jfnd` that the bureau
+ *   funds (特困, 建档立卡, 低保…), else `2006` 未查询到参保资助信息.
+ * Approved → `{ fhdm: "0000", fhxx: "退费审核通过", tkpzh }` (退费凭证号). A whole refund leaves the year no longer
+ * paid (the record stays, unpaid, so `quote` shows it payable again and NHSA coverage sees it suspended); a
+ * partial one keeps it paid and records `refundedFen` (one partial refund per record).
  * Refused (nothing changes): `9001` 请求参数错误 (also a `tkdh` reused for another ddh/person/year),
  * `1001` 未查询到缴费人登记信息, `2001` 未查询到该笔缴费记录 (no paid year collected under that `ddh`),
  * `2002` 退费金额与缴费金额不一致, `2003` 该年度待遇享受期已开始，不予退费 (on or after 1 January of `jfnd`,
@@ -65,11 +72,39 @@ const RefundSchema = z.object({
   sfzjhm: z.string().regex(/^\d{17}[\dX]$/i).transform(s => s.toUpperCase()),
   jfnd: z.union([z.number().int(), z.string().regex(/^\d{4}$/)]).transform(Number),
   je: z.string().regex(/^\d+\.\d{2}$/),
-  tkyy: z.enum(['01', '02', '03', '04']),
+  tkyy: z.enum(['01', '02', '03', '04', '05']),
 })
 
 /** A refund already approved: what it was for and the answer given. */
 interface RefundDone { ddh: string, certNo: string, year: number, reply: { fhdm: '0000', fhxx: string, tkpzh: string } }
+
+function lastDayOf(year: number, month: number): string {
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10)
+}
+
+/**
+ * 03 after 1 January: the most the bureau gives back for a year that overlaps employee insurance — the months of
+ * the year a 310 relation covers whole, pro rata (`null`: none).
+ */
+function overlapBound(person: SandboxPerson, rec: SandboxContribution): number | null {
+  let months = 0
+  for (let m = 1; m <= 12; m++) {
+    const first = `${rec.year}-${String(m).padStart(2, '0')}-01`
+    const last = lastDayOf(rec.year, m)
+    const covers = (r: SandboxPerson['insurance'][number]) =>
+      r.insutype === '310' && r.insuDate <= first && (r.endDate === null || r.endDate >= last)
+    if (person.insurance.some(covers)) months++
+  }
+  return months ? Math.floor(rec.personalFen * months / 12) : null
+}
+
+/** 05: the most a 资助对象 gets back — what was collected, if a status the bureau funds is in force in the year. */
+function fundedBound(person: SandboxPerson, rec: SandboxContribution): number | null {
+  const held = person.statuses
+    .filter(s => s.begin <= `${rec.year}-12-31` && (s.end === null || s.end >= `${rec.year}-01-01`))
+    .map(s => s.status)
+  return subsidyFen(held, rec.standardFen) > 0 ? rec.personalFen : null
+}
 
 function windowOpen(year: number, now: Date): boolean {
   const today = shanghaiDate(now)
@@ -183,18 +218,40 @@ export function premiumRoutes(state: SandboxState): Hono<SandboxEnv> {
     const person = state.residents.findPersonByCertNo(sfzjhm)
     if (!person) return c.json({ fhdm: '1001', fhxx: '未查询到缴费人登记信息' })
     const rec = person.contributions.find(x => x.year === jfnd && x.paid && collectedUnder.get(x) === ddh)
-    if (!rec) return c.json({ fhdm: '2001', fhxx: '未查询到该笔缴费记录' })
-    if (yuanToFen(je) !== rec.personalFen) return c.json({ fhdm: '2002', fhxx: '退费金额与缴费金额不一致' })
+    if (!rec || rec.refundedFen) return c.json({ fhdm: '2001', fhxx: '未查询到该笔缴费记录' })
     const benefitStarts = `${jfnd}-01-01`
-    if (tkyy !== '01' && shanghaiDate(state.now()) >= benefitStarts) return c.json({ fhdm: '2003', fhxx: '该年度待遇享受期已开始，不予退费' })
+    const started = shanghaiDate(state.now()) >= benefitStarts
+    const amount = yuanToFen(je) ?? 0
+    const partial = (tkyy === '03' && started) || tkyy === '05'
+    if (partial) {
+      const bound = tkyy === '03' ? overlapBound(person, rec) : fundedBound(person, rec)
+      if (bound === null) {
+        return c.json(tkyy === '03'
+          ? { fhdm: '2007', fhxx: '未查询到与该年度重叠的职工医保参保月份' }
+          : { fhdm: '2006', fhxx: '未查询到参保资助信息' })
+      }
+      if (amount <= 0 || amount > bound) return c.json({ fhdm: '2002', fhxx: '退费金额超出核定金额' })
+      const kept: SandboxContribution = { ...rec, refundedFen: amount }
+      person.contributions = person.contributions.map(x => x === rec ? kept : x)
+      collectedUnder.set(kept, ddh)
+      return c.json(approve(tkdh, { ddh, certNo: sfzjhm, year: jfnd }))
+    }
+    if (amount !== rec.personalFen) return c.json({ fhdm: '2002', fhxx: '退费金额与缴费金额不一致' })
+    if (tkyy !== '01' && started) return c.json({ fhdm: '2003', fhxx: '该年度待遇享受期已开始，不予退费' })
     if (tkyy === '01' && !(person.deathDate !== null && person.deathDate < benefitStarts)) return c.json({ fhdm: '2004', fhxx: '未查询到死亡登记信息' })
     if (tkyy === '03' && !person.insurance.some(r => r.insutype === '310' && (r.endDate === null || r.endDate >= benefitStarts))) return c.json({ fhdm: '2005', fhxx: '未查询到职工医保参保信息' })
     // Approved: the year is owed again (the record stays so the derived year does not come back).
     const unpaid: SandboxContribution = { ...rec, paid: false, paidAt: null, channel: null, receiptNo: null }
     person.contributions = person.contributions.map(x => x === rec ? unpaid : x)
-    const reply = { fhdm: '0000' as const, fhxx: '退费审核通过', tkpzh: `TF${String(hashLabel(`refund:${tkdh}`)).padStart(10, '0')}` }
-    refunds.set(tkdh, { ddh, certNo: sfzjhm, year: jfnd, reply })
-    return c.json(reply)
+    return c.json(approve(tkdh, { ddh, certNo: sfzjhm, year: jfnd }))
   })
+
+  /** Records an approved refund under its number and answers it (a repeat of `tkdh` gets the same answer). */
+  function approve(tkdh: string, what: Omit<RefundDone, 'reply'>): RefundDone['reply'] {
+    const tkpzh = `TF${String(hashLabel(`refund:${tkdh}`)).padStart(10, '0')}`
+    const reply = { fhdm: '0000' as const, fhxx: '退费审核通过', tkpzh }
+    refunds.set(tkdh, { ...what, reply })
+    return reply
+  }
   return app
 }

@@ -1,6 +1,6 @@
 import type { ApiErrorBody, SessionView } from '@yibao/shared'
 import type { OrderView } from '../pay/types'
-import type { RefundView } from './types'
+import type { RefundOptionsView, RefundView } from './types'
 import { flushPromises, mount } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
@@ -30,7 +30,68 @@ function order(over: Partial<OrderView['lines'][number]> = {}): OrderView {
     lines: [{ id: LINE, name: '王**', certNo: '610322********0281', amountFen: 38_000, status: 'reported', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: null, ...over }],
   }
 }
-const created: RefundView = { id: REFUND, orderId: ORDER, lineId: LINE, year: 2027, name: '王**', certNo: '610322********0281', reason: 'duplicate_enrolment', amountFen: 38_000, status: 'approving', rejectMessage: null, receivedAccount: null, requestedAt: '2026-12-01T09:00:00.000+08:00', succeededAt: null }
+const created: RefundView = {
+  id: REFUND,
+  orderId: ORDER,
+  lineId: LINE,
+  year: 2027,
+  name: '王**',
+  certNo: '610322********0281',
+  reason: 'duplicate_enrolment',
+  amountFen: 38_000,
+  paidFen: 38_000,
+  status: 'approving',
+  rejectMessage: null,
+  receivedAccount: null,
+  requestedAt: '2026-12-01T09:00:00.000+08:00',
+  succeededAt: null,
+}
+
+type Option = RefundOptionsView['options'][number]
+const REASONS = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid', 'funded'] as const
+/** The BFF's answer on 10 April 2027: the year has started; 职工医保 since 15 March overlaps 9 months. */
+function options(over: Partial<Record<Option['reason'], Partial<Option>>> = {}): RefundOptionsView {
+  const refused = (code: Option['code'], message: string) =>
+    ({ status: 'refused', amountFen: null, partial: false, basis: null, code, message }) as const
+  const started = refused('REFUND_BENEFIT_STARTED', '2027年度待遇享受期已开始，不能以该原因退费')
+  const base: Record<Option['reason'], Partial<Option>> = {
+    died_before_benefit: {
+      status: 'allowed',
+      amountFen: 38_000,
+      partial: false,
+      basis: {
+        text: '参保人在待遇享受期开始前去世的，退还全部个人缴费。',
+        source: '东医保发〔2020〕56号 六(一)',
+        assumed: true,
+        reason: '本地区文件未规定死亡人员退费',
+      },
+      message: null,
+      code: null,
+    },
+    duplicate_enrolment: started,
+    overpaid: started,
+    employee_insurance: {
+      status: 'allowed',
+      amountFen: 28_500,
+      partial: true,
+      basis: {
+        text: '2027年度有 9 个整月（4月至12月）同时参加了职工医保和居民医保，按月折算退还重叠月份的个人缴费：'
+          + '380.00 元 × 9 ÷ 12 = 285.00 元。',
+        source: '医保局办公室等五部门2020年通知 二（做好职工医保和居民医保参保接续衔接）',
+        assumed: true,
+        reason: '文件未规定待遇享受期开始后参加职工医保的退费办法；按与职工医保重叠的整月数折算',
+      },
+      message: null,
+      code: null,
+    },
+    funded: refused('REFUND_NOT_FUNDED', '医保部门未查到参保人2027年度的参保资助身份，或资助部分已在缴费时扣除，不能以该原因退费'),
+  }
+  return {
+    year: 2027,
+    paidFen: 38_000,
+    options: REASONS.map(reason => ({ reason, label: reason, hint: '', ...base[reason], ...over[reason] }) as Option),
+  }
+}
 function errorBody(code: ApiErrorBody['error']['code'], message: string): ApiErrorBody {
   return { error: { code, message, requestId: 'req-9' } }
 }
@@ -42,13 +103,22 @@ afterAll(() => server.close())
 beforeEach(() => setActivePinia(createPinia()))
 
 const posts: { key: string | null, body: unknown }[] = []
+/** `orderId|lineId` of each options request. */
+const asked: string[] = []
 let replies: Array<() => Response> = []
 
-function bff(view: OrderView = order()) {
+function bff(view: OrderView = order(), choices: RefundOptionsView | 'down' = 'down') {
   posts.length = 0
   server.use(
     http.get('*/api/v1/session', () => HttpResponse.json(resident)),
     http.get(`*/api/v1/payments/orders/${ORDER}`, () => HttpResponse.json(view)),
+    http.get('*/api/v1/refunds/options', ({ request }) => {
+      const q = new URL(request.url).searchParams
+      asked.push(`${q.get('orderId')}|${q.get('lineId')}`)
+      const down = errorBody('UPSTREAM_UNAVAILABLE', '医保部门系统暂时无法访问')
+      if (choices === 'down') return HttpResponse.json(down, { status: 502 })
+      return HttpResponse.json(choices)
+    }),
     http.post('*/api/v1/refunds', async ({ request }) => {
       posts.push({ key: request.headers.get('idempotency-key'), body: await request.json() })
       return replies.shift()!()
@@ -82,7 +152,7 @@ describe('RefundApplyPage', () => {
     expect(facts).toContain('2027年度')
     expect(wrapper.get('[data-testid="refund-amount"]').text()).toBe('¥380.00')
     expect(wrapper.get('fieldset legend').text()).toBe('退费原因')
-    expect(wrapper.findAll('fieldset input[type="radio"]')).toHaveLength(4)
+    expect(wrapper.findAll('fieldset input[type="radio"]')).toHaveLength(5)
     expect(wrapper.get('fieldset').text()).toContain('重复参保或重复缴费')
     expect(wrapper.get('fieldset').text()).toContain('仅限待遇享受期开始前申请')
     expect(wrapper.get('[data-testid="refund-note"]').text()).toContain('医保审核')
@@ -175,5 +245,49 @@ describe('RefundApplyPage', () => {
     expect(other.wrapper.get('[data-testid="refund-unavailable"]').attributes('data-reason')).toBe('unknown')
     other.wrapper.unmount()
     expect(posts).toHaveLength(0)
+  })
+
+  it('shows per reason what would come back and on which clause, keeps refused reasons from being chosen', async () => {
+    bff(order(), options())
+    const partial = { ...created, reason: 'employee_insurance', amountFen: 28_500 }
+    replies = [() => HttpResponse.json(partial, { status: 201 })]
+    asked.length = 0
+    const { wrapper, router } = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
+    expect(asked).toEqual([`${ORDER}|${LINE}`])
+    // 已参加职工医保 after 1 January: part of the premium, pro rata by month (an assumption, said so).
+    expect(wrapper.get('[data-testid="refund-option-employee_insurance"]').text()).toBe('可退还 ¥285.00（部分退费）')
+    expect(wrapper.get('[data-testid="refund-option-died_before_benefit"]').text()).toBe('可全额退还 ¥380.00')
+    // The reasons the rules refuse now say why and cannot be chosen.
+    expect(wrapper.get('[data-testid="refund-option-overpaid"]').text()).toBe('2027年度待遇享受期已开始，不能以该原因退费')
+    expect(wrapper.get<HTMLInputElement>('[data-testid="refund-reason-overpaid"]').element.disabled).toBe(true)
+    expect(wrapper.get<HTMLInputElement>('[data-testid="refund-reason-funded"]').element.disabled).toBe(true)
+    expect(wrapper.get('[data-testid="refund-note"]').text()).toContain('已参加职工医保的，退还与职工医保重叠月份的保费')
+
+    await wrapper.get('[data-testid="refund-reason-employee_insurance"]').setValue(true)
+    const basis = wrapper.get('[data-testid="refund-basis"]')
+    expect(basis.get('[data-testid="refund-back-amount"]').text()).toBe('¥285.00')
+    expect(basis.text()).toContain('380.00 元 × 9 ÷ 12 = 285.00 元')
+    expect(basis.get('[data-testid="refund-basis-source"]').text()).toBe('依据：医保局办公室等五部门2020年通知 二（做好职工医保和居民医保参保接续衔接）')
+    expect(basis.get('[data-testid="refund-basis-assumed"]').text()).toContain('文件未作规定')
+    // The amount is never sent: the BFF works it out again.
+    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
+    await flushPromises()
+    expect(posts[0]!.body).toEqual({ orderId: ORDER, lineId: LINE, reason: 'employee_insurance' })
+    expect(router.currentRoute.value.path).toBe('/refunds')
+    wrapper.unmount()
+  })
+
+  it('offers every reason when the amounts cannot be had now, and says the bureau decides', async () => {
+    bff(order(), options({ funded: { status: 'unknown', amountFen: null, basis: null, message: null, code: null } }))
+    const { wrapper } = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
+    await wrapper.get('[data-testid="refund-reason-funded"]').setValue(true)
+    expect(wrapper.get('[data-testid="refund-basis"]').text()).toContain('暂时无法核算退费金额，提交后以医保部门审核为准')
+    wrapper.unmount()
+    // No options at all (the BFF down): every reason can still be chosen.
+    bff()
+    const down = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
+    expect(down.wrapper.findAll('fieldset input[type="radio"]:disabled')).toHaveLength(0)
+    expect(down.wrapper.find('[data-testid="refund-option-employee_insurance"]').exists()).toBe(false)
+    down.wrapper.unmount()
   })
 })
