@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
+import { faceCheck, fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
 import { appNow, authenticatorCode, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
 
 let browser: Browser
@@ -242,6 +242,8 @@ describe('参保缴费 journeys (375 px)', () => {
     await page.getByLabel('姓名').fill(adult.name)
     await page.getByLabel('身份证号').fill(adult.certNo)
     await page.getByTestId('submit').click()
+    // A first binding: the person's 人脸核身 on the sandbox simulator.
+    await faceCheck(page)
     await page.getByTestId('resident-name').waitFor()
 
     // The child: confirmed on the household register, linked at once.
