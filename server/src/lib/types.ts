@@ -45,9 +45,9 @@ export interface AppDeps {
   /** The tax bureau's premium collection: amounts due and recording payments. */
   premiums: TaxPremiums
   wechat: WechatOAuth
-  /** WeChat Pay APIv3 (prepay, query, close, refunds, bills, callback parsing). Built on first use. */
   /** 人脸核身 provider (start a check, ask its result by BizToken). */
   faceid: FaceIdClient
+  /** WeChat Pay APIv3 (prepay, query, close, refunds, bills, callback parsing). Built on first use. */
   wechatpay: WechatPayClient
   /** Encryption and keyed references for personal data at rest. */
   vault: PiiVault

@@ -74,14 +74,14 @@ export const authRoutes = new Hono<AppEnv>()
       await verifyOtp(c, phone, SMS_PURPOSE, code)
       phoneRef = vault.ref(phone)
       phoneEnc = vault.encrypt(phone)
+      // Proved here: a retry after the face step below does not need a second code.
+      await addToSession(c, { phoneRef, phoneEnc })
     }
     const certRef = vault.ref(certNo)
     // The bureau confirms that the name belongs to the ID number (404 PERSON_NOT_FOUND otherwise).
     const person = await nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') }).catch(async (error) => {
       await audit(c, 'auth.bind', false, { subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
       throw error
-      // Proved here: a retry after the face step below does not need a second code.
-      await addToSession(c, { phoneRef, phoneEnc })
     })
     const existing = await findResidentBy(storage.db, 'certRef', certRef)
     if (existing?.phoneRef && existing.phoneRef !== phoneRef) {
