@@ -15,6 +15,7 @@ export const ERROR_MESSAGES = {
   OTP_TOO_MANY_ATTEMPTS: '验证码错误次数过多，请重新获取',
   OTP_RESEND_TOO_SOON: '验证码已发送，请稍后再获取',
   BINDING_REQUIRED: '请先完成实名认证',
+  WECHAT_SIGN_IN_STALE: '微信登录已超过10分钟，请重新从微信进入，或用手机号登录',
   IDENTITY_PHONE_MISMATCH: '该身份已绑定其他手机号，请使用原手机号验证，或携带身份证到窗口办理',
   PHONE_BOUND_ELSEWHERE: '该手机号已绑定其他参保人，请更换手机号后再认证；如该手机号是您本人的，请携带身份证到窗口办理',
   OAUTH_FAILED: '微信授权失败，请重新进入',

@@ -5,6 +5,7 @@ import { isPhoneTaken, upsertResident } from '../storage/residents'
 import { residentAccounts } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { serveOnLoopback } from '../testing/loopback'
+import { WECHAT_BIND_WINDOW_MS } from './auth'
 import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhsa-handlers'
 import { lastCodeFor, wechatCodes } from '../testing/sms-wechat-handlers'
 import { createTestStorage } from '../testing/storage'
@@ -200,5 +201,46 @@ describe('binding a phone that belongs to another account', () => {
     const error = await upsertResident(storage.db, { ...one, certRef: 'race-cert-b' }).catch((e: unknown) => e)
     expect(isPhoneTaken(error)).toBe(true)
     expect(isPhoneTaken(new Error('other'))).toBe(false)
+  })
+})
+
+describe('a WeChat sign-in binds its openid only while fresh', () => {
+  // Its own database: these bind the fixture people the tests above also use.
+  let ownStorage: Storage
+  beforeAll(async () => { ownStorage = await createTestStorage() })
+  afterAll(async () => { await ownStorage.close() })
+  const own = clockedTestApps(() => ownStorage)
+
+  it('a WeChat sign-in left behind for over 10 minutes binds nobody: the bind step is refused and the session ended', async () => {
+    const { browser: kiosk, advance } = own.setup()
+    expect(await wechatSignIn(kiosk, 'openid-left-behind')).toBe('/login?step=bind')
+    advance(WECHAT_BIND_WINDOW_MS + 1000)
+    // Someone else fills in the bind form there with their own phone: refused before any code is checked.
+    const phone = '13905461003'
+    const code = await sendCode(kiosk, phone)
+    const bind = await kiosk.request('/api/v1/auth/bind', {
+      method: 'POST',
+      json: { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno, phone, code },
+    })
+    expect(bind.status).toBe(401)
+    expect(await json(bind)).toMatchObject({ error: { code: 'WECHAT_SIGN_IN_STALE', message: expect.stringMatching(/微信/) } })
+    expect(await kiosk.refreshSession()).toMatchObject({ kind: null, authenticated: false })
+    // The code was not spent: the person signs in by phone with it, in a session of their own.
+    const login = await kiosk.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code } })
+    expect(await json(login)).toEqual({ status: 'needs_binding' })
+    expect((await kiosk.refreshSession()).pending).toEqual({ phoneVerified: true, viaWechat: false })
+  })
+
+  it('a fresh WeChat sign-in (within 10 minutes) still binds its openid', async () => {
+    const { deps, browser, advance } = own.setup()
+    expect(await wechatSignIn(browser, 'openid-fresh')).toBe('/login?step=bind')
+    advance(WECHAT_BIND_WINDOW_MS - 60_000)
+    const phone = '13905461004'
+    const code = await sendCode(browser, phone)
+    const bind = await browser.bindWithFace({ name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno, phone, code })
+    expect(bind.status).toBe(200)
+    const [account] = await ownStorage.db.select().from(residentAccounts)
+      .where(eq(residentAccounts.certRef, deps.vault.ref(GUIZHOU_POVERTY.certno)))
+    expect(account!.openid).toBe('openid-fresh')
   })
 })

@@ -17,13 +17,19 @@ import { AppError } from '../lib/errors'
 import { newToken, secretsEqual } from '../lib/pii'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
 import { rateLimit } from '../lib/rate-limit'
-import { addToSession, startSession } from '../lib/session'
+import { addToSession, endSession, startSession } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findResidentBy, isPhoneTaken, upsertResident } from '../storage/residents'
 import { faceCaller } from './face-checks'
 
 const OAUTH_STATE_COOKIE = 'yb_oauth'
 const SMS_PURPOSE = 'resident_auth'
+/** How long a WeChat sign-in may wait for its bind step (the face check included) before its openid is refused. */
+export const WECHAT_BIND_WINDOW_MS = 10 * 60_000
+
+function wechatSignInFresh(at: unknown, now: Date): boolean {
+  return typeof at === 'number' && now.getTime() - at <= WECHAT_BIND_WINDOW_MS && at <= now.getTime()
+}
 
 /** What WeChat's web authorisation sends back: its one-time code and the state we gave it. */
 const WechatCallbackQuerySchema = z.object({
@@ -65,6 +71,13 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/bind', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', BindInputSchema), async (c) => {
     const pending = c.get('session')
     if (pending?.kind !== 'pending') throw new AppError('BINDING_REQUIRED', 401)
+    // A WeChat sign-in binds its openid only while fresh: one left behind on a shared phone must not
+    // become the next person's WeChat (the face check proves who binds, not whose WeChat this is).
+    if (typeof pending.data.openid === 'string' && !wechatSignInFresh(pending.data.openidAt, c.get('deps').now())) {
+      await endSession(c)
+      await audit(c, 'auth.bind', false)
+      throw new AppError('WECHAT_SIGN_IN_STALE', 401)
+    }
     const { name, certNo, phone, code } = c.req.valid('json')
     const { storage, vault, nhsa } = c.get('deps')
     let phoneRef = typeof pending.data.phoneRef === 'string' ? pending.data.phoneRef : undefined
@@ -145,6 +158,6 @@ export const authRoutes = new Hono<AppEnv>()
       return c.redirect('/', 302)
     }
     // Only the openid this callback proved: no phone verified by an earlier session in this browser.
-    await startSession(c, 'pending', null, { openid })
+    await startSession(c, 'pending', null, { openid, openidAt: c.get('deps').now().getTime() })
     return c.redirect('/login?step=bind', 302)
   })
