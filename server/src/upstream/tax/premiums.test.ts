@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { UpstreamError } from '../../lib/errors'
 import { createLogger } from '../../lib/logger'
 import { mswServer } from '../../testing/msw'
-import { createTaxPremiums, PREMIUM_REFUND_PATH } from './premiums'
+import { createTaxPremiums, PREMIUM_REFUND_PATH, refundRefusal } from './premiums'
 
 // The adapter (node:http) against the real tax stand-in on a random port; MSW lets loopback traffic
 // through, and answers a fake host where a test needs to see the request or send a broken reply.
@@ -68,6 +68,20 @@ describe('tax premiums: refund', () => {
     const error = await rejection(tax.refund({ outRefundNo: 'RF20261122000002', outTradeNo: 'YB20261122REF002', certNo: CERT, year: 2027, amountFen: 16_000, reason: 'overpaid' }))
     expect(error).toMatchObject({ system: 'tax', kind: 'rejected', detail: { upstreamCode: '2003', upstreamMessage: '该年度待遇享受期已开始，不予退费' } })
     // Nothing was refunded.
+    expect((await tax.quote(CERT, undefined, 2027))?.status).toBe('paid')
+  })
+
+  it('maps the stand-in\'s refusals of partial refunds: 03 without an overlap (2007), 05 not funded (2006)', async () => {
+    const tax = premiums()
+    const lines = [{ certNo: CERT, year: 2027, amountFen: 16_000 }]
+    await tax.collect({ outTradeNo: 'YB20261122REF004', transactionId: '4200000001202611220004', paidAt: NOV, lines })
+    clock = new Date('2027-04-10T02:00:00Z')
+    const p = { outTradeNo: 'YB20261122REF004', certNo: CERT, year: 2027, amountFen: 10_000 }
+    const overlap = await rejection(tax.refund({ ...p, outRefundNo: 'RF20270410000001', reason: 'employee_insurance' }))
+    expect(refundRefusal(overlap)).toBe('REFUND_NO_OVERLAP')
+    sandbox.state.residents.findPersonByCertNo(CERT)!.statuses = []
+    const funded = await rejection(tax.refund({ ...p, outRefundNo: 'RF20270410000002', reason: 'funded' }))
+    expect(refundRefusal(funded)).toBe('REFUND_NOT_FUNDED')
     expect((await tax.quote(CERT, undefined, 2027))?.status).toBe('paid')
   })
 
