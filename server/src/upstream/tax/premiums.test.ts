@@ -71,7 +71,7 @@ describe('tax premiums: refund', () => {
     expect((await tax.quote(CERT, undefined, 2027))?.status).toBe('paid')
   })
 
-  it('maps the stand-in\'s refusals of partial refunds: 03 without an overlap (2007), 05 not funded (2006)', async () => {
+  it('maps the stand-in\'s refusals of partial refunds: 03 without overlap (2007), 05 not funded (2006)', async () => {
     const tax = premiums()
     const lines = [{ certNo: CERT, year: 2027, amountFen: 16_000 }]
     await tax.collect({ outTradeNo: 'YB20261122REF004', transactionId: '4200000001202611220004', paidAt: NOV, lines })
