@@ -12,6 +12,7 @@ import { TEST_YEAR } from '../testing/clock'
 import { json, until } from '../testing/http'
 import { mswServer } from '../testing/msw'
 import { usePaymentStack } from '../testing/payment-stack'
+import { sseData } from '../testing/sse'
 
 /**
  * Order event streams (issue 10 item 7), against the real stack (the WeChat Pay simulator over HTTP, BFF
@@ -35,22 +36,13 @@ interface Follower {
 function follow(res: Response): Follower {
   expect(res.status).toBe(200)
   const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
   const seen: string[] = []
   let ended = false
-  let text = ''
   const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }))
-      if (done) break
-      text += decoder.decode(value, { stream: true })
-      const blocks = text.split('\n\n')
-      text = blocks.pop()!
-      for (const block of blocks) {
-        const data = block.split('\n').find(l => l.startsWith('data: '))
-        if (data) seen.push((JSON.parse(data.slice(6)) as { status: string }).status)
-      }
+    try {
+      for await (const event of sseData<{ status: string }>(reader)) seen.push(event.status)
     }
+    catch {} // a cancelled or broken stream ends like a closed one
     ended = true
   })()
   return {

@@ -7,6 +7,7 @@ import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff, signInStaff } from '../testing/staff'
+import { sseData } from '../testing/sse'
 import { json } from '../testing/http'
 
 const { ctx, payablePerson: payableIn } = usePaymentStack()
@@ -30,21 +31,11 @@ function deskOrder(browser: TestBrowser, body: unknown, key = randomUUID()) {
 /** Reads the SSE stream until an event carries `status` (or the stream ends); returns every `status` seen. */
 async function readEvents(res: Response, until: string): Promise<string[]> {
   const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
   const seen: string[] = []
-  let text = ''
   const deadline = Date.now() + 10_000
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read()
-    if (done) break
-    text += decoder.decode(value, { stream: true })
-    const blocks = text.split('\n\n')
-    text = blocks.pop()!
-    for (const block of blocks) {
-      const data = block.split('\n').find(l => l.startsWith('data: '))
-      if (data) seen.push((JSON.parse(data.slice(6)) as { status: string }).status)
-    }
-    if (seen.includes(until)) break
+  for await (const event of sseData<{ status: string }>(reader)) {
+    seen.push(event.status)
+    if (event.status === until || Date.now() > deadline) break
   }
   await reader.cancel()
   return seen
