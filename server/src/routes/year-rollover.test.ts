@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { FIXTURE_CERT_NOS } from '@yibao/sandbox'
 import { shanghaiDate } from '@yibao/shared'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { findOrderBy, orderLines } from '../storage/payments'
 import { TestBrowser } from '../testing/auth'
 import { TEST_NOW, TEST_YEAR } from '../testing/clock'
-import { json, waitFor } from '../testing/http'
+import { json } from '../testing/http'
 import { usePaymentStack } from '../testing/payment-stack'
 
 /**
@@ -19,7 +18,7 @@ import { usePaymentStack } from '../testing/payment-stack'
  * - 1 Mar 00:00 — the February extension is over: still 待缴费 and payable, but a payment now is late
  *   (a waiting period), one made on 28 February is not.
  */
-const { ctx } = usePaymentStack()
+const { ctx, payForSelf } = usePaymentStack()
 const YEAR = TEST_YEAR
 
 const LAST_SECOND = '2026-12-31T23:59:59+08:00'
@@ -59,18 +58,8 @@ async function resident(want: (p: SandboxPerson, status: string) => boolean): Pr
 
 /** Pays 2027 for oneself through the app at the stack's time; waits until the tax bureau holds it. */
 async function payInApp(browser: TestBrowser) {
-  const body = { year: YEAR, channel: 'native', people: [{ kind: 'self' }] }
-  const res = await post(browser, '/api/v1/payments/orders', body)
-  expect(res.status).toBe(201)
-  const order = await json(res)
-  await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
-  await waitFor('paid', () => findOrderBy(ctx.storage.db, 'id', order.id), o => o?.status === 'paid')
-  await waitFor('reported', async () => {
-    await ctx.stack.worker.tick()
-    return orderLines(ctx.storage.db, order.id)
-  }, ls => ls.every(l => l.status === 'reported'))
-  const view = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
-  return { orderId: order.id as string, lineId: view.lines[0].id as string }
+  const view = await payForSelf(browser, YEAR)
+  return { orderId: view.id as string, lineId: view.lines[0].id as string }
 }
 
 /** A POST with a fresh Idempotency-Key. */

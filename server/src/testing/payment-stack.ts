@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server'
 import { createSandbox } from '@yibao/sandbox'
 import { eq } from 'drizzle-orm'
 import { http, passthrough } from 'msw'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 import { createApp } from '../app'
 import { createDeps, upstreamUrls } from '../deps'
 import { parseEnv } from '../env'
@@ -193,17 +193,26 @@ export function usePaymentStack(options: { start?: Date | string } = {}) {
     const person = await payablePerson(year, opts.policyRegion, opts.where)
     const browser = new TestBrowser(ctx.stack.app)
     await browser.signInDirect(ctx.stack.deps, person)
+    const view = await payForSelf(browser, year)
+    return { person, browser, order: view, line: view.lines[0] as { id: string, amountFen: number, receiptCode: string } }
+  }
+  /**
+   * The signed-in `browser` pays `year` for themselves in the app (Native, paid on the WeChat Pay simulator) at the
+   * stack's time; waits until the tax bureau holds it. The order as the app shows it.
+   */
+  async function payForSelf(browser: TestBrowser, year: number) {
     const body = { year, channel: 'native', people: [{ kind: 'self' }] }
     const headers = { 'idempotency-key': randomUUID() }
-    const order = await json(await browser.request('/api/v1/payments/orders', { method: 'POST', json: body, headers }))
+    const placed = await browser.request('/api/v1/payments/orders', { method: 'POST', json: body, headers })
+    expect(placed.status).toBe(201)
+    const order = await json(placed)
     await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
     await waitFor('paid', () => findOrderBy(ctx.storage.db, 'id', order.id), o => o?.status === 'paid')
     await waitFor('reported', async () => {
       await ctx.stack.worker.tick()
       return orderLines(ctx.storage.db, order.id)
     }, ls => ls.every(l => l.status === 'reported'))
-    const view = await json(await browser.request(`/api/v1/payments/orders/${order.id}`))
-    return { person, browser, order: view, line: view.lines[0] as { id: string, amountFen: number, receiptCode: string } }
+    return json(await browser.request(`/api/v1/payments/orders/${order.id}`))
   }
-  return { ctx, payablePerson, paidResident }
+  return { ctx, payablePerson, paidResident, payForSelf }
 }
