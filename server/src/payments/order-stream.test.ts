@@ -112,6 +112,19 @@ async function ownStorage(): Promise<Storage | undefined> {
   return createStorage({ driver: 'postgres', url: postgresUrl, schema: rows[0]!.schema, max: 2 })
 }
 
+/**
+ * A second instance (B) on `storage` that polls WeChat Pay only every 60 s; a payer signed in there places an order
+ * and follows its stream until it sees `prepaid`.
+ */
+async function followedOnInstanceB(storage: Storage | undefined) {
+  const b = await ctx.stack.another({ env: { ORDER_STREAM_POLL_MS: '60000' }, storage })
+  const payer = await signedIn(b, await payablePerson(YEAR))
+  const order = await placeOrder(payer)
+  const s = await stream(payer, order.id)
+  await until(allSaw([s], 'prepaid'), 5000, 'prepaid')
+  return { order, s }
+}
+
 async function withCallbacksDropped<T>(fn: () => Promise<T>): Promise<T> {
   await ctx.stack.control('/config', { callbacks: 'drop' }, 'PUT')
   try {
@@ -214,11 +227,7 @@ describe('order event streams', () => {
   it('a callback stored on instance A reaches a stream on instance B at once, pushed, not on its 60 s poll', async () => {
     const storage = await ownStorage()
     try {
-      const b = await ctx.stack.another({ env: { ORDER_STREAM_POLL_MS: '60000' }, storage })
-      const payer = await signedIn(b, await payablePerson(YEAR))
-      const order = await placeOrder(payer)
-      const s = await stream(payer, order.id)
-      await until(allSaw([s], 'prepaid'), 5000, 'prepaid')
+      const { order, s } = await followedOnInstanceB(storage)
       expect((storage ?? ctx.storage).orderEvents.subscribers).toBeGreaterThanOrEqual(1)
       // WeChat Pay calls back the first instance (A); B has already asked WeChat Pay once and may not for 60 s.
       const sent = Date.now()
@@ -256,11 +265,7 @@ describe('order event streams', () => {
   it.skipIf(!postgresUrl)('PostgreSQL: a LISTEN connection that drops comes back by itself, and nothing is missed', async () => {
     const storage = await ownStorage()
     try {
-      const b = await ctx.stack.another({ env: { ORDER_STREAM_POLL_MS: '60000' }, storage })
-      const payer = await signedIn(b, await payablePerson(YEAR))
-      const order = await placeOrder(payer)
-      const s = await stream(payer, order.id)
-      await until(allSaw([s], 'prepaid'), 5000, 'prepaid')
+      const { order, s } = await followedOnInstanceB(storage)
       const [{ schema }] = await storage!.db.execute(sql`select current_schema() as schema`) as unknown as [
         { schema: string },
       ]
