@@ -1,10 +1,38 @@
 import type { Page } from 'playwright-core'
 import { inject } from 'vitest'
+import { authenticatorCode } from './browser'
 
 /** The sandbox's demo resident (张秀英, Dongying), reserved for the family journey (her household). */
 export const DEMO = { name: '张秀英', certNo: '370502198603150420' }
 
-interface SandboxResident { name: string, certNo: string, deathDate: string | null, household: { id: string }, insurance: { insutype: string, endDate: string | null }[] }
+/** A seeded person as the sandbox lists them (`/__sandbox/residents`; paid years as of the app's clock). */
+export interface SandboxResident {
+  name: string
+  certNo: string
+  age: number
+  deathDate: string | null
+  household: { id: string, relation: string }
+  paidYears: number[]
+  statuses: unknown[]
+  insurance: { insutype: string, endDate: string | null }[]
+}
+
+/** The seeded people of a sandbox, filtered by `query` (e.g. `region=520000`). */
+export async function sandboxResidents(query = '', sandboxURL = inject('sandboxURL')): Promise<SandboxResident[]> {
+  const res = await fetch(`${sandboxURL}/__sandbox/residents${query ? `?${query}` : ''}`)
+  return (await res.json() as { residents: SandboxResident[] }).residents
+}
+
+/** A call to the sandbox's own controls (tax stand-in, WeChat Pay simulator, carrier verdicts…). */
+export function sandboxCall(method: string, path: string, body?: unknown): Promise<Response> {
+  const payload = body !== undefined ? { body: JSON.stringify(body) } : {}
+  return fetch(`${inject('sandboxURL')}${path}`, { method, headers: { 'content-type': 'application/json' }, ...payload })
+}
+
+/** Alive, with resident insurance (390) in force. */
+export const activeResident = (r: SandboxResident) =>
+  !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
+
 let residents: SandboxResident[] | null = null
 let handedOut = 0
 
@@ -25,11 +53,10 @@ export async function sliceResidents(specs: (typeof SLICES[number])[]): Promise<
 
 async function ensureResidents() {
   if (residents) return
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=370500`)
-  const all = (await res.json() as { residents: SandboxResident[] }).residents
+  const all = await sandboxResidents('region=370500')
   // The demo household belongs to the family journey: none of its members are handed out.
   const demoHousehold = all.find(r => r.certNo === DEMO.certNo)?.household.id
-  residents = all.filter(r => r.household.id !== demoHousehold && !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate))
+  residents = all.filter(r => r.household.id !== demoHousehold && activeResident(r))
 }
 
 /** A seeded Dongying resident with active resident insurance, unused by any other journey of the run. */
@@ -50,15 +77,14 @@ export function uniquePhone(): string {
 
 /** Name and ID number of a seeded person, by ID number. */
 export async function sandboxPerson(certNo: string): Promise<{ name: string, certNo: string }> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents`)
-  const found = (await res.json() as { residents: SandboxResident[] }).residents.find(r => r.certNo === certNo)
+  const found = (await sandboxResidents()).find(r => r.certNo === certNo)
   if (!found) throw new Error(`no seeded person ${certNo}`)
   return { name: found.name, certNo: found.certNo }
 }
 
 /** The newest code the sandbox SMS gateway "sent" to a phone (notices without a code are skipped). */
-export async function smsCodeFor(phone: string): Promise<string> {
-  const found = (await smsFor(phone)).find(m => m.params.code)
+export async function smsCodeFor(phone: string, sandboxURL = inject('sandboxURL')): Promise<string> {
+  const found = (await smsFor(phone, sandboxURL)).find(m => m.params.code)
   if (!found?.params.code) throw new Error(`no SMS code sent to ${phone}`)
   return found.params.code
 }
@@ -67,8 +93,8 @@ export async function smsCodeFor(phone: string): Promise<string> {
 export interface SandboxSms { template: string, params: Record<string, string>, text: string }
 
 /** What the sandbox SMS gateway "sent" to a phone, newest first. */
-export async function smsFor(phone: string): Promise<SandboxSms[]> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/sms?phone=${phone}`)
+export async function smsFor(phone: string, sandboxURL = inject('sandboxURL')): Promise<SandboxSms[]> {
+  const res = await fetch(`${sandboxURL}/__sandbox/sms?phone=${phone}`)
   return (await res.json() as { messages: SandboxSms[] }).messages
 }
 
@@ -95,23 +121,42 @@ export async function faceCheck(page: Page, outcome: FaceOutcome = '通过', opt
   await page.waitForURL(url => !new URL(url).pathname.startsWith('/__sandbox'))
 }
 
-/** Asks for a code on the sign-in page and types it in. */
-export async function fillPhoneAndCode(page: Page, phone: string) {
+/** Asks for a code on the sign-in page and types it in (the code from the sandbox at `sandboxURL`). */
+export async function fillPhoneAndCode(page: Page, phone: string, sandboxURL = inject('sandboxURL')) {
   await page.getByLabel('手机号').fill(phone)
   await page.getByTestId('send-code').click()
   await page.getByText('验证码已发送').waitFor()
-  await page.getByLabel('验证码').fill(await smsCodeFor(phone))
+  await page.getByLabel('验证码').fill(await smsCodeFor(phone, sandboxURL))
 }
 
-/** Signs in through the UI by phone + SMS, with 实名认证 on first use. Ends on the home page. */
-export async function signInByPhone(page: Page, person = DEMO, phone = uniquePhone()) {
-  await page.goto('/login')
-  await fillPhoneAndCode(page, phone)
-  await page.getByTestId('submit').click()
+/** On the 实名认证 step: the person's name and ID number, submitted. */
+export async function submitIdentity(page: Page, person: { name: string, certNo: string }) {
   await page.getByRole('heading', { name: '实名认证' }).waitFor()
   await page.getByLabel('姓名').fill(person.name)
   await page.getByLabel('身份证号').fill(person.certNo)
   await page.getByTestId('submit').click()
+}
+
+/** Phone sign-in up to the 实名认证 step, then the person's name and ID number submitted. Returns the phone. */
+export async function phoneBindStep(
+  page: Page,
+  person: { name: string, certNo: string },
+  phone = uniquePhone(),
+  sandboxURL = inject('sandboxURL'),
+) {
+  await page.goto('/login')
+  await fillPhoneAndCode(page, phone, sandboxURL)
+  await page.getByTestId('submit').click()
+  await submitIdentity(page, person)
+  return phone
+}
+
+/**
+ * Signs in through the UI by phone + SMS, with 实名认证 on first use. Ends on the home page. `sandboxURL` is
+ * the shared app's sandbox unless a journey launched its own app.
+ */
+export async function signInByPhone(page: Page, person = DEMO, phone = uniquePhone(), sandboxURL = inject('sandboxURL')) {
+  await phoneBindStep(page, person, phone, sandboxURL)
   // A first binding asks for the person's 人脸核身 (passed on the sandbox simulator), then binds.
   const home = page.waitForURL(url => new URL(url).pathname === '/').then(() => 'home' as const, () => null)
   const face = page.getByTestId('face-start').waitFor().then(() => 'face' as const, () => null)
@@ -119,4 +164,26 @@ export async function signInByPhone(page: Page, person = DEMO, phone = uniquePho
   await page.waitForURL(url => new URL(url).pathname === '/')
   await page.getByTestId('resident-name').waitFor()
   return phone
+}
+
+/**
+ * On the staff sign-in page: a seeded help-desk account's password, then (first time) the authenticator
+ * enrolment — the secret shown read and its code typed; `onEnrol` checks the enrolment page first. Ends on
+ * `landing`; returns the secret.
+ */
+export async function staffSignIn(
+  page: Page,
+  username: string,
+  { landing = '/desk', onEnrol }: { landing?: string, onEnrol?: (page: Page, secret: string) => Promise<void> } = {},
+): Promise<string> {
+  await page.getByLabel('用户名', { exact: true }).fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(inject('staffPassword'))
+  await page.getByTestId('desk-password-submit').click()
+  await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+  await onEnrol?.(page, secret)
+  await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret))
+  await page.getByTestId('desk-code-submit').click()
+  await page.waitForURL(url => new URL(url).pathname === landing)
+  return secret
 }

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { LaunchedApp } from './global-setup'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -22,14 +23,21 @@ export const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)
 /** An ID number as the app shows it; rows are told apart by it (names of one family often mask alike). */
 export const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`
 
+/** An app the journeys' browsers talk to: the shared one (global-setup.ts) unless a journey launched its own. */
+export type AppUnderTest = Pick<LaunchedApp, 'baseURL' | 'clock'>
+
+/** The app all journeys share (global-setup.ts). */
+export function sharedApp(): AppUnderTest {
+  return { baseURL: inject('baseURL'), clock: inject('appClock') }
+}
+
 /**
  * The app's time now: its clock started at SANDBOX_CLOCK when it was launched (global-setup.ts) and runs
  * in real time, so the journeys never depend on the machine's date (the machine clock is only used for
  * the time elapsed since the launch).
  */
-export function appNow(): Date {
-  const { start, launchedAt } = inject('appClock')
-  return new Date(Date.parse(start) + Date.now() - launchedAt)
+export function appNow(clock = inject('appClock')): Date {
+  return new Date(Date.parse(clock.start) + Date.now() - clock.launchedAt)
 }
 
 /**
@@ -37,7 +45,7 @@ export function appNow(): Date {
  * page's default year, countdowns against the BFF's expiry times). Only Date moves; timers, animation
  * frames and `performance` stay real (Playwright's `clock.install` fakes them all, which upsets transitions).
  */
-export async function onAppClock(context: BrowserContext): Promise<BrowserContext> {
+export async function onAppClock(context: BrowserContext, clock = inject('appClock')): Promise<BrowserContext> {
   // Browser and test run on one machine: the app's time is the machine's plus this offset, in both.
   await context.addInitScript((offset: number) => {
     const RealDate = Date
@@ -53,7 +61,7 @@ export async function onAppClock(context: BrowserContext): Promise<BrowserContex
     }
     // `Date()` called without `new` gives the current time as a string.
     globalThis.Date = new Proxy(AppDate, { apply: () => new AppDate().toString() }) as DateConstructor
-  }, appNow().getTime() - Date.now())
+  }, appNow(clock).getTime() - Date.now())
   return context
 }
 
@@ -82,12 +90,15 @@ function clientIp(): string {
 /**
  * A mobile context at 375×667, zh-CN, Asia/Shanghai, with 减少动态效果 on: the app honours it, so a
  * toast is either there at full contrast or gone, and axe and screenshots never catch a half-faded frame.
- * Its pages run on the app's clock (`appNow`).
+ * Its pages run on the app's clock (`appNow`); `app` is the shared app unless a journey launched its own.
  */
-export async function mobileContext(browser: Browser, { inWeChat = true } = {}): Promise<BrowserContext> {
+export async function mobileContext(
+  browser: Browser,
+  { inWeChat = true, app = sharedApp() }: { inWeChat?: boolean, app?: AppUnderTest } = {},
+): Promise<BrowserContext> {
   return onAppClock(await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': clientIp() },
-    baseURL: inject('baseURL'),
+    baseURL: app.baseURL,
     viewport: { width: 375, height: 667 },
     deviceScaleFactor: 2,
     isMobile: true,
@@ -96,7 +107,7 @@ export async function mobileContext(browser: Browser, { inWeChat = true } = {}):
     timezoneId: 'Asia/Shanghai',
     userAgent: inWeChat ? WECHAT_UA : CHROME_UA,
     reducedMotion: 'reduce',
-  }))
+  }), app.clock)
 }
 
 /** "The other phone": an ordinary phone browser opens the simulator's payer page for a Native code and confirms. */

@@ -35,19 +35,25 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** A running app (BFF + built web app + embedded sandbox) and how to stop it. */
+export interface LaunchedApp {
+  baseURL: string
+  sandboxURL: string
+  /** The app's clock: `start` (SANDBOX_CLOCK) at about `launchedAt` (machine ms; only differences count). */
+  clock: { start: string, launchedAt: number }
+  stop: () => Promise<void>
+}
+
 /**
- * Starts the app as a user would run it (built web app served by the BFF, embedded bureau sandbox,
- * a fresh PGlite data directory) and shares its URL with the journeys.
+ * Starts the app as a user would run it (built web app served by the BFF, embedded bureau sandbox, a fresh
+ * PGlite data directory) on ports of its own, its clock starting at `clock` (SANDBOX_CLOCK) and `env` added.
+ * The journeys' shared app comes from here (setup below); a journey that needs another date launches its own.
  */
-export default async function setup(project: TestProject) {
+export async function launchApp(clock: string, env: Record<string, string> = {}): Promise<LaunchedApp> {
   const dist = join(ROOT, 'web/dist/index.html')
   if (!existsSync(dist)) throw new Error('web/dist is missing: run `pnpm build` before the e2e journeys (pnpm test does).')
   const dataDir = await mkdtemp(join(tmpdir(), 'yibao-e2e-'))
-  const port = await freePort()
-  const sandboxPort = await freePort()
-  // Help-desk accounts for staff.spec.ts, created by the app at start-up (sandbox modes only; see
-  // SEED_DEMO_STAFF in server/src/env.ts). The password is new every run.
-  const staffPassword = `e2e-${randomBytes(12).toString('base64url')}`
+  const [port, sandboxPort] = [await freePort(), await freePort()]
   const launchedAt = Date.now()
   const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
     cwd: ROOT,
@@ -59,35 +65,48 @@ export default async function setup(project: TestProject) {
       DATA_DIR: join(dataDir, 'pglite'),
       WEB_DIST_DIR: join(ROOT, 'web/dist'),
       LOG_LEVEL: 'warn',
-      SEED_DEMO_STAFF: E2E_STAFF,
-      SEED_DEMO_STAFF_PASSWORD: staffPassword,
-      EVOUCHER_TTL_S: '12',
       TRUST_PROXY: 'true',
-      SANDBOX_CLOCK: APP_CLOCK_START,
+      SANDBOX_CLOCK: clock,
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
-  const base = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      await new Promise(r => child.once('exit', r))
+    }
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  const baseURL = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 90_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode} before it was ready`)
-    try {
-      const res = await fetch(`${base}/readyz`)
-      if (res.ok) break
+    if (await fetch(`${baseURL}/readyz`).then(r => r.ok, () => false)) break
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error('the app did not become ready within 90 s')
     }
-    catch {}
-    if (Date.now() > deadline) throw new Error('the app did not become ready within 90 s')
     await new Promise(r => setTimeout(r, 300))
   }
-  project.provide('baseURL', base)
-  project.provide('sandboxURL', `http://127.0.0.1:${sandboxPort}`)
+  return { baseURL, sandboxURL: `http://127.0.0.1:${sandboxPort}`, clock: { start: clock, launchedAt }, stop }
+}
+
+/** Starts the app the journeys share (launchApp) and shares its URLs, staff password and clock with them. */
+export default async function setup(project: TestProject) {
+  // Help-desk accounts for staff.spec.ts, created by the app at start-up (sandbox modes only; see
+  // SEED_DEMO_STAFF in server/src/env.ts). The password is new every run.
+  const staffPassword = `e2e-${randomBytes(12).toString('base64url')}`
+  const app = await launchApp(APP_CLOCK_START, {
+    SEED_DEMO_STAFF: E2E_STAFF,
+    SEED_DEMO_STAFF_PASSWORD: staffPassword,
+    EVOUCHER_TTL_S: '12',
+  })
+  project.provide('baseURL', app.baseURL)
+  project.provide('sandboxURL', app.sandboxURL)
   project.provide('staffPassword', staffPassword)
-  project.provide('appClock', { start: APP_CLOCK_START, launchedAt })
-  return async () => {
-    child.kill('SIGTERM')
-    await new Promise(r => child.once('exit', r))
-    await rm(dataDir, { recursive: true, force: true })
-  }
+  project.provide('appClock', app.clock)
+  return app.stop
 }
 
 declare module 'vitest' {
