@@ -1,19 +1,11 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { fillPhoneAndCode, smsCodeFor, uniquePhone } from './auth'
-import { authenticatorCode, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { activeResident, fillPhoneAndCode, phoneBindStep, sandboxCall, sandboxResidents, smsCodeFor, staffSignIn, uniquePhone } from './auth'
+import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
-
-interface Seeded {
-  name: string
-  certNo: string
-  age: number
-  deathDate: string | null
-  insurance: { insutype: string, endDate: string | null }[]
-}
 
 /**
  * A Fengxiang (610322) adult with active resident insurance whom no other journey signs in: the Dongying
@@ -21,32 +13,16 @@ interface Seeded {
  * the list, so this one comes from its end.
  */
 async function fengxiangResident(): Promise<{ name: string, certNo: string }> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=610322`)
-  const all = (await res.json() as { residents: Seeded[] }).residents
-  const r = all.findLast(p => !p.deathDate && p.age >= 18 && p.insurance.some(i => i.insutype === '390' && !i.endDate))
+  const r = (await sandboxResidents('region=610322')).findLast(p => p.age >= 18 && activeResident(p))
   if (!r) throw new Error('no seeded Fengxiang adult')
   return { name: r.name, certNo: r.certNo }
-}
-
-/** A call to the sandbox's own controls. */
-function sandboxCall(method: string, path: string, body?: unknown): Promise<Response> {
-  const payload = body !== undefined ? { body: JSON.stringify(body) } : {}
-  const init = { method, headers: { 'content-type': 'application/json' }, ...payload }
-  return fetch(`${inject('sandboxURL')}${path}`, init)
 }
 
 /** The seeded Fengxiang clerk of this journey signs in (password, then the authenticator it enrols on first use). */
 async function clerkSignIn(page: Page) {
   await page.goto('/desk')
   await page.getByRole('heading', { name: '窗口工作人员登录', level: 1 }).waitFor()
-  await page.getByLabel('用户名', { exact: true }).fill('e2e-identity')
-  await page.getByLabel('密码', { exact: true }).fill(inject('staffPassword'))
-  await page.getByTestId('desk-password-submit').click()
-  await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
-  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-  await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret))
-  await page.getByTestId('desk-code-submit').click()
-  await page.waitForURL(url => new URL(url).pathname === '/desk')
+  await staffSignIn(page, 'e2e-identity')
   await page.getByTestId('staff-who').waitFor()
 }
 
@@ -73,13 +49,7 @@ describe('换绑手机（找回账号）at the help desk (375 px and desktop)', 
     // Online, binding that phone is refused with what to do.
     const residentContext = await mobileContext(browser)
     const resident = await residentContext.newPage()
-    await resident.goto('/login')
-    await fillPhoneAndCode(resident, familyPhone)
-    await resident.getByTestId('submit').click()
-    await resident.getByRole('heading', { name: '实名认证' }).waitFor()
-    await resident.getByLabel('姓名').fill(person.name)
-    await resident.getByLabel('身份证号').fill(person.certNo)
-    await resident.getByTestId('submit').click()
+    await phoneBindStep(resident, person, familyPhone)
     await resident.getByTestId('bind-error').getByText('该手机号未实名登记在您名下。请使用本人实名登记的手机号，或携带身份证到医保服务窗口办理').waitFor()
     await expectNoAxeViolations(resident)
     await screenshot(resident, 'bind-carrier-refused')

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
-import { faceCheck, fillPhoneAndCode, signInByPhone, smsFor, uniquePhone } from './auth'
+import type { SandboxResident } from './auth'
+import { activeResident, faceCheck, fillPhoneAndCode, phoneBindStep, sandboxResidents, signInByPhone, smsFor, uniquePhone } from './auth'
 import { expectNoAxeViolations, launch, masked, maskedCert, mobileContext, screenshot } from './browser'
 
 // 人脸核身 and 刷脸找回 (issue 10), at 375 px, with axe on every new screen (the simulator's page too).
@@ -8,15 +9,7 @@ let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
-interface Seeded {
-  name: string
-  certNo: string
-  age: number
-  deathDate: string | null
-  household: { id: string }
-  insurance: { insutype: string, endDate: string | null }[]
-}
-let people: Seeded[] | null = null
+let people: SandboxResident[] | null = null
 
 /**
  * A Guizhou adult with active resident insurance that no other journey signs in (Dongying's people are the
@@ -25,9 +18,8 @@ let people: Seeded[] | null = null
  */
 async function nextResident(): Promise<{ name: string, certNo: string }> {
   if (!people) {
-    const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=520000`)
-    const all = (await res.json() as { residents: Seeded[] }).residents
-    const active = all.filter(r => !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate))
+    const all = await sandboxResidents('region=520000')
+    const active = all.filter(activeResident)
     const lookedUp = active[0]?.household.id
     const withChild = new Set(all.filter(r => r.age < 16).map(r => r.household.id))
     people = active.filter(r => r.age >= 18 && r.household.id !== lookedUp && !withChild.has(r.household.id))
@@ -44,18 +36,6 @@ async function elderContext(): Promise<BrowserContext> {
   return context
 }
 
-/** Phone sign-in up to the 实名认证 step, then the person's name and ID number submitted. */
-async function bindStep(page: Page, person: { name: string, certNo: string }, phone = uniquePhone()) {
-  await page.goto('/login')
-  await fillPhoneAndCode(page, phone)
-  await page.getByTestId('submit').click()
-  await page.getByRole('heading', { name: '实名认证' }).waitFor()
-  await page.getByLabel('姓名').fill(person.name)
-  await page.getByLabel('身份证号').fill(person.certNo)
-  await page.getByTestId('submit').click()
-  return phone
-}
-
 const onHome = (page: Page) => page.waitForURL(url => new URL(url).pathname === '/')
 
 describe('人脸核身 journeys (375 px)', () => {
@@ -63,7 +43,7 @@ describe('人脸核身 journeys (375 px)', () => {
     const context = await elderContext()
     const page = await context.newPage()
     const person = await nextResident()
-    await bindStep(page, person)
+    await phoneBindStep(page, person)
     await page.getByTestId('face-step').waitFor()
     expect(await page.getByTestId('face-step').textContent()).toContain('首次绑定需要本人刷脸验证')
     expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)
@@ -101,7 +81,7 @@ describe('人脸核身 journeys (375 px)', () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     const person = await nextResident()
-    await bindStep(page, person)
+    await phoneBindStep(page, person)
     await faceCheck(page, '活体检测未通过')
     await page.getByTestId('face-error').getByText('活体检测未通过').waitFor()
     expect(await page.getByTestId('face-start').textContent()).toContain('重试')
@@ -129,7 +109,7 @@ describe('人脸核身 journeys (375 px)', () => {
     // The real person signs in on their phone and meets IDENTITY_PHONE_MISMATCH, with 刷脸找回 offered.
     const ownerContext = await elderContext()
     const owner = await ownerContext.newPage()
-    const ownerPhone = await bindStep(owner, person)
+    const ownerPhone = await phoneBindStep(owner, person)
     await owner.getByTestId('bind-error').getByText('该身份已绑定其他手机号').waitFor()
     await expectNoAxeViolations(owner)
     await owner.getByTestId('face-recover').click()

@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { faceCheck, fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
-import { appNow, authenticatorCode, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SandboxResident as Seeded } from './auth'
+import { activeResident, faceCheck, fillPhoneAndCode, nextResident, sandboxCall, sandboxResidents, signInByPhone, staffSignIn, uniquePhone } from './auth'
+import { appNow, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -12,21 +13,18 @@ afterAll(async () => { await browser?.close() })
 const YEAR = defaultPaymentYear(appNow())
 const RECEIPT_CODE = /^[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}$/
 
-interface Seeded { name: string, certNo: string, age: number, deathDate: string | null, household: { id: string, relation: string }, insurance: { insutype: string, endDate: string | null }[] }
-
 async function seeded(region: string): Promise<Seeded[]> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=${region}`)
-  return (await res.json() as { residents: Seeded[] }).residents
+  return sandboxResidents(`region=${region}`)
 }
 
 /** Whether the tax bureau (sandbox) would take this person's premium for YEAR now. */
 async function payable(certNo: string): Promise<boolean> {
-  const res = await fetch(`${inject('sandboxURL')}/tax/api/premium/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sfzjlx: '201', sfzjhm: certNo, jfnd: YEAR }) })
+  const res = await sandboxCall('POST', '/tax/api/premium/quote', { sfzjlx: '201', sfzjhm: certNo, jfnd: YEAR })
   const body = await res.json() as { jfxx?: { kjbz: string } }
   return body.jfxx?.kjbz === '1'
 }
 
-const active = (r: Seeded) => !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
+const active = activeResident
 
 /** An adult (head or spouse) and a child under 16 of theirs (the register confirms it at once), both due, oldest child first. */
 function householdPair(due: Seeded[]): { adult: Seeded, child: Seeded } | null {
@@ -295,14 +293,7 @@ describe('参保缴费 journeys (375 px)', () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await page.goto('/desk/login')
-    await page.getByLabel('用户名', { exact: true }).fill('e2e-cashier')
-    await page.getByLabel('密码', { exact: true }).fill(inject('staffPassword'))
-    await page.getByTestId('desk-password-submit').click()
-    await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
-    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-    await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret))
-    await page.getByTestId('desk-code-submit').click()
-    await page.waitForURL(url => new URL(url).pathname === '/desk')
+    await staffSignIn(page, 'e2e-cashier')
 
     // Looked up by name + ID number, the 代缴 form takes the name as typed…
     await page.getByLabel('姓名', { exact: true }).fill(desk.name)

@@ -2,8 +2,9 @@ import type { Browser, Page } from 'playwright-core'
 import { randomUUID } from 'node:crypto'
 import { defaultPaymentYear, formatFen } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { DEMO, nextResident, signInByPhone } from './auth'
-import { appNow, authenticatorCode, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import type { SandboxResident } from './auth'
+import { activeResident, DEMO, nextResident, sandboxCall, sandboxResidents, signInByPhone, staffSignIn } from './auth'
+import { appNow, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -11,26 +12,9 @@ afterAll(async () => { await browser?.close() })
 
 /** A seeded Guizhou resident with active resident insurance (outside a Dongying clerk's region). */
 async function guizhouResident(): Promise<{ name: string, certNo: string }> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=520000`)
-  const { residents } = await res.json() as { residents: { name: string, certNo: string, deathDate: string | null, insurance: { insutype: string, endDate: string | null }[] }[] }
-  const r = residents.find(p => !p.deathDate && p.insurance.some(i => i.insutype === '390' && !i.endDate))
+  const r = (await sandboxResidents('region=520000')).find(activeResident)
   if (!r) throw new Error('no seeded Guizhou resident')
   return r
-}
-
-/** A call to the sandbox's own controls (tax stand-in, WeChat Pay simulator). */
-function sandboxCall(method: string, path: string, body: unknown): Promise<Response> {
-  const init = { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-  return fetch(`${inject('sandboxURL')}${path}`, init)
-}
-
-interface Seeded {
-  name: string
-  certNo: string
-  age: number
-  deathDate: string | null
-  household: { id: string }
-  insurance: { insutype: string, endDate: string | null }[]
 }
 
 /**
@@ -38,14 +22,12 @@ interface Seeded {
  * journey touches: not the one the first journey looks up, none with a child (pay-integrity.spec takes
  * its families from those); Dongying's people are all handed out to the journeys' slices (auth.ts).
  */
-async function guizhouPayer(year: number): Promise<Seeded> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=520000`)
-  const all = (await res.json() as { residents: Seeded[] }).residents
-  const active = (r: Seeded) => !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
-  const lookedUp = all.find(active)?.household.id
+async function guizhouPayer(year: number): Promise<SandboxResident> {
+  const all = await sandboxResidents('region=520000')
+  const lookedUp = all.find(activeResident)?.household.id
   const withChildren = new Set(all.filter(r => r.age < 16).map(r => r.household.id))
   for (const r of all) {
-    if (!active(r) || r.age < 18 || r.household.id === lookedUp || withChildren.has(r.household.id)) continue
+    if (!activeResident(r) || r.age < 18 || r.household.id === lookedUp || withChildren.has(r.household.id)) continue
     const quote = await sandboxCall('POST', '/tax/api/premium/quote', { sfzjlx: '201', sfzjhm: r.certNo, jfnd: year })
     if ((await quote.json() as { jfxx?: { kjbz: string } }).jfxx?.kjbz === '1') return r
   }
@@ -54,19 +36,15 @@ async function guizhouPayer(year: number): Promise<Seeded> {
 
 /** Password, then (first time) the enrolment page: reads the secret shown and types the code. Ends on `landing`. */
 async function signInAndEnrol(page: Page, username: string, landing = '/desk') {
-  await page.getByLabel('用户名', { exact: true }).fill(username)
-  await page.getByLabel('密码', { exact: true }).fill(inject('staffPassword'))
-  await page.getByTestId('desk-password-submit').click()
-  await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
-  await page.getByRole('img', { name: '身份验证器绑定二维码（无法扫码时请手动输入下方密钥）' }).waitFor()
-  await expectNoAxeViolations(page)
-  await screenshot(page, `desk-enrol-${username}`)
-  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-  expect(secret).toMatch(/^[A-Z2-7]{32}$/)
-  await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret))
-  await page.getByTestId('desk-code-submit').click()
-  await page.waitForURL(url => new URL(url).pathname === landing)
-  return secret
+  return staffSignIn(page, username, {
+    landing,
+    onEnrol: async (page, secret) => {
+      await page.getByRole('img', { name: '身份验证器绑定二维码（无法扫码时请手动输入下方密钥）' }).waitFor()
+      await expectNoAxeViolations(page)
+      await screenshot(page, `desk-enrol-${username}`)
+      expect(secret).toMatch(/^[A-Z2-7]{32}$/)
+    },
+  })
 }
 
 describe('help-desk staff journey (375 px)', () => {
