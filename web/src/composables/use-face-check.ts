@@ -1,6 +1,7 @@
 import type { FaceCheckStart, FaceCheckView, FacePurpose } from '@yibao/shared'
 import type { InjectionKey } from 'vue'
 import { inject, shallowRef } from 'vue'
+import { useI18n } from 'vue-i18n'
 import { useRoute, useRouter } from 'vue-router'
 import { api } from '../api/client'
 import { ApiError, unwrap } from '../api/errors'
@@ -61,6 +62,7 @@ export function useFaceCheck<R>() {
   const route = useRoute()
   const router = useRouter()
   const starting = shallowRef(false)
+  const { t } = useI18n()
 
   async function start(input: FaceCheckStart, resume: R): Promise<void> {
     starting.value = true
@@ -91,7 +93,20 @@ export function useFaceCheck<R>() {
     }
   }
 
-  return { start, resumed, starting }
+  /**
+   * The face step after the browser came back (`resumed`), as a page shows it: null when it did not come back
+   * from a check of `purpose`; else `message`, why the check did not pass (null: passed, go on), and what the
+   * page stashed before it left (none when the check could not be read).
+   */
+  async function resumedStep(purpose: FacePurpose): Promise<{ message: string | null, resume: R | null } | null> {
+    const back = await resumed(purpose)
+    if (!back) return null
+    if ('error' in back) return { message: back.error.message, resume: null }
+    const passed = back.check.status === 'passed'
+    return { message: passed ? null : t(faceStatusKey(back.check.status)), resume: back.resume }
+  }
+
+  return { start, resumed, resumedStep, starting }
 }
 
 /** The i18n key of what a finished check means for the person (`face.status.*`). */
