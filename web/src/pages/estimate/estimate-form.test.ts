@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkEstimateForm, parseYuan } from './estimate-form'
+import { blankEstimateForm, checkEstimateForm, parseYuan } from './estimate-form'
 
 describe('parseYuan (元 text → exact fen)', () => {
   it('converts without floating-point drift', () => {
@@ -26,16 +26,7 @@ describe('parseYuan (元 text → exact fen)', () => {
 })
 
 describe('checkEstimateForm', () => {
-  const base = {
-    policy: 'dongying-2020',
-    statuses: [],
-    disability: { kind: '', grade: null, poor: null },
-    hospitalLevel: 3,
-    referred: true,
-    total: '',
-    outOfList: '',
-    yearToDate: { criticalBurden: '', criticalPaid: '', basicPaid: '', assistancePaid: '' },
-  } as const
+  const base = blankEstimateForm('dongying-2020')
 
   it('sends a 重度残疾人\'s kind, grade and 脱贫 state only once all three are answered (东医保发〔2020〕56号 二(二))', () => {
     const ytd = base.yearToDate

@@ -30,6 +30,20 @@ export interface EstimateFormState {
   yearToDate: Record<YtdField, string>
 }
 
+/** The form as the page opens it for `policy`: nothing typed, a 三级 hospital, referred. */
+export function blankEstimateForm(policy: PolicyId): EstimateFormState {
+  return {
+    policy,
+    statuses: [],
+    disability: { kind: '', grade: null, poor: null },
+    hospitalLevel: 3,
+    referred: true,
+    total: '',
+    outOfList: '',
+    yearToDate: { criticalBurden: '', criticalPaid: '', basicPaid: '', assistancePaid: '' },
+  }
+}
+
 const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g
 
 /** Full-width digits and points (Chinese keyboards) to ASCII; spaces and thousands separators dropped. */
