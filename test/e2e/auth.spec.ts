@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { faceCheck, fillPhoneAndCode, nextResident, signInByPhone, uniquePhone } from './auth'
+import { faceCheck, fillPhoneAndCode, nextResident, signInByPhone, uniquePhone, wechatAuthorize } from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -58,11 +58,7 @@ describe('resident sign-in journeys (375 px)', () => {
   it('signs in inside WeChat through the web authorisation page', async () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
-    await page.goto('/login')
-    await page.getByTestId('wechat-login').click()
-    await page.getByRole('heading', { name: '微信授权（沙箱）' }).waitFor()
-    await page.getByRole('link', { name: '允许' }).click()
-    await page.getByRole('heading', { name: '实名认证' }).waitFor()
+    await wechatAuthorize(page)
     // Through WeChat the phone is not verified yet: the bind step asks for it too.
     await fillPhoneAndCode(page, uniquePhone())
     const person = await nextResident('auth')

@@ -129,6 +129,15 @@ export async function fillPhoneAndCode(page: Page, phone: string, sandboxURL = i
   await page.getByLabel('验证码').fill(await smsCodeFor(phone, sandboxURL))
 }
 
+/** From the sign-in page through WeChat: the sandbox's 微信授权 page, 允许, back on the app's 实名认证 step. */
+export async function wechatAuthorize(page: Page) {
+  await page.goto('/login')
+  await page.getByTestId('wechat-login').click()
+  await page.getByRole('heading', { name: '微信授权（沙箱）' }).waitFor()
+  await page.getByRole('link', { name: '允许' }).click()
+  await page.getByRole('heading', { name: '实名认证' }).waitFor()
+}
+
 /** On the 实名认证 step: the person's name and ID number, submitted. */
 export async function submitIdentity(page: Page, person: { name: string, certNo: string }) {
   await page.getByRole('heading', { name: '实名认证' }).waitFor()

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { SandboxResident } from './auth'
-import { activeResident, faceCheck, fillPhoneAndCode, phoneBindStep, sandboxResidents, signInByPhone, smsFor, uniquePhone } from './auth'
+import { activeResident, faceCheck, fillPhoneAndCode, phoneBindStep, sandboxResidents, signInByPhone, smsFor, uniquePhone, wechatAuthorize } from './auth'
 import { expectNoAxeViolations, launch, masked, maskedCert, mobileContext, screenshot } from './browser'
 
 // 人脸核身 and 刷脸找回 (issue 10), at 375 px, with axe on every new screen (the simulator's page too).
@@ -142,11 +142,7 @@ describe('人脸核身 journeys (375 px)', () => {
     // The attacker starts WeChat sign-in on a shared phone and walks away at the 实名认证 step.
     const kioskContext = await mobileContext(browser)
     const kiosk = await kioskContext.newPage()
-    await kiosk.goto('/login')
-    await kiosk.getByTestId('wechat-login').click()
-    await kiosk.getByRole('heading', { name: '微信授权（沙箱）' }).waitFor()
-    await kiosk.getByRole('link', { name: '允许' }).click()
-    await kiosk.getByRole('heading', { name: '实名认证' }).waitFor()
+    await wechatAuthorize(kiosk)
     const wechatUser = (await kioskContext.cookies(inject('sandboxURL'))).find(c => c.name === 'sandbox_wx_user')
     const attackerOpenid = wechatUser!.value
 
@@ -169,10 +165,7 @@ describe('人脸核身 journeys (375 px)', () => {
     const attackerContext = await mobileContext(browser)
     const attacker = await attackerContext.newPage()
     await attacker.goto(`${inject('sandboxURL')}/__sandbox/wechat/login-as?openid=${attackerOpenid}`)
-    await attacker.goto('/login')
-    await attacker.getByTestId('wechat-login').click()
-    await attacker.getByRole('link', { name: '允许' }).click()
-    await attacker.getByRole('heading', { name: '实名认证' }).waitFor()
+    await wechatAuthorize(attacker)
     expect((await attacker.request.get('/api/v1/me/profile')).status()).toBe(401)
     const view = await (await attacker.request.get('/api/v1/session')).json() as Record<string, unknown>
     expect(view).toMatchObject({ authenticated: false, resident: null })

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SandboxResident as Seeded } from './auth'
-import { activeResident, faceCheck, fillPhoneAndCode, nextResident, sandboxCall, sandboxResidents, signInByPhone, staffSignIn, uniquePhone } from './auth'
+import { activeResident, faceCheck, fillPhoneAndCode, nextResident, sandboxCall, sandboxResidents, signInByPhone, staffSignIn, uniquePhone, wechatAuthorize } from './auth'
 import { appNow, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
 
 let browser: Browser
@@ -231,11 +231,7 @@ describe('参保缴费 journeys (375 px)', () => {
     const { adult, child } = cast
     const context = await mobileContext(browser)
     const page = await context.newPage()
-    await page.goto('/login')
-    await page.getByTestId('wechat-login').click()
-    await page.getByRole('heading', { name: '微信授权（沙箱）' }).waitFor()
-    await page.getByRole('link', { name: '允许' }).click()
-    await page.getByRole('heading', { name: '实名认证' }).waitFor()
+    await wechatAuthorize(page)
     await fillPhoneAndCode(page, uniquePhone())
     await page.getByLabel('姓名').fill(adult.name)
     await page.getByLabel('身份证号').fill(adult.certNo)
