@@ -1,7 +1,13 @@
 import type { RouteLocationNormalized, RouteRecordRaw } from 'vue-router'
 import { createRouter, createWebHistory } from 'vue-router'
 import HomePage from '../pages/home/HomePage.vue'
+import { loadDeskMessages } from '../i18n'
 import { useSessionStore } from '../stores/session'
+
+/** A desk page, rendered once the desk's texts are there (they are not in the residents' entry bundle). */
+function desk<T>(page: Promise<T>): Promise<T> {
+  return Promise.all([page, loadDeskMessages()]).then(([m]) => m)
+}
 
 /** `/cross-region/new?change=<id>` is 变更异地就医备案 in the nav bar too (`to.meta` is this navigation's own copy). */
 function changeTitle(to: RouteLocationNormalized) {
@@ -31,10 +37,10 @@ export const routes: RouteRecordRaw[] = [
   { path: '/receipts/verify', name: 'receipt-verify', component: () => import('../pages/receipts/ReceiptVerifyPage.vue'), meta: { titleKey: 'receipts.title', back: true } },
   { path: '/me/access-log', name: 'access-log', component: () => import('../pages/access-log/AccessLogPage.vue'), meta: { titleKey: 'accessLog.title', back: true, requiresAuth: true } },
   { path: '/login', name: 'login', component: () => import('../pages/login/LoginPage.vue'), meta: { titleKey: 'login.title', back: true } },
-  { path: '/desk', name: 'desk', component: () => import('../pages/desk/DeskPage.vue'), meta: { titleKey: 'desk.title', back: true } },
-  { path: '/desk/login', name: 'desk-login', component: () => import('../pages/desk/DeskLoginPage.vue'), meta: { titleKey: 'desk.login.title', back: true } },
-  { path: '/desk/audit', name: 'desk-audit', component: () => import('../pages/desk/DeskAuditPage.vue'), meta: { titleKey: 'desk.audit.title', back: true } },
-  { path: '/desk/anomalies', name: 'desk-anomalies', component: () => import('../pages/desk/AnomaliesPage.vue'), meta: { titleKey: 'desk.anomalies.title', back: true } },
+  { path: '/desk', name: 'desk', component: () => desk(import('../pages/desk/DeskPage.vue')), meta: { titleKey: 'desk.title', back: true } },
+  { path: '/desk/login', name: 'desk-login', component: () => desk(import('../pages/desk/DeskLoginPage.vue')), meta: { titleKey: 'desk.login.title', back: true } },
+  { path: '/desk/audit', name: 'desk-audit', component: () => desk(import('../pages/desk/DeskAuditPage.vue')), meta: { titleKey: 'desk.audit.title', back: true } },
+  { path: '/desk/anomalies', name: 'desk-anomalies', component: () => desk(import('../pages/desk/AnomaliesPage.vue')), meta: { titleKey: 'desk.anomalies.title', back: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/not-found/NotFoundPage.vue'), meta: { titleKey: 'notFound.title', back: true } },
 ]
 

@@ -6,7 +6,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
-import { i18n } from '../../i18n'
+import { i18n, loadDeskMessages } from '../../i18n'
 import AnomaliesPage from './AnomaliesPage.vue'
 
 const anonymous: SessionView = {
@@ -71,6 +71,8 @@ function errorBody(code: Code, message: string, fields?: Record<string, string>)
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+// The desk's texts load with its routes; these tests mount its components directly.
+beforeAll(() => loadDeskMessages())
 afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
 beforeEach(() => setActivePinia(createPinia()))

@@ -6,11 +6,13 @@ import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { i18n } from '../../i18n'
+import { i18n, loadDeskMessages } from '../../i18n'
 import DeskIdentityRecovery from './DeskIdentityRecovery.vue'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+// The desk's texts load with its routes; these tests mount its components directly.
+beforeAll(() => loadDeskMessages())
 afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
 beforeEach(() => setActivePinia(createPinia()))
