@@ -62,6 +62,20 @@ const PAGE_WIDTH = 595.28
 const MARGIN = 40
 const CONTENT = PAGE_WIDTH - 2 * MARGIN
 const ROW = 22
+/** Text size and inner padding of a grid cell. */
+const CELL_FONT = 9.5
+const CELL_PAD = 4
+
+/**
+ * Column widths of a label/value grid (two pairs a row): the label column is as wide as its longest label
+ * (`measure` at the cell's font size, e.g. 基本医保统筹基金支付), so no label is cut off, and the values keep
+ * at least 80 pt.
+ */
+export function gridWidths(labels: string[], measure: (text: string) => number): [number, number, number, number] {
+  const longest = Math.max(0, ...labels.map(measure))
+  const label = Math.min(Math.ceil(longest) + 2 * CELL_PAD + 1, CONTENT / 2 - 80)
+  return [label, CONTENT / 2 - label, label, CONTENT / 2 - label]
+}
 
 function fill(template: string, n: number | string): string {
   return template.replace('{n}', String(n))
@@ -113,7 +127,7 @@ export async function renderSlipPdf(view: SlipView, font: CjkFont, printedAt: Da
   }
   // Rows of label/value pairs, two pairs per row.
   const grid = (pairs: [string, string][]) => {
-    const widths = [100, CONTENT / 2 - 100, 100, CONTENT / 2 - 100]
+    const widths = gridWidths(pairs.map(([label]) => label), text => doc.fontSize(CELL_FONT).widthOfString(text))
     for (let i = 0; i < pairs.length; i += 2) {
       const row = [pairs[i]!, pairs[i + 1] ?? ['', '']]
       let x = MARGIN
@@ -121,7 +135,8 @@ export async function renderSlipPdf(view: SlipView, font: CjkFont, printedAt: Da
         for (const [k, text] of [[0, label], [1, value]] as const) {
           const w = widths[j * 2 + k]!
           doc.rect(x, y, w, ROW).stroke('#000')
-          doc.fillColor(k === 0 ? '#333' : '#000').fontSize(9.5).text(text, x + 4, y + 6, { width: w - 8, height: ROW - 6, ellipsis: true, lineBreak: false })
+          doc.fillColor(k === 0 ? '#333' : '#000').fontSize(CELL_FONT)
+            .text(text, x + CELL_PAD, y + 6, { width: w - 2 * CELL_PAD, height: ROW - 6, ellipsis: true, lineBreak: false })
           x += w
         }
       })
