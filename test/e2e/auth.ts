@@ -13,6 +13,7 @@ export interface SandboxResident {
   deathDate: string | null
   household: { id: string, relation: string }
   paidYears: number[]
+  tags: string[]
   statuses: unknown[]
   insurance: { insutype: string, endDate: string | null }[]
 }

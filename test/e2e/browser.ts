@@ -90,13 +90,14 @@ function clientIp(): string {
 /**
  * A mobile context at 375×667, zh-CN, Asia/Shanghai, with 减少动态效果 on: the app honours it, so a
  * toast is either there at full contrast or gone, and axe and screenshots never catch a half-faded frame.
- * Its pages run on the app's clock (`appNow`); `app` is the shared app unless a journey launched its own.
+ * Its pages run on the app's clock (`appNow`); `app` is the shared app unless a journey launched its own;
+ * `elder` opens the app in 长辈版 (large text), as an older resident has it set.
  */
 export async function mobileContext(
   browser: Browser,
-  { inWeChat = true, app = sharedApp() }: { inWeChat?: boolean, app?: AppUnderTest } = {},
+  { inWeChat = true, app = sharedApp(), elder = false }: { inWeChat?: boolean, app?: AppUnderTest, elder?: boolean } = {},
 ): Promise<BrowserContext> {
-  return onAppClock(await browser.newContext({
+  const context = await onAppClock(await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': clientIp() },
     baseURL: app.baseURL,
     viewport: { width: 375, height: 667 },
@@ -108,6 +109,9 @@ export async function mobileContext(
     userAgent: inWeChat ? WECHAT_UA : CHROME_UA,
     reducedMotion: 'reduce',
   }), app.clock)
+  if (elder)
+    await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+  return context
 }
 
 /** "The other phone": an ordinary phone browser opens the simulator's payer page for a Native code and confirms. */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { signInByPhone, sliceResidents } from './auth'
+import { sandboxResidents, signInByPhone, sliceResidents } from './auth'
 import { expectNoAxeViolations, launch, masked, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -11,16 +11,13 @@ beforeAll(async () => {
 })
 afterAll(async () => { await browser?.close() })
 
-interface Seeded { name: string, certNo: string, age: number, household: { id: string, relation: string } }
-
 /**
  * The coverage slice's four people (see auth.ts), with their households: the owner is the one whose
  * household has a child under 16 among them (the household register confirms such a child at once).
  */
 async function slicePeople() {
   const slice = await sliceResidents(['estimate', 'coverage', 'family'])
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=370500`)
-  const all = (await res.json() as { residents: Seeded[] }).residents
+  const all = await sandboxResidents('region=370500')
   const seeded = slice.map(p => all.find(r => r.certNo === p.certNo)!)
   const owner = seeded.find(o => o.household.relation === 'head' && seeded.some(c => c.household.id === o.household.id && c.household.relation === 'child' && c.age < 16))!
   const child = seeded.find(c => c.household.id === owner.household.id && c.household.relation === 'child' && c.age < 16)!

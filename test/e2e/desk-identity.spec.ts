@@ -108,8 +108,7 @@ describe('换绑手机（找回账号）at the help desk (375 px and desktop)', 
     await residentContext.close()
 
     // With the new phone, straight in (长辈版 here); 访问记录 shows what the window did.
-    const newContext = await mobileContext(browser)
-    await newContext.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+    const newContext = await mobileContext(browser, { elder: true })
     const phone = await newContext.newPage()
     await phone.goto('/login')
     await fillPhoneAndCode(phone, newPhone)

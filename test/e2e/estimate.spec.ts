@@ -110,8 +110,7 @@ describe('报销测算 journey (375 px, WeChat UA)', () => {
   })
 
   it('in 长辈版: text of at least 18 px, 60 px choices, no horizontal scroll, zero axe violations', async () => {
-    const context = await mobileContext(browser)
-    await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+    const context = await mobileContext(browser, { elder: true })
     const page = await context.newPage()
     await page.goto('/estimate')
     await page.getByRole('heading', { level: 1, name: '报销测算' }).waitFor()

@@ -31,9 +31,7 @@ async function nextResident(): Promise<{ name: string, certNo: string }> {
 
 /** A phone context in 长辈版 (large text), as an older resident has it. */
 async function elderContext(): Promise<BrowserContext> {
-  const context = await mobileContext(browser)
-  await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
-  return context
+  return mobileContext(browser, { elder: true })
 }
 
 const onHome = (page: Page) => page.waitForURL(url => new URL(url).pathname === '/')

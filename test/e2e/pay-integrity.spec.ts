@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { signInByPhone } from './auth'
+import type { SandboxResident as Seeded } from './auth'
+import { activeResident, sandboxCall, sandboxResidents, signInByPhone } from './auth'
 import { appNow, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
 
 let browser: Browser
@@ -12,30 +13,14 @@ afterAll(async () => { await browser?.close() })
 const YEAR = defaultPaymentYear(appNow())
 const ORDER_PATH = /^\/pay\/orders\/([0-9a-f-]{36})$/
 
-interface Seeded {
-  name: string
-  certNo: string
-  age: number
-  deathDate: string | null
-  tags: string[]
-  household: { id: string, relation: string }
-  insurance: { insutype: string, endDate: string | null }[]
-}
-
-/** A POST of JSON to the sandbox (its tax stand-in and its WeChat Pay controls). */
-async function sandboxPost(path: string, body: unknown): Promise<Response> {
-  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-  return fetch(`${inject('sandboxURL')}${path}`, init)
-}
-
 /** Whether the tax bureau (sandbox) would take this person's premium for YEAR now. */
 async function payable(certNo: string): Promise<boolean> {
-  const res = await sandboxPost('/tax/api/premium/quote', { sfzjlx: '201', sfzjhm: certNo, jfnd: YEAR })
+  const res = await sandboxCall('POST', '/tax/api/premium/quote', { sfzjlx: '201', sfzjhm: certNo, jfnd: YEAR })
   const body = await res.json() as { jfxx?: { kjbz: string } }
   return body.jfxx?.kjbz === '1'
 }
 
-const active = (r: Seeded) => !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
+const active = activeResident
 
 /**
  * Two Guizhou households of a couple and a child under 16 (both parents can bind the child at once):
@@ -45,8 +30,7 @@ const active = (r: Seeded) => !r.deathDate && r.insurance.some(i => i.insutype =
  * child due.
  */
 async function households() {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?region=520000`)
-  const all = (await res.json() as { residents: Seeded[] }).residents
+  const all = await sandboxResidents('region=520000')
   const lookedUp = all.find(active)?.household.id
   const byHousehold = new Map<string, Seeded[]>()
   for (const r of all.filter(r => active(r) && r.household.id !== lookedUp))
@@ -180,7 +164,7 @@ describe('缴费 integrity journeys (375 px)', () => {
     const firstNo = (await ordersOf(page)).find(o => o.id === first)!.outTradeNo
 
     // The first order's payment beat the close at WeChat Pay; then the payer pays the second order.
-    const late = await sandboxPost(`/__sandbox/wechatpay/orders/${firstNo}/pay`, { beatClose: true })
+    const late = await sandboxCall('POST', `/__sandbox/wechatpay/orders/${firstNo}/pay`, { beatClose: true })
     expect(late.status).toBe(200)
     await payOnAnotherPhone(browser, secondHref)
     await expect.poll(async () => (await ordersOf(page)).find(o => o.id === first)?.status, { timeout: 15_000 })

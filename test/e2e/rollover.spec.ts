@@ -64,8 +64,7 @@ describe('the benefit year on 10 January (a second app, its clock at 2027-01-10 
   it('shows a resident who has not paid 2027 as 待缴费 with a way to pay it, in 长辈版 too', async () => {
     const person = (await residents()).find(r => r.paidYears.includes(2026) && !r.paidYears.includes(2027))
     expect(person).toBeDefined()
-    const context = await mobileContext(browser, { app })
-    await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+    const context = await mobileContext(browser, { app, elder: true })
     const page = await context.newPage()
     // Signed in on the second app's own SMS sandbox, with 实名认证 and the face step.
     await signInByPhone(page, person!, uniquePhone(), app.sandboxURL)

@@ -1,7 +1,7 @@
 import type { Browser, Cookie, Page } from 'playwright-core'
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { signInByPhone } from './auth'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sandboxResidents, signInByPhone } from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -14,9 +14,7 @@ afterAll(async () => { await browser?.close() })
  * second (黔南州人民医院) is a deliberate discrepancy: 大病保险 paid 1 200 元 less than the policy gives.
  */
 async function weixiuzhen(): Promise<{ name: string, certNo: string }> {
-  const res = await fetch(`${inject('sandboxURL')}/__sandbox/residents?county=522732`)
-  const { residents } = await res.json() as { residents: { name: string, certNo: string, household: { id: string } }[] }
-  const found = residents.find(r => r.name === '韦秀珍' && r.household.id === '522732000101')
+  const found = (await sandboxResidents('county=522732')).find(r => r.name === '韦秀珍' && r.household.id === '522732000101')
   if (!found) throw new Error('韦秀珍 is not in the sandbox seed')
   return { name: found.name, certNo: found.certNo }
 }
@@ -133,8 +131,7 @@ describe('结算单 journey (375 px, WeChat UA)', () => {
   })
 
   it('in 长辈版: the slip and its explanation in text of at least 18 px, without horizontal scroll', async () => {
-    const context = await mobileContext(browser)
-    await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+    const context = await mobileContext(browser, { elder: true })
     await context.addCookies(cookies)
     const page = await context.newPage()
     await page.goto('/slips?year=2025')
