@@ -27,7 +27,8 @@ export async function sandboxResidents(query = '', sandboxURL = inject('sandboxU
 /** A call to the sandbox's own controls (tax stand-in, WeChat Pay simulator, carrier verdicts…). */
 export function sandboxCall(method: string, path: string, body?: unknown): Promise<Response> {
   const payload = body !== undefined ? { body: JSON.stringify(body) } : {}
-  return fetch(`${inject('sandboxURL')}${path}`, { method, headers: { 'content-type': 'application/json' }, ...payload })
+  const headers = { 'content-type': 'application/json' }
+  return fetch(`${inject('sandboxURL')}${path}`, { method, headers, ...payload })
 }
 
 /** Alive, with resident insurance (390) in force. */
@@ -165,7 +166,12 @@ export async function phoneBindStep(
  * Signs in through the UI by phone + SMS, with 实名认证 on first use. Ends on the home page. `sandboxURL` is
  * the shared app's sandbox unless a journey launched its own app.
  */
-export async function signInByPhone(page: Page, person = DEMO, phone = uniquePhone(), sandboxURL = inject('sandboxURL')) {
+export async function signInByPhone(
+  page: Page,
+  person = DEMO,
+  phone = uniquePhone(),
+  sandboxURL = inject('sandboxURL'),
+) {
   await phoneBindStep(page, person, phone, sandboxURL)
   // A first binding asks for the person's 人脸核身 (passed on the sandbox simulator), then binds.
   const home = page.waitForURL(url => new URL(url).pathname === '/').then(() => 'home' as const, () => null)

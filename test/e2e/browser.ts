@@ -87,6 +87,8 @@ function clientIp(): string {
   return `10.${b[0]}.${b[1]}.${(b[2]! % 254) + 1}`
 }
 
+interface MobileContextOptions { inWeChat?: boolean, app?: AppUnderTest, elder?: boolean }
+
 /**
  * A mobile context at 375×667, zh-CN, Asia/Shanghai, with 减少动态效果 on: the app honours it, so a
  * toast is either there at full contrast or gone, and axe and screenshots never catch a half-faded frame.
@@ -95,7 +97,7 @@ function clientIp(): string {
  */
 export async function mobileContext(
   browser: Browser,
-  { inWeChat = true, app = sharedApp(), elder = false }: { inWeChat?: boolean, app?: AppUnderTest, elder?: boolean } = {},
+  { inWeChat = true, app = sharedApp(), elder = false }: MobileContextOptions = {},
 ): Promise<BrowserContext> {
   const context = await onAppClock(await browser.newContext({
     extraHTTPHeaders: { 'X-Forwarded-For': clientIp() },

@@ -1,6 +1,15 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { activeResident, fillPhoneAndCode, phoneBindStep, sandboxCall, sandboxResidents, smsCodeFor, staffSignIn, uniquePhone } from './auth'
+import {
+  activeResident,
+  fillPhoneAndCode,
+  phoneBindStep,
+  sandboxCall,
+  sandboxResidents,
+  smsCodeFor,
+  staffSignIn,
+  uniquePhone,
+} from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
 
 let browser: Browser

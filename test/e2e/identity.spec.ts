@@ -1,7 +1,17 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { SandboxResident } from './auth'
-import { activeResident, faceCheck, fillPhoneAndCode, phoneBindStep, sandboxResidents, signInByPhone, smsFor, uniquePhone, wechatAuthorize } from './auth'
+import {
+  activeResident,
+  faceCheck,
+  fillPhoneAndCode,
+  phoneBindStep,
+  sandboxResidents,
+  signInByPhone,
+  smsFor,
+  uniquePhone,
+  wechatAuthorize,
+} from './auth'
 import { expectNoAxeViolations, launch, masked, maskedCert, mobileContext, screenshot } from './browser'
 
 // 人脸核身 and 刷脸找回 (issue 10), at 375 px, with axe on every new screen (the simulator's page too).

@@ -2,8 +2,28 @@ import type { Browser, Page } from 'playwright-core'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SandboxResident as Seeded } from './auth'
-import { activeResident, faceCheck, fillPhoneAndCode, nextResident, sandboxCall, sandboxResidents, signInByPhone, staffSignIn, uniquePhone, wechatAuthorize } from './auth'
-import { appNow, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, payOnAnotherPhone, screenshot } from './browser'
+import {
+  activeResident,
+  faceCheck,
+  fillPhoneAndCode,
+  nextResident,
+  sandboxCall,
+  sandboxResidents,
+  signInByPhone,
+  staffSignIn,
+  uniquePhone,
+  wechatAuthorize,
+} from './auth'
+import {
+  appNow,
+  expectNoAxeViolations,
+  launch,
+  masked,
+  maskedCert,
+  mobileContext,
+  payOnAnotherPhone,
+  screenshot,
+} from './browser'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })

@@ -26,7 +26,8 @@ afterAll(async () => {
 
 /** The seeded Dongying residents as the second app's sandbox lists them (paid years as of its clock). */
 async function residents(): Promise<SandboxResident[]> {
-  return (await sandboxResidents('region=370500', app.sandboxURL)).filter(r => r.statuses.length === 0 && activeResident(r))
+  const all = await sandboxResidents('region=370500', app.sandboxURL)
+  return all.filter(r => r.statuses.length === 0 && activeResident(r))
 }
 
 /** Opens 参保查询 from the service grid; the coverage years as shown. */

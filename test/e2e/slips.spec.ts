@@ -14,7 +14,8 @@ afterAll(async () => { await browser?.close() })
  * second (黔南州人民医院) is a deliberate discrepancy: 大病保险 paid 1 200 元 less than the policy gives.
  */
 async function weixiuzhen(): Promise<{ name: string, certNo: string }> {
-  const found = (await sandboxResidents('county=522732')).find(r => r.name === '韦秀珍' && r.household.id === '522732000101')
+  const people = await sandboxResidents('county=522732')
+  const found = people.find(r => r.name === '韦秀珍' && r.household.id === '522732000101')
   if (!found) throw new Error('韦秀珍 is not in the sandbox seed')
   return { name: found.name, certNo: found.certNo }
 }

@@ -194,7 +194,8 @@ export function usePaymentStack(options: { start?: Date | string } = {}) {
     const browser = new TestBrowser(ctx.stack.app)
     await browser.signInDirect(ctx.stack.deps, person)
     const view = await payForSelf(browser, year)
-    return { person, browser, order: view, line: view.lines[0] as { id: string, amountFen: number, receiptCode: string } }
+    const line = view.lines[0] as { id: string, amountFen: number, receiptCode: string }
+    return { person, browser, order: view, line }
   }
   /**
    * The signed-in `browser` pays `year` for themselves in the app (Native, paid on the WeChat Pay simulator) at the
