@@ -24,7 +24,8 @@ let people: SandboxResident[] | null = null
 /**
  * A Guizhou adult with active resident insurance that no other journey signs in (Dongying's people are the
  * other journeys' slices, auth.ts): from households without a child under 16 (pay-integrity.spec takes
- * couples with a child) and not the household staff.spec looks up (the first active resident's).
+ * couples with a child) and not the household staff.spec looks up (the first active resident's), taken from
+ * the end of the list (staff.spec pays for the first of them who owes).
  */
 async function nextResident(): Promise<{ name: string, certNo: string }> {
   if (!people) {
@@ -34,7 +35,8 @@ async function nextResident(): Promise<{ name: string, certNo: string }> {
     const withChild = new Set(all.filter(r => r.age < 16).map(r => r.household.id))
     people = active.filter(r => r.age >= 18 && r.household.id !== lookedUp && !withChild.has(r.household.id))
   }
-  const next = people.shift()
+  // From the end of the list: staff.spec's Guizhou payer is the first of the same people who owes a premium.
+  const next = people.pop()
   if (!next) throw new Error('no Guizhou adult left for the identity journeys')
   return { name: next.name, certNo: next.certNo }
 }
