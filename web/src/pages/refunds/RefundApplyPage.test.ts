@@ -1,6 +1,6 @@
 import type { ApiErrorBody, SessionView } from '@yibao/shared'
 import type { OrderView } from '../pay/types'
-import type { RefundOptionsView, RefundView } from './types'
+import type { RefundOptionsView } from './types'
 import { flushPromises, mount } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
@@ -10,6 +10,7 @@ import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { i18n } from '../../i18n'
 import RefundApplyPage from './RefundApplyPage.vue'
+import { refundView } from './refund-fixtures'
 
 const resident: SessionView = { authenticated: true, kind: 'resident', csrfToken: 'csrf', resident: { name: '王**', certNo: '610322********0281', regionCode: '610322' }, pending: null, staff: null, sandboxSmsInbox: null, sandboxWechatPay: null }
 const ORDER = '0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912'
@@ -30,22 +31,7 @@ function order(over: Partial<OrderView['lines'][number]> = {}): OrderView {
     lines: [{ id: LINE, name: '王**', certNo: '610322********0281', amountFen: 38_000, status: 'reported', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: null, ...over }],
   }
 }
-const created: RefundView = {
-  id: REFUND,
-  orderId: ORDER,
-  lineId: LINE,
-  year: 2027,
-  name: '王**',
-  certNo: '610322********0281',
-  reason: 'duplicate_enrolment',
-  amountFen: 38_000,
-  paidFen: 38_000,
-  status: 'approving',
-  rejectMessage: null,
-  receivedAccount: null,
-  requestedAt: '2026-12-01T09:00:00.000+08:00',
-  succeededAt: null,
-}
+const created = refundView({ id: REFUND, orderId: ORDER, lineId: LINE })
 
 type Option = RefundOptionsView['options'][number]
 const REASONS = ['died_before_benefit', 'duplicate_enrolment', 'employee_insurance', 'overpaid', 'funded'] as const

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { i18n } from '../../i18n'
+import { refundView } from './refund-fixtures'
 import RefundsPage from './RefundsPage.vue'
 
 const resident: SessionView = { authenticated: true, kind: 'resident', csrfToken: 'csrf', resident: { name: '王**', certNo: '610322********0281', regionCode: '610322' }, pending: null, staff: null, sandboxSmsInbox: null, sandboxWechatPay: null }
@@ -15,25 +16,7 @@ const ORDER = '0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912'
 const UNDER_WAY = '4f8091a2-b3c4-4d56-a7e8-f9a0b1c2d3e4'
 const REJECTED = '5a91a2b3-c4d5-4e67-b8f9-a0b1c2d3e4f5'
 
-function refund(over: Partial<RefundView> = {}): RefundView {
-  return {
-    id: UNDER_WAY,
-    orderId: ORDER,
-    lineId: '2d6e7f80-91a2-4b34-85c6-d7e8f9a0b1c2',
-    year: 2027,
-    name: '王**',
-    certNo: '610322********0281',
-    reason: 'duplicate_enrolment',
-    amountFen: 38_000,
-    paidFen: 38_000,
-    status: 'approving',
-    rejectMessage: null,
-    receivedAccount: null,
-    requestedAt: '2026-12-01T09:00:00.000+08:00',
-    succeededAt: null,
-    ...over,
-  }
-}
+const refund = (over: Partial<RefundView> = {}) => refundView({ id: UNDER_WAY, orderId: ORDER, ...over })
 const rejected = refund({ id: REJECTED, lineId: '3e7f8091-a2b3-4c45-96d7-e8f9a0b1c2d3', name: '李**', certNo: '610322********0422', reason: 'employee_insurance', status: 'rejected', rejectMessage: '医保部门未查到该参保人的职工医保参保信息，请参加职工医保后再申请，或到窗口办理' })
 
 const server = setupServer()
