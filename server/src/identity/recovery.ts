@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../storage/audit'
 import type { AppDeps } from '../lib/types'
 import type { SmsNoticeTemplate } from '../upstream/sms/client'
-import { maskIdCard } from '@yibao/shared'
+import { maskIdCard, maskPiiInText } from '@yibao/shared'
 import { AppError } from '../lib/errors'
 import { moveAccountToPhone } from '../storage/identity-recovery'
 
@@ -36,7 +36,8 @@ const VIA_TEXT = { face: '刷脸找回', desk: '窗口办理' } as const
  * PHONE_BOUND_ELSEWHERE.
  */
 export async function recoverIdentity(deps: AppDeps, input: RecoverIdentityInput): Promise<{ accountId: string }> {
-  const reason = input.reason?.trim()
+  // Free text a clerk typed: an ID number or phone in it is masked before it reaches the trail (访问记录).
+  const reason = input.reason === undefined ? undefined : maskPiiInText(input.reason.trim())
   if (input.via === 'desk' && (!reason || input.actor.type !== 'staff'))
     throw new AppError('VALIDATION_FAILED', 400, { fields: { reason: '窗口办理找回须由工作人员填写办理原因' } })
   const { vault, storage, now, audit, logger } = deps

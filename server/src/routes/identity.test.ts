@@ -1,4 +1,5 @@
 import type { Storage } from '../storage/types'
+import { maskIdCard } from '@yibao/shared'
 import { eq } from 'drizzle-orm'
 import { http, HttpResponse } from 'msw'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -208,14 +209,16 @@ describe('recoverIdentity(deps, input)', () => {
     const clerk = { type: 'staff' as const, id: 'clerk-1' }
     const desk = { certNo: VICTIM.certNo, newPhone: NEW_PHONE, via: 'desk' as const, actor: clerk }
     await expect(recoverIdentity(t.deps, desk)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
-    await recoverIdentity(t.deps, { ...desk, reason: '本人持身份证到窗口办理' })
+    // The clerk writes the ID number into the reason: the trail (and 访问记录) keeps it masked.
+    await recoverIdentity(t.deps, { ...desk, reason: `本人持身份证${VICTIM.certNo}到窗口办理` })
     const events = await listAuditForSubject(t.storage.db, t.deps.vault.ref(VICTIM.certNo))
     expect(events.find(e => e.action === 'identity.recover' && e.success)).toMatchObject({
       channel: 'help_desk',
       actorType: 'staff',
       actorId: 'clerk-1',
-      detail: expect.objectContaining({ via: 'desk', reason: '本人持身份证到窗口办理' }),
+      detail: expect.objectContaining({ via: 'desk', reason: `本人持身份证${maskIdCard(VICTIM.certNo)}到窗口办理` }),
     })
+    expect(JSON.stringify(events)).not.toContain(VICTIM.certNo)
   })
 
   it('a failed SMS does not undo the recovery: it is logged and audited as failed', async () => {
