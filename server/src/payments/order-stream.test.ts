@@ -224,6 +224,43 @@ describe('order event streams', () => {
     })
   })
 
+  it('the order page polled from two instances asks WeChat Pay once per interval too, and still learns of a payment', async () => {
+    const env = { ORDER_STREAM_POLL_MS: '200' }
+    const [x, y] = [await ctx.stack.another({ env }), await ctx.stack.another({ env })]
+    const person = await payablePerson(YEAR)
+    const [onX, onY] = [await signedIn(x, person), await signedIn(y, person)]
+    await withCallbacksDropped(async () => {
+      const order = await placeOrder(onX)
+      const queries = countQueries(order.outTradeNo)
+      const clock = ctx.stack.clock
+      clock.set(clock.now(), { frozen: true })
+      const statuses = async () => Promise.all([onX, onY, onX, onY].map(async (b) => {
+        const res = await b.request(`/api/v1/payments/orders/${order.id}`)
+        expect(res.status).toBe(200)
+        return (await json(res)).status as string
+      }))
+      try {
+        // Eight reads in one interval: one query among them, whichever instance made it.
+        expect([...await statuses(), ...await statuses()].every(s => s === 'prepaid')).toBe(true)
+        expect(queries.n).toBe(1)
+        // Paid at WeChat Pay with its callback lost: a read within the same interval does not ask again...
+        await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+        await statuses()
+        expect(queries.n).toBe(1)
+        // ...and the first read of the next interval does, and every page then shows it paid.
+        clock.advance(200)
+        expect(await statuses()).toContain('paid')
+        expect(queries.n).toBe(2)
+        expect(await statuses()).toEqual(['paid', 'paid', 'paid', 'paid'])
+        expect(queries.n).toBe(2)
+      }
+      finally {
+        queries.stop()
+        clock.set(clock.now())
+      }
+    })
+  })
+
   it('a callback stored on instance A reaches a stream on instance B at once, pushed, not on its 60 s poll', async () => {
     const storage = await ownStorage()
     try {

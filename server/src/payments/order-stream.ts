@@ -3,8 +3,8 @@ import type { AppDeps } from '../lib/types'
 import type { PremiumOrder } from '../storage/payments'
 import { streamSSE } from 'hono/streaming'
 import { AppError } from '../lib/errors'
-import { claimOrderQuery, findOrderBy } from '../storage/payments'
-import { convergeOrder, orderView } from './service'
+import { findOrderBy } from '../storage/payments'
+import { convergeOrderWhenDue, orderView } from './service'
 
 /** How long one event stream stays open, on the app's clock (the browser's EventSource reconnects after it ends). */
 export const ORDER_STREAM_MAX_MS = 10 * 60_000
@@ -63,8 +63,8 @@ export function streamOrderEvents(c: Context, deps: AppDeps, first: PremiumOrder
         pending = false
         let order = (await findOrderBy(deps.storage.db, 'id', first.id)) ?? first
         let told = await tell(order)
-        if (!FINAL.has(order.status) && await claimOrderQuery(deps.storage.db, order.id, deps.now(), pollMs)) {
-          order = await convergeOrder(deps, order)
+        if (!FINAL.has(order.status)) {
+          order = await convergeOrderWhenDue(deps, order)
           told = await tell(order) || told
         }
         // A comment on a quiet wake keeps proxies from timing the stream out and finds a client that went.

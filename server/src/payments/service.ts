@@ -18,6 +18,7 @@ import { crashPoint } from '../lib/crash-points'
 import { subjectOf } from '../lib/resident'
 import { recordAnomaly } from '../storage/anomalies'
 import {
+  claimOrderQuery,
   closeOrder,
   findOrderBy,
   insertOrder,
@@ -468,6 +469,18 @@ export async function convergeOrder(deps: AppDeps, order: PremiumOrder): Promise
     )
   }
   return (await findOrderBy(deps.storage.db, 'id', order.id)) ?? order
+}
+
+/**
+ * {@link convergeOrder} for a reader that only wants a fresh answer (an order page, its event stream): WeChat
+ * Pay is asked about an open order at most once per `ORDER_STREAM_POLL_MS` across every reader on every
+ * instance (a lease on the order row); a reader that does not hold the lease gets the stored order, which the
+ * callback, the lease holder and the worker keep current.
+ */
+export async function convergeOrderWhenDue(deps: AppDeps, order: PremiumOrder): Promise<PremiumOrder> {
+  if (order.status !== 'prepaid' && order.status !== 'created') return order
+  if (!await claimOrderQuery(deps.storage.db, order.id, deps.now(), deps.env.ORDER_STREAM_POLL_MS)) return order
+  return convergeOrder(deps, order)
 }
 
 function ignoreIllegal(error: unknown): null {

@@ -9,7 +9,7 @@ import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
 import { streamOrderEvents } from '../payments/order-stream'
-import { convergeOrder, createAndPrepay, orderView } from '../payments/service'
+import { convergeOrderWhenDue, createAndPrepay, orderView } from '../payments/service'
 import { findOrderBy } from '../storage/payments'
 import { servingRegion } from './desk'
 
@@ -93,7 +93,7 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
       }
     })
   .get('/orders/:id', staffGuard(), async (c) => {
-    const order = await convergeOrder(c.get('deps'), await ownDeskOrder(c, c.req.param('id')))
+    const order = await convergeOrderWhenDue(c.get('deps'), await ownDeskOrder(c, c.req.param('id')))
     c.header('Cache-Control', 'no-store')
     return c.json(await orderView(c.get('deps'), order), 200)
   })

@@ -12,7 +12,7 @@ import { applyRefundResult } from '../payments/refunds'
 import {
   applyPaidTransaction,
   closeUnpaid,
-  convergeOrder,
+  convergeOrderWhenDue,
   createAndPrepay,
   lineView,
   orderView,
@@ -94,8 +94,9 @@ export const paymentRoutes = new Hono<AppEnv>()
     return c.json(await Promise.all(orders.map(o => orderView(c.get('deps'), o))), 200)
   })
   .get('/orders/:id', async (c) => {
-    // After the payer returns from WeChat Pay: ask WeChat Pay rather than trusting the front end.
-    const order = await convergeOrder(c.get('deps'), await ownOrder(c, c.req.param('id')))
+    // After the payer returns from WeChat Pay: ask WeChat Pay rather than trusting the front end (at most once
+    // per poll interval across every page, stream and instance; the callback usually answered already).
+    const order = await convergeOrderWhenDue(c.get('deps'), await ownOrder(c, c.req.param('id')))
     c.header('Cache-Control', 'no-store')
     return c.json(await orderView(c.get('deps'), order), 200)
   })
