@@ -34,6 +34,8 @@ import { personLookupRoutes } from './routes/person-lookups'
 import { sessionRoutes } from './routes/session'
 import { slipRoutes } from './routes/slips'
 import { policyRoutes } from './routes/policies'
+import { apiDocRoutes } from './routes/api-docs'
+import { openApiDocument } from './lib/openapi'
 
 export type { AppDeps } from './lib/types'
 
@@ -110,6 +112,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/v1/desk/identity', deskIdentityRoutes)
     .route('/api/v1/desk', deskRoutes)
 
+  // The published contract, built from the routes above (so it is mounted after them, outside `AppType`).
+  let document: ReturnType<typeof openApiDocument> | undefined
+  app.route('/api', apiDocRoutes(() => document ??= openApiDocument(app)))
   app.all('/api/*', () => { throw new AppError('ROUTE_NOT_FOUND', 404) })
   if (options.web) app.get('*', options.web)
   app.notFound(() => { throw new AppError('ROUTE_NOT_FOUND', 404) })

@@ -3,6 +3,7 @@ import type { AppEnv } from './types'
 import { createHash } from 'node:crypto'
 import { claimIdempotencyKey, finishIdempotencyKey, releaseIdempotencyKey } from '../storage/idempotency'
 import { AppError } from './errors'
+import { markRoute } from './openapi'
 
 const KEY_RE = /^[\w-]{20,255}$/
 
@@ -22,7 +23,7 @@ export function canonicalJson(value: unknown): string {
  * (which must itself be safe to repeat: orders keep their `out_trade_no`).
  */
 export function idempotent(route: string, principalOf: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => string): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return markRoute<MiddlewareHandler<AppEnv>>(async (c, next) => {
     const key = c.req.header('idempotency-key')
     if (!key || !KEY_RE.test(key)) throw new AppError('IDEMPOTENCY_KEY_REQUIRED', 400)
     const text = await c.req.text()
@@ -61,5 +62,5 @@ export function idempotent(route: string, principalOf: (c: Parameters<Middleware
     }
     const stored = await c.res.clone().json().catch(() => null)
     await finishIdempotencyKey(storage.db, claim.record.id, status, stored)
-  }
+  }, 'idempotent')
 }

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from './types'
 import { AppError } from './errors'
+import { markRoute } from './openapi'
 
 export interface RateLimitOptions {
   /** Name of the budget (e.g. `sign-in`, `sms`, `lookups`, `estimates`). */
@@ -16,7 +17,7 @@ export interface RateLimitOptions {
  * Over the limit: 429 `RATE_LIMITED` with `Retry-After`.
  */
 export function rateLimit({ bucket, limit, windowSeconds, key }: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return markRoute<MiddlewareHandler<AppEnv>>(async (c, next) => {
     const { now, subjectRef, clientIp, rateLimitHit } = c.get('deps')
     const raw = key?.(c) ?? `ip:${clientIp(c)}`
     const { count, resetAt } = await rateLimitHit({ bucket, subject: subjectRef(raw), windowSeconds, now: now() })
@@ -28,5 +29,5 @@ export function rateLimit({ bucket, limit, windowSeconds, key }: RateLimitOption
       throw new AppError('RATE_LIMITED', 429)
     }
     await next()
-  }
+  }, 'rate-limit')
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from './types'
 import { anyRegionCovers } from '../domain/region'
 import { findStaffBy } from '../storage/staff'
 import { AppError } from './errors'
+import { markRoute } from './openapi'
 
 /** Context of desk routes: `staffGuard` puts the signed-in staff account in `c.get('staff')`. */
 export interface DeskEnv {
@@ -32,10 +33,10 @@ export async function requireStaff(context: Context<AppEnv> | Context<DeskEnv>, 
 
 /** Middleware form of `requireStaff` for a router of desk routes. */
 export function staffGuard(roles?: readonly StaffRole[]): MiddlewareHandler<DeskEnv> {
-  return async (c, next) => {
+  return markRoute<MiddlewareHandler<DeskEnv>>(async (c, next) => {
     c.set('staff', await requireStaff(c, roles))
     await next()
-  }
+  }, 'staff')
 }
 
 /** 403 `OUT_OF_REGION` unless one of the account's region codes covers the person's 参保地. */

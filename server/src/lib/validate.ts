@@ -2,6 +2,7 @@ import type { MiddlewareHandler, ValidationTargets } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from './types'
 import { zValidator } from '@hono/zod-validator'
+import { resolver, uniqueSymbol } from 'hono-openapi'
 import { fieldErrorsFromIssues, isCleanText, isStorableText, UNRECOGNISED_TEXT } from '@yibao/shared'
 import { AppError } from './errors'
 
@@ -56,6 +57,8 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
     }
   })
   validators.set(middleware, { target, schema })
+  // hono-openapi reads a validator's target and schema from here into the OpenAPI document (lib/openapi.ts).
+  Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } })
   return middleware
 }
 

@@ -11,6 +11,7 @@ import { eq } from 'drizzle-orm'
 import { http, passthrough } from 'msw'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 import { createApp } from '../app'
+import { contractChecked } from './contract'
 import { createDeps, upstreamUrls } from '../deps'
 import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
@@ -87,7 +88,7 @@ export async function startPaymentStack(
       wechatpayKeys: keys,
       now: clock.now,
     })
-    const app = createApp(deps)
+    const app = contractChecked(createApp(deps))
     instances.push({ server })
     return { app, deps, url, worker: startPaymentWorker(deps, { autostart: false }) }
   }

@@ -2,6 +2,7 @@ import type { Storage } from '../storage/types'
 import { Writable } from 'node:stream'
 import { testClient } from 'hono/testing'
 import { createApp } from '../app'
+import { contractChecked } from './contract'
 import { createDeps, upstreamUrls } from '../deps'
 import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
@@ -30,7 +31,7 @@ export function createTestApp({ storage, env: overrides = {}, now = createTestCl
     },
   }))
   const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), now })
-  const app = createApp(deps)
+  const app = contractChecked(createApp(deps))
   return { app, client: testClient(app), deps, logs }
 }
 
