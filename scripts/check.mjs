@@ -87,6 +87,12 @@ ensureInstalled()
 ensureCjkFont()
 runOrExit('lint (eslint)', bin('eslint'), ['--cache', '.'])
 runOrExit('type-check (vue-tsc -b)', bin('vue-tsc'), ['-b'])
+// The published contract (issue 11): written from the routes, then linted with Redocly's strict rules.
+const OPENAPI = join(ROOT, 'test-results/openapi.json')
+runOrExit('OpenAPI document (pnpm openapi)', bin('tsx'), [join(ROOT, 'server/scripts/openapi.ts'), OPENAPI])
+runOrExit('OpenAPI lint (redocly lint, recommended-strict)', bin('redocly'), ['lint', OPENAPI], {
+  env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+})
 // Each storage run states its driver; server/src/storage/driver.test.ts fails if the storage is another.
 console.log('\n  storage driver: pglite (TEST_DATABASE_URL removed from the environment)')
 // The route fuzz (issue 10): every route swept with arbitrary Unicode, on each driver; never skipped.

@@ -10,7 +10,7 @@ import { requestValidators } from './validate'
  * The BFF's public contract (OpenAPI 3.1, issue 11): every route carries a {@link doc} middleware that
  * says what it answers; what every route of a kind answers anyway (validation, CSRF, limits, idempotency,
  * sign-in) is added from the route's own middlewares when the document is built, so it cannot drift from
- * them. See docs/decisions/0007-openapi.md for the library choice.
+ * them. See docs/decisions/004-openapi.md for the library choice.
  */
 
 /** Any Hono app, whatever its routes' types (the document is read from `app.routes`). */
@@ -82,6 +82,26 @@ export function errorEnvelope(codes: readonly ErrorCode[]) {
       fields: z.record(z.string(), z.string()).optional().meta({ description: '字段路径 → 中文提示' }),
     }),
   })
+}
+
+/** What each group of the reference page is about (a group without an entry is described by its name). */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  登录与会话: '居民用手机号验证码或微信登录、会话与退出',
+  实名与人脸核身: '实名认证、人脸核身与账号找回',
+  我的: '本人资料、医保电子凭证与访问记录',
+  家庭成员: '添加家庭成员及其同意',
+  参保与待遇: '参保、缴费状态与三重保障待遇查询',
+  缴费: '为本人和家人缴纳城乡居民医保费（微信支付）与电子凭证核验',
+  退费: '退费原因、可退金额与退费进度',
+  异地就医备案: '异地就医备案的办理、变更与撤销',
+  政策与测算: '各地政策与缴费、报销测算',
+  结算单: '一站式结算单、解读与核验',
+  窗口登录: '窗口工作人员登录（密码 + 动态验证码）',
+  窗口办理: '窗口为参保人代办：扫码、查询、实名与找回、访问审计',
+  窗口缴费: '窗口代缴',
+  异常处理: '支付异常的处理队列',
+  运维: '存活与就绪探针',
+  接口文档: '本文档及其页面',
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -205,6 +225,16 @@ export function apiOperations(app: { routes: RouteEntry[] }) {
   return [...ops.values()]
 }
 
+/** `POST /api/v1/payments/orders/:id/close` → `postPaymentsOrdersByIdClose` (unique per method and path). */
+export function operationIdOf(method: string, path: string): string {
+  const words = path.replace(/^\/api\/v1\//, '/').split('/').filter(Boolean).map((segment) => {
+    const param = /^:(\w+)/.exec(segment)
+    const word = param ? `by-${param[1]}` : segment
+    return word.split(/[^a-z0-9]+/i).filter(Boolean).map(w => w[0]!.toUpperCase() + w.slice(1)).join('')
+  })
+  return `${method.toLowerCase()}${words.join('')}`
+}
+
 /** `/a/:id/b` → `/a/{id}/b` (OpenAPI's path template). */
 export function openApiPath(path: string): string {
   return path.replace(/:(\w+)(\{[^}]*\})?\??/g, '{$1}')
@@ -262,7 +292,7 @@ export async function openApiDocument(app: AnyApp): Promise<OpenAPIV3_1.Document
     if (UNSAFE.has(op.method) && d.audience !== 'wechatpay' && d.audience !== 'public') parameters.push(CSRF_HEADER)
     const operation: OpenAPIV3_1.OperationObject = {
       ...generated,
-      operationId: generated.operationId,
+      operationId: operationIdOf(op.method, op.path),
       summary: d.summary,
       ...(d.description ? { description: d.description } : {}),
       tags: [d.tag],
@@ -275,7 +305,7 @@ export async function openApiDocument(app: AnyApp): Promise<OpenAPIV3_1.Document
   }
   const operations = Object.values(paths).flatMap(p => Object.values(p ?? {}) as OpenAPIV3_1.OperationObject[])
   const tags = [...new Set(operations.flatMap(o => o.tags ?? []))]
-  return { ...document, tags: tags.map(name => ({ name })), paths }
+  return { ...document, tags: tags.map(name => ({ name, description: TAG_DESCRIPTIONS[name] ?? name })), paths }
 }
 
 /** Turns hono-openapi `resolver()` objects in responses into JSON Schema (as `generateSpecs` does for its own). */
