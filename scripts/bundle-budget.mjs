@@ -1,5 +1,5 @@
 // Entry-route budget: ≤ 90 KiB gzip JS and ≤ 40 KiB gzip CSS (what index.html loads before any lazy route).
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { gzipSync } from 'node:zlib'
@@ -15,5 +15,14 @@ const BUDGET = { js: 90, css: 40 }
 console.log(`entry route: JS ${js.toFixed(1)} KiB gzip (budget ${BUDGET.js}), CSS ${css.toFixed(1)} KiB gzip (budget ${BUDGET.css}), ${files.length} files`)
 if (js > BUDGET.js || css > BUDGET.css) {
   console.error('✗ the entry route is over budget: lazy-load the heavy parts')
+  process.exit(1)
+}
+
+// Nothing the app loads may come from another origin (the CSP blocks it and the console logs an error):
+// e.g. Vant's icon-font fallback on at.alicdn.com, which web/vite.config.ts drops (the font is self-hosted).
+const foreign = readdirSync(join(dist, 'assets')).filter(f => /\.(?:css|js)$/.test(f))
+  .filter(f => /url\(\s*["']?(?:https?:)?\/\//.test(readFileSync(join(dist, 'assets', f), 'utf8')))
+if (foreign.length > 0) {
+  console.error(`✗ built files load from another origin: ${foreign.join(', ')}`)
   process.exit(1)
 }

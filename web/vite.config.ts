@@ -3,12 +3,40 @@ import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
+import type { Plugin } from 'vite'
 import { defineConfig } from 'vite'
 
 const BFF = `http://127.0.0.1:${process.env.PORT ?? 8787}`
 
+/**
+ * Vant's icon font, self-hosted: Vant ships it as a base64 woff2 inside its CSS with a fallback on a CDN
+ * (at.alicdn.com) that the CSP blocks, logging an error on every page. In a build the woff2 becomes its own
+ * hashed file (out of the render-blocking CSS, cached immutably) and the CDN fallback is dropped.
+ */
+function selfHostedVantIcons(): Plugin {
+  const FONT = /url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\)/
+  const CDN = /,\s*url\(\/\/at\.alicdn\.com[^)]*\)\s*format\("woff"\)/g
+  let build = false
+  return {
+    name: 'yibao:self-hosted-vant-icons',
+    enforce: 'pre',
+    configResolved(config) { build = config.command === 'build' },
+    transform(code, id) {
+      if (!id.includes('/vant/') || !id.endsWith('.css') || !code.includes('vant-icon')) return null
+      let out = code.replace(CDN, '')
+      const font = FONT.exec(out)
+      if (build && font) {
+        const ref = this.emitFile({ type: 'asset', name: 'vant-icon.woff2', source: Buffer.from(font[1]!, 'base64') })
+        out = out.replace(FONT, `url(__VITE_ASSET__${ref}__)`)
+      }
+      return { code: out, map: null }
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
+    selfHostedVantIcons(),
     vue(),
     // Vant on demand: only the components a page uses, with their CSS.
     Components({ resolvers: [VantResolver()], dts: false }),
