@@ -1,3 +1,4 @@
+import type { FaceCheckView } from '@yibao/shared'
 import type { Logger } from '../lib/logger'
 import type { AppDeps } from '../lib/types'
 import type { AuditChannel, AuditEvent } from '../storage/audit'
@@ -143,7 +144,7 @@ export async function readFaceCheck(deps: AppDeps, caller: FaceCaller, id: strin
 }
 
 /** The status a browser sees: `expired` also for a passed check past its validity, `used` once consumed. */
-export function faceCheckView(check: FaceCheck, at: Date) {
+export function faceCheckView(check: FaceCheck, at: Date): FaceCheckView {
   const status = check.consumedAt
     ? 'used' as const
     : check.status === 'passed' && check.expiresAt <= at ? 'expired' as const : check.status as FaceCheckStatus

@@ -1,12 +1,16 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
+import type { ErrorCode, SignedIn, SignInResult, SmsCodeSent } from '@yibao/shared'
 import {
   BindInputSchema,
   CleanTextSchema,
   maskIdCard,
   maskName,
   PhoneLoginInputSchema,
+  SignedInSchema,
+  SignInResultSchema,
   SmsCodeRequestSchema,
+  SmsCodeSentSchema,
 } from '@yibao/shared'
 import { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
@@ -14,13 +18,14 @@ import { z } from 'zod'
 import { requirePassedFaceCheck } from '../identity/face-checks'
 import { checkPhoneOwner } from '../identity/carrier-check'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { newToken, secretsEqual } from '../lib/pii'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
 import { rateLimit } from '../lib/rate-limit'
 import { addToSession, endSession, startSession } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findResidentBy, isPhoneTaken, upsertResident } from '../storage/residents'
-import { faceCaller } from './face-checks'
+import { FACE_REFUSALS, faceCaller } from './face-checks'
 
 const OAUTH_STATE_COOKIE = 'yb_oauth'
 const SMS_PURPOSE = 'resident_auth'
@@ -41,18 +46,38 @@ function audit(c: Context<AppEnv>, action: string, success: boolean, extra: { ac
   return c.get('deps').audit.record({ actorType: extra.actorId ? 'resident' : 'anonymous', actorId: extra.actorId ?? 'anonymous', subjectRef: extra.subjectRef, subjectMasked: extra.subjectMasked, channel: 'self', action, success, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
 }
 
+const TAG = '登录与会话'
+/** A wrong, used-up or expired SMS code. */
+const OTP_REFUSALS: readonly ErrorCode[] = ['OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS']
+
 /** Resident sign-in: SMS codes, phone sign-in, WeChat web authorisation, and binding to a real person. */
 export const authRoutes = new Hono<AppEnv>()
   .post('/sms-codes',
+    doc({
+      summary: '获取短信验证码（登录或实名认证用）',
+      tag: TAG,
+      audience: 'public',
+      ok: { 200: SmsCodeSentSchema },
+      errors: { 429: ['OTP_RESEND_TOO_SOON'] },
+      upstream: true,
+    }),
     rateLimit({ bucket: 'sms-ip', limit: 20, windowSeconds: 3600 }),
     validate('json', SmsCodeRequestSchema),
     rateLimit({ bucket: 'sms-phone', limit: 5, windowSeconds: 3600, key: c => `phone:${(c.req.valid as (t: 'json') => { phone: string })('json').phone}` }),
     async (c) => {
       const { phone } = c.req.valid('json')
       await sendOtp(c, phone, SMS_PURPOSE)
-      return c.json({ sent: true as const, expiresInSeconds: OTP_TTL_S, resendAfterSeconds: OTP_RESEND_S }, 200)
+      const reply: SmsCodeSent = { sent: true, expiresInSeconds: OTP_TTL_S, resendAfterSeconds: OTP_RESEND_S }
+      return c.json(reply, 200)
     })
-  .post('/phone-login', rateLimit({ bucket: 'sign-in', limit: 30, windowSeconds: 900 }), validate('json', PhoneLoginInputSchema), async (c) => {
+  .post('/phone-login', doc({
+    summary: '手机号 + 短信验证码登录',
+    tag: TAG,
+    audience: 'public',
+    ok: { 200: SignInResultSchema },
+    errors: { 400: OTP_REFUSALS },
+  }), rateLimit({ bucket: 'sign-in', limit: 30, windowSeconds: 900 }), validate('json', PhoneLoginInputSchema),
+  async (c) => {
     const { phone, code } = c.req.valid('json')
     const { storage, vault } = c.get('deps')
     await verifyOtp(c, phone, SMS_PURPOSE, code)
@@ -61,14 +86,27 @@ export const authRoutes = new Hono<AppEnv>()
     if (account) {
       await startSession(c, 'resident', account.id)
       await audit(c, 'auth.sign_in.phone', true, { actorId: account.id, subjectRef: account.certRef })
-      return c.json({ status: 'signed_in' as const }, 200)
+      return c.json({ status: 'signed_in' } satisfies SignInResult, 200)
     }
     // A new session holding only what this request proved: never what an earlier session in this
     // browser held (another person's WeChat sign-in left behind would be bound to this phone's owner).
     await startSession(c, 'pending', null, { phoneRef, phoneEnc: vault.encrypt(phone) })
-    return c.json({ status: 'needs_binding' as const }, 200)
+    return c.json({ status: 'needs_binding' } satisfies SignInResult, 200)
   })
-  .post('/bind', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', BindInputSchema), async (c) => {
+  .post('/bind', doc({
+    summary: '实名认证：把已验证的手机号或微信绑定到本人（姓名 + 身份证号码，首次绑定须人脸核身）',
+    tag: TAG,
+    audience: 'pending',
+    ok: { 200: SignedInSchema },
+    errors: {
+      400: OTP_REFUSALS,
+      401: ['BINDING_REQUIRED', 'WECHAT_SIGN_IN_STALE'],
+      403: FACE_REFUSALS,
+      404: ['PERSON_NOT_FOUND'],
+      409: ['IDENTITY_PHONE_MISMATCH', 'PHONE_BOUND_ELSEWHERE', 'PHONE_NOT_REAL_NAME'],
+    },
+    upstream: true,
+  }), rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', BindInputSchema), async (c) => {
     const pending = c.get('session')
     if (pending?.kind !== 'pending') throw new AppError('BINDING_REQUIRED', 401)
     // A WeChat sign-in binds its openid only while fresh: one left behind on a shared phone must not
@@ -130,15 +168,25 @@ export const authRoutes = new Hono<AppEnv>()
     c.get('deps').accountCache.delete(account.id)
     await startSession(c, 'resident', account.id)
     await audit(c, 'auth.bind', true, { actorId: account.id, subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
-    return c.json({ status: 'signed_in' as const }, 200)
+    return c.json({ status: 'signed_in' } satisfies SignedIn, 200)
   })
-  .get('/wechat/start', (c) => {
+  .get('/wechat/start', doc({
+    summary: '微信网页授权登录：跳转到微信授权页',
+    tag: TAG,
+    audience: 'public',
+    ok: { 302: { redirect: '跳转到微信网页授权页' } },
+  }), (c) => {
     const state = newToken()
     setCookie(c, OAUTH_STATE_COOKIE, state, { path: '/api/v1/auth/wechat', httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 600 })
     const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
     return c.redirect(c.get('deps').wechat.authorizeUrl(`${origin}/api/v1/auth/wechat/callback`, state), 302)
   })
-  .get('/wechat/callback', validate('query', WechatCallbackQuerySchema), async (c) => {
+  .get('/wechat/callback', doc({
+    summary: '微信授权后返回：已绑定的直接登录，未绑定的进入实名认证',
+    tag: TAG,
+    audience: 'public',
+    ok: { 302: { redirect: '回到应用：首页（已登录）、实名认证页，或登录页并提示授权失败（OAUTH_FAILED）' } },
+  }), validate('query', WechatCallbackQuerySchema), async (c) => {
     const { code, state } = c.req.valid('query')
     const expected = getCookie(c, OAUTH_STATE_COOKIE)
     deleteCookie(c, OAUTH_STATE_COOKIE, { path: '/api/v1/auth/wechat', secure: true })

@@ -1,6 +1,8 @@
+import type { ResidentEVoucher } from '@yibao/shared'
 import type { AppEnv } from '../lib/types'
-import { toShanghaiIso } from '@yibao/shared'
+import { ResidentEVoucherSchema, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
+import { doc } from '../lib/openapi'
 import { requireResident } from '../lib/session'
 
 /**
@@ -8,10 +10,16 @@ import { requireResident } from '../lib/session'
  * it). The page asks for a new one shortly before `expiresAt`.
  */
 export const eVoucherRoutes = new Hono<AppEnv>()
-  .get('/', (c) => {
+  .get('/', doc({
+    summary: '出示医保电子凭证（取得二维码令牌）',
+    tag: '我的',
+    audience: 'resident',
+    ok: { 200: ResidentEVoucherSchema },
+  }), (c) => {
     const session = requireResident(c)
     const { eVoucher, now } = c.get('deps')
     const { token, expiresAt } = eVoucher.issue(session.accountId, now())
     c.header('Cache-Control', 'no-store')
-    return c.json({ token, expiresAt: toShanghaiIso(expiresAt), ttlSeconds: eVoucher.ttlSeconds }, 200)
+    const reply: ResidentEVoucher = { token, expiresAt: toShanghaiIso(expiresAt), ttlSeconds: eVoucher.ttlSeconds }
+    return c.json(reply, 200)
   })

@@ -1,11 +1,12 @@
-import type { FaceCheckStarted, FaceCheckView } from '@yibao/shared'
+import type { ErrorCode, FaceCheckStarted, FaceCheckView } from '@yibao/shared'
 import type { Context } from 'hono'
-import type { FaceCaller } from '../identity/face-checks'
+import type { FaceCaller, FaceRefusal } from '../identity/face-checks'
 import type { AppEnv } from '../lib/types'
-import { FaceCheckStartSchema } from '@yibao/shared'
+import { FaceCheckStartedSchema, FaceCheckStartSchema, FaceCheckViewSchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { faceCheckView, readFaceCheck, refreshFaceCheck, startFaceCheck } from '../identity/face-checks'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { currentResident } from '../lib/resident'
 import { validate } from '../lib/validate'
@@ -13,6 +14,19 @@ import { findFaceCheck } from '../storage/face-checks'
 
 /** Reads may ask the provider (a billed call): bounded per client like the other look-ups. */
 const READS = { bucket: 'face-check-reads', limit: 60, windowSeconds: 600 }
+
+/** Why an action guarded by a 人脸核身 is refused (403), for the routes' contracts. */
+export const FACE_REFUSALS: readonly (FaceRefusal & ErrorCode)[] = [
+  'FACE_VERIFICATION_REQUIRED',
+  'FACE_CHECK_MISMATCH',
+  'FACE_CHECK_FAILED',
+  'FACE_NOT_SAME_PERSON',
+  'FACE_CHECK_PENDING',
+  'FACE_CHECK_EXPIRED',
+  'FACE_CHECK_USED',
+]
+
+const TAG = '实名与人脸核身'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -37,6 +51,15 @@ export function faceCaller(c: Context<AppEnv>): FaceCaller {
  */
 export const faceCheckRoutes = new Hono<AppEnv>()
   .post('/',
+    doc({
+      summary: '发起人脸核身（实名认证、刷脸找回、添加家人或查看完整身份证号前）',
+      description: '实名认证和刷脸找回用实名认证中的会话；添加家人和查看完整身份证号须已登录。',
+      tag: TAG,
+      audience: 'pending',
+      ok: { 201: FaceCheckStartedSchema },
+      errors: { 401: ['UNAUTHENTICATED', 'BINDING_REQUIRED'], 404: ['PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
     rateLimit({ bucket: 'face-checks', limit: 10, windowSeconds: 600 }),
     validate('json', FaceCheckStartSchema),
     async (c) => {
@@ -65,7 +88,12 @@ export const faceCheckRoutes = new Hono<AppEnv>()
       const reply: FaceCheckStarted = { id: started.id, url: started.url, expiresAt: started.expiresAt.toISOString() }
       return c.json(reply, 201)
     })
-  .get('/:id/return', rateLimit(READS), async (c) => {
+  .get('/:id/return', doc({
+    summary: '从人脸核身页面返回应用',
+    tag: TAG,
+    audience: 'public',
+    ok: { 302: { redirect: '回到发起核身的应用页面（带核身编号）；编号无效时回到首页' } },
+  }), rateLimit(READS), async (c) => {
     // The provider's page sends the browser here; its query parameters (token, codes) are never trusted.
     const deps = c.get('deps')
     const id = c.req.param('id')
@@ -83,7 +111,14 @@ export const faceCheckRoutes = new Hono<AppEnv>()
     back.searchParams.set('face', check.id)
     return c.redirect(`${back.pathname}${back.search}`, 302)
   })
-  .get('/:id', rateLimit(READS), async (c) => {
+  .get('/:id', doc({
+    summary: '查询人脸核身结果',
+    tag: TAG,
+    audience: 'pending',
+    ok: { 200: FaceCheckViewSchema },
+    errors: { 401: ['UNAUTHENTICATED'] },
+    upstream: true,
+  }), rateLimit(READS), async (c) => {
     const deps = c.get('deps')
     const id = c.req.param('id')
     if (!UUID.test(id)) throw new AppError('NOT_FOUND', 404)

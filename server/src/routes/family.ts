@@ -2,19 +2,33 @@ import type { FamilyLinkView, FamilyRelation } from '@yibao/shared'
 import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
 import type { FamilyLink } from '../storage/family'
-import { ageOn, FAMILY_RELATION_LABELS, IdCardNoSchema, idCardFacts, maskIdCard, maskName, PersonNameSchema } from '@yibao/shared'
+import {
+  ageOn,
+  FAMILY_RELATION_LABELS,
+  FamilyLinkViewSchema,
+  IdCardNoSchema,
+  idCardFacts,
+  maskIdCard,
+  maskName,
+  OkAckSchema,
+  PersonNameSchema,
+  PersonProfileSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { CONSENT_AGE, decideLink, MAX_FAMILY_MEMBERS } from '../domain/family'
 import { toProfileView } from '../domain/person'
 import { requirePassedFaceCheck } from '../identity/face-checks'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { currentResident, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { findResidentBy } from '../storage/residents'
 import { findLink, insertLink, listOpenLinksOfMember, listOpenLinksOfOwner, updateOpenLink } from '../storage/family'
-import { faceCaller } from './face-checks'
+import { FACE_REFUSALS, faceCaller } from './face-checks'
+
+const TAG = '家庭成员'
 
 export const FamilyLinkInputSchema = z.object({ name: PersonNameSchema, certNo: IdCardNoSchema })
 
@@ -39,14 +53,34 @@ async function ownLink(c: Context<AppEnv>, accountId: string, id: string): Promi
 
 /** 亲情账户: bind up to five family members, consent, unbind, and see a bound member's coverage. */
 export const familyRoutes = new Hono<AppEnv>()
-  .get('/links', async (c) => {
+  .get('/links', doc({
+    summary: '查看已添加的家庭成员',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: z.array(FamilyLinkViewSchema) },
+  }), async (c) => {
     const { account } = await currentResident(c)
     const { storage, vault } = c.get('deps')
     const links = await listOpenLinksOfOwner(storage.db, account.id)
     c.header('Cache-Control', 'no-store')
     return c.json(links.map(l => view(l, l.memberNameMasked, maskIdCard(vault.decrypt(l.memberCertNoEnc)))), 200)
   })
-  .post('/links', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', FamilyLinkInputSchema), async (c) => {
+  .post('/links', doc({
+    summary: '添加家庭成员',
+    description: '未满16周岁、户籍显示为本人子女或孙子女的，直接绑定；16周岁及以上的，须先由其本人在此手机上'
+      + '完成人脸核身，再在其自己的账号中同意后生效。',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 201: FamilyLinkViewSchema },
+    errors: {
+      400: ['FAMILY_SELF'],
+      403: ['FAMILY_NOT_CONFIRMED', ...FACE_REFUSALS],
+      404: ['PERSON_NOT_FOUND'],
+      409: ['FAMILY_ALREADY_LINKED', 'FAMILY_LIMIT_REACHED'],
+    },
+    upstream: true,
+  }), rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), validate('json', FamilyLinkInputSchema),
+  async (c) => {
     const { account, certNo: ownCertNo } = await currentResident(c)
     const { name, certNo } = c.req.valid('json')
     const { storage, vault, nhsa, now } = c.get('deps')
@@ -75,7 +109,12 @@ export const familyRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(view(link, link.memberNameMasked, maskIdCard(certNo)), 201)
   })
-  .delete('/links/:id', async (c) => {
+  .delete('/links/:id', doc({
+    summary: '解除与家庭成员的绑定',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: OkAckSchema },
+  }), async (c) => {
     const { account } = await currentResident(c)
     const link = await ownLink(c, account.id, c.req.param('id'))
     const ended = await updateOpenLink(c.get('deps').storage.db, link.id, ['pending_consent', 'active'], { status: 'revoked', now: c.get('deps').now() })
@@ -83,7 +122,14 @@ export const familyRoutes = new Hono<AppEnv>()
     await record(c, account.id, 'family.unlink', link)
     return c.json({ ok: true as const }, 200)
   })
-  .get('/links/:id/profile', async (c) => {
+  .get('/links/:id/profile', doc({
+    summary: '查看已绑定家庭成员的参保信息',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: PersonProfileSchema },
+    errors: { 404: ['PERSON_NOT_FOUND'] },
+    upstream: true,
+  }), async (c) => {
     const subject = await resolveSubject(c, c.req.param('id'))
     const { nhsa, now } = c.get('deps')
     const person = await nhsa.getPersonInfo(subject.certNo, { logger: c.get('logger') })
@@ -91,7 +137,12 @@ export const familyRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(toProfileView(person, now()), 200)
   })
-  .get('/requests', async (c) => {
+  .get('/requests', doc({
+    summary: '查看别人添加我为家庭成员的请求',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: z.array(FamilyLinkViewSchema) },
+  }), async (c) => {
     const { account } = await currentResident(c)
     const { storage } = c.get('deps')
     const links = await listOpenLinksOfMember(storage.db, account.certRef)
@@ -99,7 +150,12 @@ export const familyRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(links.map((l, i) => ({ ...view({ ...l, relation: REVERSE[l.relation as FamilyRelation] ?? 'other' }, owners[i]?.nameMasked ?? '*'), certNo: '' })), 200)
   })
-  .post('/requests/:id/:decision{approve|decline}', async (c) => {
+  .post('/requests/:id/:decision{approve|decline}', doc({
+    summary: '同意或拒绝别人添加我为家庭成员',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: OkAckSchema },
+  }), async (c) => {
     const { account } = await currentResident(c)
     const link = await findLink(c.get('deps').storage.db, c.req.param('id'))
     if (!link || link.memberCertRef !== account.certRef) throw new AppError('NOT_FOUND', 404)
@@ -109,7 +165,12 @@ export const familyRoutes = new Hono<AppEnv>()
     await record(c, account.id, approve ? 'family.consent' : 'family.decline', link)
     return c.json({ ok: true as const }, 200)
   })
-  .delete('/requests/:id', async (c) => {
+  .delete('/requests/:id', doc({
+    summary: '解除别人对我的家庭成员绑定（对方立即不能再查看我的信息）',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: OkAckSchema },
+  }), async (c) => {
     // A member withdraws a link someone else made to them (they stop being visible at once).
     const { account } = await currentResident(c)
     const link = await findLink(c.get('deps').storage.db, c.req.param('id'))

@@ -1,14 +1,16 @@
+import type { SignedIn } from '@yibao/shared'
 import type { AppEnv } from '../lib/types'
-import { RecoverInputSchema } from '@yibao/shared'
+import { RecoverInputSchema, SignedInSchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { requirePassedFaceCheck } from '../identity/face-checks'
 import { recoverIdentity } from '../identity/recovery'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { startSession } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findResidentBy } from '../storage/residents'
-import { faceCaller } from './face-checks'
+import { FACE_REFUSALS, faceCaller } from './face-checks'
 
 /**
  * 刷脸找回: a person whose identity is bound to someone else's phone moves their account to the phone this
@@ -16,6 +18,19 @@ import { faceCaller } from './face-checks'
  */
 export const identityRoutes = new Hono<AppEnv>()
   .post('/recover',
+    doc({
+      summary: '刷脸找回：把本人的账号改绑到刚验证的手机号并登录',
+      tag: '实名与人脸核身',
+      audience: 'pending',
+      ok: { 200: SignedInSchema },
+      errors: {
+        400: ['RECOVERY_PHONE_REQUIRED'],
+        401: ['BINDING_REQUIRED'],
+        403: FACE_REFUSALS,
+        409: ['RECOVERY_NOT_NEEDED', 'RECOVERY_ALREADY_DONE', 'RECOVERY_RECENTLY_DONE', 'PHONE_BOUND_ELSEWHERE'],
+      },
+      upstream: true,
+    }),
     rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }),
     validate('json', RecoverInputSchema),
     async (c) => {
@@ -54,5 +69,5 @@ export const identityRoutes = new Hono<AppEnv>()
         requestId: c.get('requestId'),
         clientIp: deps.clientIp(c),
       })
-      return c.json({ status: 'signed_in' as const }, 200)
+      return c.json({ status: 'signed_in' } satisfies SignedIn, 200)
     })

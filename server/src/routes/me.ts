@@ -1,16 +1,29 @@
+import type { AccessLogEntry, OwnCertNo } from '@yibao/shared'
 import type { AppEnv } from '../lib/types'
-import { maskIdCard, toShanghaiIso } from '@yibao/shared'
+import type { AuditChannel } from '../storage/audit'
+import { AccessLogEntrySchema, maskIdCard, OwnCertNoSchema, PersonProfileSchema, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { toProfileView } from '../domain/person'
 import { requirePassedFaceCheck } from '../identity/face-checks'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { currentResident } from '../lib/resident'
 import { listAuditForSubject } from '../storage/audit'
-import { faceCaller } from './face-checks'
+import { FACE_REFUSALS, faceCaller } from './face-checks'
+
+const TAG = '我的'
 
 /** The signed-in resident's own data. */
 export const meRoutes = new Hono<AppEnv>()
-  .get('/profile', async (c) => {
+  .get('/profile', doc({
+    summary: '查看本人的参保信息',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: PersonProfileSchema },
+    errors: { 404: ['PERSON_NOT_FOUND'] },
+    upstream: true,
+  }), async (c) => {
     const { nhsa, now, audit } = c.get('deps')
     const { account, certNo } = await currentResident(c)
     const person = await nhsa.getPersonInfo(certNo, { logger: c.get('logger') })
@@ -28,7 +41,14 @@ export const meRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(toProfileView(person, now()), 200)
   })
-  .post('/cert-no/unmask', rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), async (c) => {
+  .post('/cert-no/unmask', doc({
+    summary: '查看本人完整身份证号（每次须先通过人脸核身）',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: OwnCertNoSchema },
+    errors: { 403: FACE_REFUSALS },
+    upstream: true,
+  }), rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }), async (c) => {
     // 查看完整身份证号: one's own full ID number, once per passed 人脸核身 (unmask_self); never cached.
     const deps = c.get('deps')
     const { account, certNo } = await currentResident(c)
@@ -45,17 +65,23 @@ export const meRoutes = new Hono<AppEnv>()
       requestId: c.get('requestId'),
       clientIp: deps.clientIp(c),
     })
-    return c.json({ certNo }, 200)
+    return c.json({ certNo } satisfies OwnCertNo, 200)
   })
-  .get('/access-log', async (c) => {
+  .get('/access-log', doc({
+    summary: '查看访问记录：谁查看或办理过本人的医保信息',
+    tag: TAG,
+    audience: 'resident',
+    ok: { 200: z.array(AccessLogEntrySchema) },
+  }), async (c) => {
     // 访问记录: who looked at or changed this resident's data (no reference system offers it).
     const { account } = await currentResident(c)
     const events = await listAuditForSubject(c.get('deps').storage.db, account.certRef, 100)
     c.header('Cache-Control', 'no-store')
-    return c.json(events.map(e => ({
+    return c.json(events.map((e): AccessLogEntry => ({
       at: toShanghaiIso(e.at),
       actor: e.actorType === 'staff' ? 'staff' as const : e.actorId === account.id ? 'self' as const : e.channel === 'family' ? 'family' as const : 'other' as const,
-      channel: e.channel,
+      // Written only through audit.record, whose channel is an AuditChannel (the column is plain text).
+      channel: e.channel as AuditChannel,
       action: e.action,
       success: e.success,
     })), 200)

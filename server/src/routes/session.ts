@@ -1,6 +1,9 @@
-import type { SessionView } from '@yibao/shared'
+import type { ResidentSession, SessionView } from '@yibao/shared'
 import type { AppEnv } from '../lib/types'
+import { OkAckSchema, ResidentSessionSchema, SessionViewSchema } from '@yibao/shared'
 import { Hono } from 'hono'
+import { z } from 'zod'
+import { doc } from '../lib/openapi'
 import { currentResident, maskedCertNo, residentAccount } from '../lib/resident'
 import { endSession, requireResident } from '../lib/session'
 import { findStaffBy } from '../storage/staff'
@@ -8,7 +11,12 @@ import { listAccountSessions, revokeAccountSessions } from '../storage/sessions'
 
 /** Who is calling, sign-out, and "sign out everywhere". */
 export const sessionRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => {
+  .get('/', doc({
+    summary: '查看当前登录状态（居民、窗口工作人员或实名认证中），并取得防跨站令牌',
+    tag: '登录与会话',
+    audience: 'public',
+    ok: { 200: SessionViewSchema },
+  }), async (c) => {
     const { storage, urls } = c.get('deps')
     const s = c.get('session')
     let resident: SessionView['resident'] = null
@@ -34,7 +42,12 @@ export const sessionRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(view, 200)
   })
-  .delete('/', async (c) => {
+  .delete('/', doc({
+    summary: '退出登录',
+    tag: '登录与会话',
+    audience: 'public',
+    ok: { 200: OkAckSchema },
+  }), async (c) => {
     const s = c.get('session')
     if (s?.kind === 'resident' && s.accountId) {
       await c.get('deps').audit.record({ actorType: 'resident', actorId: s.accountId, channel: 'self', action: 'auth.sign_out', success: true, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
@@ -45,13 +58,29 @@ export const sessionRoutes = new Hono<AppEnv>()
     await endSession(c)
     return c.json({ ok: true as const }, 200)
   })
-  .get('/all', async (c) => {
+  .get('/all', doc({
+    summary: '查看本人账号在哪些设备上登录',
+    tag: '登录与会话',
+    audience: 'resident',
+    ok: { 200: z.array(ResidentSessionSchema) },
+  }), async (c) => {
     const s = requireResident(c)
     const rows = await listAccountSessions(c.get('deps').storage.db, 'resident', s.accountId)
     c.header('Cache-Control', 'no-store')
-    return c.json(rows.map(r => ({ current: r.id === s.id, createdAt: r.createdAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString(), device: deviceLabel(r.userAgent) })), 200)
+    const view = rows.map((r): ResidentSession => ({
+      current: r.id === s.id,
+      createdAt: r.createdAt.toISOString(),
+      lastSeenAt: r.lastSeenAt.toISOString(),
+      device: deviceLabel(r.userAgent),
+    }))
+    return c.json(view, 200)
   })
-  .post('/sign-out-everywhere', async (c) => {
+  .post('/sign-out-everywhere', doc({
+    summary: '退出所有设备上的登录',
+    tag: '登录与会话',
+    audience: 'resident',
+    ok: { 200: OkAckSchema },
+  }), async (c) => {
     const { account } = await currentResident(c)
     const { storage, now, audit } = c.get('deps')
     await revokeAccountSessions(storage.db, 'resident', account.id, now())

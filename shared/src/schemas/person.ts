@@ -72,7 +72,7 @@ export const EnrolmentSchema = z.object({
   pausedOn: z.string().nullable(),
   regionCode: z.string(),
   /** Balance of the account in fen (residents usually have none). */
-  balance: z.number().int(),
+  balance: z.number().int().meta({ description: '个人账户余额（分，整数）' }),
   unitName: z.string().nullable(),
 })
 export type Enrolment = z.infer<typeof EnrolmentSchema>
@@ -105,15 +105,18 @@ export const FAMILY_RELATION_LABELS: Record<FamilyRelation, string> = {
 }
 
 /** Status of a family link (亲情账户). */
-export type FamilyLinkStatus = 'pending_consent' | 'active' | 'declined' | 'revoked'
+export const FamilyLinkStatusSchema = z.enum(['pending_consent', 'active', 'declined', 'revoked'])
+  .meta({ description: 'pending_consent：待对方同意；active：已生效；declined：已拒绝；revoked：已解除' })
+export type FamilyLinkStatus = z.infer<typeof FamilyLinkStatusSchema>
 
 /** A family link as the BFF returns it (masked). */
-export interface FamilyLinkView {
-  id: string
-  name: string
-  certNo: string
-  relation: FamilyRelation
-  relationLabel: string
-  status: FamilyLinkStatus
-  createdAt: string
-}
+export const FamilyLinkViewSchema = z.object({
+  id: z.string(),
+  name: z.string().meta({ description: '姓名（脱敏）' }),
+  certNo: z.string().meta({ description: '身份证号码（脱敏）；对方发起的请求中为空字符串' }),
+  relation: z.enum(FAMILY_RELATIONS),
+  relationLabel: z.string(),
+  status: FamilyLinkStatusSchema,
+  createdAt: z.string().meta({ description: '添加时间（ISO 8601）' }),
+})
+export type FamilyLinkView = z.infer<typeof FamilyLinkViewSchema>
