@@ -1,7 +1,7 @@
 import type {
   BenefitYearState,
   CollectionCalendar,
-  Enrolment,
+  CoverageData,
   EnrolmentStatus,
   HospitalLevel,
   PersonCategory,
@@ -166,32 +166,8 @@ export interface NextYearPremium {
   paidAt: string | null
 }
 
-/** Everything about one person's coverage (masked; cacheable per person, never across people). */
-export interface CoverageData {
-  person: { name: string, certNo: string, age: number | null, regionCode: string }
-  year: number
-  current: {
-    status: EnrolmentStatus
-    statusLabel: string
-    insuranceType: string | null
-    insuranceTypeLabel: string | null
-    category: PersonCategory | null
-    categoryLabel: string | null
-    regionCode: string | null
-    since: string | null
-    benefitPeriod: { from: string, to: string } | null
-    waitingPeriod: WaitingPeriod | null
-  }
-  /** Insurance relations as the bureau has them today (resident, critical-illness, employee…). */
-  enrolments: Enrolment[]
-  /** Benefit years, newest first. */
-  years: YearEnrolment[]
-  entitlements: Entitlements | null
-  specialStatuses: { status: SpecialStatus, label: string, since: string | null, until: string | null }[]
-  chronic: (ChronicFiling & { active: boolean })[]
-  usage: UsageProgress | null
-  nextYear: NextYearPremium
-}
+/** Everything about one person's coverage (masked; cacheable per person, never across people): the reply's schema. */
+export type { CoverageData }
 
 // ---------------------------------------------------------------- policy
 

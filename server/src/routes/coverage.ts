@@ -2,11 +2,13 @@ import type { CoverageData } from '../domain/coverage'
 import type { Logger } from '../lib/logger'
 import type { AppDeps, AppEnv } from '../lib/types'
 import { createHash } from 'node:crypto'
-import { CleanTextSchema, shanghaiDate, toShanghaiIso } from '@yibao/shared'
+import type { CoverageView } from '@yibao/shared'
+import { CleanTextSchema, CoverageViewSchema, shanghaiDate, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { buildCoverage, residentEnrolment } from '../domain/coverage'
 import { UpstreamError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { READ_TTL_MS } from '../lib/person-reads'
 import { auditSubject, linkTarget, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
@@ -62,7 +64,16 @@ async function fetchCoverage(deps: AppDeps, certNo: string, at: Date, logger: Lo
  * person's last good view is returned with `stale: true` and its `asOf`; without one, the usual 502/504.
  */
 export const coverageRoutes = new Hono<AppEnv>()
-  .get('/', validate('query', CoverageQuerySchema), async (c) => {
+  .get('/', doc({
+    summary: '查询本人或家庭成员的参保缴费和待遇',
+    description: '医保或税务系统暂不可用时，返回该人员上次成功查询的结果（`stale: true`，附查询时间 `asOf`）；'
+      + '没有可用的结果时返回 502/504。',
+    tag: '参保与待遇',
+    audience: 'resident',
+    ok: { 200: CoverageViewSchema },
+    errors: { 404: ['NOT_FOUND', 'PERSON_NOT_FOUND'] },
+    upstream: true,
+  }), validate('query', CoverageQuerySchema), async (c) => {
     const query = c.req.valid('query')
     const subject = await resolveSubject(c, query.member)
     const deps = c.get('deps')
@@ -91,5 +102,11 @@ export const coverageRoutes = new Hono<AppEnv>()
     }
     await auditSubject(c, subject, { action: 'coverage.read', target: linkTarget(subject), success: true, ...(stale && { detail: { stale: true } }) })
     c.header('Cache-Control', 'no-store')
-    return c.json({ ...data, subject: { channel: subject.channel, linkId: subject.linkId }, stale, asOf: toShanghaiIso(asOf) }, 200)
+    const view: CoverageView = {
+      ...data,
+      subject: { channel: subject.channel, linkId: subject.linkId },
+      stale,
+      asOf: toShanghaiIso(asOf),
+    }
+    return c.json(view, 200)
   })

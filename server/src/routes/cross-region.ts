@@ -1,3 +1,4 @@
+import type { CrossRegionFilingsView, CrossRegionFilingView, CrossRegionRulesView } from '@yibao/shared'
 import type { Context } from 'hono'
 import type { CrossRegionFiling } from '../domain/cross-region'
 import type { Subject } from '../lib/resident'
@@ -8,6 +9,8 @@ import {
   CROSS_REGION_TYPE_LABELS,
   CrossRegionCancelInputSchema,
   CrossRegionFilingInputSchema,
+  CrossRegionFilingsViewSchema,
+  CrossRegionFilingViewSchema,
   crossRegionRulesFor,
   isLongTerm,
   LONG_TERM_BASIS_LABELS,
@@ -25,6 +28,7 @@ import { currentYearOf, residentEnrolment } from '../domain/coverage'
 import { filingStatus, lockedUntil, sameArea, startDateProblems, startRange } from '../domain/cross-region'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { auditSubject, linkTarget, resolveSubject } from '../lib/resident'
 import { validate } from '../lib/validate'
@@ -60,7 +64,7 @@ async function requireCoverage(c: Context<AppEnv>, subject: Subject, who: Awaite
 }
 
 /** The masked view of a filing, with what may be done with it today. */
-function filingView(f: CrossRegionFiling, today: string) {
+function filingView(f: CrossRegionFiling, today: string): CrossRegionFilingView {
   const status = filingStatus(f, today)
   const locked = lockedUntil(f, today)
   return {
@@ -104,7 +108,7 @@ function audit(c: Context<AppEnv>, subject: Subject, action: string, success: bo
  * The 备案 rules of a 参保地 today, for the form: how far back a filing may start (`backdateDays` null: no day count,
  * 医保发〔2022〕22号 补办 until 出院结算; a number: the 参保地's stricter rule, with its source) and how far ahead.
  */
-function rulesView(region: string, today: string) {
+function rulesView(region: string, today: string): CrossRegionRulesView {
   const rules = crossRegionRulesFor(region)
   const { min, max } = startRange(today, rules)
   return {
@@ -182,17 +186,39 @@ const changes = rateLimit({ bucket: 'cross-region', limit: CHANGES_PER_HOUR, win
  * bureau) and a cancellation with a reason. Every read and change is audited.
  */
 export const crossRegionRoutes = new Hono<AppEnv>()
-  .get('/filings', validate('query', MemberQuerySchema), async (c) => {
+  .get('/filings', doc({
+    summary: '查看本人或家庭成员的异地就医备案',
+    tag: '异地就医备案',
+    audience: 'resident',
+    ok: { 200: CrossRegionFilingsViewSchema },
+    errors: { 404: ['NOT_FOUND', 'PERSON_NOT_FOUND'], 409: ['CROSS_REGION_NOT_ENROLLED'] },
+    upstream: true,
+  }), validate('query', MemberQuerySchema), async (c) => {
     const subject = await resolveSubject(c, c.req.valid('query').member)
     const who = await bureauPerson(c, subject)
     const filings = await listCrossRegionFilings(c.get('deps').nhsa, who.key)
     await audit(c, subject, 'cross_region.read', true)
     const today = shanghaiDate(c.get('deps').now())
     c.header('Cache-Control', 'no-store')
-    const filingsView = filings.map(f => filingView(f, today))
-    return c.json({ insuredRegion: who.region, rules: rulesView(who.region, today), filings: filingsView }, 200)
+    const view: CrossRegionFilingsView = {
+      insuredRegion: who.region,
+      rules: rulesView(who.region, today),
+      filings: filings.map(f => filingView(f, today)),
+    }
+    return c.json(view, 200)
   })
-  .post('/filings', changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.file', principalOf), async (c) => {
+  .post('/filings', doc({
+    summary: '办理异地就医备案',
+    tag: '异地就医备案',
+    audience: 'resident',
+    ok: { 201: CrossRegionFilingViewSchema },
+    errors: {
+      404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+      409: ['CROSS_REGION_NOT_ENROLLED', 'CROSS_REGION_NOT_COVERED', 'CROSS_REGION_SUSPENDED', 'CROSS_REGION_REJECTED'],
+    },
+    upstream: true,
+  }), changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.file', principalOf),
+  async (c) => {
     const input = c.req.valid('json')
     const subject = await resolveSubject(c, input.memberId)
     const who = await bureauPerson(c, subject)
@@ -207,7 +233,24 @@ export const crossRegionRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(filingView(await ownFiling(c, who, id), shanghaiDate(c.get('deps').now())), 201)
   })
-  .post('/filings/:id/change', changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.change', principalOf), async (c) => {
+  .post('/filings/:id/change', doc({
+    summary: '变更异地就医备案（撤销原备案并重新备案）',
+    tag: '异地就医备案',
+    audience: 'resident',
+    ok: { 201: CrossRegionFilingViewSchema },
+    errors: {
+      404: ['PERSON_NOT_FOUND'],
+      409: [
+        'CROSS_REGION_NOT_ENROLLED',
+        'CROSS_REGION_NOT_COVERED',
+        'CROSS_REGION_SUSPENDED',
+        'CROSS_REGION_REJECTED',
+        'CROSS_REGION_LOCKED',
+      ],
+    },
+    upstream: true,
+  }), changes, validate('json', CrossRegionFilingInputSchema), idempotent('cross-region.change', principalOf),
+  async (c) => {
     const input = c.req.valid('json')
     const subject = await resolveSubject(c, input.memberId)
     const who = await bureauPerson(c, subject)
@@ -231,7 +274,18 @@ export const crossRegionRoutes = new Hono<AppEnv>()
       return rejected(error)
     }
   })
-  .post('/filings/:id/cancel', changes, validate('json', CrossRegionCancelInputSchema), idempotent('cross-region.cancel', principalOf), async (c) => {
+  .post('/filings/:id/cancel', doc({
+    summary: '撤销异地就医备案',
+    tag: '异地就医备案',
+    audience: 'resident',
+    ok: { 200: CrossRegionFilingViewSchema },
+    errors: {
+      404: ['PERSON_NOT_FOUND'],
+      409: ['CROSS_REGION_NOT_ENROLLED', 'CROSS_REGION_REJECTED', 'CROSS_REGION_LOCKED'],
+    },
+    upstream: true,
+  }), changes, validate('json', CrossRegionCancelInputSchema), idempotent('cross-region.cancel', principalOf),
+  async (c) => {
     const input = c.req.valid('json')
     const subject = await resolveSubject(c, input.memberId)
     const who = await bureauPerson(c, subject)

@@ -1,11 +1,19 @@
+import type { DeskPasswordResult } from '@yibao/shared'
 import type { Context } from 'hono'
 import type { AuditEvent } from '../storage/audit'
 import type { SignInReservation, StaffAccount } from '../storage/staff'
 import type { AppEnv } from '../lib/types'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ERROR_MESSAGES, StaffPasswordInputSchema, TotpInputSchema } from '@yibao/shared'
+import {
+  DeskPasswordResultSchema,
+  DeskSignedInSchema,
+  ERROR_MESSAGES,
+  StaffPasswordInputSchema,
+  TotpInputSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { verifyDummyPassword, verifyPassword } from '../lib/password'
 import { rateLimit } from '../lib/rate-limit'
 import { endSession, startSession } from '../lib/session'
@@ -40,10 +48,8 @@ export function signInDelayMs(failuresFromAllSources: number): number {
   return Math.min(250 * 2 ** (failuresFromAllSources - STAFF_LOCK_AFTER), 8000)
 }
 
-/** What the first factor answers: go on to the TOTP code, or enrol an authenticator first. */
-export type DeskPasswordResult
-  = | { next: 'totp' }
-    | { next: 'enrol', otpauthUri: string, qrSvg: string, secret: string }
+/** What the first factor answers: go on to the TOTP code, or enrol an authenticator first (the reply's schema). */
+export type { DeskPasswordResult }
 
 function audit(c: Context<AppEnv>, staff: StaffAccount | null, action: string, success: boolean, detail?: AuditEvent['detail']) {
   return c.get('deps').audit.record({
@@ -132,6 +138,14 @@ async function fail(
  */
 export const deskAuthRoutes = new Hono<AppEnv>()
   .post('/password',
+    doc({
+      summary: '窗口工作人员登录：用户名和密码',
+      description: '密码正确后进入第二步（动态验证码）；首次登录先返回绑定验证器所需的二维码。',
+      tag: '窗口登录',
+      audience: 'public',
+      ok: { 200: DeskPasswordResultSchema },
+      errors: { 401: ['INVALID_CREDENTIALS'], 423: ['ACCOUNT_LOCKED'] },
+    }),
     rateLimit({ bucket: 'desk-sign-in-ip', limit: 30, windowSeconds: 900 }),
     validate('json', StaffPasswordInputSchema),
     async (c) => {
@@ -174,6 +188,13 @@ export const deskAuthRoutes = new Hono<AppEnv>()
       return c.json(body, 200)
     })
   .post('/totp',
+    doc({
+      summary: '窗口工作人员登录：动态验证码',
+      tag: '窗口登录',
+      audience: 'pending',
+      ok: { 200: DeskSignedInSchema },
+      errors: { 400: ['MFA_INVALID'], 401: ['UNAUTHENTICATED'], 423: ['ACCOUNT_LOCKED'] },
+    }),
     rateLimit({ bucket: 'desk-totp-ip', limit: 30, windowSeconds: 900 }),
     validate('json', TotpInputSchema),
     async (c) => {

@@ -1,9 +1,11 @@
+import type { DeskEVoucherResult } from '@yibao/shared'
 import type { DeskEnv } from '../lib/staff'
-import { EVoucherVerifyInputSchema, maskIdCard, toShanghaiIso } from '@yibao/shared'
+import { DeskEVoucherResultSchema, EVoucherVerifyInputSchema, maskIdCard, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { toProfileView } from '../domain/person'
 import { sealDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
@@ -19,6 +21,14 @@ import { isUuid } from '../storage/ids'
  */
 export const deskEVoucherRoutes = new Hono<DeskEnv>()
   .post('/verify',
+    doc({
+      summary: '扫描参保人的医保电子凭证',
+      tag: '窗口办理',
+      audience: 'staff',
+      ok: { 200: DeskEVoucherResultSchema },
+      errors: { 400: ['EVOUCHER_INVALID', 'EVOUCHER_EXPIRED'], 403: ['OUT_OF_REGION'], 404: ['PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({ bucket: 'desk-lookups', limit: DESK_LOOKUPS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
     validate('json', EVoucherVerifyInputSchema),
@@ -53,5 +63,11 @@ export const deskEVoucherRoutes = new Hono<DeskEnv>()
       await auditStaff(c, { ...subject, subjectRegion: region, action, success: true })
       c.header('Cache-Control', 'no-store')
       const handle = sealDeskSubject(vault, c.get('staff').id, { certNo, name: person.name }, now())
-      return c.json({ profile: toProfileView(person, now()), expiresAt: toShanghaiIso(result.expiresAt), subject: handle.subject, subjectExpiresAt: toShanghaiIso(handle.expiresAt) }, 200)
+      const scanned: DeskEVoucherResult = {
+        profile: toProfileView(person, now()),
+        expiresAt: toShanghaiIso(result.expiresAt),
+        subject: handle.subject,
+        subjectExpiresAt: toShanghaiIso(handle.expiresAt),
+      }
+      return c.json(scanned, 200)
     })

@@ -4,9 +4,12 @@ import type { Person } from '../domain/person'
 import type { DeskEnv } from '../lib/staff'
 import type { AppEnv } from '../lib/types'
 import {
+  DeskIdentityCodeSentSchema,
   DeskIdentityRecoveryInputSchema,
+  DeskIdentityResultSchema,
   DeskIdentitySmsInputSchema,
   DeskIdentityStatusInputSchema,
+  DeskIdentityStatusSchema,
   maskIdCard,
   maskPiiInText,
   toShanghaiIso,
@@ -16,6 +19,7 @@ import { moveOrBindAtDesk } from '../identity/desk-binding'
 import { openDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
+import { doc } from '../lib/openapi'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
@@ -82,6 +86,14 @@ async function openPerson(
  */
 export const deskIdentityRoutes = new Hono<DeskEnv>()
   .post('/status',
+    doc({
+      summary: '查看参保人的身份绑定了哪个手机号（仅后四位）',
+      tag: '窗口办理',
+      audience: 'staff',
+      ok: { 200: DeskIdentityStatusSchema },
+      errors: { 400: ['DESK_SUBJECT_EXPIRED'], 403: ['OUT_OF_REGION'], 404: ['PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({ bucket: 'desk-lookups', limit: DESK_LOOKUPS_PER_MINUTE, windowSeconds: 60, key: staffKey }),
     validate('json', DeskIdentityStatusInputSchema),
@@ -100,6 +112,20 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
       return c.json(status, 200)
     })
   .post('/sms-codes',
+    doc({
+      summary: '向参保人的新手机号发送换绑验证码',
+      tag: '窗口办理',
+      audience: 'staff',
+      ok: { 200: DeskIdentityCodeSentSchema },
+      errors: {
+        400: ['DESK_SUBJECT_EXPIRED'],
+        403: ['OUT_OF_REGION'],
+        404: ['PERSON_NOT_FOUND'],
+        409: ['PHONE_BOUND_ELSEWHERE', 'RECOVERY_ALREADY_DONE'],
+        429: ['OTP_RESEND_TOO_SOON'],
+      },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({
       bucket: 'desk-identity-codes',
@@ -131,6 +157,20 @@ export const deskIdentityRoutes = new Hono<DeskEnv>()
       return c.json({ sent: true as const, expiresInSeconds: OTP_TTL_S, resendAfterSeconds: OTP_RESEND_S }, 200)
     })
   .post('/recoveries',
+    doc({
+      summary: '换绑手机（找回账号）：凭验证码把身份换绑到新手机号',
+      description: '未绑定过手机号的人员直接绑定到新手机号；原手机号和微信解绑，原有登录全部退出。',
+      tag: '窗口办理',
+      audience: 'staff',
+      ok: { 200: DeskIdentityResultSchema },
+      errors: {
+        400: ['DESK_SUBJECT_EXPIRED', 'OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS'],
+        403: ['OUT_OF_REGION'],
+        404: ['PERSON_NOT_FOUND'],
+        409: ['PHONE_BOUND_ELSEWHERE', 'RECOVERY_ALREADY_DONE', 'RECOVERY_RECENTLY_DONE', 'RECOVERY_NOT_NEEDED'],
+      },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({
       bucket: 'desk-identity-moves',

@@ -1,12 +1,24 @@
-import type { AuditEventView } from '@yibao/shared'
+import type { AuditEventView, DeskAuditPage } from '@yibao/shared'
 import type { Context } from 'hono'
 import type { Person } from '../domain/person'
 import type { DeskEnv } from '../lib/staff'
-import { AuditQuerySchema, DeskLookupInputSchema, maskIdCard, maskPiiInText, shanghaiDate, toShanghaiIso, UnmaskInputSchema } from '@yibao/shared'
+import {
+  AuditQuerySchema,
+  DeskAuditPageSchema,
+  DeskLookupInputSchema,
+  maskIdCard,
+  maskPiiInText,
+  PersonProfileSchema,
+  shanghaiDate,
+  toShanghaiIso,
+  UnmaskInputSchema,
+  UnmaskResultSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { toProfileView } from '../domain/person'
 import { openDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
@@ -64,6 +76,14 @@ function detailText(detail: unknown, key: 'reason' | 'outcome'): string | null {
 /** Help-desk (窗口/帮办代办) work for signed-in staff; every route needs password + TOTP (`staffGuard`). */
 export const deskRoutes = new Hono<DeskEnv>()
   .post('/person-lookups',
+    doc({
+      summary: '按身份证号码查询参保人（证件号码脱敏显示）',
+      tag: '窗口办理',
+      audience: 'staff',
+      ok: { 200: PersonProfileSchema },
+      errors: { 403: ['OUT_OF_REGION'], 404: ['PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({ bucket: 'desk-lookups', limit: DESK_LOOKUPS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
     validate('json', DeskLookupInputSchema),
@@ -74,6 +94,14 @@ export const deskRoutes = new Hono<DeskEnv>()
       return c.json(toProfileView(person, c.get('deps').now()), 200)
     })
   .post('/unmask',
+    doc({
+      summary: '查看完整身份证号码（须填写原因，留痕）',
+      tag: '窗口办理',
+      audience: 'staff',
+      ok: { 200: UnmaskResultSchema },
+      errors: { 400: ['DESK_SUBJECT_EXPIRED'], 403: ['OUT_OF_REGION'], 404: ['PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({ bucket: 'desk-lookups', limit: DESK_LOOKUPS_PER_MINUTE, windowSeconds: 60, key: c => `staff:${c.get('session')?.accountId}` }),
     validate('json', UnmaskInputSchema),
@@ -87,7 +115,12 @@ export const deskRoutes = new Hono<DeskEnv>()
       c.header('Cache-Control', 'no-store')
       return c.json({ certNo: person.certNo }, 200)
     })
-  .get('/audit', staffGuard(['supervisor', 'admin']), validate('query', AuditQuerySchema), async (c) => {
+  .get('/audit', doc({
+    summary: '查看本辖区的操作留痕（科室负责人、系统管理员）',
+    tag: '窗口办理',
+    audience: 'staff',
+    ok: { 200: DeskAuditPageSchema },
+  }), staffGuard(['supervisor', 'admin']), validate('query', AuditQuerySchema), async (c) => {
     const staff = c.get('staff')
     const { from, to, page } = c.req.valid('query')
     const range = dayRange(from, to, c.get('deps').now())
@@ -112,5 +145,13 @@ export const deskRoutes = new Hono<DeskEnv>()
       outcome: detailText(r.detail, 'outcome'),
     }))
     c.header('Cache-Control', 'no-store')
-    return c.json({ events, page, pageSize: AUDIT_PAGE_SIZE, hasMore: rows.length > AUDIT_PAGE_SIZE, from: shanghaiDate(range.from), to: shanghaiDate(new Date(range.to.getTime() - 1)) }, 200)
+    const body: DeskAuditPage = {
+      events,
+      page,
+      pageSize: AUDIT_PAGE_SIZE,
+      hasMore: rows.length > AUDIT_PAGE_SIZE,
+      from: shanghaiDate(range.from),
+      to: shanghaiDate(new Date(range.to.getTime() - 1)),
+    }
+    return c.json(body, 200)
   })

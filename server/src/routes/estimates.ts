@@ -1,6 +1,7 @@
 import type { AppEnv } from '../lib/types'
-import { estimateSettlement, EstimateInputSchema } from '@yibao/shared'
+import { estimateSettlement, EstimateInputSchema, EstimateResultSchema } from '@yibao/shared'
 import { Hono } from 'hono'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { validate } from '../lib/validate'
 
@@ -13,7 +14,12 @@ export const ESTIMATES_RATE_LIMIT = { bucket: 'estimates', limit: 120, windowSec
  * the person pays, all in fen, with a plain-Chinese explanation per step.
  */
 export const estimateRoutes = new Hono<AppEnv>()
-  .post('/', rateLimit(ESTIMATES_RATE_LIMIT), validate('json', EstimateInputSchema), (c) => {
+  .post('/', doc({
+    summary: '测算住院费用报销（基本医保、大病保险、医疗救助）',
+    tag: '政策与测算',
+    audience: 'public',
+    ok: { 200: EstimateResultSchema },
+  }), rateLimit(ESTIMATES_RATE_LIMIT), validate('json', EstimateInputSchema), (c) => {
     const input = c.req.valid('json')
     const result = estimateSettlement(input.policy, input)
     c.header('Cache-Control', 'no-store')

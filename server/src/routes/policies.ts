@@ -1,8 +1,19 @@
-import type { Policy } from '@yibao/shared'
+import type { Policy, PolicyDetail } from '@yibao/shared'
 import type { AppEnv } from '../lib/types'
-import { getPolicy, isPolicyId, listAssumptions, listPolicies, PremiumQuoteInputSchema, quotePremium } from '@yibao/shared'
+import {
+  getPolicy,
+  isPolicyId,
+  listAssumptions,
+  listPolicies,
+  PolicyDetailSchema,
+  PolicyListSchema,
+  PremiumQuoteInputSchema,
+  PremiumQuoteSchema,
+  quotePremium,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { validate } from '../lib/validate'
 import { ESTIMATES_RATE_LIMIT } from './estimates'
@@ -22,14 +33,24 @@ function policyOr404(id: string): Policy {
  * documents give no value, `assumed: true` and the reason; `POST /:id/premium-quote` prices one person.
  */
 export const policyRoutes = new Hono<AppEnv>()
-  .get('/', (c) => {
+  .get('/', doc({
+    summary: '查看已收录的医保政策',
+    tag: '政策与测算',
+    audience: 'public',
+    ok: { 200: PolicyListSchema },
+  }), (c) => {
     c.header('Cache-Control', CACHE_PUBLIC)
     return c.json(listPolicies(), 200)
   })
-  .get('/:id', (c) => {
+  .get('/:id', doc({
+    summary: '查看一项医保政策的全部参数及依据',
+    tag: '政策与测算',
+    audience: 'public',
+    ok: { 200: PolicyDetailSchema },
+  }), (c) => {
     const p = policyOr404(c.req.param('id'))
     c.header('Cache-Control', CACHE_PUBLIC)
-    return c.json({
+    const detail: PolicyDetail = {
       id: p.id,
       title: p.title,
       region: p.region,
@@ -49,10 +70,21 @@ export const policyRoutes = new Hono<AppEnv>()
         referral: p.referral,
       },
       /** Every assumed parameter flattened: path, value, clause and reason. */
-      assumptions: listAssumptions(p).map(a => ({ path: a.path, value: a.value as string | number | boolean | null | string[], source: a.source, reason: a.reason })),
-    }, 200)
+      assumptions: listAssumptions(p).map(a => ({
+        path: a.path,
+        value: a.value as PolicyDetail['assumptions'][number]['value'],
+        source: a.source,
+        reason: a.reason,
+      })),
+    }
+    return c.json(detail, 200)
   })
-  .post('/:id/premium-quote', rateLimit(ESTIMATES_RATE_LIMIT), validate('json', PremiumQuoteInputSchema), (c) => {
+  .post('/:id/premium-quote', doc({
+    summary: '测算个人缴费金额（含资助）',
+    tag: '政策与测算',
+    audience: 'public',
+    ok: { 200: PremiumQuoteSchema },
+  }), rateLimit(ESTIMATES_RATE_LIMIT), validate('json', PremiumQuoteInputSchema), (c) => {
     const p = policyOr404(c.req.param('id'))
     const quote = quotePremium(p, c.req.valid('json'))
     c.header('Cache-Control', 'no-store')

@@ -1,3 +1,4 @@
+import type { SlipListView } from '@yibao/shared'
 import type { Context } from 'hono'
 import type { Person } from '../domain/person'
 import type { Subject } from '../lib/resident'
@@ -5,16 +6,21 @@ import type { AppEnv } from '../lib/types'
 import {
   CleanTextSchema,
   shanghaiYear,
+  SlipExplanationSchema,
   SlipListQuerySchema,
+  SlipListViewSchema,
   SlipMemberQuerySchema,
   SlipVerificationCodeSchema,
+  SlipVerificationSchema,
   SlipVerifyQuerySchema,
+  SlipViewSchema,
   yuanToFen,
 } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { earlierInYear, explainSlip, toSlipSummary, toSlipView } from '../domain/slip'
 import { AppError } from '../lib/errors'
+import { doc } from '../lib/openapi'
 import { READ_TTL_MS } from '../lib/person-reads'
 import { rateLimit } from '../lib/rate-limit'
 import { auditSubject, resolveSubject } from '../lib/resident'
@@ -69,7 +75,15 @@ const SetlIdParamSchema = z.object({
  * Every read of personal data is audited with channel `self` or `family`.
  */
 export const slipRoutes = new Hono<AppEnv>()
-  .get('/verify/:code', rateLimit({ bucket: 'slip-verify', limit: 30, windowSeconds: 60 }), validate('param', z.object({ code: SlipVerificationCodeSchema })), validate('query', SlipVerifyQuerySchema), async (c) => {
+  .get('/verify/:code', doc({
+    summary: '核验结算单校验码（无需登录）',
+    description: '凭结算编号、医疗费总额、个人现金支付和校验码确认结算单由本服务出具；不返回任何个人信息。',
+    tag: '结算单',
+    audience: 'public',
+    ok: { 200: SlipVerificationSchema },
+  }), rateLimit({ bucket: 'slip-verify', limit: 30, windowSeconds: 60 }),
+  validate('param', z.object({ code: SlipVerificationCodeSchema })), validate('query', SlipVerifyQuerySchema),
+  async (c) => {
     // Public: confirms that this service issued the code for a slip with these figures; returns nothing else.
     const { code } = c.req.valid('param')
     const q = c.req.valid('query')
@@ -78,7 +92,14 @@ export const slipRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json({ valid }, 200)
   })
-  .get('/', validate('query', SlipListQuerySchema), async (c) => {
+  .get('/', doc({
+    summary: '查看本人或家庭成员某一年度的结算单',
+    tag: '结算单',
+    audience: 'resident',
+    ok: { 200: SlipListViewSchema },
+    errors: { 404: ['NOT_FOUND', 'PERSON_NOT_FOUND'] },
+    upstream: true,
+  }), validate('query', SlipListQuerySchema), async (c) => {
     const q = c.req.valid('query')
     const { nhsa, now } = c.get('deps')
     const { subject, person, admdvs } = await subjectPerson(c, q.member)
@@ -88,9 +109,23 @@ export const slipRoutes = new Hono<AppEnv>()
       : await listSettlements(nhsa, person.psnNo, { year, page: q.page, pageSize: q.pageSize }, { admdvs, logger: c.get('logger') })
     await audit(c, subject, 'slip.list', true)
     c.header('Cache-Control', 'no-store')
-    return c.json({ year, page: q.page, pageSize: q.pageSize, total: page.total, items: page.items.map(toSlipSummary) }, 200)
+    const list: SlipListView = {
+      year,
+      page: q.page,
+      pageSize: q.pageSize,
+      total: page.total,
+      items: page.items.map(toSlipSummary),
+    }
+    return c.json(list, 200)
   })
-  .get('/:setlId', validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
+  .get('/:setlId', doc({
+    summary: '查看一张一站式结算单',
+    tag: '结算单',
+    audience: 'resident',
+    ok: { 200: SlipViewSchema },
+    errors: { 404: ['PERSON_NOT_FOUND'] },
+    upstream: true,
+  }), validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
     const { setlId } = c.req.valid('param')
     const { subject, person, admdvs } = await subjectPerson(c, c.req.valid('query').member)
     const { env, now, personReads } = c.get('deps')
@@ -106,7 +141,14 @@ export const slipRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(view, 200)
   })
-  .get('/:setlId/explanation', validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
+  .get('/:setlId/explanation', doc({
+    summary: '看懂这张结算单：按公布的政策逐项核对',
+    tag: '结算单',
+    audience: 'resident',
+    ok: { 200: SlipExplanationSchema },
+    errors: { 404: ['PERSON_NOT_FOUND'] },
+    upstream: true,
+  }), validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
     const { setlId } = c.req.valid('param')
     const { subject, person, admdvs } = await subjectPerson(c, c.req.valid('query').member)
     const { nhsa } = c.get('deps')
@@ -122,7 +164,14 @@ export const slipRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(explanation, 200)
   })
-  .get('/:setlId/pdf', validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
+  .get('/:setlId/pdf', doc({
+    summary: '下载结算单PDF',
+    tag: '结算单',
+    audience: 'resident',
+    ok: { 200: { media: 'application/pdf', description: '一站式结算单（PDF，附件下载）' } },
+    errors: { 404: ['PERSON_NOT_FOUND'], 503: ['SLIP_PDF_UNAVAILABLE'] },
+    upstream: true,
+  }), validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
     const { setlId } = c.req.valid('param')
     const { env, now } = c.get('deps')
     const { subject, person, admdvs } = await subjectPerson(c, c.req.valid('query').member)

@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import { FenSchema, RegionCodeSchema } from '../schemas/common'
 import { DisabilityFactsSchema } from '../schemas/disability'
+import type { SpecialStatus } from '../schemas/person'
 import { SpecialStatusSchema } from '../schemas/person'
 import { CleanTextSchema } from '../schemas/text'
 import { isFen } from './arithmetic'
 import { POLICY_IDS } from './ids'
+import { DisabilityScopeSchema, PolicySchema } from './policy-schema'
 
 /**
  * Public API of the policy engine: input schemas (the same schema validates the browser form and the
@@ -295,3 +297,59 @@ export const PolicySummarySchema = z.object({
 })
 /** One entry of `listPolicies()`. */
 export type PolicySummary = z.infer<typeof PolicySummarySchema>
+
+/** `GET /api/v1/policies`: every published policy. */
+export const PolicyListSchema = z.array(PolicySummarySchema)
+
+/** What an assumed parameter holds: a number (fen, rate, age), a word, a list of statuses or grades, or a scope. */
+const AssumedValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.union([z.string(), z.number()])),
+  DisabilityScopeSchema,
+])
+
+/** One parameter whose value the documents do not give, with why it has that value. */
+export const AssumedParameterSchema = z.object({
+  path: z.string().meta({ description: '参数在政策数据中的路径，如 basic.deductible.1' }),
+  value: AssumedValueSchema,
+  source: z.string().meta({ description: '依据文件及条款' }),
+  reason: z.string().meta({ description: '为何取此值（一句中文）' }),
+})
+
+const policyShape = PolicySchema.shape
+const subsidy = policyShape.premium.shape.subsidies.valueType
+/** Every status has its subsidy: the record's keys spelled out, so the document lists them as properties. */
+const SubsidiesSchema = z.object({
+  poverty_registered: subsidy,
+  minimum_living: subsidy,
+  extreme_poverty: subsidy,
+  severe_disability: subsidy,
+  marginal: subsidy,
+} satisfies Record<SpecialStatus, z.ZodType>).meta({ description: '各身份的个人缴费资助：full（全额）或金额（分）' })
+/** `GET /api/v1/policies/:id`: a policy with every parameter, its clause and, for assumed ones, the reason. */
+export const PolicyDetailSchema = z.object({
+  id: PolicyIdSchema,
+  title: z.string(),
+  region: z.string(),
+  regionCode: z.string(),
+  year: z.number().int(),
+  document: z.string().meta({ description: '引用条款所用的文件简称' }),
+  source: z.string().meta({ description: '政策文件全称' }),
+  settlementSource: z.string(),
+  statusPriority: z.array(SpecialStatusSchema).meta({ description: '多种身份结果相同时的尝试顺序' }),
+  parameters: z.object({
+    multipleStatuses: policyShape.multipleStatuses,
+    premium: policyShape.premium.extend({ subsidies: SubsidiesSchema }),
+    basic: policyShape.basic,
+    critical: policyShape.critical,
+    assistance: policyShape.assistance,
+    outOfList: policyShape.outOfList,
+    referral: policyShape.referral,
+  }).meta({ description: '各项参数：{ value, source, assumed?, reason? }，金额为分，比例为 0–1 的小数' }),
+  assumptions: z.array(AssumedParameterSchema).meta({ description: '所有取假设值的参数' }),
+})
+/** A policy as `GET /api/v1/policies/:id` returns it. */
+export type PolicyDetail = z.infer<typeof PolicyDetailSchema>

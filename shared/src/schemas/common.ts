@@ -39,3 +39,26 @@ export const RegionCodeSchema = CleanTextSchema('请填写区划代码').regex(/
 
 /** Calendar year of enrolment. */
 export const YearSchema = z.coerce.number({ error: '年度必须是数字' }).int('年度必须是整数').min(2000, '年度不正确').max(2100, '年度不正确')
+
+// ---------------------------------------------------------------- replies (OpenAPI response schemas)
+
+/** A time in a reply: ISO 8601 with `+08:00` (北京时间). */
+export const ShanghaiTimeSchema = z.string().meta({ description: '时间（北京时间，ISO 8601，带 +08:00）' })
+
+/** A calendar day in a reply (Shanghai). */
+export const DayTextSchema = z.string().meta({ description: '日期（YYYY-MM-DD）' })
+
+/** An amount of money in a reply, integer fen (never negative). */
+export function fenReply(description: string) {
+  return FenSchema.meta({ description: `${description}（整数，单位：分）` })
+}
+
+/** An amount of money in a reply that may be negative (a difference, or a bureau's figure as sent), integer fen. */
+export function signedFenReply(description: string) {
+  return z.number().int().meta({ description: `${description}（整数，单位：分）` })
+}
+
+/** A rate in a reply, a decimal between 0 and 1 (0.6 = 60%). */
+export function rateReply(description: string) {
+  return z.number().min(0).max(1).meta({ description: `${description}（0–1 的小数）` })
+}

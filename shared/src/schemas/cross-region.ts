@@ -1,6 +1,6 @@
 import type { Param } from '../policy/policy-schema'
 import { z } from 'zod'
-import { MobileSchema } from './common'
+import { DayTextSchema, MobileSchema } from './common'
 import { CleanTextSchema } from './text'
 
 /**
@@ -196,3 +196,58 @@ export const CROSS_REGION_STATUS_LABELS = {
   cancelled: '已撤销',
 } as const
 export type CrossRegionStatus = keyof typeof CROSS_REGION_STATUS_LABELS
+
+// ---------------------------------------------------------------- replies
+
+const CROSS_REGION_STATUSES = ['valid', 'upcoming', 'expired', 'cancelled'] as const satisfies
+  readonly CrossRegionStatus[]
+
+/** A filing as the resident sees it (masked), with what may be done with it today. */
+export const CrossRegionFilingViewSchema = z.object({
+  id: z.string().meta({ description: '备案流水号' }),
+  type: z.enum(CROSS_REGION_TYPES),
+  typeLabel: z.string(),
+  destination: z.string().meta({ description: '就医地区划代码（6位）' }),
+  startDate: DayTextSchema,
+  endDate: DayTextSchema.nullable().meta({ description: '结束日期；长期备案为 null（长期有效）' }),
+  status: z.enum(CROSS_REGION_STATUSES).meta({ description: 'valid 有效；upcoming 未开始；expired 已过期；cancelled 已撤销' }),
+  longTerm: z.boolean(),
+  promise: z.boolean().meta({ description: '是否以个人承诺方式办理' }),
+  basis: z.enum(LONG_TERM_BASES).nullable().meta({ description: '异地长期居住的办理方式；其他类型为 null' }),
+  basisLabel: z.string().nullable(),
+  residenceProof: z.object({
+    kind: z.enum(RESIDENCE_PROOF_KINDS),
+    kindLabel: z.string(),
+    number: z.string().meta({ description: '证明编号（脱敏）' }),
+  }).nullable(),
+  address: z.string().nullable(),
+  referralHospital: z.string().nullable(),
+  phone: z.string().nullable().meta({ description: '联系电话（脱敏）' }),
+  agentName: z.string().nullable().meta({ description: '代办人姓名（脱敏）' }),
+  source: z.enum(['desk', 'app', 'web', 'other']).meta({ description: '申报渠道' }),
+  createdAt: z.string().meta({ description: '申报时间（北京时间 yyyy-MM-dd HH:mm:ss）' }),
+  lockedUntil: DayTextSchema.nullable().meta({ description: '承诺制长期备案在此日前不能变更或撤销；不受限为 null' }),
+  canChange: z.boolean().meta({ description: '今天能否变更或撤销' }),
+})
+export type CrossRegionFilingView = z.infer<typeof CrossRegionFilingViewSchema>
+
+/** The 备案 rules of the 参保地 today, for the form. */
+export const CrossRegionRulesViewSchema = z.object({
+  today: DayTextSchema,
+  minStartDate: DayTextSchema.nullable().meta({ description: '最早开始日期；null：补办不设天数限制（出院结算前均可）' }),
+  maxStartDate: DayTextSchema.meta({ description: '最晚开始日期' }),
+  backdateDays: z.number().int().nullable().meta({ description: '参保地限定的补办天数；null：按国家规定不设天数' }),
+  backdateSource: z.string().meta({ description: '补办规则的依据' }),
+  backdateAssumed: z.boolean(),
+  temporaryMonths: z.number().int().meta({ description: '临时备案有效月数' }),
+  promiseLockMonths: z.number().int().meta({ description: '承诺制长期备案不能变更或撤销的月数' }),
+})
+export type CrossRegionRulesView = z.infer<typeof CrossRegionRulesViewSchema>
+
+/** `GET /api/v1/cross-region/filings`: the 参保地, its rules today and the person's filings. */
+export const CrossRegionFilingsViewSchema = z.object({
+  insuredRegion: z.string().meta({ description: '参保地区划代码' }),
+  rules: CrossRegionRulesViewSchema,
+  filings: z.array(CrossRegionFilingViewSchema),
+})
+export type CrossRegionFilingsView = z.infer<typeof CrossRegionFilingsViewSchema>

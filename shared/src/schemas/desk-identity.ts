@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OtpCodeSchema } from './auth'
-import { IdCardNoSchema, MobileSchema } from './common'
+import { IdCardNoSchema, MobileSchema, ShanghaiTimeSchema } from './common'
 import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
 import { CleanTextSchema } from './text'
 
@@ -42,17 +42,25 @@ export const DeskIdentityRecoveryInputSchema = z.object({
 export type DeskIdentityRecoveryInput = z.infer<typeof DeskIdentityRecoveryInputSchema>
 
 /** What the clerk sees of the binding: bound or not, and the last four digits of the phone only. */
-export interface DeskIdentityStatus {
-  bound: boolean
-  /** Last four digits of the bound phone, or null. */
-  phoneTail: string | null
-  /** ISO 8601 (+08:00) of the last move to another phone (刷脸找回 or at a desk), or null. */
-  recoveredAt: string | null
-}
+export const DeskIdentityStatusSchema = z.object({
+  bound: z.boolean(),
+  phoneTail: z.string().nullable().meta({ description: '已绑定手机号的后四位；未绑定为 null' }),
+  recoveredAt: ShanghaiTimeSchema.nullable().meta({ description: '最近一次换绑（刷脸找回或窗口办理）的时间' }),
+})
+/** What the clerk sees of the binding: bound or not, and the last four digits of the phone only. */
+export type DeskIdentityStatus = z.infer<typeof DeskIdentityStatusSchema>
+
+/** The SMS code is on its way to the new phone. */
+export const DeskIdentityCodeSentSchema = z.object({
+  sent: z.literal(true),
+  expiresInSeconds: z.number().int().meta({ description: '验证码有效秒数' }),
+  resendAfterSeconds: z.number().int().meta({ description: '多少秒后可重新获取' }),
+})
 
 /** The outcome: the identity moved from another phone (`recovered`) or bound for the first time (`bound`). */
-export interface DeskIdentityResult {
-  outcome: 'recovered' | 'bound'
-  /** Last four digits of the phone the identity is bound to now. */
-  phoneTail: string
-}
+export const DeskIdentityResultSchema = z.object({
+  outcome: z.enum(['recovered', 'bound']).meta({ description: 'recovered：已从原手机号换绑；bound：首次绑定' }),
+  phoneTail: z.string().meta({ description: '现在绑定的手机号后四位' }),
+})
+/** The outcome: the identity moved from another phone (`recovered`) or bound for the first time (`bound`). */
+export type DeskIdentityResult = z.infer<typeof DeskIdentityResultSchema>

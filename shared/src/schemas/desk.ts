@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { IdCardNoSchema, PersonNameSchema } from './common'
+import { DayTextSchema, IdCardNoSchema, PersonNameSchema, ShanghaiTimeSchema } from './common'
+import { PersonProfileSchema } from './person'
 import { CleanTextSchema } from './text'
 
 /** Roles of help-desk staff: 窗口经办 (clerk), 科室负责人 (supervisor), 系统管理员 (admin). */
@@ -66,21 +67,57 @@ export const AuditQuerySchema = z.object({
 export type AuditQuery = z.infer<typeof AuditQuerySchema>
 
 /** One audit event as supervisors see it (no raw personal data is ever stored in the trail). */
-export interface AuditEventView {
-  id: number
-  /** ISO 8601 with +08:00. */
-  at: string
-  actorType: string
-  /** Username of the staff member, or the actor id for residents and the system. */
-  actor: string
-  actorRole: string | null
-  subjectMasked: string | null
-  subjectRegion: string | null
-  channel: string
-  action: string
-  success: boolean
-  /** The reason given when a full ID number was shown. */
-  reason: string | null
-  /** Why an attempt failed, e.g. `out_of_region`, `invalid`, `locked`. */
-  outcome: string | null
-}
+export const AuditEventViewSchema = z.object({
+  id: z.number().int(),
+  at: ShanghaiTimeSchema,
+  actorType: z.string().meta({ description: '操作人类型：resident、staff、system 等' }),
+  actor: z.string().meta({ description: '工作人员的用户名；居民和系统为其编号' }),
+  actorRole: z.string().nullable(),
+  subjectMasked: z.string().nullable().meta({ description: '办理对象的证件号码（脱敏）' }),
+  subjectRegion: z.string().nullable(),
+  channel: z.string(),
+  action: z.string(),
+  success: z.boolean(),
+  reason: z.string().nullable().meta({ description: '查看完整证件号码等操作填写的原因' }),
+  outcome: z.string().nullable().meta({ description: '未成功的原因，如 out_of_region、invalid、locked' }),
+})
+/** One audit event as supervisors see it (no raw personal data is ever stored in the trail). */
+export type AuditEventView = z.infer<typeof AuditEventViewSchema>
+
+/** `GET /api/v1/desk/audit`: one page of the audit trail of the supervisor's regions. */
+export const DeskAuditPageSchema = z.object({
+  events: z.array(AuditEventViewSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  hasMore: z.boolean(),
+  from: DayTextSchema.meta({ description: '查询的第一天（含）' }),
+  to: DayTextSchema.meta({ description: '查询的最后一天（含）' }),
+})
+export type DeskAuditPage = z.infer<typeof DeskAuditPageSchema>
+
+/** What the first factor of staff sign-in answers: go on to the TOTP code, or enrol an authenticator first. */
+export const DeskPasswordResultSchema = z.discriminatedUnion('next', [
+  z.object({ next: z.literal('totp').meta({ description: '请输入验证器中的动态验证码' }) }),
+  z.object({
+    next: z.literal('enrol').meta({ description: '首次登录：先用验证器扫码绑定，再输入动态验证码' }),
+    otpauthUri: z.string().meta({ description: 'otpauth:// 地址' }),
+    qrSvg: z.string().meta({ description: '该地址的二维码（SVG）' }),
+    secret: z.string().meta({ description: '密钥（无法扫码时手动输入）' }),
+  }),
+])
+export type DeskPasswordResult = z.infer<typeof DeskPasswordResultSchema>
+
+/** The second factor was right: the staff session has started. */
+export const DeskSignedInSchema = z.object({ status: z.literal('signed_in') })
+
+/** A scanned 医保电子凭证: the masked profile and the sealed handle for the rest of the visit. */
+export const DeskEVoucherResultSchema = z.object({
+  profile: PersonProfileSchema,
+  expiresAt: ShanghaiTimeSchema.meta({ description: '电子凭证二维码的失效时间' }),
+  subject: z.string().meta({ description: '本次办理对象的密封标识（仅本工作人员本次接待可用）' }),
+  subjectExpiresAt: ShanghaiTimeSchema.meta({ description: '密封标识的失效时间' }),
+})
+export type DeskEVoucherResult = z.infer<typeof DeskEVoucherResultSchema>
+
+/** A full ID number, shown to a staff member for a recorded reason. */
+export const UnmaskResultSchema = z.object({ certNo: z.string().meta({ description: '完整身份证号码' }) })

@@ -1,9 +1,13 @@
-import type { EstimateResult } from '../policy/api-schemas'
-import type { HospitalLevel, PolicyId } from '../policy/ids'
-import type { YearToDate } from '../policy/settlement'
-import type { SpecialStatus } from './person'
+import type { HospitalLevel } from '../policy/ids'
 import { z } from 'zod'
-import { YearSchema } from './common'
+import {
+  EstimateResultSchema,
+  HospitalLevelSchema,
+  PolicyIdSchema,
+  YearToDateResultSchema,
+} from '../policy/api-schemas'
+import { fenReply, rateReply, ShanghaiTimeSchema, signedFenReply, YearSchema } from './common'
+import { SpecialStatusSchema } from './person'
 import { CleanTextSchema } from './text'
 
 /**
@@ -73,101 +77,109 @@ export const MED_TYPE_LABELS: Record<string, string> = {
 /** Hospital levels as residents know them. */
 export const HOSPITAL_LEVEL_LABELS: Record<HospitalLevel, string> = { 1: '一级医院', 2: '二级医院', 3: '三级医院' }
 
+/** An amount of the bureau's settlement as it sent it (integer fen; a reversal may be negative). */
+const bureauFen = signedFenReply
+
 /** One slip in a list. */
-export interface SlipSummary {
-  /** setl_id 结算ID. */
-  id: string
-  settledAt: string
-  admittedAt: string | null
-  dischargedAt: string | null
-  hospitalName: string
-  medType: string
-  medTypeLabel: string
-  total: number
-  fundPay: number
-  personalCash: number
-}
+export const SlipSummarySchema = z.object({
+  id: z.string().meta({ description: '结算编号（setl_id）' }),
+  settledAt: ShanghaiTimeSchema.meta({ description: '结算时间' }),
+  admittedAt: ShanghaiTimeSchema.nullable().meta({ description: '入院时间' }),
+  dischargedAt: ShanghaiTimeSchema.nullable().meta({ description: '出院时间' }),
+  hospitalName: z.string(),
+  medType: z.string().meta({ description: '医疗类别代码（med_type）' }),
+  medTypeLabel: z.string(),
+  total: bureauFen('医疗费总额'),
+  fundPay: bureauFen('基金支付总额'),
+  personalCash: bureauFen('个人现金支付'),
+})
+/** One slip in a list. */
+export type SlipSummary = z.infer<typeof SlipSummarySchema>
 
 /** A page of slips of one person and year. */
-export interface SlipListView {
-  year: number
-  page: number
-  pageSize: number
-  /** Slips of the year in all pages. */
-  total: number
-  items: SlipSummary[]
-}
+export const SlipListViewSchema = z.object({
+  year: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int().nonnegative().meta({ description: '该年度结算单总数（所有页）' }),
+  items: z.array(SlipSummarySchema),
+})
+/** A page of slips of one person and year. */
+export type SlipListView = z.infer<typeof SlipListViewSchema>
+
+const SlipFundGroupSchema = z.enum(SLIP_FUND_GROUPS)
 
 /** One fund of `setldetail`, summed by code. */
-export interface SlipFundLine {
-  code: string
-  /** Our own name of the code, or 其他 when the code is unknown. */
-  label: string
-  group: SlipFundGroup
-  known: boolean
-  amount: number
-}
+export const SlipFundLineSchema = z.object({
+  code: z.string().meta({ description: '基金支付类型代码（fund_pay_type）' }),
+  label: z.string().meta({ description: '本服务对该代码的名称，未知代码为“其他”' }),
+  group: SlipFundGroupSchema,
+  known: z.boolean(),
+  amount: bureauFen('支付金额'),
+})
+/** One fund of `setldetail`, summed by code. */
+export type SlipFundLine = z.infer<typeof SlipFundLineSchema>
 
 /** Amounts printed on a slip (fen). */
-export interface SlipAmounts {
-  /** 医疗费总额. */
-  total: number
-  /** 全自费金额 (out of the lists). */
-  outOfList: number
-  /** 超限价自费. */
-  overLimit: number
-  /** 先行自付 (乙类). */
-  preSelfPay: number
-  /** 符合政策范围金额. */
-  inPolicy: number
-  /** 本次起付线. */
-  deductible: number
-  /** 基本医保统筹基金支出. */
-  basic: number
-  /** 大病保险. */
-  critical: number
-  /** 医疗救助. */
-  assistance: number
-  /** 其他支出. */
-  other: number
-  /** 基金支付总额. */
-  fundTotal: number
-  /** 医院负担. */
-  hospital: number
-  /** 个人负担总金额. */
-  personalBurden: number
-  /** 个人账户支出. */
-  account: number
-  /** 个人现金支出. */
-  personalCash: number
-}
+export const SlipAmountsSchema = z.object({
+  total: bureauFen('医疗费总额'),
+  outOfList: bureauFen('全自费金额（目录外）'),
+  overLimit: bureauFen('超限价自费'),
+  preSelfPay: bureauFen('先行自付（乙类）'),
+  inPolicy: bureauFen('符合政策范围金额'),
+  deductible: bureauFen('本次起付线'),
+  basic: bureauFen('基本医保统筹基金支出'),
+  critical: bureauFen('大病保险'),
+  assistance: bureauFen('医疗救助'),
+  other: bureauFen('其他支出'),
+  fundTotal: bureauFen('基金支付总额'),
+  hospital: bureauFen('医院负担'),
+  personalBurden: bureauFen('个人负担总金额'),
+  account: bureauFen('个人账户支出'),
+  personalCash: bureauFen('个人现金支出'),
+})
+/** Amounts printed on a slip (fen). */
+export type SlipAmounts = z.infer<typeof SlipAmountsSchema>
 
 /** A settlement slip in the 一站式结算单 layout. */
-export interface SlipView {
-  id: string
-  mdtrtId: string
-  /** Short code that lets anyone check the slip's totals (`GET /api/v1/slips/verify/:code`). */
-  verificationCode: string
-  person: { name: string, certNo: string, sex: 'male' | 'female' | 'unknown', age: number | null }
-  hospital: { code: string | null, name: string, level: HospitalLevel | null, grade: string | null }
-  medType: string
-  medTypeLabel: string
-  diagnosis: string | null
-  admittedAt: string | null
-  dischargedAt: string | null
-  settledAt: string
-  /** 住院天数 (calendar days between admission and discharge). */
-  days: number | null
-  /** 参保地. */
-  regionCode: string | null
-  /** 统筹基金支付比例 as the slip states it (0–1), `null` when absent. */
-  basicRate: number | null
-  amounts: SlipAmounts
-  /** `setldetail` summed by code, in the order of the groups. */
-  fundLines: SlipFundLine[]
-  /** `setldetail` summed by group. */
-  fundGroups: Record<SlipFundGroup, number>
-}
+export const SlipViewSchema = z.object({
+  id: z.string().meta({ description: '结算编号' }),
+  mdtrtId: z.string().meta({ description: '就诊编号' }),
+  verificationCode: z.string()
+    .meta({ description: '校验码：任何人可凭它核验结算单金额（GET /api/v1/slips/verify/{code}）' }),
+  person: z.object({
+    name: z.string().meta({ description: '姓名（脱敏）' }),
+    certNo: z.string().meta({ description: '身份证号码（脱敏）' }),
+    sex: z.enum(['male', 'female', 'unknown']),
+    age: z.number().int().nullable(),
+  }),
+  hospital: z.object({
+    code: z.string().nullable(),
+    name: z.string(),
+    level: HospitalLevelSchema.nullable(),
+    grade: z.string().nullable(),
+  }),
+  medType: z.string(),
+  medTypeLabel: z.string(),
+  diagnosis: z.string().nullable(),
+  admittedAt: ShanghaiTimeSchema.nullable(),
+  dischargedAt: ShanghaiTimeSchema.nullable(),
+  settledAt: ShanghaiTimeSchema,
+  days: z.number().int().nullable().meta({ description: '住院天数' }),
+  regionCode: z.string().nullable().meta({ description: '参保地' }),
+  basicRate: rateReply('统筹基金支付比例，结算单未给出时为 null').nullable(),
+  amounts: SlipAmountsSchema,
+  fundLines: z.array(SlipFundLineSchema).meta({ description: '基金支付明细，按代码合计，按分组排列' }),
+  fundGroups: z.object({
+    basic: bureauFen('基本医保合计'),
+    critical: bureauFen('大病保险合计'),
+    assistance: bureauFen('医疗救助合计'),
+    hospital: bureauFen('医院减免合计'),
+    other: bureauFen('其他支付合计'),
+  } satisfies Record<SlipFundGroup, z.ZodType>).meta({ description: '基金支付按分组合计' }),
+})
+/** A settlement slip in the 一站式结算单 layout. */
+export type SlipView = z.infer<typeof SlipViewSchema>
 
 /** The tiers the explanation compares. */
 export const SLIP_COMPARED = ['deductible', 'basic', 'critical', 'assistance', 'hospital', 'personal'] as const
@@ -175,41 +187,45 @@ export const SLIP_COMPARED = ['deductible', 'basic', 'critical', 'assistance', '
 export type SlipComparedKey = typeof SLIP_COMPARED[number]
 
 /** One tier: the bureau's figure next to the published policy's. */
-export interface SlipComparisonRow {
-  key: SlipComparedKey
-  bureau: number
-  policy: number
-  /** bureau − policy (fen). */
-  difference: number
-  matches: boolean
-}
+export const SlipComparisonRowSchema = z.object({
+  key: z.enum(SLIP_COMPARED),
+  bureau: bureauFen('结算单金额'),
+  policy: fenReply('按公布政策测算的金额'),
+  difference: signedFenReply('结算单金额 − 测算金额，可为负数'),
+  matches: z.boolean(),
+})
+/** One tier: the bureau's figure next to the published policy's. */
+export type SlipComparisonRow = z.infer<typeof SlipComparisonRowSchema>
 
 /** Why a slip cannot be explained with a published policy. */
-export type SlipExplanationGap = 'no_policy' | 'unknown_level' | 'not_inpatient'
+export const SLIP_EXPLANATION_GAPS = ['no_policy', 'unknown_level', 'not_inpatient'] as const
+/** Why a slip cannot be explained with a published policy. */
+export type SlipExplanationGap = typeof SLIP_EXPLANATION_GAPS[number]
 
 /** "看懂这张结算单": the policy engine run for this stay, compared tier by tier with the slip. */
-export interface SlipExplanation {
-  id: string
-  status: 'match' | 'differs' | 'unavailable'
-  gap: SlipExplanationGap | null
-  policy: { id: PolicyId, title: string } | null
-  /** Statuses in force on the settlement day; `appliedStatus` is the one the policy applied (就高). */
-  statuses: SpecialStatus[]
-  hospitalLevel: HospitalLevel | null
-  /** Earlier slips of the same year whose amounts were carried into this one. */
-  priorSlips: number
-  /** Year-to-date accumulations before this stay (from the earlier slips). */
-  yearToDate: YearToDate
-  /** Paid by funds outside the published policy (counted before comparing the personal share). */
-  otherFunds: number
-  estimate: EstimateResult | null
-  rows: SlipComparisonRow[]
-}
+export const SlipExplanationSchema = z.object({
+  id: z.string(),
+  status: z.enum(['match', 'differs', 'unavailable']),
+  gap: z.enum(SLIP_EXPLANATION_GAPS).nullable()
+    .meta({ description: 'no_policy：参保地无公布政策；unknown_level：医院级别不明；not_inpatient：非住院' }),
+  policy: z.object({ id: PolicyIdSchema, title: z.string() }).nullable(),
+  statuses: z.array(SpecialStatusSchema).meta({ description: '结算当日有效的身份' }),
+  hospitalLevel: HospitalLevelSchema.nullable(),
+  priorSlips: z.number().int().nonnegative().meta({ description: '计入本次累计的同年度更早结算单张数' }),
+  yearToDate: YearToDateResultSchema.meta({ description: '本次住院前的年度累计（分）' }),
+  otherFunds: bureauFen('公布政策以外的基金支付（比较个人负担前扣除）'),
+  estimate: EstimateResultSchema.nullable(),
+  rows: z.array(SlipComparisonRowSchema),
+})
+/** "看懂这张结算单": the policy engine run for this stay, compared tier by tier with the slip. */
+export type SlipExplanation = z.infer<typeof SlipExplanationSchema>
 
 /** Result of the public slip check (no personal data). */
-export interface SlipVerification {
-  valid: boolean
-}
+export const SlipVerificationSchema = z.object({
+  valid: z.boolean().meta({ description: '本服务是否为这组结算编号和金额签发过该校验码' }),
+})
+/** Result of the public slip check (no personal data). */
+export type SlipVerification = z.infer<typeof SlipVerificationSchema>
 
 /** `?member=` of the slip routes: the family link, or absent for oneself. */
 export const SlipMemberQuerySchema = z.object({
