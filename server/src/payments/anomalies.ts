@@ -1,4 +1,5 @@
 import type { AnomalyAction, AnomalyFacts, AnomalyStatus, AnomalyView, RefundStatus } from '@yibao/shared'
+import type { LineStatus, OrderStatus } from '../domain/states'
 import type { AppDeps } from '../lib/types'
 import type { AnomalySubjects, PaymentAnomaly } from '../storage/anomalies'
 import type { PremiumOrder, PremiumOrderLine } from '../storage/payments'
@@ -267,13 +268,13 @@ async function views(deps: AppDeps, rows: PaymentAnomaly[]): Promise<AnomalyView
       year: x.line?.year ?? x.order?.year ?? num(d.year) ?? null,
       amountFen: x.refund?.amountFen ?? x.line?.amountFen ?? x.order?.totalFen
         ?? num(d.amountFen) ?? num(d.billFen) ?? null,
-      lineStatus: x.line?.status ?? null,
-      orderStatus: x.order?.status ?? null,
+      lineStatus: (x.line?.status ?? null) as LineStatus | null,
+      orderStatus: (x.order?.status ?? null) as OrderStatus | null,
       refundStatus: ((x.refund ?? x.liveRefund)?.status ?? null) as RefundStatus | null,
       facts: facts(d),
       actions: a.actions.map(e => ({
         at: toShanghaiIso(new Date(e.at)),
-        action: e.action,
+        action: e.action as AnomalyAction,
         by: who(e.by),
         note: e.note ?? null,
       })),

@@ -1,6 +1,6 @@
-import type { ErrorCode, RefundReason } from '@yibao/shared'
+import type { RefundOption, RefundOptions, RefundReason } from '@yibao/shared'
 import type { Person } from '../domain/person'
-import type { RefundAssessment, RefundBasis, RefundFacts } from '../domain/refund'
+import type { RefundAssessment, RefundFacts } from '../domain/refund'
 import type { AppDeps } from '../lib/types'
 import type { PremiumOrderLine } from '../storage/payments'
 import { formatErrorMessage, getPolicy, REFUND_REASON_HINTS, REFUND_REASON_LABELS, REFUND_REASONS } from '@yibao/shared'
@@ -49,21 +49,6 @@ function employeeRelations(person: Person) {
     .map(e => ({ since: e.since, until: e.status === 'terminated' || e.status === 'invalid' ? e.pausedOn : null }))
 }
 
-/** One reason as 退费申请 shows it: may it be asked for now, how much would come back, and on what grounds. */
-export interface RefundOption {
-  reason: RefundReason
-  label: string
-  hint: string
-  /** `unknown`: the bureau's records could not be read now (the request itself may still be made). */
-  status: 'allowed' | 'refused' | 'unknown'
-  amountFen: number | null
-  partial: boolean
-  basis: RefundBasis | null
-  /** Why it is refused, in Chinese (the error table's wording). */
-  message: string | null
-  code: ErrorCode | null
-}
-
 function optionOf(reason: RefundReason, year: number, a: RefundAssessment | null): RefundOption {
   const common = { reason, label: REFUND_REASON_LABELS[reason], hint: REFUND_REASON_HINTS[reason] }
   if (!a) return { ...common, status: 'unknown', amountFen: null, partial: false, basis: null, message: null, code: null }
@@ -82,7 +67,7 @@ function optionOf(reason: RefundReason, year: number, a: RefundAssessment | null
 export async function refundOptions(
   deps: AppDeps,
   p: { principal: string, orderId: string, lineId: string },
-): Promise<{ year: number, paidFen: number, options: RefundOption[] }> {
+): Promise<RefundOptions> {
   const order = await findOrderBy(deps.storage.db, 'id', p.orderId)
   if (!order || order.principal !== p.principal) throw new AppError('NOT_FOUND', 404)
   const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === p.lineId)

@@ -1,4 +1,11 @@
-import type { AnyRefundReason, ErrorCode, RefundReason, RefundStatus, SystemRefundReason } from '@yibao/shared'
+import type {
+  AnyRefundReason,
+  ErrorCode,
+  RefundReason,
+  RefundStatus,
+  RefundView,
+  SystemRefundReason,
+} from '@yibao/shared'
 import type { LineStatus } from '../domain/states'
 import type { AppDeps } from '../lib/types'
 import type { PremiumRefund } from '../storage/refunds'
@@ -323,7 +330,7 @@ async function auditRefund(
 }
 
 /** The view of a refund for its payer: masked person, amount in fen, Shanghai times. */
-export async function refundView(deps: AppDeps, refund: PremiumRefund) {
+export async function refundView(deps: AppDeps, refund: PremiumRefund): Promise<RefundView> {
   const line = (await orderLines(deps.storage.db, refund.orderId)).find(l => l.id === refund.lineId)!
   return {
     id: refund.id,

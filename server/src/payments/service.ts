@@ -3,7 +3,7 @@ import type { LineStatus, OrderStatus } from '../domain/states'
 import type { Logger } from '../lib/logger'
 import type { CurrentResident } from '../lib/resident'
 import type { AppDeps } from '../lib/types'
-import type { AnyRefundReason, RefundStatus } from '@yibao/shared'
+import type { AnyRefundReason, PaymentOrder, PaymentQuoteLine, RefundStatus } from '@yibao/shared'
 import type { PaymentAnomaly } from '../storage/anomalies'
 import type { LiveLine, PremiumOrder, PremiumOrderLine } from '../storage/payments'
 import type { PremiumRefund } from '../storage/refunds'
@@ -146,7 +146,7 @@ export async function quoteLines(
 }
 
 /** The masked view of a line (for every client). */
-export function lineView(l: QuotedLine) {
+export function lineView(l: QuotedLine): PaymentQuoteLine {
   return {
     name: l.nameMasked,
     certNo: maskIdCard(l.certNo),
@@ -164,7 +164,7 @@ export function lineView(l: QuotedLine) {
 export type Channel = 'jsapi' | 'native'
 
 /** The masked view of an order. */
-export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: PremiumOrderLine[]) {
+export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: PremiumOrderLine[]): Promise<PaymentOrder> {
   const ls = lines ?? await orderLines(deps.storage.db, order.id)
   // Only a paid order can have refunds: nothing to look up for the rest (e.g. every SSE poll of a QR).
   // The newest request of a line is the one shown (after a rejected one, its retry).

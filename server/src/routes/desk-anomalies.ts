@@ -1,9 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { StaffActor } from '../payments/anomalies'
 import type { DeskEnv } from '../lib/staff'
-import { AnomalyQuerySchema, AnomalyResolveInputSchema } from '@yibao/shared'
+import {
+  AnomalyActionResultSchema,
+  AnomalyListSchema,
+  AnomalyQuerySchema,
+  AnomalyResolveInputSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { idempotent } from '../lib/idempotency'
+import { doc, markRoute } from '../lib/openapi'
 import { staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
 import { listForStaff, refundAnomaly, resolveAnomalyAs, retryAnomaly } from '../payments/anomalies'
@@ -20,10 +26,11 @@ function actor(c: Context<DeskEnv>): StaffActor {
  * again is the same request; the same key on another anomaly is another request.
  */
 function idempotentAction(action: 'retry' | 'refund'): MiddlewareHandler<DeskEnv> {
-  return (c, next) => idempotent(
+  // Marked like `idempotent()` itself, so the contract lists the key's header and refusals.
+  return markRoute<MiddlewareHandler<DeskEnv>>((c, next) => idempotent(
     `desk.anomalies.${action}:${c.req.param('id')}`,
     x => `staff:${x.get('session')?.accountId ?? 'anonymous'}`,
-  )(c as unknown as Parameters<ReturnType<typeof idempotent>>[0], next)
+  )(c as unknown as Parameters<ReturnType<typeof idempotent>>[0], next), 'idempotent')
 }
 
 /**
@@ -31,23 +38,47 @@ function idempotentAction(action: 'retry' | 'refund'): MiddlewareHandler<DeskEnv
  * about one (重试, 退款, 标记已处理). Every action is audited; people are masked in every view.
  */
 export const deskAnomalyRoutes = new Hono<DeskEnv>()
-  .get('/', staffGuard(SUPERVISORS), validate('query', AnomalyQuerySchema), async (c) => {
+  .get('/', doc({
+    summary: '异常处理：待处理或已处理的缴费异常',
+    tag: '异常处理',
+    audience: 'staff',
+    ok: { 200: AnomalyListSchema },
+  }), staffGuard(SUPERVISORS), validate('query', AnomalyQuerySchema), async (c) => {
     const { status } = c.req.valid('query')
     const anomalies = await listForStaff(c.get('deps'), c.get('staff'), status)
     c.header('Cache-Control', 'no-store')
     return c.json({ status, anomalies }, 200)
   })
-  .post('/:id/retry', staffGuard(SUPERVISORS), idempotentAction('retry'), async (c) => {
+  .post('/:id/retry', doc({
+    summary: '异常处理：重试失败的步骤',
+    tag: '异常处理',
+    audience: 'staff',
+    ok: { 200: AnomalyActionResultSchema },
+    errors: { 409: ['ANOMALY_RESOLVED', 'ANOMALY_ACTION_UNAVAILABLE'] },
+    upstream: true,
+  }), staffGuard(SUPERVISORS), idempotentAction('retry'), async (c) => {
     const anomaly = await retryAnomaly(c.get('deps'), actor(c), c.req.param('id'))
     c.header('Cache-Control', 'no-store')
     return c.json({ anomaly }, 200)
   })
-  .post('/:id/refund', staffGuard(SUPERVISORS), idempotentAction('refund'), async (c) => {
+  .post('/:id/refund', doc({
+    summary: '异常处理：把不该收的款项退回原支付账户',
+    tag: '异常处理',
+    audience: 'staff',
+    ok: { 200: AnomalyActionResultSchema },
+    errors: { 409: ['ANOMALY_RESOLVED', 'ANOMALY_ACTION_UNAVAILABLE'] },
+  }), staffGuard(SUPERVISORS), idempotentAction('refund'), async (c) => {
     const anomaly = await refundAnomaly(c.get('deps'), actor(c), c.req.param('id'))
     c.header('Cache-Control', 'no-store')
     return c.json({ anomaly }, 200)
   })
-  .post('/:id/resolve', staffGuard(SUPERVISORS), validate('json', AnomalyResolveInputSchema), async (c) => {
+  .post('/:id/resolve', doc({
+    summary: '异常处理：标记已处理（须填写处理说明）',
+    tag: '异常处理',
+    audience: 'staff',
+    ok: { 200: AnomalyActionResultSchema },
+    errors: { 409: ['ANOMALY_RESOLVED'] },
+  }), staffGuard(SUPERVISORS), validate('json', AnomalyResolveInputSchema), async (c) => {
     const { reason } = c.req.valid('json')
     const anomaly = await resolveAnomalyAs(c.get('deps'), actor(c), c.req.param('id'), reason)
     c.header('Cache-Control', 'no-store')

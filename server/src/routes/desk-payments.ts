@@ -1,10 +1,11 @@
 import type { Context } from 'hono'
 import type { DeskEnv } from '../lib/staff'
-import { DeskPaymentOrderInputSchema, maskIdCard } from '@yibao/shared'
+import { DeskPaymentOrderInputSchema, maskIdCard, PaymentOrderSchema } from '@yibao/shared'
 import { Hono } from 'hono'
 import { openDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
@@ -35,6 +36,19 @@ async function ownDeskOrder(c: Context<DeskEnv>, id: string) {
  */
 export const deskPaymentRoutes = new Hono<DeskEnv>()
   .post('/orders',
+    doc({
+      summary: '窗口代缴：为参保人生成缴费二维码',
+      tag: '窗口缴费',
+      audience: 'staff',
+      ok: { 201: PaymentOrderSchema },
+      errors: {
+        400: ['DESK_SUBJECT_EXPIRED'],
+        403: ['OUT_OF_REGION'],
+        404: ['PERSON_NOT_FOUND'],
+        409: ['NOTHING_TO_PAY', 'PERSON_IN_OPEN_ORDER', 'CONFLICT'],
+      },
+      upstream: true,
+    }),
     staffGuard(),
     rateLimit({
       bucket: 'desk-payments',
@@ -92,12 +106,24 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
         throw error
       }
     })
-  .get('/orders/:id', staffGuard(), async (c) => {
+  .get('/orders/:id', doc({
+    summary: '查看窗口代缴订单（是否已扫码支付）',
+    tag: '窗口缴费',
+    audience: 'staff',
+    ok: { 200: PaymentOrderSchema },
+  }), staffGuard(), async (c) => {
     const order = await convergeOrderWhenDue(c.get('deps'), await ownDeskOrder(c, c.req.param('id')))
     c.header('Cache-Control', 'no-store')
     return c.json(await orderView(c.get('deps'), order), 200)
   })
-  .get('/orders/:id/events', staffGuard(), async (c) => {
+  .get('/orders/:id/events', doc({
+    summary: '等待窗口代缴订单的支付结果（订单状态变化时推送）',
+    description: '服务器推送事件（SSE）：订单状态每次变化时发送事件 `status`，数据为订单；订单已支付或已关闭、或10分钟后结束。',
+    tag: '窗口缴费',
+    audience: 'staff',
+    ok: { 200: { media: 'text/event-stream', description: '事件 status：订单（JSON）' } },
+    errors: { 429: ['ORDER_STREAMS_BUSY'] },
+  }), staffGuard(), async (c) => {
     const order = await ownDeskOrder(c, c.req.param('id'))
     return streamOrderEvents(c, c.get('deps'), order, c.get('session')!.id)
   })

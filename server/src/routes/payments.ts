@@ -1,9 +1,22 @@
 import type { Context } from 'hono'
+import type { RouteDoc } from '../lib/openapi'
 import type { AppEnv } from '../lib/types'
-import { maskIdCard, PaymentOrderInputSchema, PaymentQuoteInputSchema, toShanghaiIso } from '@yibao/shared'
+import {
+  maskIdCard,
+  PaymentOrderCreatedSchema,
+  PaymentOrderInputSchema,
+  PaymentOrderSchema,
+  PaymentQuoteInputSchema,
+  PaymentQuoteSchema,
+  ReceiptCheckSchema,
+  toShanghaiIso,
+  WechatPayNotifyFailureSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
@@ -44,6 +57,15 @@ async function ownOrder(c: Context<AppEnv>, id: string) {
  */
 export const paymentRoutes = new Hono<AppEnv>()
   .post('/quotes',
+    doc({
+      summary: '查询本人、家庭成员或代缴人员本年度应缴多少',
+      tag: '缴费',
+      audience: 'resident',
+      ok: { 200: PaymentQuoteSchema },
+      // A family member who is not (or no longer) bound; a person the bureau does not know.
+      errors: { 404: ['NOT_FOUND', 'PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
     rateLimit({ bucket: 'lookups', limit: 10, windowSeconds: 60 }),
     validate('json', PaymentQuoteInputSchema),
     async (c) => {
@@ -55,6 +77,18 @@ export const paymentRoutes = new Hono<AppEnv>()
       return c.json({ year, lines: lines.map(lineView), totalFen: lines.reduce((s, l) => s + l.dueFen, 0) }, 200)
     })
   .post('/orders',
+    doc({
+      summary: '提交缴费订单（微信内支付或扫码支付）',
+      tag: '缴费',
+      audience: 'resident',
+      ok: { 201: PaymentOrderCreatedSchema },
+      errors: {
+        400: ['WECHAT_REQUIRED'],
+        404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+        409: ['NOTHING_TO_PAY', 'PERSON_IN_OPEN_ORDER', 'CONFLICT'],
+      },
+      upstream: true,
+    }),
     validate('json', PaymentOrderInputSchema),
     idempotent('payments.orders', c => `resident:${c.get('session')?.accountId ?? 'anonymous'}`),
     async (c) => {
@@ -87,24 +121,49 @@ export const paymentRoutes = new Hono<AppEnv>()
       c.header('Cache-Control', 'no-store')
       return c.json({ ...view, jsapi }, 201)
     })
-  .get('/orders', async (c) => {
+  .get('/orders', doc({
+    summary: '我的缴费订单',
+    tag: '缴费',
+    audience: 'resident',
+    ok: { 200: z.array(PaymentOrderSchema) },
+  }), async (c) => {
     const { principal } = await residentPrincipal(c)
     const orders = await listOrdersOf(c.get('deps').storage.db, principal)
     c.header('Cache-Control', 'no-store')
     return c.json(await Promise.all(orders.map(o => orderView(c.get('deps'), o))), 200)
   })
-  .get('/orders/:id', async (c) => {
+  .get('/orders/:id', doc({
+    summary: '查看一笔缴费订单（支付结果）',
+    tag: '缴费',
+    audience: 'resident',
+    ok: { 200: PaymentOrderSchema },
+  }), async (c) => {
     // After the payer returns from WeChat Pay: ask WeChat Pay rather than trusting the front end (at most once
     // per poll interval across every page, stream and instance; the callback usually answered already).
     const order = await convergeOrderWhenDue(c.get('deps'), await ownOrder(c, c.req.param('id')))
     c.header('Cache-Control', 'no-store')
     return c.json(await orderView(c.get('deps'), order), 200)
   })
-  .get('/orders/:id/events', async (c) => {
+  .get('/orders/:id/events', doc({
+    summary: '等待支付结果（订单状态变化时推送）',
+    description: '服务器推送事件（SSE）：订单状态每次变化时发送事件 `status`，数据为订单（同“查看一笔缴费订单”）；'
+      + '订单已支付或已关闭、或10分钟后结束。同时打开的推送过多时答复 429，页面改为定时查询。',
+    tag: '缴费',
+    audience: 'resident',
+    ok: { 200: { media: 'text/event-stream', description: '事件 status：订单（JSON）' } },
+    errors: { 429: ['ORDER_STREAMS_BUSY'] },
+  }), async (c) => {
     const first = await ownOrder(c, c.req.param('id'))
     return streamOrderEvents(c, c.get('deps'), first, c.get('session')!.id)
   })
-  .post('/orders/:id/close', async (c) => {
+  .post('/orders/:id/close', doc({
+    summary: '取消未支付的订单',
+    tag: '缴费',
+    audience: 'resident',
+    ok: { 200: PaymentOrderSchema },
+    errors: { 409: ['ORDER_NOT_PAYABLE'] },
+    upstream: true,
+  }), async (c) => {
     const order = await ownOrder(c, c.req.param('id'))
     if (order.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 409)
     // Closed at WeChat Pay first; paid in the meantime is the answer instead.
@@ -115,12 +174,29 @@ export const paymentRoutes = new Hono<AppEnv>()
   })
 
 /**
+ * WeChat Pay's own failure answers to a callback (not the error envelope). `RouteDoc.ok` types a non-envelope
+ * failure body for 503 only, hence the cast; the document lists these bodies under their statuses.
+ */
+const WECHATPAY_FAILURES = {
+  400: WechatPayNotifyFailureSchema,
+  401: WechatPayNotifyFailureSchema,
+  404: WechatPayNotifyFailureSchema,
+} as unknown as RouteDoc['ok']
+
+/**
  * WeChat Pay callbacks (outside login and CSRF: trusted only through the signature over the RAW body,
  * the key id, the 300 s window, and decryption). Answers fast; reporting to the tax bureau happens in
  * the outbox.
  */
 export const paymentNotifyRoutes = new Hono<AppEnv>()
-  .post('/', async (c) => {
+  .post('/', doc({
+    summary: '微信支付结果通知（支付、退款）',
+    description: '微信支付平台回调，以原始请求体的签名验证。已处理（或无需处理）答复 204；验签失败答复 401，'
+      + '内容有误答复 400，订单或退款单不存在答复 404，均为微信支付约定的 `{ code: "FAIL", message }`，微信支付将按其策略重试。',
+    tag: '缴费',
+    audience: 'wechatpay',
+    ok: { 204: null, ...WECHATPAY_FAILURES },
+  }), async (c) => {
     const raw = await c.req.text()
     const deps = c.get('deps')
     let note
@@ -155,7 +231,12 @@ export const paymentNotifyRoutes = new Hono<AppEnv>()
 
 /** Public check of an electronic payment receipt (电子缴费凭证): masked facts only. */
 export const receiptRoutes = new Hono<AppEnv>()
-  .get('/:code', rateLimit({ bucket: 'receipts', limit: 30, windowSeconds: 60 }), async (c) => {
+  .get('/:code', doc({
+    summary: '查验电子缴费凭证',
+    tag: '缴费',
+    audience: 'public',
+    ok: { 200: ReceiptCheckSchema },
+  }), rateLimit({ bucket: 'receipts', limit: 30, windowSeconds: 60 }), async (c) => {
     const code = c.req.param('code').toUpperCase()
     const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code)
       ? await findLineByReceipt(c.get('deps').storage.db, code)

@@ -1,9 +1,11 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../lib/types'
-import { RefundInputSchema, RefundOptionsQuerySchema } from '@yibao/shared'
+import { RefundInputSchema, RefundOptionsQuerySchema, RefundOptionsSchema, RefundViewSchema } from '@yibao/shared'
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
+import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
@@ -29,6 +31,28 @@ async function ownRefund(c: Context<AppEnv>, id: string) {
  */
 export const refundRoutes = new Hono<AppEnv>()
   .post('/',
+    doc({
+      summary: '申请退费',
+      tag: '退费',
+      audience: 'resident',
+      ok: { 201: RefundViewSchema },
+      errors: {
+        404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+        // Refused by the rules at once, or by the bureau's 审核 when it answered at once.
+        409: [
+          'REFUND_EXISTS',
+          'REFUND_NOT_REFUNDABLE',
+          'REFUND_NOT_YET_RECORDED',
+          'REFUND_BENEFIT_STARTED',
+          'REFUND_NO_OVERLAP',
+          'REFUND_NOT_FUNDED',
+          'REFUND_RECORD_NOT_FOUND',
+          'REFUND_DEATH_NOT_FOUND',
+          'REFUND_EMPLOYEE_NOT_FOUND',
+        ],
+      },
+      upstream: true,
+    }),
     rateLimit({ bucket: 'refunds', limit: REFUNDS_PER_HOUR, windowSeconds: 3600, key: c => `session:${c.get('session')?.accountId ?? 'anonymous'}` }),
     validate('json', RefundInputSchema),
     idempotent('refunds', c => `resident:${c.get('session')?.accountId ?? 'anonymous'}`),
@@ -49,21 +73,37 @@ export const refundRoutes = new Hono<AppEnv>()
       }
     })
   // What each reason would give back for a line, and on which clause (before the resident chooses).
-  .get('/options', validate('query', RefundOptionsQuerySchema), async (c) => {
+  .get('/options', doc({
+    summary: '退费前查看：各退费原因能否申请、可退多少、依据是什么',
+    tag: '退费',
+    audience: 'resident',
+    ok: { 200: RefundOptionsSchema },
+    errors: { 404: ['NOT_FOUND', 'PERSON_NOT_FOUND'] },
+  }), validate('query', RefundOptionsQuerySchema), async (c) => {
     const { principal } = await residentPrincipal(c)
     const { orderId, lineId } = c.req.valid('query')
     const options = await refundOptions(c.get('deps'), { principal, orderId, lineId })
     c.header('Cache-Control', 'no-store')
     return c.json(options, 200)
   })
-  .get('/', async (c) => {
+  .get('/', doc({
+    summary: '我的退费申请',
+    tag: '退费',
+    audience: 'resident',
+    ok: { 200: z.array(RefundViewSchema) },
+  }), async (c) => {
     const { principal } = await residentPrincipal(c)
     const deps = c.get('deps')
     const refunds = await listRefundsOf(deps.storage.db, principal)
     c.header('Cache-Control', 'no-store')
     return c.json(await Promise.all(refunds.map(r => refundView(deps, r))), 200)
   })
-  .get('/:id', async (c) => {
+  .get('/:id', doc({
+    summary: '查看一笔退费的进度',
+    tag: '退费',
+    audience: 'resident',
+    ok: { 200: RefundViewSchema },
+  }), async (c) => {
     const deps = c.get('deps')
     const refund = await convergeRefund(deps, await ownRefund(c, c.req.param('id')))
     c.header('Cache-Control', 'no-store')

@@ -1,5 +1,6 @@
-import type { RefundStatus } from './refund'
 import { z } from 'zod'
+import { PaymentLineStatusSchema, PaymentOrderStatusSchema } from './payment'
+import { RefundStatusSchema } from './refund'
 import { CleanTextSchema } from './text'
 
 /**
@@ -53,58 +54,69 @@ export const AnomalyResolveInputSchema = z.object({
 })
 export type AnomalyResolveInput = z.infer<typeof AnomalyResolveInputSchema>
 
+/** A time as the BFF sends it: ISO 8601 with `+08:00` (Shanghai). */
+const shanghaiTime = (description: string) => z.string().meta({ description: `${description}（ISO 8601，+08:00）` })
+/** Integer fen (分). */
+const fen = (description: string) => z.number().int().meta({ description: `${description}（分）` })
+
 /** One thing done about an anomaly, newest last. */
-export interface AnomalyActionView {
-  /** ISO 8601 with +08:00. */
-  at: string
-  action: string
-  /** Display name of the staff member; null when the system did it. */
-  by: string | null
-  /** The reason given, or what WeChat Pay said when asked again (its trade state). */
-  note: string | null
-}
+export const AnomalyActionViewSchema = z.object({
+  at: shanghaiTime('处理时间'),
+  action: z.enum(ANOMALY_ACTIONS).meta({ description: 'retry 重试；refund 退款；resolve 标记已处理' }),
+  by: z.string().nullable().meta({ description: '工作人员姓名；系统处理时为 null' }),
+  note: z.string().nullable().meta({ description: '处理说明，或再次询问微信支付时对方所答（交易状态）' }),
+})
+export type AnomalyActionView = z.infer<typeof AnomalyActionViewSchema>
 
 /** What the anomaly's record says happened, as far as a supervisor needs it (amounts in fen). */
-export interface AnomalyFacts {
-  expectedFen?: number
-  gotFen?: number
-  billFen?: number | null
-  /** The tax bureau's refusal code (e.g. `2001`; `2002` = already collected). */
-  taxCode?: string
-  /** The outbox job that ran out of attempts, its attempts and its last error (PII masked). */
-  topic?: string
-  attempts?: number
-  lastError?: string
-  /** Why a line is a duplicate: `paid_while_person_year_held` or `collected_elsewhere`. */
-  why?: string
-  /** The bill's day (YYYY-MM-DD, Shanghai). */
-  date?: string
-  /** What WeChat Pay said of a refund (`ABNORMAL`, `CLOSED`). */
-  refundState?: string
-}
+export const AnomalyFactsSchema = z.object({
+  expectedFen: fen('订单金额').optional(),
+  gotFen: fen('实际支付金额').optional(),
+  billFen: fen('微信支付账单金额；账单中没有时为 null').nullable().optional(),
+  taxCode: z.string().optional().meta({ description: '税务部门拒绝入账的代码（如 2001；2002 = 已在别处缴费）' }),
+  topic: z.string().optional().meta({ description: '多次失败的后台任务' }),
+  attempts: z.number().int().optional().meta({ description: '该任务已尝试的次数' }),
+  lastError: z.string().optional().meta({ description: '最后一次失败的原因（已脱敏）' }),
+  why: z.string().optional().meta({ description: '重复缴费的原因：paid_while_person_year_held 或 collected_elsewhere' }),
+  date: z.string().optional().meta({ description: '账单日期（YYYY-MM-DD，北京时间）' }),
+  refundState: z.string().optional().meta({ description: '微信支付所述的退款状态（ABNORMAL、CLOSED）' }),
+})
+export type AnomalyFacts = z.infer<typeof AnomalyFactsSchema>
 
 /** An anomaly as the 异常处理 page shows it: people masked, amounts in fen, Shanghai times. */
-export interface AnomalyView {
-  id: string
-  kind: AnomalyKind
-  status: AnomalyStatus
-  createdAt: string
-  regionCode: string | null
-  orderId: string | null
-  outTradeNo: string | null
-  /** The person of the line, or every person of the order (masked name and ID number). */
-  people: { name: string, certNo: string }[]
-  year: number | null
-  amountFen: number | null
-  /** The line's state now (LINE_MACHINE), the order's, and its refund's when there is one. */
-  lineStatus: string | null
-  orderStatus: string | null
-  refundStatus: RefundStatus | null
-  facts: AnomalyFacts
-  actions: AnomalyActionView[]
-  /** Which of 重试 / 退款 applies now (标记已处理 always does while open). */
-  available: { retry: boolean, refund: boolean }
-  resolvedAt: string | null
-  resolvedBy: string | null
-  resolution: string | null
-}
+export const AnomalyViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ANOMALY_KINDS).meta({
+    description: Object.entries(ANOMALY_KIND_LABELS).map(([k, v]) => `${k} ${v}`).join('；'),
+  }),
+  status: z.enum(ANOMALY_STATUS_VALUES).meta({ description: 'open 待处理；resolved 已处理' }),
+  createdAt: shanghaiTime('发现时间'),
+  regionCode: z.string().nullable(),
+  orderId: z.string().nullable(),
+  outTradeNo: z.string().nullable(),
+  people: z.array(z.object({ name: z.string(), certNo: z.string() }))
+    .meta({ description: '该明细的参保人，或订单的全部参保人（姓名、身份证号码均脱敏）' }),
+  year: z.number().int().nullable(),
+  amountFen: fen('涉及金额').nullable(),
+  lineStatus: PaymentLineStatusSchema.nullable().meta({ description: '缴费明细现在的状态' }),
+  orderStatus: PaymentOrderStatusSchema.nullable().meta({ description: '订单现在的状态' }),
+  refundStatus: RefundStatusSchema.nullable(),
+  facts: AnomalyFactsSchema,
+  actions: z.array(AnomalyActionViewSchema),
+  available: z.object({ retry: z.boolean(), refund: z.boolean() })
+    .meta({ description: '现在可否重试、退款（待处理时总可标记已处理）' }),
+  resolvedAt: shanghaiTime('标记已处理的时间').nullable(),
+  resolvedBy: z.string().nullable(),
+  resolution: z.string().nullable().meta({ description: '处理说明' }),
+})
+export type AnomalyView = z.infer<typeof AnomalyViewSchema>
+
+/** `GET /desk/anomalies`: the queue asked for. */
+export const AnomalyListSchema = z.object({
+  status: z.enum(ANOMALY_STATUS_VALUES),
+  anomalies: z.array(AnomalyViewSchema),
+})
+export type AnomalyList = z.infer<typeof AnomalyListSchema>
+
+/** What 重试 / 退款 / 标记已处理 answer: the anomaly as it stands after the action. */
+export const AnomalyActionResultSchema = z.object({ anomaly: AnomalyViewSchema })

@@ -4,6 +4,8 @@ import { DEFAULT_CALENDAR } from '../policy/policies/calendars'
 import { shanghaiDate } from '../time'
 import { IdCardNoSchema, PersonNameSchema, YearSchema } from './common'
 import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
+import { EnrolmentStatusSchema } from './person'
+import { AnyRefundReasonSchema, RefundStatusSchema } from './refund'
 import { CleanTextSchema } from './text'
 
 /** A person to pay for: oneself, a bound family member, or anyone by name + ID number (代缴). Never an amount. */
@@ -61,3 +63,138 @@ export function defaultPaymentYear(now: Date): number {
   const year = Number(today.slice(0, 4))
   return collectionPhase(year + 1, today, DEFAULT_CALENDAR) === 'not_open' ? year : year + 1
 }
+
+// ---------------------------------------------------------------- what the BFF answers (OpenAPI, issue 11)
+
+/** Integer fen (分), never negative. */
+const fen = (description: string, note?: string) =>
+  z.number().int().nonnegative().meta({ description: `${description}（分）${note ? `；${note}` : ''}` })
+/** A time as the BFF sends it: ISO 8601 with `+08:00` (Shanghai). */
+const shanghaiTime = (description: string) => z.string().meta({ description: `${description}（ISO 8601，+08:00）` })
+const maskedName = z.string().meta({ description: '姓名（脱敏）' })
+const maskedCertNo = z.string().meta({ description: '身份证号码（脱敏，如 370502********0420）' })
+
+/** A premium order's states (the server's ORDER_MACHINE). */
+export const PAYMENT_ORDER_STATUSES = ['created', 'prepaid', 'paid', 'closed'] as const
+export const PaymentOrderStatusSchema = z.enum(PAYMENT_ORDER_STATUSES)
+  .meta({ description: 'created 已创建；prepaid 待支付；paid 已支付；closed 已关闭' })
+/** An order line's states, one person-year each (the server's LINE_MACHINE). */
+export const PAYMENT_LINE_STATUSES = ['pending', 'paid', 'reported', 'void', 'duplicate', 'refunded'] as const
+export const PaymentLineStatusSchema = z.enum(PAYMENT_LINE_STATUSES)
+  .meta({ description: 'pending 待支付；paid 已支付；reported 税务已入账；void 未支付已作废；duplicate 重复缴费（将退回）；refunded 已退费' })
+export const PaymentChannelSchema = z.enum(['jsapi', 'native'])
+  .meta({ description: 'jsapi 微信内支付；native 扫码支付' })
+export const DueStatusSchema = z.enum(Object.keys(DUE_STATUS_LABELS) as [keyof typeof DUE_STATUS_LABELS])
+  .meta({ description: Object.entries(DUE_STATUS_LABELS).map(([k, v]) => `${k} ${v}`).join('；') })
+
+/** An unpaid order that already holds the person for the year: the payer's own (may be resumed) or another's. */
+export const HeldBySchema = z.discriminatedUnion('mine', [
+  z.object({ mine: z.literal(true), orderId: z.string(), expiresAt: shanghaiTime('该订单失效时间') }),
+  z.object({ mine: z.literal(false), orderId: z.null(), expiresAt: shanghaiTime('该订单失效时间') }),
+])
+
+/** What one person owes for the year (`lineView`), from the tax bureau: masked, amounts in fen. */
+export const PaymentQuoteLineSchema = z.object({
+  name: maskedName,
+  certNo: maskedCertNo,
+  relation: z.enum(['self', 'family', 'proxy']).meta({ description: 'self 本人；family 家庭成员；proxy 代缴' }),
+  year: z.number().int(),
+  regionCode: z.string().meta({ description: '参保地区划代码' }),
+  standardFen: fen('个人缴费标准'),
+  subsidyFen: fen('资助金额'),
+  dueFen: fen('应缴金额', '不可缴费时为 0'),
+  status: DueStatusSchema,
+  heldBy: HeldBySchema.nullable().meta({ description: '已在一笔待支付订单中时，是哪一笔' }),
+})
+export type PaymentQuoteLine = z.infer<typeof PaymentQuoteLineSchema>
+
+/** `POST /payments/quotes`: what each person owes and the total. */
+export const PaymentQuoteSchema = z.object({
+  year: z.number().int(),
+  lines: z.array(PaymentQuoteLineSchema),
+  totalFen: fen('合计应缴'),
+})
+export type PaymentQuote = z.infer<typeof PaymentQuoteSchema>
+
+/** The refund of an order line, when one was asked for (the newest request). */
+export const PaymentLineRefundSchema = z.object({
+  id: z.string(),
+  status: RefundStatusSchema,
+  reason: AnyRefundReasonSchema,
+})
+
+/** One person-year of an order (masked). */
+export const PaymentOrderLineSchema = z.object({
+  id: z.string(),
+  name: maskedName,
+  certNo: maskedCertNo,
+  amountFen: fen('该人员缴费金额'),
+  status: PaymentLineStatusSchema,
+  receiptCode: z.string().nullable().meta({ description: '电子缴费凭证查验码（支付后）' }),
+  refund: PaymentLineRefundSchema.nullable(),
+})
+export type PaymentOrderLine = z.infer<typeof PaymentOrderLineSchema>
+
+/** An order as its payer (or the help-desk clerk who made it) sees it (`orderView`). */
+export const PaymentOrderSchema = z.object({
+  id: z.string(),
+  outTradeNo: z.string().meta({ description: '商户订单号（微信支付 out_trade_no）' }),
+  channel: PaymentChannelSchema,
+  year: z.number().int(),
+  totalFen: fen('订单金额'),
+  status: PaymentOrderStatusSchema,
+  codeUrl: z.string().nullable().meta({ description: '扫码支付的二维码内容（仅待支付的扫码订单）' }),
+  expiresAt: shanghaiTime('订单失效时间'),
+  paidAt: shanghaiTime('支付时间').nullable(),
+  lines: z.array(PaymentOrderLineSchema),
+})
+export type PaymentOrder = z.infer<typeof PaymentOrderSchema>
+
+/** What the page passes to WeChat's `WeixinJSBridge` `getBrandWCPayRequest` (signed by the merchant key). */
+export const JsapiPayParamsSchema = z.object({
+  appId: z.string(),
+  timeStamp: z.string(),
+  nonceStr: z.string(),
+  package: z.string().meta({ description: 'prepay_id=…' }),
+  signType: z.literal('RSA'),
+  paySign: z.string(),
+})
+
+/** `POST /payments/orders`: the order, and for a JSAPI order the parameters to pay it inside WeChat. */
+export const PaymentOrderCreatedSchema = PaymentOrderSchema.extend({
+  jsapi: JsapiPayParamsSchema.nullable().meta({ description: '微信内支付参数（仅 jsapi 订单）' }),
+})
+export type PaymentOrderCreated = z.infer<typeof PaymentOrderCreatedSchema>
+
+/** Public check of an electronic payment receipt (电子缴费凭证): masked facts only. */
+export const ReceiptCheckSchema = z.object({
+  code: z.string().meta({ description: '查验码（XXXX-XXXX-XXXX-XXXX）' }),
+  valid: z.boolean().meta({ description: '凭证有效：未退费、不是重复缴费' }),
+  duplicate: z.boolean().meta({ description: '重复缴费，款项将退回' }),
+  name: maskedName,
+  certNo: maskedCertNo,
+  year: z.number().int(),
+  regionCode: z.string(),
+  amountFen: fen('缴费金额'),
+  paidAt: shanghaiTime('支付时间'),
+  reported: z.boolean().meta({ description: '税务部门已入账' }),
+  refunded: z.boolean(),
+  refundedAt: shanghaiTime('退费时间').nullable(),
+})
+export type ReceiptCheck = z.infer<typeof ReceiptCheckSchema>
+
+/** `POST /person-lookups`: a name + ID number checked at the bureau (代缴), told back masked. */
+export const PersonLookupResultSchema = z.object({
+  name: maskedName,
+  certNo: maskedCertNo,
+  regionCode: z.string(),
+  residentInsurance: z.object({ status: EnrolmentStatusSchema, regionCode: z.string() }).nullable()
+    .meta({ description: '城乡居民医保参保状态；未参加时为 null' }),
+})
+export type PersonLookupResult = z.infer<typeof PersonLookupResultSchema>
+
+/** WeChat Pay's own failure answer to a callback (it retries on any non-2xx status). */
+export const WechatPayNotifyFailureSchema = z.object({
+  code: z.literal('FAIL'),
+  message: z.string(),
+})

@@ -1,4 +1,6 @@
+import type { ErrorCode } from '../errors'
 import { z } from 'zod'
+import { ERROR_MESSAGES } from '../errors'
 import { CleanTextSchema } from './text'
 
 /**
@@ -69,3 +71,68 @@ export const RefundOptionsQuerySchema = z.object({
   orderId: RefundInputSchema.shape.orderId,
   lineId: RefundInputSchema.shape.lineId,
 })
+
+// ---------------------------------------------------------------- what the BFF answers (OpenAPI, issue 11)
+
+/** Integer fen (分), never negative. */
+const fen = (description: string, note?: string) =>
+  z.number().int().nonnegative().meta({ description: `${description}（分）${note ? `；${note}` : ''}` })
+/** A time as the BFF sends it: ISO 8601 with `+08:00` (Shanghai). */
+const shanghaiTime = (description: string) => z.string().meta({ description: `${description}（ISO 8601，+08:00）` })
+
+export const RefundReasonSchema = z.enum(REFUND_REASONS)
+export const AnyRefundReasonSchema = z.enum([...REFUND_REASONS, ...SYSTEM_REFUND_REASONS])
+export const RefundStatusSchema = z.enum(REFUND_STATUS_VALUES)
+  .meta({ description: 'approving 医保审核中；refunding 审核通过退款中；succeeded 已退回；rejected 审核未通过；failed 退款未成功' })
+
+/** A refund as its payer sees it (`refundView`): the person masked, amounts in fen, Shanghai times. */
+export const RefundViewSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  lineId: z.string(),
+  year: z.number().int().meta({ description: '参保年度' }),
+  name: z.string().meta({ description: '参保人姓名（脱敏）' }),
+  certNo: z.string().meta({ description: '身份证号码（脱敏）' }),
+  reason: AnyRefundReasonSchema,
+  amountFen: fen('退还金额'),
+  paidFen: fen('该人员该年度所缴金额', '只退一部分时大于退还金额'),
+  status: RefundStatusSchema,
+  rejectMessage: z.string().nullable().meta({ description: '医保部门未通过审核的原因（中文）' }),
+  receivedAccount: z.string().nullable().meta({ description: '退回的账户（微信支付所述，如“支付用户零钱”）' }),
+  requestedAt: shanghaiTime('申请时间'),
+  succeededAt: shanghaiTime('退回时间').nullable(),
+})
+export type RefundView = z.infer<typeof RefundViewSchema>
+
+/** Where a refund's right and amount come from: the document and clause, or why the app's rule is assumed. */
+export const RefundBasisSchema = z.object({
+  text: z.string().meta({ description: '中文说明，金额以元表示' }),
+  source: z.string().meta({ description: '文件及条款' }),
+  assumed: z.literal(true).optional().meta({ description: '文件未作规定，按 reason 所述的通行做法' }),
+  reason: z.string().optional(),
+})
+
+const ERROR_CODES = Object.keys(ERROR_MESSAGES) as [ErrorCode, ...ErrorCode[]]
+
+/** One reason as 退费申请 shows it: may it be asked for now, how much would come back, and on what grounds. */
+export const RefundOptionSchema = z.object({
+  reason: RefundReasonSchema,
+  label: z.string(),
+  hint: z.string(),
+  status: z.enum(['allowed', 'refused', 'unknown'])
+    .meta({ description: 'unknown：暂时无法读取医保部门的记录（仍可提交申请）' }),
+  amountFen: fen('可退金额').nullable(),
+  partial: z.boolean().meta({ description: '只退所缴金额的一部分' }),
+  basis: RefundBasisSchema.nullable(),
+  message: z.string().nullable().meta({ description: '不能以该原因退费的中文说明' }),
+  code: z.enum(ERROR_CODES).nullable().meta({ description: '不能以该原因退费时的错误码' }),
+})
+export type RefundOption = z.infer<typeof RefundOptionSchema>
+
+/** 退费申请's choices for one paid line (`GET /refunds/options`). */
+export const RefundOptionsSchema = z.object({
+  year: z.number().int(),
+  paidFen: fen('所缴金额'),
+  options: z.array(RefundOptionSchema),
+})
+export type RefundOptions = z.infer<typeof RefundOptionsSchema>
