@@ -45,9 +45,10 @@ export interface RouteDoc {
   audience: Audience
   /**
    * Each success status with its JSON body schema (or `null`: no body), a media type or a redirect; also a
-   * failure status whose body is not the error envelope (the probe's 503).
+   * failure status whose body is not the error envelope (the probe's 503, WeChat Pay's `{ code: 'FAIL' }`):
+   * a status given here is never given the envelope.
    */
-  ok: Partial<Record<SuccessStatus | 503, z.ZodType | MediaBody | RedirectBody | null>>
+  ok: Partial<Record<SuccessStatus | ErrorStatus, z.ZodType | MediaBody | RedirectBody | null>>
   /** Error codes this route answers beyond the ones added for its audience and middlewares, by status. */
   errors?: Partial<Record<ErrorStatus, readonly ErrorCode[]>>
   /** The route calls a bureau system: it may answer 502/504 `UPSTREAM_*`. */
@@ -153,7 +154,7 @@ function inherentErrors(method: string, path: string, d: RouteDoc, handlers: unk
 
 const SECURITY: Record<Audience, OpenAPIV3_1.SecurityRequirementObject[] | undefined> = {
   public: [],
-  pending: [{ residentSession: [] }],
+  pending: [{ residentSession: [] }, { staffSession: [] }],
   resident: [{ residentSession: [] }],
   staff: [{ staffSession: [] }],
   wechatpay: [{ wechatpaySignature: [] }],
@@ -184,7 +185,8 @@ function isRedirect(body: unknown): body is RedirectBody {
 
 /** hono-openapi's form of a response body (resolved when the document is built). */
 function jsonContent(schema: z.ZodType) {
-  return { 'application/json': { schema: resolver(schema, { io: 'output' }) } }
+  // What the BFF sends (zod's output side): objects list every field and allow no other.
+  return { 'application/json': { schema: resolver(schema, { options: { io: 'output' } }) } }
 }
 
 function responsesOf(d: RouteDoc, codes: Codes) {
@@ -201,6 +203,7 @@ function responsesOf(d: RouteDoc, codes: Codes) {
     else responses[status] = { description, content: jsonContent(body) }
   }
   for (const [status, list] of [...codes].sort(([a], [b]) => a - b)) {
+    if (String(status) in responses) continue
     const names = [...list].sort()
     responses[String(status)] = {
       description: `${STATUS_TEXT[status] ?? '错误'}：${names.map(c => `${c}（${ERROR_MESSAGES[c]}）`).join('；')}`,
@@ -289,7 +292,10 @@ export async function openApiDocument(app: AnyApp): Promise<OpenAPIV3_1.Document
     const parameters = [...(generated.parameters ?? [])] as OpenAPIV3_1.ParameterObject[]
     const marks = new Set(op.handlers.map(h => (typeof h === 'function' ? traits.get(h) : undefined)))
     if (marks.has('idempotent')) parameters.push(IDEMPOTENCY_HEADER)
-    if (UNSAFE.has(op.method) && d.audience !== 'wechatpay' && d.audience !== 'public') parameters.push(CSRF_HEADER)
+    if (UNSAFE.has(op.method) && d.audience !== 'wechatpay') {
+      // Required with a session; a public write (sign-in, look-ups) needs it only once a session cookie exists.
+      parameters.push(d.audience === 'public' ? { ...CSRF_HEADER, required: false } : CSRF_HEADER)
+    }
     const operation: OpenAPIV3_1.OperationObject = {
       ...generated,
       operationId: operationIdOf(op.method, op.path),

@@ -173,15 +173,13 @@ export const paymentRoutes = new Hono<AppEnv>()
     return c.json(await orderView(c.get('deps'), after), 200)
   })
 
-/**
- * WeChat Pay's own failure answers to a callback (not the error envelope). `RouteDoc.ok` types a non-envelope
- * failure body for 503 only, hence the cast; the document lists these bodies under their statuses.
- */
+/** WeChat Pay's own failure answers to a callback (not the error envelope). */
 const WECHATPAY_FAILURES = {
   400: WechatPayNotifyFailureSchema,
   401: WechatPayNotifyFailureSchema,
   404: WechatPayNotifyFailureSchema,
-} as unknown as RouteDoc['ok']
+  500: WechatPayNotifyFailureSchema,
+} satisfies RouteDoc['ok']
 
 /**
  * WeChat Pay callbacks (outside login and CSRF: trusted only through the signature over the RAW body,
