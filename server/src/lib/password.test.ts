@@ -29,6 +29,20 @@ describe('staff password hashing (argon2id)', () => {
     expect(medianMs).toBeGreaterThan(20)
   })
 
+  it('reports the median between the fastest and the slowest verification, for an even and an odd count', async () => {
+    for (const rounds of [4, 3]) {
+      const { medianMs, minMs, maxMs } = await benchPasswordHash(rounds)
+      for (const ms of [minMs, medianMs, maxMs]) {
+        expect(typeof ms).toBe('number')
+        // Real durations of one verification: more than nothing, far less than a minute.
+        expect(ms).toBeGreaterThan(0)
+        expect(ms).toBeLessThan(60_000)
+      }
+      expect(minMs).toBeLessThanOrEqual(medianMs)
+      expect(medianMs).toBeLessThanOrEqual(maxMs)
+    }
+  })
+
   it('generates 20-character passwords without look-alike characters', () => {
     const seen = new Set<string>()
     for (let i = 0; i < 200; i++) {

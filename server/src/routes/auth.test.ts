@@ -1,5 +1,8 @@
 import type { Storage } from '../storage/types'
+import { maskIdCard } from '@yibao/shared'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { DONGYING_ADULT, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhsa-handlers'
 import { lastCodeFor, wechatCodes } from '../testing/sms-wechat-handlers'
@@ -17,6 +20,21 @@ const { setup, now } = clockedTestApps(() => storage)
 async function json(res: Response): Promise<any> {
   return res.json()
 }
+
+/** The person's 实名认证 attempts in the audit trail (what their 访问记录 shows). */
+async function bindAudits(certNo: string) {
+  const ref = createTestApp({ storage }).deps.vault.ref(certNo)
+  return storage.db.select().from(auditEvents)
+    .where(and(eq(auditEvents.subjectRef, ref), eq(auditEvents.action, 'auth.bind'))).orderBy(auditEvents.id)
+}
+const refusedBind = (certNo: string) => expect.objectContaining({
+  actorType: 'anonymous',
+  actorId: 'anonymous',
+  action: 'auth.bind',
+  success: false,
+  subjectMasked: maskIdCard(certNo),
+  channel: 'self',
+})
 
 describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
   it('binds a new phone to the person the bureau confirms, then signs straight in next time', async () => {
@@ -58,6 +76,8 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
     expect(bind.status).toBe(404)
     expect(await json(bind)).toMatchObject({ error: { code: 'PERSON_NOT_FOUND' } })
     expect((await browser.refreshSession()).kind).toBe('pending')
+    // In the person's 访问记录: a failed 实名认证 by someone not signed in, the ID number masked.
+    expect(await bindAudits(GUIZHOU_POVERTY.certno)).toEqual([refusedBind(GUIZHOU_POVERTY.certno)])
   })
 
   it('refuses binding an identity already bound to another phone (409)', async () => {
@@ -67,9 +87,11 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
     await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
     await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
     await browser.refreshSession()
+    const before = (await bindAudits(GUIZHOU_POVERTY.certno)).length
     const bind = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno } })
     expect(bind.status).toBe(409)
     expect(await json(bind)).toMatchObject({ error: { code: 'IDENTITY_PHONE_MISMATCH' } })
+    expect((await bindAudits(GUIZHOU_POVERTY.certno)).slice(before)).toEqual([refusedBind(GUIZHOU_POVERTY.certno)])
   })
 
   it('limits wrong codes: the 6th try is refused even with the right code', async () => {
@@ -83,7 +105,20 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
       expect(await json(res)).toMatchObject({ error: { code: 'OTP_INVALID', fields: { code: '验证码不正确或已过期' } } })
     }
     const res = await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: right } })
-    expect(await json(res)).toMatchObject({ error: { code: 'OTP_TOO_MANY_ATTEMPTS' } })
+    expect(await json(res)).toMatchObject({
+      error: { code: 'OTP_TOO_MANY_ATTEMPTS', fields: { code: '错误次数过多，请重新获取' } },
+    })
+  })
+
+  it('lets a new code go out exactly 60 s after the last one, not a millisecond before', async () => {
+    const { browser, advance } = setup()
+    const phone = '13905460009'
+    const send = () => browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
+    expect((await send()).status).toBe(200)
+    advance(59_999)
+    expect(await json(await send())).toMatchObject({ error: { code: 'OTP_RESEND_TOO_SOON' } })
+    advance(1)
+    expect((await send()).status).toBe(200)
   })
 
   it('sends at most one code a minute to a phone', async () => {
@@ -232,6 +267,36 @@ describe('sessions and CSRF', () => {
       seen.push((await json(await onOther.request('/api/v1/session'))).authenticated)
     }
     expect(seen).toEqual([true, true, false, false])
+  })
+
+  it('clears the cookie for the whole site on sign-out (Secure, expired now)', async () => {
+    const { browser } = setup()
+    const phone = '13905460010'
+    await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
+    const res = await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
+    expect(res.headers.getSetCookie().find(c => c.startsWith('yb_sid='))).toMatch(/; Path=\/(;|$)/)
+    await browser.refreshSession()
+    const out = await browser.request('/api/v1/session', { method: 'DELETE' })
+    const cleared = out.headers.getSetCookie().find(c => c.startsWith('yb_sid='))!
+    expect(cleared).toMatch(/^yb_sid=;/)
+    expect(cleared).toMatch(/Max-Age=0/)
+    expect(cleared).toMatch(/; Path=\/(;|$)/)
+    expect(cleared).toMatch(/Secure/)
+  })
+
+  it('without an Origin, takes the Referer\'s: another site or an unreadable Referer is refused (CSRF)', async () => {
+    const { app } = setup()
+    const post = (phone: string, referer: string) => app.request('http://localhost/api/v1/auth/sms-codes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', referer },
+      body: JSON.stringify({ phone }),
+    })
+    for (const referer of ['https://evil.example/pay', 'not a url']) {
+      const res = await post('13905460011', referer)
+      expect(res.status, referer).toBe(403)
+      expect(await json(res)).toMatchObject({ error: { code: 'CSRF_REJECTED' } })
+    }
+    expect((await post('13905460011', 'http://localhost/login?from=me')).status).toBe(200)
   })
 
   it('issues the session cookie HttpOnly, Secure, SameSite=Lax', async () => {
