@@ -26,11 +26,12 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>医保自助 BFF 接口文档</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/api/docs/swagger-ui.css">
 <link rel="stylesheet" href="/api/docs/docs.css">
 </head>
 <body>
-<main id="docs" aria-label="接口文档"><h1 class="fallback">医保自助 BFF 接口文档（正在加载）</h1></main>
+<div id="docs"><h1 class="fallback">医保自助 BFF 接口文档（正在加载）</h1></div>
 <script src="/api/docs/swagger-ui-bundle.js"></script>
 <script src="/api/docs/init.js"></script>
 </body>
@@ -38,13 +39,34 @@ const PAGE = `<!doctype html>
 `
 
 // Our own script (CSP allows no inline script): renders the document into <main>.
-const INIT = `window.ui = SwaggerUIBundle({
+// What Swagger UI leaves out for assistive technology is added as it renders: a name for the server picker and
+// keyboard focus for code samples that scroll.
+const INIT = `function accessible() {
+  document.querySelectorAll('select:not([aria-label])').forEach(function (s) { s.setAttribute('aria-label', '服务器') })
+  document.querySelectorAll('.highlight-code pre, .microlight, pre.example').forEach(function (p) {
+    if (!p.hasAttribute('tabindex')) p.setAttribute('tabindex', '0')
+  })
+  // Groups are the second level under the title (Swagger UI writes them as h3).
+  document.querySelectorAll('h3.opblock-tag:not([aria-level])').forEach(function (h) { h.setAttribute('aria-level', '2') })
+  document.querySelectorAll('.opblock h4:not([aria-level])').forEach(function (h) { h.setAttribute('aria-level', '3') })
+  document.querySelectorAll('.opblock h5:not([aria-level])').forEach(function (h) { h.setAttribute('aria-level', '4') })
+  var named = { '.information-container': '文档说明', '.schemes-server-container': '服务器' }
+  Object.keys(named).forEach(function (css) {
+    document.querySelectorAll(css + ':not([role])').forEach(function (el) {
+      el.setAttribute('role', 'region')
+      el.setAttribute('aria-label', named[css])
+    })
+  })
+}
+new MutationObserver(accessible).observe(document.getElementById('docs'), { childList: true, subtree: true })
+window.ui = SwaggerUIBundle({
   url: '/api/v1/openapi.json',
   dom_id: '#docs',
   deepLinking: false,
   defaultModelsExpandDepth: 0,
   supportedSubmitMethods: [],
   validatorUrl: null,
+  onComplete: accessible,
 })
 `
 
@@ -57,7 +79,10 @@ const CSS = `body { margin: 0; font-size: 16px; }
 .swagger-ui .renderedMarkdown p, .swagger-ui .opblock-tag small { color: #1a1a1a; }
 .swagger-ui .parameter__in, .swagger-ui .prop-format, .swagger-ui .parameter__deprecated { color: #4a4a4a; }
 .swagger-ui .info .title small pre, .swagger-ui .info .title small.version-stamp { color: #fff; background: #1a5e20; }
-.swagger-ui .opblock .opblock-summary-method { color: #fff; background: #1a1a1a; }
+.swagger-ui .opblock .opblock-summary-method { color: #fff !important; background: #1a1a1a !important; }
+.swagger-ui .btn, .swagger-ui .btn > span { color: #1a1a1a !important; }
+.swagger-ui .microlight, .swagger-ui .highlight-code pre { background: #f4f4f4 !important; color: #1a1a1a !important; }
+.swagger-ui .microlight span, .swagger-ui .highlight-code span { color: #1a1a1a !important; }
 .swagger-ui .info a, .swagger-ui a.nostyle { color: #0b57d0; }
 .fallback { font: 600 20px/1.4 sans-serif; padding: 16px; }
 `
