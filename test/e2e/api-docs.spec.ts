@@ -25,7 +25,8 @@ describe('接口文档 /api/docs (1280 px)', () => {
     const document = await (await context.request.get('/api/v1/openapi.json')).json() as { tags: { name: string }[] }
     expect(document.tags.length).toBeGreaterThan(10)
     for (const tag of document.tags) await page.locator(`[data-tag="${tag.name}"]`).first().waitFor()
-    // Groups start expanded (Swagger UI's `list`). One operation opened: its summary, the Idempotency-Key header and the error codes are on the page.
+    // Groups start expanded (Swagger UI's `list`). One operation opened: its summary, the Idempotency-Key
+    // header and the error codes are on the page.
     const order = page.locator('.opblock-post', { hasText: '/api/v1/payments/orders' }).first()
     await order.locator('.opblock-summary').first().click()
     await order.getByText('Idempotency-Key').first().waitFor()

@@ -47,7 +47,9 @@ const INIT = `function accessible() {
     if (!p.hasAttribute('tabindex')) p.setAttribute('tabindex', '0')
   })
   // Groups are the second level under the title (Swagger UI writes them as h3).
-  document.querySelectorAll('h3.opblock-tag:not([aria-level])').forEach(function (h) { h.setAttribute('aria-level', '2') })
+  document.querySelectorAll('h3.opblock-tag:not([aria-level])').forEach(function (h) {
+    h.setAttribute('aria-level', '2')
+  })
   document.querySelectorAll('.opblock h4:not([aria-level])').forEach(function (h) { h.setAttribute('aria-level', '3') })
   document.querySelectorAll('.opblock h5:not([aria-level])').forEach(function (h) { h.setAttribute('aria-level', '4') })
   var named = { '.information-container': '文档说明', '.schemes-server-container': '服务器' }
