@@ -102,6 +102,39 @@ function countQueries(outTradeNo: string) {
 }
 
 /**
+ * Two more instances asking WeChat Pay at most every 200 ms, the same payer signed in on each, an order placed
+ * on the first with its callbacks dropped, the WeChat Pay queries about it counted, and the app's clock held
+ * still (the lease runs on it: no interval passes however long the readers wait) until `body` moves it.
+ */
+async function onTwoInstances(body: (s: {
+  x: Instance
+  y: Instance
+  onX: TestBrowser
+  onY: TestBrowser
+  order: { id: string, outTradeNo: string }
+  queries: ReturnType<typeof countQueries>
+  clock: PaymentStack['clock']
+}) => Promise<void>) {
+  const env = { ORDER_STREAM_POLL_MS: '200' }
+  const [x, y] = [await ctx.stack.another({ env }), await ctx.stack.another({ env })]
+  const person = await payablePerson(YEAR)
+  const [onX, onY] = [await signedIn(x, person), await signedIn(y, person)]
+  await withCallbacksDropped(async () => {
+    const order = await placeOrder(onX)
+    const queries = countQueries(order.outTradeNo)
+    const clock = ctx.stack.clock
+    clock.set(clock.now(), { frozen: true })
+    try {
+      await body({ x, y, onX, onY, order, queries, clock })
+    }
+    finally {
+      queries.stop()
+      clock.set(clock.now())
+    }
+  })
+}
+
+/**
  * Instance B's own storage on PostgreSQL (its own pool and LISTEN connection on the same schema, as another
  * process would have); PGlite is one database per process, so there B shares A's.
  */
@@ -185,79 +218,50 @@ describe('order event streams', () => {
   })
 
   it('asks WeChat Pay once per order per interval, with six streams on two instances', async () => {
-    const env = { ORDER_STREAM_POLL_MS: '200' }
-    const [x, y] = [await ctx.stack.another({ env }), await ctx.stack.another({ env })]
-    const person = await payablePerson(YEAR)
-    const [onX, onY] = [await signedIn(x, person), await signedIn(y, person)]
-    await withCallbacksDropped(async () => {
-      const order = await placeOrder(onX)
-      const queries = countQueries(order.outTradeNo)
-      // The lease runs on the app's clock: held still, no interval passes however long the streams wait.
-      const clock = ctx.stack.clock
-      clock.set(clock.now(), { frozen: true })
-      try {
-        const streams = [] as Follower[]
-        for (const browser of [onX, onY]) for (let i = 0; i < 3; i++) streams.push(await stream(browser, order.id))
-        await until(allSaw(streams, 'prepaid'), 5000, 'six streams')
-        // Each stream has read the order five times or more (every 200 ms): one query among them all.
-        await sleep(1000)
-        expect(queries.n).toBe(1)
-        for (const expected of [2, 3]) {
-          clock.advance(200)
-          await until(async () => queries.n >= expected, 5000, `query ${expected}`)
-          await sleep(600)
-          expect(queries.n).toBe(expected)
-        }
-        // Paid at WeChat Pay and its callback lost: the next interval's query finds it, and every stream on
-        // both instances hears of it.
-        await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+    await onTwoInstances(async ({ x, y, onX, onY, order, queries, clock }) => {
+      const streams = [] as Follower[]
+      for (const browser of [onX, onY]) for (let i = 0; i < 3; i++) streams.push(await stream(browser, order.id))
+      await until(allSaw(streams, 'prepaid'), 5000, 'six streams')
+      // Each stream has read the order five times or more (every 200 ms): one query among them all.
+      await sleep(1000)
+      expect(queries.n).toBe(1)
+      for (const expected of [2, 3]) {
         clock.advance(200)
-        await until(allSaw(streams, 'paid'), 5000, 'paid everywhere')
-        expect(queries.n).toBe(4)
-        await until(async () => streams.every(s => s.ended), 5000, 'streams ended')
-        expect(x.deps.orderStreams.open() + y.deps.orderStreams.open()).toBe(0)
+        await until(async () => queries.n >= expected, 5000, `query ${expected}`)
+        await sleep(600)
+        expect(queries.n).toBe(expected)
       }
-      finally {
-        queries.stop()
-        clock.set(clock.now())
-      }
+      // Paid at WeChat Pay and its callback lost: the next interval's query finds it, and every stream on
+      // both instances hears of it.
+      await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+      clock.advance(200)
+      await until(allSaw(streams, 'paid'), 5000, 'paid everywhere')
+      expect(queries.n).toBe(4)
+      await until(async () => streams.every(s => s.ended), 5000, 'streams ended')
+      expect(x.deps.orderStreams.open() + y.deps.orderStreams.open()).toBe(0)
     })
   })
 
   it('the order page polled from two instances asks WeChat Pay once per interval too, and still learns of a payment', async () => {
-    const env = { ORDER_STREAM_POLL_MS: '200' }
-    const [x, y] = [await ctx.stack.another({ env }), await ctx.stack.another({ env })]
-    const person = await payablePerson(YEAR)
-    const [onX, onY] = [await signedIn(x, person), await signedIn(y, person)]
-    await withCallbacksDropped(async () => {
-      const order = await placeOrder(onX)
-      const queries = countQueries(order.outTradeNo)
-      const clock = ctx.stack.clock
-      clock.set(clock.now(), { frozen: true })
+    await onTwoInstances(async ({ onX, onY, order, queries, clock }) => {
       const statuses = async () => Promise.all([onX, onY, onX, onY].map(async (b) => {
         const res = await b.request(`/api/v1/payments/orders/${order.id}`)
         expect(res.status).toBe(200)
         return (await json(res)).status as string
       }))
-      try {
-        // Eight reads in one interval: one query among them, whichever instance made it.
-        expect([...await statuses(), ...await statuses()].every(s => s === 'prepaid')).toBe(true)
-        expect(queries.n).toBe(1)
-        // Paid at WeChat Pay with its callback lost: a read within the same interval does not ask again...
-        await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
-        await statuses()
-        expect(queries.n).toBe(1)
-        // ...and the first read of the next interval does, and every page then shows it paid.
-        clock.advance(200)
-        expect(await statuses()).toContain('paid')
-        expect(queries.n).toBe(2)
-        expect(await statuses()).toEqual(['paid', 'paid', 'paid', 'paid'])
-        expect(queries.n).toBe(2)
-      }
-      finally {
-        queries.stop()
-        clock.set(clock.now())
-      }
+      // Eight reads in one interval: one query among them, whichever instance made it.
+      expect([...await statuses(), ...await statuses()].every(s => s === 'prepaid')).toBe(true)
+      expect(queries.n).toBe(1)
+      // Paid at WeChat Pay with its callback lost: a read within the same interval does not ask again...
+      await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+      await statuses()
+      expect(queries.n).toBe(1)
+      // ...and the first read of the next interval does, and every page then shows it paid.
+      clock.advance(200)
+      expect(await statuses()).toContain('paid')
+      expect(queries.n).toBe(2)
+      expect(await statuses()).toEqual(['paid', 'paid', 'paid', 'paid'])
+      expect(queries.n).toBe(2)
     })
   })
 
