@@ -242,7 +242,7 @@ describe('order event streams', () => {
     })
   })
 
-  it('the order page polled from two instances asks WeChat Pay once per interval too, and still learns of a payment', async () => {
+  it('the order page, polled from two instances, asks WeChat Pay once per interval and learns of a payment', async () => {
     await onTwoInstances(async ({ onX, onY, order, queries, clock }) => {
       const statuses = async () => Promise.all([onX, onY, onX, onY].map(async (b) => {
         const res = await b.request(`/api/v1/payments/orders/${order.id}`)
