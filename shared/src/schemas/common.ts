@@ -43,10 +43,10 @@ export const YearSchema = z.coerce.number({ error: '年度必须是数字' }).in
 // ---------------------------------------------------------------- replies (OpenAPI response schemas)
 
 /** A time in a reply: ISO 8601 with `+08:00` (北京时间). */
-export const ShanghaiTimeSchema = z.string().meta({ description: '时间（北京时间，ISO 8601，带 +08:00）' })
+export const ShanghaiTimeSchema = CleanTextSchema('时间格式不正确').meta({ description: '时间（北京时间，ISO 8601，带 +08:00）' })
 
 /** A calendar day in a reply (Shanghai). */
-export const DayTextSchema = z.string().meta({ description: '日期（YYYY-MM-DD）' })
+export const DayTextSchema = CleanTextSchema('日期格式不正确').meta({ description: '日期（YYYY-MM-DD）' })
 
 /** An amount of money in a reply, integer fen (never negative). */
 export function fenReply(description: string) {
