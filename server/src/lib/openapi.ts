@@ -66,6 +66,11 @@ export function markRoute<M extends object>(middleware: M, trait: RouteTrait): M
   return middleware
 }
 
+/** The traits of a route's middlewares (see {@link markRoute}). */
+function traitsOf(handlers: unknown[]): Set<RouteTrait | undefined> {
+  return new Set(handlers.map(h => (typeof h === 'function' ? traits.get(h) : undefined)))
+}
+
 /** The route's contract. Put it first among the route's handlers. */
 export function doc(d: RouteDoc): MiddlewareHandler {
   const middleware = describeRoute({ summary: d.summary, description: d.description, tags: [d.tag] })
@@ -132,7 +137,7 @@ function inherentErrors(method: string, path: string, d: RouteDoc, handlers: unk
   const validators = handlers.map(requestValidators).filter(v => v !== undefined)
   if (validators.length > 0) add(codes, 400, 'VALIDATION_FAILED')
   if (validators.some(v => v.target === 'json')) add(codes, 400, 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE')
-  const marks = new Set(handlers.map(h => (typeof h === 'function' ? traits.get(h) : undefined)))
+  const marks = traitsOf(handlers)
   if (marks.has('rate-limit')) add(codes, 429, 'RATE_LIMITED')
   if (marks.has('idempotent')) {
     add(codes, 400, 'IDEMPOTENCY_KEY_REQUIRED')
@@ -290,7 +295,7 @@ export async function openApiDocument(app: AnyApp): Promise<OpenAPIV3_1.Document
       continue
     }
     const parameters = [...(generated.parameters ?? [])] as OpenAPIV3_1.ParameterObject[]
-    const marks = new Set(op.handlers.map(h => (typeof h === 'function' ? traits.get(h) : undefined)))
+    const marks = traitsOf(op.handlers)
     if (marks.has('idempotent')) parameters.push(IDEMPOTENCY_HEADER)
     if (UNSAFE.has(op.method) && d.audience !== 'wechatpay') {
       // Required with a session; a public write (sign-in, look-ups) needs it only once a session cookie exists.
