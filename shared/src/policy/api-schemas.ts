@@ -1,9 +1,8 @@
 import { z } from 'zod'
-import { FenSchema, RegionCodeSchema } from '../schemas/common'
+import { calendarDaySchema, FenSchema, RegionCodeSchema } from '../schemas/common'
 import { DisabilityFactsSchema } from '../schemas/disability'
 import type { SpecialStatus } from '../schemas/person'
 import { SpecialStatusSchema } from '../schemas/person'
-import { CleanTextSchema } from '../schemas/text'
 import { isFen } from './arithmetic'
 import { POLICY_IDS } from './ids'
 import { DisabilityScopeSchema, PolicySchema } from './policy-schema'
@@ -34,18 +33,7 @@ export const SpecialStatusListSchema = z
   .refine(a => a.length <= 10, '人员身份最多选择10项')
 
 /** `YYYY-MM-DD` that is a real calendar date. */
-export const PolicyDateSchema = CleanTextSchema('请填写日期')
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为“年-月-日”，例如 2001-09-01')
-  .refine(isRealDate, '日期不存在，请核对')
-
-function isRealDate(s: string): boolean {
-  const y = Number(s.slice(0, 4))
-  const m = Number(s.slice(5, 7))
-  const d = Number(s.slice(8, 10))
-  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-  return d <= days[m - 1]!
-}
+export const PolicyDateSchema = calendarDaySchema('请填写日期')
 
 /** Hospital level 1 | 2 | 3. */
 export const HospitalLevelSchema = z.literal([1, 2, 3], { error: '医院级别只能是一级、二级或三级' })

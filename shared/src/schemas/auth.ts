@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IdCardNoSchema, MobileSchema, PersonNameSchema } from './common'
+import { ConsentStateSchema } from './consent'
 import { STAFF_ROLE_VALUES } from './desk'
 import { CleanTextSchema } from './text'
 
@@ -57,6 +58,11 @@ export const SessionViewSchema = z.object({
     name: z.string().meta({ description: '姓名（脱敏）' }),
     certNo: z.string().meta({ description: '身份证号码（脱敏）' }),
     regionCode: z.string().meta({ description: '参保地区划代码' }),
+    /**
+     * Where the resident stands with the 用户协议 and 隐私政策 (`required`: the app asks before anything else).
+     * The BFF always sends it; optional in the type for clients' older fixtures.
+     */
+    consent: ConsentStateSchema.optional(),
   }).nullable(),
   pending: z.object({ phoneVerified: z.boolean(), viaWechat: z.boolean() }).nullable(),
   /** A signed-in help-desk staff member (after password and TOTP). */

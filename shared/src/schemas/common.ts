@@ -37,6 +37,28 @@ export const FenSchema = z
 /** 6-digit 医保区划 (administrative division) code. */
 export const RegionCodeSchema = CleanTextSchema('请填写区划代码').regex(/^\d{6}$/, '区划代码应为6位数字')
 
+/** Whether `YYYY-MM-DD` names a day that exists (no 2 月 30 日, no month 13), years 1900–2100. */
+export function isCalendarDay(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!match) return false
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+  return d <= days[m - 1]!
+}
+
+/**
+ * A day a person enters (`YYYY-MM-DD`) that must exist on the calendar: the format is checked first, then the
+ * day itself, so 2 月 30 日 gets its own plain message and never reaches a bureau system.
+ */
+export function calendarDaySchema(required: string, format = '日期格式应为“年-月-日”，例如 2001-09-01') {
+  const shape = /^\d{4}-\d{2}-\d{2}$/
+  return CleanTextSchema(required)
+    .regex(shape, format)
+    .refine(text => !shape.test(text) || isCalendarDay(text), '日期不存在，请核对')
+}
+
 /** Calendar year of enrolment. */
 export const YearSchema = z.coerce.number({ error: '年度必须是数字' }).int('年度必须是整数').min(2000, '年度不正确').max(2100, '年度不正确')
 

@@ -73,6 +73,7 @@ export const YearEnrolmentSchema = z.object({
   paid: z.boolean(),
   amount: fenReply('已缴金额，未缴时为应缴金额；税务部门无该年度记录时为 null').nullable(),
   paidAt: ShanghaiTimeSchema.nullable(),
+  fullyFunded: z.boolean().meta({ description: '财政代缴（政府全额资助）：个人无需缴费，已缴金额不是本人所缴' }),
   benefitPeriod: BenefitPeriodSchema.nullable(),
   waitingPeriod: WaitingPeriodSchema.nullable(),
 })
@@ -108,6 +109,7 @@ export const NextYearPremiumSchema = z.object({
   status: z.enum(['paid', 'unpaid', 'not_open']).meta({ description: 'not_open：尚未开始征缴或暂无记录' }),
   amount: fenReply('已缴或应缴金额').nullable(),
   paidAt: ShanghaiTimeSchema.nullable(),
+  fullyFunded: z.boolean().meta({ description: '财政代缴（政府全额资助）：个人无需缴费' }),
 })
 
 /** Everything about one person's coverage (masked). */

@@ -20,6 +20,19 @@ describe('异地就医备案 rules', () => {
     expect(isLongTerm('referral')).toBe(false)
   })
 
+  it('refuses a start day the calendar does not have (2 月 30 日, month 13) in the schema, not at the bureau', () => {
+    const base = { type: 'referral', destination: '440300', phone: '13800138000', referralHospital: '某某医院' }
+    const startIssue = (startDate: string) => CrossRegionFilingInputSchema.safeParse({ ...base, startDate })
+      .error?.issues.filter(i => i.path[0] === 'startDate').map(i => i.message)
+    expect(startIssue('2027-02-30')).toEqual(['日期不存在，请核对'])
+    expect(startIssue('2026-13-01')).toEqual(['日期不存在，请核对'])
+    expect(startIssue('2026-04-31')).toEqual(['日期不存在，请核对'])
+    expect(startIssue('2027-02-29')).toEqual(['日期不存在，请核对'])
+    expect(startIssue('2028-02-29')).toBeUndefined()
+    expect(startIssue('2026-12-31')).toBeUndefined()
+    expect(startIssue('2026-1-5')).toEqual(['请选择开始日期'])
+  })
+
   it('asks a long-term resident for the address and a 居住证明 or a 个人承诺 (医保发〔2022〕22号)', () => {
     const base = { destination: '440300', startDate: '2026-12-01', phone: '13800138000' }
     const parse = (v: object) => CrossRegionFilingInputSchema.safeParse({ ...base, ...v })

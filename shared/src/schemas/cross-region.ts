@@ -1,6 +1,7 @@
 import type { Param } from '../policy/policy-schema'
 import { z } from 'zod'
-import { DayTextSchema, MobileSchema } from './common'
+import { calendarDaySchema, DayTextSchema, MobileSchema } from './common'
+import { DeskClerkSchema } from './desk-clerk'
 import { CleanTextSchema } from './text'
 
 /**
@@ -85,6 +86,15 @@ export function crossRegionRulesFor(
 }
 
 /**
+ * 就医地 inside the 参保地's own 统筹区 (the same prefecture: the first 4 digits of the division codes) is not 异地:
+ * refused on the field with `SAME_POOL_MESSAGE`, by the BFF and, before sending, by the form.
+ */
+export function insideInsuredPool(destination: string, insuredRegion: string): boolean {
+  return destination.slice(0, 4) === insuredRegion.slice(0, 4)
+}
+export const SAME_POOL_MESSAGE = '就医地不能是参保地所在统筹区，请选择其他城市'
+
+/**
  * 异地长期居住人员 file on a residence proof (居住证明: 居住证 or an equivalent document) or on a personal
  * promise (个人承诺) in its place (22号 as corroborated: 中山 "居住证 or《异地长期居住承诺书》"). The resident chooses.
  */
@@ -129,7 +139,7 @@ export function temporaryEndDate(start: string, months = CROSS_REGION_RULES.temp
   return end.toISOString().slice(0, 10)
 }
 
-const DateSchema = CleanTextSchema('请选择开始日期').regex(/^\d{4}-\d{2}-\d{2}$/, '请选择开始日期')
+const DateSchema = calendarDaySchema('请选择开始日期', '请选择开始日期')
 
 /** The basis a filing asks for: the one chosen, or a promise for a client sending only `promise: true` (as before). */
 export function longTermBasisOf(v: { basis?: LongTermBasis, promise?: boolean }): LongTermBasis | undefined {
@@ -224,8 +234,11 @@ export const CrossRegionFilingViewSchema = z.object({
   referralHospital: z.string().nullable(),
   phone: z.string().nullable().meta({ description: '联系电话（脱敏）' }),
   agentName: z.string().nullable().meta({ description: '代办人姓名（脱敏）' }),
+  clerk: DeskClerkSchema.nullable().optional().meta({ description: '在医保服务窗口办理时的经办人；本人办理为 null' }),
   source: z.enum(['desk', 'app', 'web', 'other']).meta({ description: '申报渠道' }),
   createdAt: z.string().meta({ description: '申报时间（北京时间 yyyy-MM-dd HH:mm:ss）' }),
+  cancelledAt: z.string().nullable().meta({ description: '撤销时间（北京时间 yyyy-MM-dd HH:mm:ss）；未撤销或医保信息平台未提供时为 null' }),
+  cancelReason: z.string().nullable().meta({ description: '撤销原因；未撤销时为 null' }),
   lockedUntil: DayTextSchema.nullable().meta({ description: '承诺制长期备案在此日前不能变更或撤销；不受限为 null' }),
   canChange: z.boolean().meta({ description: '今天能否变更或撤销' }),
 })

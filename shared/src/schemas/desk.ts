@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DayTextSchema, IdCardNoSchema, PersonNameSchema, ShanghaiTimeSchema } from './common'
+import { calendarDaySchema, DayTextSchema, IdCardNoSchema, PersonNameSchema, ShanghaiTimeSchema } from './common'
 import { PersonProfileSchema } from './person'
 import { CleanTextSchema } from './text'
 
@@ -56,7 +56,7 @@ export const UnmaskInputSchema = z.object({
 }).refine(v => (v.certNo === undefined) !== (v.subject === undefined), { error: NO_DESK_TARGET, path: ['certNo'] })
 export type UnmaskInput = z.infer<typeof UnmaskInputSchema>
 
-const DateSchema = CleanTextSchema('请选择日期').regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+const DateSchema = calendarDaySchema('请选择日期', '日期格式应为 YYYY-MM-DD')
 
 /** Audit query of supervisors: Shanghai calendar days, inclusive, and a 1-based page. */
 export const AuditQuerySchema = z.object({

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../errors'
 import { z } from 'zod'
 import { ERROR_MESSAGES } from '../errors'
+import { DeskClerkSchema } from './desk-clerk'
 import { CleanTextSchema } from './text'
 
 /**
@@ -101,6 +102,8 @@ export const RefundViewSchema = z.object({
   receivedAccount: z.string().nullable().meta({ description: '退回的账户（微信支付所述，如“支付用户零钱”）' }),
   requestedAt: shanghaiTime('申请时间'),
   succeededAt: shanghaiTime('退回时间').nullable(),
+  /** 窗口代办: the clerk who applied at the counter for the resident; null when the resident applied themselves. */
+  clerk: DeskClerkSchema.nullable().optional().meta({ description: '在医保服务窗口代为申请时的经办人；本人申请为 null' }),
 })
 export type RefundView = z.infer<typeof RefundViewSchema>
 

@@ -234,7 +234,15 @@ export const SlipMemberQuerySchema = z.object({
 
 const PageNumberSchema = z.coerce.number({ error: '页码必须是数字' }).int('页码必须是整数').min(1, '页码不能小于1').max(10_000, '页码过大')
 
-/** Query of the slip list. `year` defaults to the current year. */
+/** The years of the slip list a resident can pick: this year and the four before it, newest first. */
+export function slipYears(thisYear: number): number[] {
+  return [0, 1, 2, 3, 4].map(n => thisYear - n)
+}
+
+/**
+ * Query of the slip list. Without `year`: the newest of `slipYears` that has slips (a resident opening 结算单
+ * in a year with no stay yet sees their last ones, not an empty page), or the current year when none has.
+ */
 export const SlipListQuerySchema = SlipMemberQuerySchema.extend({
   year: YearSchema.optional(),
   page: PageNumberSchema.default(1),
@@ -250,6 +258,7 @@ export const SlipVerificationCodeSchema = CleanTextSchema('请填写校验码')
 
 const YuanTextSchema = (label: string) => CleanTextSchema(`请填写${label}`)
   .trim()
+  .min(1, `请填写${label}`)
   .regex(/^\d{1,10}(\.\d{1,2})?$/, `${label}应为金额，最多两位小数`)
 
 /** What the checker reads off the paper slip, next to the code. */
@@ -303,6 +312,7 @@ export const SLIP_PRINT_LABELS = {
   fundAmount: '金额（元）',
   verification: '校验码',
   verificationHint: '凭结算编号、医疗费总额、个人现金支付和校验码可核验本结算单的真实性。',
+  verifyQr: '扫描右侧二维码或访问其下方的网址，填写本结算单上的医疗费总额和个人现金支付即可核验。',
   printedAt: '打印时间',
   footer: '本结算单根据医疗保障信息平台的结算数据生成，金额单位为元。',
   none: '—',
