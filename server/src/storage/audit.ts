@@ -1,5 +1,5 @@
 import type { Database, Storage } from './types'
-import { and, desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { createBatcher } from './batch'
 import { auditEvents } from './schema'
 
@@ -60,7 +60,17 @@ async function recordMany(storage: Pick<Storage, 'run'>, events: (AuditEvent & {
   await storage.run(`insert into audit_events (${COLUMNS.join(', ')}) values ${rows.join(', ')}`, params)
 }
 
-/** Newest events about one subject (a resident's 访问记录). */
-export async function listAuditForSubject(db: Database, subjectRef: string, limit = 50) {
-  return db.select().from(auditEvents).where(and(eq(auditEvents.subjectRef, subjectRef))).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(limit)
+/**
+ * Newest events about one subject (a resident's 访问记录), a page at a time: `before` is the id of the last event
+ * of the previous page, and the page goes on from just after it in the same (time, id) order, so an event
+ * written meanwhile neither repeats nor hides one (keyset paging).
+ */
+export async function listAuditForSubject(db: Database, subjectRef: string, limit = 50, before?: number) {
+  const older = before === undefined
+    ? undefined
+    : sql`(${auditEvents.at}, ${auditEvents.id}) < (select a.at, a.id from audit_events a where a.id = ${before})`
+  return db.select().from(auditEvents)
+    .where(and(eq(auditEvents.subjectRef, subjectRef), older))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(limit)
 }

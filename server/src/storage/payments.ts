@@ -102,9 +102,36 @@ export async function findLine(
   return rows[0] ?? null
 }
 
-export async function listOrdersOf(db: Database, principal: string, limit = 20): Promise<PremiumOrder[]> {
+/** The principal prefix of orders a clerk made at the help desk (窗口代缴: one person per order). */
+export const DESK_PRINCIPAL_PREFIX = 'staff:'
+
+/**
+ * Whether a resident sees an order that is not their own: a paid 窗口代缴 order whose every line is theirs
+ * (a desk order holds one person, so no one else's name or amount shows).
+ */
+export function isDeskOrderFor(order: PremiumOrder, lines: PremiumOrderLine[], certRef: string): boolean {
+  return order.principal.startsWith(DESK_PRINCIPAL_PREFIX) && order.status === 'paid'
+    && lines.length > 0 && lines.every(l => l.personCertRef === certRef)
+}
+
+/**
+ * 缴费记录 of a resident: their own orders and the paid 窗口代缴 orders made for them at the desk, newest first.
+ */
+export async function listResidentOrders(
+  db: Database,
+  resident: { principal: string, certRef: string },
+  limit = 20,
+): Promise<PremiumOrder[]> {
+  const deskPaidForThem = and(
+    sql`${premiumOrders.principal} like ${`${DESK_PRINCIPAL_PREFIX}%`}`,
+    eq(premiumOrders.status, 'paid'),
+    inArray(premiumOrders.id, db.select({ id: premiumOrderLines.orderId }).from(premiumOrderLines)
+      .where(eq(premiumOrderLines.personCertRef, resident.certRef))),
+    sql`not exists (select 1 from ${premiumOrderLines} other where other.order_id = ${premiumOrders.id}
+      and other.person_cert_ref <> ${resident.certRef})`,
+  )
   return db.select().from(premiumOrders)
-    .where(eq(premiumOrders.principal, principal))
+    .where(or(eq(premiumOrders.principal, resident.principal), deskPaidForThem))
     .orderBy(desc(premiumOrders.createdAt)).limit(limit)
 }
 
@@ -186,15 +213,34 @@ export async function claimOrderQuery(db: Database, id: string, now: Date, inter
 export async function setOrderPrepay(
   db: Database,
   id: string,
-  p: { prepayId?: string, codeUrl?: string },
+  p: { prepayId?: string, codeUrl?: string, h5Url?: string },
 ): Promise<void> {
   await transitionOrder(db, id, 'prepay', p)
 }
 
-/** Closes an unpaid order and frees its people (pending lines become void), in one transaction. */
-export async function closeOrder(db: Database, id: string): Promise<PremiumOrder | null> {
+/**
+ * A new h5_url for an H5 order still waiting for payment (no state change: the payer pays again). The next
+ * reader asks WeChat Pay at once (the query lease is released): the payer comes back from this attempt and
+ * must see its outcome, not the previous attempt's answer. Returns the order, or null when it is no longer
+ * waiting (paid or closed meanwhile).
+ */
+export async function renewOrderH5Url(db: Database, id: string, h5Url: string): Promise<PremiumOrder | null> {
+  const [row] = await db.update(premiumOrders).set({ h5Url, nextQueryAt: null, updatedAt: sql`now()` })
+    .where(and(eq(premiumOrders.id, id), eq(premiumOrders.status, 'prepaid'))).returning()
+  return row ?? null
+}
+
+/**
+ * Closes an unpaid order and frees its people (pending lines become void), in one transaction: `close`, or
+ * `reverse` for a 付款码 order 撤销 at WeChat Pay.
+ */
+export async function closeOrder(
+  db: Database,
+  id: string,
+  event: 'close' | 'reverse' = 'close',
+): Promise<PremiumOrder | null> {
   return db.transaction(async (tx) => {
-    const closed = await transitionOrder(tx, id, 'close')
+    const closed = await transitionOrder(tx, id, event)
     for (const l of await orderLines(tx, id)) if (l.status === 'pending') await transitionLine(tx, l.id, 'void')
     return closed
   })

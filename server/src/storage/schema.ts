@@ -66,6 +66,30 @@ export const residentAccounts = pgTable('resident_accounts', {
 })
 
 /**
+ * 用户协议、隐私政策 and the separate consent to sensitive personal information (PIPL Art. 14, 29), per resident
+ * account: one row per agreement or withdrawal, never changed afterwards (the record of what was agreed to, when
+ * and how). The newest row of an account is where it stands: agreed to a version, or withdrawn.
+ */
+export const residentConsents = pgTable('resident_consents', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  accountId: uuid('account_id').notNull().references(() => residentAccounts.id),
+  /** agree | withdraw */
+  action: text('action').notNull(),
+  /** The version of the texts agreed to (or, for a withdrawal, the one withdrawn from): `YYYY-MM-DD`. */
+  version: text('version').notNull(),
+  /** Agreed to the 用户协议 and 隐私政策. */
+  general: boolean('general').notNull(),
+  /** Agreed, separately, to the processing of sensitive personal information (ID number, medical, financial). */
+  sensitive: boolean('sensitive').notNull(),
+  /** How the resident was signed in: phone | wechat */
+  channel: text('channel').notNull(),
+  /** On the app's clock. */
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+}, t => [
+  index('resident_consents_account_idx').on(t.accountId, t.id),
+])
+
+/**
  * 人脸核身: one face check started by a session for one person and one purpose. The person is held only as
  * a keyed hash of the ID number (`cert_ref`); the provider's BizToken is the key to ask it for the result.
  * A passed check is consumed once (`consumed_at`) by the guarded action of the same purpose, person and
@@ -168,6 +192,10 @@ export const staffAccounts = pgTable('staff_accounts', {
   totpEnrolled: boolean('totp_enrolled').notNull().default(false),
   /** Last accepted TOTP time step (a code is never accepted twice). */
   totpLastStep: integer('totp_last_step'),
+  /** Set by an admin (停用): the account cannot sign in and its sessions are ended; null when active. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  /** The last full sign-in (password and TOTP). */
+  lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 })
@@ -241,6 +269,8 @@ export const premiumOrders = pgTable('premium_orders', {
   description: text('description').notNull(),
   prepayId: text('prepay_id'),
   codeUrl: text('code_url'),
+  /** H5 orders: the latest h5_url WeChat Pay gave (valid 5 minutes; the payer's browser appends redirect_url). */
+  h5Url: text('h5_url'),
   payerOpenid: text('payer_openid'),
   timeExpire: timestamp('time_expire', { withTimezone: true, mode: 'date' }).notNull(),
   transactionId: text('transaction_id'),
@@ -372,4 +402,76 @@ export const paymentAnomalies = pgTable('payment_anomalies', {
 }, t => [
   index('payment_anomalies_status_idx').on(t.status, t.regionCode, t.createdAt),
   index('payment_anomalies_order_idx').on(t.orderId),
+])
+
+/**
+ * 窗口代办: an act with consequences a help-desk clerk did for a resident at the counter (a refund, a 备案 filed,
+ * changed or cancelled), with the clerk as 经办人, the hall (the clerk's region that serves the resident) and how
+ * the resident consented (a fresh 医保电子凭证 scan, or an SMS code sent to their phone on file). The resident's
+ * own records (退费记录, 备案) name the clerk and hall from here. `target` is `refund:<id>` or `filing:<id>`.
+ */
+export const deskActs = pgTable('desk_acts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').notNull(),
+  target: text('target').notNull(),
+  subjectRef: text('subject_ref').notNull(),
+  staffId: uuid('staff_id').notNull().references(() => staffAccounts.id),
+  hallRegion: text('hall_region').notNull(),
+  /** evoucher | sms */
+  consent: text('consent').notNull(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+}, t => [
+  uniqueIndex('desk_acts_kind_target_idx').on(t.kind, t.target),
+  index('desk_acts_target_idx').on(t.target),
+  index('desk_acts_subject_idx').on(t.subjectRef, t.at),
+])
+
+/**
+ * 参保证明 issued (downloaded by a resident, printed at the desk): the masked facts the PDF certified, so the
+ * public check can show them by the 验证码 and say 已过期 after `valid_until`. `issuer` is `resident:<id>` or
+ * `staff:<id>`; `channel` self | family | desk. Nothing unmasked is kept.
+ */
+export const certificates = pgTable('certificates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique(),
+  subjectRef: text('subject_ref').notNull(),
+  nameMasked: text('name_masked').notNull(),
+  certNoMasked: text('cert_no_masked').notNull(),
+  regionCode: text('region_code').notNull(),
+  /** CertificateYear[] (shared), newest first. */
+  years: jsonb('years').notNull(),
+  issuer: text('issuer').notNull(),
+  channel: text('channel').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** Shanghai day (YYYY-MM-DD), inclusive. */
+  validUntil: text('valid_until').notNull(),
+}, t => [
+  index('certificates_subject_idx').on(t.subjectRef, t.issuedAt),
+])
+
+/**
+ * 日结: a help-desk clerk's day (Shanghai calendar day) of payments taken at the counter, frozen when closed:
+ * `orders` is the list as it stood (DayPayment[] of shared, people masked), `count`/`total_fen` the paid
+ * ones. A supervisor may reopen it (who, when, why); closing again freezes it anew. On T+1 it is matched
+ * against WeChat Pay's trade bill: `reconcile_status` matched | differences, `differences` DayDifference[].
+ * status: closed | reopened. One row per clerk and day.
+ */
+export const deskDayCloses = pgTable('desk_day_closes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  staffId: uuid('staff_id').notNull().references(() => staffAccounts.id),
+  day: text('day').notNull(),
+  status: text('status').notNull(),
+  orders: jsonb('orders').notNull(),
+  count: integer('count').notNull(),
+  totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+  closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  reopenedAt: timestamp('reopened_at', { withTimezone: true, mode: 'date' }),
+  reopenedBy: uuid('reopened_by').references(() => staffAccounts.id),
+  reopenReason: text('reopen_reason'),
+  reconcileStatus: text('reconcile_status'),
+  reconciledAt: timestamp('reconciled_at', { withTimezone: true, mode: 'date' }),
+  differences: jsonb('differences'),
+}, t => [
+  uniqueIndex('desk_day_closes_staff_day_idx').on(t.staffId, t.day),
+  index('desk_day_closes_day_idx').on(t.day),
 ])

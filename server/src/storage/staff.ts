@@ -1,7 +1,7 @@
 import type { StaffRoleValue } from '@yibao/shared'
 import type { Database } from './types'
-import { and, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
-import { signInGuards, staffAccounts } from './schema'
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { sessions, signInGuards, staffAccounts } from './schema'
 import { isUuid } from './ids'
 
 /** clerk (窗口经办) | supervisor (科室负责人) | admin (系统管理员). */
@@ -187,4 +187,50 @@ export async function unlockStaff(db: Database, username: string): Promise<boole
   if (!account) return false
   await db.delete(signInGuards).where(eq(signInGuards.accountRef, staffGuardRef(account.id)))
   return true
+}
+
+/** Every staff account, by username (a few hundred at most: the admin page filters them by region). */
+export async function listStaff(db: Database): Promise<StaffAccount[]> {
+  const rows = await db.select().from(staffAccounts).orderBy(asc(staffAccounts.username))
+  return rows.map(toAccount)
+}
+
+/** Ids of the accounts locked from at least one source right now (`staffGuardRef` rows with a lock not yet over). */
+export async function lockedStaffIds(db: Database, now: Date): Promise<Set<string>> {
+  const rows = await db.selectDistinct({ ref: signInGuards.accountRef }).from(signInGuards)
+    .where(and(sql`${signInGuards.accountRef} like 'staff:%'`, gt(signInGuards.lockedUntil, now)))
+  return new Set(rows.map(r => r.ref.slice('staff:'.length)))
+}
+
+/** 停用 (`disabledAt` a date) or 启用 (null) an account; false when there is no such account. */
+export async function setStaffDisabled(db: Database, id: string, disabledAt: Date | null, now: Date): Promise<boolean> {
+  const rows = await db.update(staffAccounts).set({ disabledAt, updatedAt: now })
+    .where(eq(staffAccounts.id, id)).returning({ id: staffAccounts.id })
+  return rows.length === 1
+}
+
+/** Changes an account's role and regions; false when there is no such account. */
+export async function setStaffAccess(db: Database, id: string, access: { role: StaffRole, regionCodes: string[] }, now: Date): Promise<boolean> {
+  const rows = await db.update(staffAccounts).set({ ...access, updatedAt: now })
+    .where(eq(staffAccounts.id, id)).returning({ id: staffAccounts.id })
+  return rows.length === 1
+}
+
+/** Notes a full sign-in (password and TOTP) of an account. */
+export async function recordStaffSignIn(db: Database, id: string, now: Date): Promise<void> {
+  await db.update(staffAccounts).set({ lastSignInAt: now }).where(eq(staffAccounts.id, id))
+}
+
+/**
+ * Ends every live session of a staff account: its signed-in sessions and a sign-in half-way (password
+ * done, TOTP code not yet: a `pending` session naming the account). Returns the ids ended.
+ */
+export async function revokeStaffSessions(db: Database, id: string, now: Date): Promise<string[]> {
+  const rows = await db.update(sessions).set({ revokedAt: now })
+    .where(and(isNull(sessions.revokedAt), or(
+      and(eq(sessions.kind, 'staff'), eq(sessions.accountId, id)),
+      and(eq(sessions.kind, 'pending'), sql`${sessions.data}->>'staffId' = ${id}`),
+    )))
+    .returning({ id: sessions.id })
+  return rows.map(r => r.id)
 }

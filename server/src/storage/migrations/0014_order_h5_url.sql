@@ -1,0 +1,1 @@
+ALTER TABLE "premium_orders" ADD COLUMN "h5_url" text;
