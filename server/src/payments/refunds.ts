@@ -8,6 +8,7 @@ import type {
 } from '@yibao/shared'
 import type { LineStatus } from '../domain/states'
 import type { AppDeps } from '../lib/types'
+import type { NewDeskAct } from '../storage/desk-acts'
 import type { PremiumRefund } from '../storage/refunds'
 import type { WechatPayRefund } from '../upstream/wechatpay/mapper'
 import { randomBytes } from 'node:crypto'
@@ -15,7 +16,9 @@ import { formatErrorMessage, maskIdCard, REFUND_REASON_LABELS, toShanghaiIso } f
 import { assessRefund, newOutRefundNo } from '../domain/refund'
 import { crashPoint } from '../lib/crash-points'
 import { AppError, UpstreamError } from '../lib/errors'
+import { clerksOf } from '../lib/desk-acts'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
+import { insertDeskAct } from '../storage/desk-acts'
 import { enqueue, findLine, findOrderBy, orderLines } from '../storage/payments'
 import {
   findRefundBy,
@@ -44,7 +47,15 @@ export const REFUND_FIRST_QUERY_MS = 60_000
  */
 export async function requestRefund(
   deps: AppDeps,
-  p: { principal: string, orderId: string, lineId: string, reason: RefundReason, idempotencyKeyId: number | null },
+  p: {
+    principal: string
+    orderId: string
+    lineId: string
+    reason: RefundReason
+    idempotencyKeyId: number | null
+    /** 窗口代办: the clerk who applies at the counter for the resident, recorded with the refund in one commit. */
+    desk?: Omit<NewDeskAct, 'kind' | 'target' | 'at'>
+  },
 ): Promise<PremiumRefund> {
   if (p.idempotencyKeyId !== null) {
     const resumed = await findRefundBy(deps.storage.db, 'idempotencyKeyId', p.idempotencyKeyId)
@@ -84,6 +95,7 @@ export async function requestRefund(
       createdAt: at,
     })
     if (written) {
+      if (p.desk) await insertDeskAct(tx, { ...p.desk, kind: 'refund', target: `refund:${written.id}`, at })
       const due = new Date(at.getTime() + REFUND_FIRST_QUERY_MS)
       await enqueue(tx, 'advance_refund', `advance_refund:${written.id}`, { refundId: written.id }, due)
     }
@@ -351,5 +363,7 @@ export async function refundView(deps: AppDeps, refund: PremiumRefund): Promise<
     receivedAccount: refund.receivedAccount,
     requestedAt: toShanghaiIso(refund.createdAt),
     succeededAt: refund.succeededAt ? toShanghaiIso(refund.succeededAt) : null,
+    /** 窗口代办: the clerk and hall, when the resident applied at the counter. */
+    clerk: (await clerksOf(deps, [`refund:${refund.id}`])).get(`refund:${refund.id}`) ?? null,
   }
 }

@@ -24,7 +24,9 @@ import {
   insertOrder,
   liveLinesFor,
   markOrderPaid,
+  DESK_PRINCIPAL_PREFIX,
   orderLines,
+  renewOrderH5Url,
   setOrderPrepay,
 } from '../storage/payments'
 import { refundsOfOrder } from '../storage/refunds'
@@ -161,7 +163,8 @@ export function lineView(l: QuotedLine): PaymentQuoteLine {
   }
 }
 
-export type Channel = 'jsapi' | 'native'
+/** `codepay`: the clerk scanned the payer's WeChat 付款码 (`payments/codepay.ts`); the others prepay. */
+export type Channel = 'jsapi' | 'native' | 'h5' | 'codepay'
 
 /** The masked view of an order. */
 export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: PremiumOrderLine[]): Promise<PaymentOrder> {
@@ -181,6 +184,7 @@ export async function orderView(deps: AppDeps, order: PremiumOrder, lines?: Prem
     codeUrl: order.status === 'prepaid' ? order.codeUrl : null,
     expiresAt: toShanghaiIso(order.timeExpire),
     paidAt: order.paidAt ? toShanghaiIso(order.paidAt) : null,
+    atDesk: order.principal.startsWith(DESK_PRINCIPAL_PREFIX),
     lines: ls.map((l) => {
       const refund = refunds.get(l.id)
       return {
@@ -217,7 +221,11 @@ export async function createAndPrepay(
     channel: Channel
     people: PersonPick[]
     openid?: string | null
+    /** H5: the payer's real IP address (WeChat Pay's `payer_client_ip`). */
+    payerClientIp?: string | null
     idempotencyKeyId: number | null
+    /** 付款码: how long the payer has to pay (the order's deadline; it is 撤销 after it). */
+    codepayWaitMs?: number
   },
 ): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] }> {
   const { storage, vault, now } = deps
@@ -243,7 +251,9 @@ export async function createAndPrepay(
       })
     }
     const at = now()
-    const expiry = timeExpire(at)
+    const codepay = input.channel === 'codepay'
+    const expiry = codepay ? { at: new Date(at.getTime() + (input.codepayWaitMs ?? 30_000)) } : timeExpire(at)
+    const jobs = codepay ? [settleJob(expiry.at)] : convergenceJobs(at, expiry.at)
     const created = await insertOrder(storage.db, {
       outTradeNo: newOutTradeNo(at, randomBytes(16)),
       principal: payer.principal,
@@ -263,34 +273,45 @@ export async function createAndPrepay(
       regionCode: q.regionCode,
       year: q.year,
       amountFen: q.dueFen,
-    })), [
-      // Convergence on the payer's time even if no callback ever arrives (crash-safe: written with the order).
-      ...ORDER_CHECKS_MS.map((ms, i) => ({
-        topic: 'check_order',
-        key: String(i),
-        payload: {},
-        availableAt: new Date(at.getTime() + ms),
-      })),
-      {
-        topic: 'check_order',
-        key: 'expiry',
-        payload: { expire: true },
-        availableAt: new Date(expiry.at.getTime() + 60_000),
-      },
-    ])
+    })), jobs)
     // Lost a race for a person-year (another payer, or this one twice at once): say who.
     if (!created) refuseHeld(await quoteLines(deps, { ...payer, principal: '' }, people, input.year), true)
     order = created!.order
     lines = created!.lines
     crashPoint(deps, 'order.inserted')
   }
-  if (order.status === 'created') {
-    const answer = await prepay(deps, order)
+  // A 付款码 order is paid by `payByCode` (the code is used once, never stored): nothing to prepay.
+  if (order.status === 'created' && order.channel !== 'codepay') {
+    const answer = await prepay(deps, order, input.payerClientIp)
     crashPoint(deps, 'order.prepaid')
     await setOrderPrepay(storage.db, order.id, answer)
     order = { ...order, ...answer, status: 'prepaid' }
   }
   return { order, lines }
+}
+
+/** Checks of an unpaid order on the payer's time, and at its expiry (when it is closed). */
+function convergenceJobs(at: Date, expiresAt: Date) {
+  return [
+    // Convergence on the payer's time even if no callback ever arrives (crash-safe: written with the order).
+    ...ORDER_CHECKS_MS.map((ms, i) => ({
+      topic: 'check_order',
+      key: String(i),
+      payload: {},
+      availableAt: new Date(at.getTime() + ms),
+    })),
+    {
+      topic: 'check_order',
+      key: 'expiry',
+      payload: { expire: true },
+      availableAt: new Date(expiresAt.getTime() + 60_000),
+    },
+  ]
+}
+
+/** 付款码 has no callback: its order is settled (paid, or 撤销) after its deadline even if the request died. */
+function settleJob(deadline: Date) {
+  return { topic: 'settle_codepay', key: 'deadline', payload: {}, availableAt: new Date(deadline.getTime() + 5_000) }
 }
 
 /**
@@ -325,18 +346,59 @@ function refuseHeld(lines: QuotedLine[], anyone = false): void {
   })
 }
 
-async function prepay(deps: AppDeps, order: PremiumOrder): Promise<{ prepayId?: string, codeUrl?: string }> {
-  const base = {
+/** The prepay parameters of an order: the same on every call, as WeChat Pay requires for the same out_trade_no. */
+function prepayBase(order: PremiumOrder) {
+  return {
     outTradeNo: order.outTradeNo,
     description: order.description,
     amountFen: order.totalFen,
     expiresAt: order.timeExpire,
     attach: `year=${order.year}`,
   }
+}
+
+async function prepay(
+  deps: AppDeps,
+  order: PremiumOrder,
+  payerClientIp: string | null | undefined,
+): Promise<{ prepayId?: string, codeUrl?: string, h5Url?: string }> {
+  const base = prepayBase(order)
   if (order.channel === 'jsapi') {
     return { prepayId: (await deps.wechatpay.prepayJsapi({ ...base, openid: order.payerOpenid! })).prepayId }
   }
+  if (order.channel === 'h5') {
+    if (!payerClientIp) throw new TypeError('an H5 prepay needs the payer\'s IP address')
+    return { h5Url: (await deps.wechatpay.prepayH5({ ...base, payerClientIp })).h5Url }
+  }
   return { codeUrl: (await deps.wechatpay.prepayNative(base)).codeUrl }
+}
+
+/**
+ * 重新支付 of an H5 order whose payer came back without paying: prepays it again with the same number and
+ * parameters, so WeChat Pay answers with a current h5_url (a new one once the last is older than 5 minutes),
+ * from the payer's address now. An order WeChat Pay says is paid or closed is converged instead and returned
+ * as it ends up; so is one paid or closed here meanwhile.
+ */
+export async function renewH5(
+  deps: AppDeps,
+  order: PremiumOrder,
+  payerClientIp: string,
+  logger: Logger = deps.logger,
+): Promise<PremiumOrder> {
+  if (order.channel !== 'h5') throw new TypeError('only an H5 order has an h5_url')
+  if (order.status !== 'prepaid' && order.status !== 'created') return order
+  let h5Url: string
+  try {
+    h5Url = (await deps.wechatpay.prepayH5({ ...prepayBase(order), payerClientIp }, logger)).h5Url
+  }
+  catch (error) {
+    // ORDERPAID / ORDER_CLOSED (paid, expired or closed there): what WeChat Pay says the order is now.
+    if (error instanceof UpstreamError && error.kind === 'rejected') return convergeOrder(deps, order)
+    throw error
+  }
+  if (order.status === 'created') await setOrderPrepay(deps.storage.db, order.id, { h5Url }).catch(ignoreIllegal)
+  return (await renewOrderH5Url(deps.storage.db, order.id, h5Url))
+    ?? (await findOrderBy(deps.storage.db, 'id', order.id)) ?? order
 }
 
 /**
@@ -349,20 +411,24 @@ export async function closeUnpaid(
   order: PremiumOrder,
   logger: Logger = deps.logger,
 ): Promise<PremiumOrder> {
-  if (order.status === 'prepaid') {
+  // A 付款码 order is 撤销 instead (closes it there; money taken meanwhile goes back to the payer).
+  const codepay = order.channel === 'codepay'
+  if (order.status === 'prepaid' || (codepay && order.status === 'created')) {
     try {
-      await deps.wechatpay.close(order.outTradeNo, logger)
+      if (codepay) await deps.wechatpay.reverse(order.outTradeNo, logger)
+      else await deps.wechatpay.close(order.outTradeNo, logger)
     }
     catch (error) {
-      if (error instanceof UpstreamError && error.kind === 'rejected') {
+      const neverSent = codepay && error instanceof UpstreamError && error.detail.upstreamCode === 'ORDER_NOT_EXIST'
+      if (!neverSent && error instanceof UpstreamError && error.kind === 'rejected') {
         const after = await convergeOrder(deps, order)
         if (after.status === 'paid') return after
       }
-      throw error
+      if (!neverSent) throw error
     }
   }
   try {
-    await closeOrder(deps.storage.db, order.id)
+    await closeOrder(deps.storage.db, order.id, codepay ? 'reverse' : 'close')
   }
   catch (error) {
     // Paid between our read and the close (a callback won the race): that is the answer.

@@ -23,6 +23,8 @@ import {
 } from '../storage/payments'
 import { findRefundBy } from '../storage/refunds'
 import { parseTradeBill } from '../upstream/wechatpay/mapper'
+import { codepayTiming, settleCodepay } from './codepay'
+import { RECONCILE_DESK_DAY, runDeskDayReconcile } from './day-close'
 import { convergeRefund, refundDuplicate } from './refunds'
 import { applyPaidTransaction, closeUnpaid, convergeOrder, raise } from './service'
 
@@ -77,6 +79,16 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<NotYet | vo
       if (after.status !== 'paid' && job.payload.expire === true) await closeUnpaid(deps, after, log)
       return
     }
+    case 'settle_codepay': {
+      // A 付款码 order past its deadline (its request may have died mid-call): paid, or 撤销 at WeChat Pay.
+      const order = await findOrderBy(db, 'id', String(job.payload.orderId))
+      if (!order || (order.status !== 'prepaid' && order.status !== 'created')) return
+      const timing = codepayTiming(deps)
+      const result = await settleCodepay(deps, order, log, { ...timing, wait: false })
+      if (result.outcome === 'userpaying') return new NotYet(new Date(deps.now().getTime() + timing.pollMs))
+      if (result.outcome === 'reversing') throw new Error(`codepay order ${order.outTradeNo} not reversed yet`)
+      return
+    }
     case 'advance_refund': {
       // A refund the bureau or WeChat Pay could not take at once, or whose outcome has not come back.
       const refund = await findRefundBy(db, 'id', String(job.payload.refundId))
@@ -92,6 +104,9 @@ export async function runJob(deps: AppDeps, job: OutboxJob): Promise<NotYet | vo
       await reconcile(deps, String(job.payload.date))
       return
     }
+    case RECONCILE_DESK_DAY:
+      // 日结 T+1: one clerk's closed day against the trade bill (payments/day-close.ts).
+      return runDeskDayReconcile(deps, job.payload)
     default:
       log.error('unknown job topic')
   }

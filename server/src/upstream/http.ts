@@ -3,6 +3,7 @@ import type { Logger } from '../lib/logger'
 import http from 'node:http'
 import https from 'node:https'
 import { UpstreamError } from '../lib/errors'
+import { observeUpstream } from '../lib/metrics'
 
 export interface UpstreamCallOptions {
   system: UpstreamSystem
@@ -61,20 +62,31 @@ export async function callJson({ system, url, body, timeoutMs, logger, headers =
   catch (cause) {
     const timedOut = signal.aborted
     logger.warn({ system, operation, ms: Math.round(performance.now() - started), timedOut }, 'upstream call failed')
+    observeUpstream(system, timedOut ? 'timeout' : 'unavailable', started)
     throw new UpstreamError(system, timedOut ? 'timeout' : 'unavailable', { cause })
   }
   const res = { status: raw.status, text: raw.body.toString('utf8') }
   logger.debug({ system, operation, status: res.status, ms: Math.round(performance.now() - started) }, 'upstream call')
-  if (res.status >= 500)
-    throw new UpstreamError(system, 'unavailable', { status: res.status, upstreamMessage: res.text.slice(0, 200) })
-  if (res.status < 200 || res.status >= 300)
-    throw new UpstreamError(system, 'rejected', { status: res.status, upstreamMessage: res.text.slice(0, 200) })
+  const outcome = statusOutcome(res.status)
+  if (outcome !== 'ok') {
+    observeUpstream(system, outcome, started)
+    throw new UpstreamError(system, outcome, { status: res.status, upstreamMessage: res.text.slice(0, 200) })
+  }
   try {
-    return JSON.parse(res.text) as unknown
+    const parsed = JSON.parse(res.text) as unknown
+    observeUpstream(system, 'ok', started)
+    return parsed
   }
   catch (cause) {
+    observeUpstream(system, 'bad_response', started)
     throw new UpstreamError(system, 'bad_response', { status: res.status, upstreamMessage: res.text.slice(0, 200), cause })
   }
+}
+
+/** An answer's outcome by its status: 5xx the system is unavailable, other non-2xx it refused the call. */
+function statusOutcome(status: number): 'ok' | 'unavailable' | 'rejected' {
+  if (status >= 500) return 'unavailable'
+  return status < 200 || status >= 300 ? 'rejected' : 'ok'
 }
 
 /** Options of `callRaw`: the exact request to send. */
@@ -117,8 +129,11 @@ export async function callRaw({ system, method, url, body, timeoutMs, logger, he
   catch (cause) {
     const timedOut = signal.aborted
     logger.warn({ system, operation, ms: Math.round(performance.now() - started), timedOut }, 'upstream call failed')
+    observeUpstream(system, timedOut ? 'timeout' : 'unavailable', started)
     throw new UpstreamError(system, timedOut ? 'timeout' : 'unavailable', { cause })
   }
   logger.debug({ system, operation, status: raw.status, ms: Math.round(performance.now() - started) }, 'upstream call')
+  // The adapter reads the answer (a signed error body is an answer); the metric counts it by its status.
+  observeUpstream(system, statusOutcome(raw.status), started)
   return { status: raw.status, headers: raw.headers, body: raw.body, get text() { return raw.body.toString('utf8') } }
 }

@@ -55,6 +55,8 @@ const FilingRowWire = z.object({
   dcla_souc: z.string().nullish(),
   agnter_name: z.string().nullish(),
   crte_time: z.string().nullish(),
+  /** Time of the last change: the cancellation's once `vali_flag` is '0'. */
+  updt_time: z.string().nullish(),
 })
 
 const ListOutputWire = z.object({ outappyinfo: z.array(FilingRowWire).nullish().transform(v => v ?? []) })
@@ -67,6 +69,7 @@ function toFiling(row: z.infer<typeof FilingRowWire>): CrossRegionFiling | null 
   const promise = row.prom_flag === '1'
   const proofKind = PROOFS_BY_CODE.get(row.resd_cert_type ?? '')
   const residenceProof = proofKind && row.resd_certno ? { kind: proofKind, number: row.resd_certno } : null
+  const cancelled = row.vali_flag !== '1'
   return {
     id: row.trt_dcla_detl_sn,
     insuranceType: row.insutype,
@@ -80,7 +83,10 @@ function toFiling(row: z.infer<typeof FilingRowWire>): CrossRegionFiling | null 
     promise,
     basis: type !== 'long_term_resident' ? null : promise ? 'promise' : residenceProof ? 'residence_proof' : null,
     residenceProof,
-    cancelled: row.vali_flag !== '1',
+    cancelled,
+    // Once cancelled, 2552 keeps its reason in memo and its time in updt_time (memo of a filing in force is not shown).
+    cancelledAt: cancelled ? row.updt_time || null : null,
+    cancelReason: cancelled ? row.memo || null : null,
     source: SOURCES[row.dcla_souc ?? ''] ?? 'other',
     agentName: row.agnter_name || null,
     createdAt: row.crte_time ?? '',
@@ -119,6 +125,8 @@ export interface NewFiling extends Pick<CrossRegionFiling, 'insuranceType' | 'ty
   residenceProof?: ResidenceProof
   /** 代办人 (a family member filing for the person). */
   agent?: { name: string, certNo: string, relation: string }
+  /** 申报来源: the help desk (经办窗口, 01) files for the person at the counter; the app (移动端, 02) otherwise. */
+  source?: 'desk'
   /** `req:<id>`: the same request again returns the same filing. */
   requestRef: string
 }
@@ -141,7 +149,7 @@ export async function fileCrossRegion(nhsa: NhsaClient, key: PersonKey, f: NewFi
       resd_certno: f.residenceProof.number,
       att_cnt: 1,
     }),
-    dcla_souc: '02',
+    dcla_souc: f.source === 'desk' ? '01' : '02',
     ...(f.agent && { agnter_name: f.agent.name, agnter_certno: f.agent.certNo, agnter_rlts: f.agent.relation }),
     memo: f.requestRef,
   }

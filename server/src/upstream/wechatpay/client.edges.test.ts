@@ -185,6 +185,47 @@ describe('what goes on the wire', () => {
     expect(native.notify_url).toBe('https://other.example.cn/api/v1/payments/wechat/notify')
   })
 
+  it('H5 prepay body: the order as for Native plus scene_info (payer_client_ip, h5_info Wap); answer h5_url', async () => {
+    const seen = recordRequests()
+    const { h5Url } = await client().prepayH5({ ...order('YB2026061500046', { attach: 'year=2027' }), payerClientIp: '203.0.113.7' })
+    expect(h5Url).toMatch(/^https:\/\/wx\.tenpay\.com\/cgi-bin\/mmpayweb-bin\/checkmweb\?prepay_id=wx\w+&package=\d+$/)
+    await client().prepayH5({ ...order('YB2026061500047'), payerClientIp: '2001:db8::7', appName: '医保自助', appUrl: 'https://yibao.example.cn' })
+    expect(seen.map(s => [s.method, s.url.pathname])).toEqual([
+      ['POST', '/v3/pay/transactions/h5'],
+      ['POST', '/v3/pay/transactions/h5'],
+    ])
+    expect(JSON.parse(seen[0]!.body)).toEqual({
+      appid: K.appid,
+      mchid: K.mchid,
+      description: '2027年度城乡居民医保缴费',
+      out_trade_no: 'YB2026061500046',
+      time_expire: '2026-06-15T12:00:00+08:00',
+      attach: 'year=2027',
+      notify_url: NOTIFY_URL,
+      amount: { total: 38000, currency: 'CNY' },
+      scene_info: { payer_client_ip: '203.0.113.7', h5_info: { type: 'Wap' } },
+    })
+    expect(JSON.parse(seen[1]!.body).scene_info).toEqual({
+      payer_client_ip: '2001:db8::7',
+      h5_info: { type: 'Wap', app_name: '医保自助', app_url: 'https://yibao.example.cn' },
+    })
+  })
+
+  it('H5 prepay: an answer without a usable h5_url is bad_response prepay-h5; a payer address must be an IP', async () => {
+    const h5Path = `${WECHATPAY_TEST_URL}/v3/pay/transactions/h5`
+    for (const body of ['{}', '{"h5_url":""}', '{"h5_url":"not a url"}', '{"code_url":"weixin://wxpay/bizpayurl?pr=x"}']) {
+      mswServer.use(http.post(h5Path, () => signed(body)))
+      const error = await rejection(client().prepayH5({ ...order('YB2026061500048'), payerClientIp: '203.0.113.7' }))
+      expect([error.kind, error.detail.upstreamCode]).toEqual(['bad_response', 'prepay-h5'])
+    }
+    const seen = recordRequests()
+    for (const ip of ['', 'localhost', '203.0.113.7, 10.0.0.1', '203.0.113.256']) {
+      await expect(client().prepayH5({ ...order('YB2026061500049'), payerClientIp: ip }))
+        .rejects.toThrow(new TypeError('payerClientIp must be an IPv4 or IPv6 address'))
+    }
+    expect(seen).toEqual([])
+  })
+
   it('query, close and refund: paths, the mchid, and the refund body', async () => {
     await client().prepayNative(order('YB2026061500005'))
     payTestOrder('YB2026061500005')

@@ -119,6 +119,17 @@ describe('prepay', () => {
     expect((await client().prepayNative(order('YB2026061510002'))).codeUrl).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/)
   })
 
+  it('H5: an h5_url for the payer\'s address, the same one again for the same order, MWEB once paid', async () => {
+    const first = await client().prepayH5({ ...order('YB2026061510013'), payerClientIp: '203.0.113.7' })
+    expect(new URL(first.h5Url).pathname).toBe('/__sandbox/wechatpay/h5')
+    expect(await client().prepayH5({ ...order('YB2026061510013'), payerClientIp: '203.0.113.8' })).toEqual(first)
+    expect(await control('/orders/YB2026061510013'))
+      .toMatchObject({ trade_type: 'MWEB', payer_client_ip: '203.0.113.8' })
+    await control('/orders/YB2026061510013/pay', {})
+    expect(await client().queryByOutTradeNo('YB2026061510013'))
+      .toMatchObject({ tradeState: 'SUCCESS', tradeType: 'MWEB' })
+  })
+
   it('the same out_trade_no with other params is rejected OUT_TRADE_NO_USED (not retryable)', async () => {
     await client().prepayNative(order('YB2026061510003'))
     const error = await rejection(client().prepayNative(order('YB2026061510003', 38001)))

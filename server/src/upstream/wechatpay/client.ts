@@ -3,15 +3,16 @@ import type { Logger } from '../../lib/logger'
 import type { UpstreamRawResponse } from '../http'
 import type { HeaderBag, JsapiPayParams, KeyInput, VerifyFailure } from './crypto'
 import type { WechatPayRefund, WechatPayTransaction } from './mapper'
-import type { PrepayRequestWire, RefundRequestWire, TradeBillTicket } from './schemas'
+import type { CodepayRequestWire, PrepayRequestWire, RefundRequestWire, TradeBillTicket } from './schemas'
 import { createHash } from 'node:crypto'
+import { isIP } from 'node:net'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 import { UpstreamError } from '../../lib/errors'
 import { callRaw } from '../http'
 import { buildAuthorization, headerValue, jsapiPayParams, openNotification, publicKeyMap, toPrivateKey, unixSeconds, verifySignedMessage, wechatTime } from './crypto'
 import { errorFromReply, toRefund, toTransaction } from './mapper'
-import { JsapiPrepayReplyWire, NativePrepayReplyWire, NotificationEnvelopeWire, RefundNotificationWire, RefundWire, TradeBillReplyWire, TransactionNotificationWire, TransactionWire } from './schemas'
+import { H5PrepayReplyWire, JsapiPrepayReplyWire, NativePrepayReplyWire, NotificationEnvelopeWire, RefundNotificationWire, RefundWire, ReverseReplyWire, TradeBillReplyWire, TransactionNotificationWire, TransactionWire } from './schemas'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -64,6 +65,44 @@ export interface PrepayInput {
   /** Overrides the configured notify URL for this order. */
   notifyUrl?: string
 }
+
+/** What an H5 prepay needs besides the order: where the payer is. */
+export interface H5PrepayInput extends PrepayInput {
+  /** The payer's real IP address (`lib/client-ip.ts`), IPv4 or IPv6. */
+  payerClientIp: string
+  /** Name and address of our mobile site, shown by WeChat Pay (both optional). */
+  appName?: string
+  appUrl?: string
+}
+
+/** A WeChat 付款码 (payment code) as a scanner reads it: 18 digits starting 10–15. */
+export const WECHAT_AUTH_CODE = /^1[0-5]\d{16}$/
+
+/** What a 付款码 payment needs besides the order (no expiry, no notify URL: it has no callback). */
+export interface CodepayInput {
+  outTradeNo: string
+  description: string
+  amountFen: number
+  attach?: string
+  /** The payer's 付款码 (18 digits, 10–15…). Valid about a minute; never log or store it. */
+  authCode: string
+  /** Our store number (`scene_info.store_info.out_id`): the service hall, ≤ 32 characters. */
+  storeId: string
+  storeName?: string
+  /** Our till (`scene_info.device_id`), ≤ 32 characters. */
+  deviceId?: string
+  /** The till's IP address (`scene_info.device_ip`). */
+  deviceIp?: string
+}
+
+/**
+ * The answer of a 付款码 payment: paid at once (small amounts, no password), or `USERPAYING` (HTTP 202:
+ * the payer is entering their password; query the order every few seconds until it is final, and 撤销
+ * it when it does not end in time).
+ */
+export type CodepayAnswer
+  = | { state: 'SUCCESS', transaction: WechatPayTransaction }
+    | { state: 'USERPAYING' }
 
 /** Input of `refund`. */
 export interface RefundInput {
@@ -223,6 +262,29 @@ export function createWechatPayClient(opts: WechatPayClientOptions) {
       return { codeUrl: parse(res, NativePrepayReplyWire, 'prepay-native', logger).code_url }
     },
 
+    /**
+     * H5 prepay (`POST /v3/pay/transactions/h5`) for a payer in a phone browser other than WeChat: an `h5_url`
+     * valid 5 minutes. The browser opens it with `&redirect_url=…` appended and comes back there paid or not.
+     * Same out_trade_no and parameters again → a current h5_url for the same order (a payer who came back
+     * unpaid pays again with it).
+     */
+    async prepayH5(input: H5PrepayInput, logger: Logger = opts.logger): Promise<{ h5Url: string }> {
+      assertArg(isIP(input.payerClientIp) !== 0, 'payerClientIp must be an IPv4 or IPv6 address')
+      const body: PrepayRequestWire = {
+        ...prepayBody(input),
+        scene_info: {
+          payer_client_ip: input.payerClientIp,
+          h5_info: {
+            type: 'Wap',
+            ...(input.appName === undefined ? {} : { app_name: input.appName }),
+            ...(input.appUrl === undefined ? {} : { app_url: input.appUrl }),
+          },
+        },
+      }
+      const res = await send('prepay-h5', 'POST', '/v3/pay/transactions/h5', body, logger)
+      return { h5Url: parse(res, H5PrepayReplyWire, 'prepay-h5', logger).h5_url }
+    },
+
     /** Signed `WeixinJSBridge` / `wx.chooseWXPay` parameters for a prepay_id (merchant key; no network). */
     jsapiParams(prepayId: string): JsapiPayParams {
       return jsapiPayParams({ appId: opts.appid, prepayId, privateKey, timeStamp: String(unixSeconds(now())) })
@@ -236,6 +298,66 @@ export function createWechatPayClient(opts: WechatPayClientOptions) {
       assertArg(OUT_NO.test(outTradeNo), 'outTradeNo must be 6–32 of [0-9A-Za-z_-|*]')
       const res = await send('query-order', 'GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${encodeURIComponent(opts.mchid)}`, undefined, logger)
       return checkOurs(toTransaction(parse(res, TransactionWire, 'query-order', logger)), 'query-order')
+    },
+
+    /**
+     * 付款码支付 (`POST /v3/pay/transactions/codepay`): the clerk scanned the payer's payment code. 200 → paid
+     * (the transaction, checked to be ours); 202 → `USERPAYING`. Refusals are `rejected` with WeChat's code
+     * (e.g. NOTENOUGH, AUTH_CODE_INVALID, TRADE_ERROR); a 5xx, timeout or unverifiable answer leaves the
+     * outcome unknown: query the order, and 撤销 it if it is not paid.
+     */
+    async codepay(input: CodepayInput, logger: Logger = opts.logger): Promise<CodepayAnswer> {
+      assertArg(OUT_NO.test(input.outTradeNo), 'outTradeNo must be 6–32 of [0-9A-Za-z_-|*]')
+      assertArg(Number.isSafeInteger(input.amountFen) && input.amountFen > 0, 'amountFen must be a positive integer (fen)')
+      assertArg(input.description.length > 0 && input.description.length <= 127, 'description must be 1–127 characters')
+      assertArg(WECHAT_AUTH_CODE.test(input.authCode), 'authCode must be a WeChat payment code (18 digits, 10–15…)')
+      assertArg(input.storeId.length > 0 && input.storeId.length <= 32, 'storeId must be 1–32 characters')
+      assertArg(input.deviceIp === undefined || isIP(input.deviceIp) !== 0, 'deviceIp must be an IPv4 or IPv6 address')
+      const body: CodepayRequestWire = {
+        appid: opts.appid,
+        mchid: opts.mchid,
+        description: input.description,
+        out_trade_no: input.outTradeNo,
+        ...(input.attach === undefined ? {} : { attach: input.attach }),
+        payer: { auth_code: input.authCode },
+        amount: { total: input.amountFen, currency: 'CNY' },
+        scene_info: {
+          ...(input.deviceId === undefined ? {} : { device_id: input.deviceId }),
+          ...(input.deviceIp === undefined ? {} : { device_ip: input.deviceIp }),
+          store_info: { out_id: input.storeId, ...(input.storeName === undefined ? {} : { name: input.storeName }) },
+        },
+      }
+      let res: UpstreamRawResponse
+      try {
+        res = await send('codepay', 'POST', '/v3/pay/transactions/codepay', body, logger)
+      }
+      catch (error) {
+        // Some answers carry USERPAYING as an error code: the same outcome as a 202.
+        if (error instanceof UpstreamError && error.detail.upstreamCode === 'USERPAYING') return { state: 'USERPAYING' }
+        throw error
+      }
+      if (res.status === 202) return { state: 'USERPAYING' }
+      const transaction = checkOurs(toTransaction(parse(res, TransactionWire, 'codepay', logger)), 'codepay')
+      if (transaction.outTradeNo !== input.outTradeNo)
+        throw new UpstreamError('wechatpay', 'bad_response', { status: res.status, upstreamCode: 'codepay:OTHER_ORDER' })
+      if (transaction.tradeState === 'USERPAYING') return { state: 'USERPAYING' }
+      if (transaction.tradeState !== 'SUCCESS')
+        throw new UpstreamError('wechatpay', 'rejected', { status: res.status, upstreamCode: transaction.tradeState })
+      return { state: 'SUCCESS', transaction }
+    },
+
+    /**
+     * 撤销 (`POST /v3/pay/transactions/out-trade-no/{no}/reverse`, 付款码 orders only): an unpaid order is
+     * closed, a paid one is closed and its money goes back to the payer. Call it when a payment failed or did
+     * not end in time. Safe to repeat; an order WeChat Pay never received is rejected `ORDER_NOT_EXIST`.
+     */
+    async reverse(outTradeNo: string, logger: Logger = opts.logger): Promise<void> {
+      assertArg(OUT_NO.test(outTradeNo), 'outTradeNo must be 6–32 of [0-9A-Za-z_-|*]')
+      const path = `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/reverse`
+      const res = await send('reverse-order', 'POST', path, { appid: opts.appid, mchid: opts.mchid }, logger)
+      const answer = parse(res, ReverseReplyWire, 'reverse-order', logger)
+      if (answer.mchid !== opts.mchid || answer.out_trade_no !== outTradeNo)
+        throw new UpstreamError('wechatpay', 'bad_response', { status: res.status, upstreamCode: 'reverse-order:OTHER_ORDER' })
     },
 
     /** `POST …/out-trade-no/{no}/close` → 204. Unpaid orders only: a paid one is rejected (ORDERPAID): refund instead. */

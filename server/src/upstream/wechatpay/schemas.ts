@@ -34,6 +34,14 @@ export const JsapiPrepayReplyWire = z.object({ prepay_id: z.string().min(1) })
 /** `POST /v3/pay/transactions/native` → code_url (`weixin://wxpay/bizpayurl?pr=…`, valid 2 h; render as a QR code). */
 export const NativePrepayReplyWire = z.object({ code_url: z.string().min(1) })
 
+/**
+ * `POST /v3/pay/transactions/h5` → h5_url (`https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=…&package=…`,
+ * valid **5 minutes**). The payer's phone browser opens it (with a Referer of the registered H5 domain), appending
+ * `&redirect_url=<urlencoded>` for the way back; WeChat opens its cashier and later sends the browser to
+ * redirect_url whether or not the payer paid, so the page there must query the order.
+ */
+export const H5PrepayReplyWire = z.object({ h5_url: z.string().url() })
+
 /** Payment state: NOTPAY → SUCCESS → REFUND; NOTPAY → CLOSED. SUCCESS, CLOSED, REFUND end the payment flow. */
 export const TRADE_STATES = ['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR'] as const
 export type TradeState = typeof TRADE_STATES[number]
@@ -188,7 +196,61 @@ export interface PrepayRequestWire {
   amount: { total: number, currency: 'CNY' }
   /** JSAPI only: the payer's openid under `appid`. */
   payer?: { openid: string }
+  /** H5 only: where the payer is (`payer_client_ip`, IPv4 or IPv6, ≤ 45) and that it is a mobile site (`Wap`). */
+  scene_info?: H5SceneInfoWire
 }
+
+/** `scene_info` of an H5 prepay. */
+export interface H5SceneInfoWire {
+  /** The payer's real IP address (the client's, not a proxy's): WeChat Pay's risk checks use it. */
+  payer_client_ip: string
+  h5_info: {
+    /** `Wap`: a mobile web site (the other types, iOS and Android, are apps). */
+    type: 'Wap'
+    /** Name of the site (optional). */
+    app_name?: string
+    /** Address of the site (optional). */
+    app_url?: string
+  }
+}
+
+/**
+ * Body of `POST /v3/pay/transactions/codepay` (付款码支付) as we send it. No `notify_url` and no `time_expire`:
+ * a payment-code payment has no callback; its outcome comes in the answer or by querying the order.
+ */
+export interface CodepayRequestWire {
+  appid: string
+  mchid: string
+  /** Shown to the payer (≤ 127 chars). */
+  description: string
+  /** Our order number: 6–32 of `[0-9A-Za-z_-|*]`, unique per merchant. */
+  out_trade_no: string
+  /** Echoed back in queries and bills (≤ 128 chars). */
+  attach?: string
+  /** The payer's 付款码 as the scanner read it (WeChat: 18 digits starting 10–15). Used once; never stored. */
+  payer: { auth_code: string }
+  amount: { total: number, currency: 'CNY' }
+  /** Where the money was taken: the merchant's own store number (`out_id`, required) and the till's address. */
+  scene_info: {
+    /** Our device (till) number, ≤ 32 chars. */
+    device_id?: string
+    /** The till's IP address (IPv4 or IPv6). */
+    device_ip?: string
+    store_info: {
+      /** 商户侧门店编号 (we send the service hall's region code), ≤ 32 chars. */
+      out_id: string
+      /** 门店名称 (optional). */
+      name?: string
+    }
+  }
+}
+
+/** `POST …/out-trade-no/{no}/reverse` (撤销) → 200 with the order it reversed. */
+export const ReverseReplyWire = z.object({
+  appid: z.string().optional(),
+  mchid: z.string(),
+  out_trade_no: z.string(),
+})
 
 /** Body of `POST /v3/refund/domestic/refunds` as we send it. */
 export interface RefundRequestWire {

@@ -20,6 +20,11 @@ describe('/__sandbox', () => {
     expect(await res.json()).toEqual({ ok: true })
   })
 
+  it('answers a browser\'s favicon request of its simulator pages with 204, not a 404', async () => {
+    const res = await createSandbox().app.request('/favicon.ico')
+    expect(res.status).toBe(204)
+  })
+
   it('GET /residents lists every seeded resident with region, category, statuses and household', async () => {
     const { app, state } = createSandbox()
     const body = (await (await app.request('/__sandbox/residents')).json()) as { total: number, residents: ResidentRow[] }

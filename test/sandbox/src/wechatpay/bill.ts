@@ -30,7 +30,7 @@ export function buildTradeBill(wx: WechatPayState, billDate: string, billType: '
       settlement += o.totalFen
       fees += fee
       orders += o.totalFen
-      rows.push([billTime(o.successTime), o.appid, o.mchid, '0', '', o.transactionId ?? '', o.outTradeNo, o.payerOpenid ?? '', o.tradeType, 'SUCCESS', 'OTHERS', 'CNY', fenToYuanString(o.totalFen), '0.00', '0', '0', '0.00', '0.00', '', '', o.description, o.attach ?? '', yuan5(fee), '0.60%', fenToYuanString(o.totalFen), '0.00', ''])
+      rows.push([billTime(o.successTime), o.appid, o.mchid, '0', '', o.transactionId ?? '', o.outTradeNo, o.payerOpenid ?? '', o.tradeType, o.state === 'REVOKED' ? 'REVOKED' : 'SUCCESS', 'OTHERS', 'CNY', fenToYuanString(o.totalFen), '0.00', '0', '0', '0.00', '0.00', '', '', o.description, o.attach ?? '', yuan5(fee), '0.60%', fenToYuanString(o.totalFen), '0.00', ''])
     }
   }
   if (billType !== 'SUCCESS') {

@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import type { SandboxEnv, SandboxState } from '../state'
-import type { SimOrder, SimRefund } from './state'
+import type { SimOrder, SimRefund, CODEPAY_FAULTS } from './state'
 import { createHash, randomUUID } from 'node:crypto'
+import { isIP } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { shanghaiDate } from '@yibao/shared'
 import { Hono } from 'hono'
@@ -11,13 +12,17 @@ import { compactTime } from '../lib/wire-time'
 import { buildTradeBill } from './bill'
 import { deliver, emitNotification, releaseHeld } from './callbacks'
 import { randomAlnum, randomDigits, readAuthorization, signText, verifyText } from './crypto'
-import { payPage, payResultPage } from './pages'
+import { h5Page, payPage, payResultPage } from './pages'
 import { FORGERIES, later, stopWechatPay, WechatPaySimConfigSchema } from './state'
 import { wechatTime } from './wire'
 
 const OUT_NO = /^[\w\-|*]{6,32}$/
+/** Where an h5_url leads: the simulator's stand-in for WeChat's H5 cashier (中间页). */
+const H5_PAGE = '/__sandbox/wechatpay/h5'
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)$/
 const PREPAY_TTL_MS = 2 * 60 * 60 * 1000
+/** An h5_url lasts 5 minutes (支付请求已失效 after that); prepaying the order again gives a new one. */
+const H5_URL_TTL_MS = 5 * 60 * 1000
 const DEFAULT_ORDER_TTL_MS = 7 * 24 * 60 * 60 * 1000
 const MAX_SKEW_S = 300
 
@@ -38,6 +43,19 @@ const PrepayBody = z.object({
   settle_info: z.unknown().optional(),
 })
 
+/** `scene_info` of an H5 prepay: the payer's real address and the kind of site. */
+const H5SceneInfo = z.object({
+  payer_client_ip: z.string().max(45).refine(ip => isIP(ip) !== 0, '用户终端IP格式不正确'),
+  device_id: z.string().max(32).optional(),
+  h5_info: z.object({
+    type: z.enum(['Wap', 'iOS', 'Android']),
+    app_name: z.string().max(64).optional(),
+    app_url: z.string().max(128).optional(),
+    bundle_id: z.string().max(128).optional(),
+    package_name: z.string().max(128).optional(),
+  }),
+})
+
 const RefundBody = z.object({
   transaction_id: z.string().min(1).optional(),
   out_trade_no: z.string().regex(OUT_NO).optional(),
@@ -49,7 +67,60 @@ const RefundBody = z.object({
   goods_detail: z.array(z.unknown()).optional(),
 })
 
-const TRADE_STATE_DESC = { NOTPAY: '订单未支付', SUCCESS: '支付成功', REFUND: '转入退款', CLOSED: '订单已关闭' } as const
+const TRADE_STATE_DESC = {
+  NOTPAY: '订单未支付',
+  SUCCESS: '支付成功',
+  REFUND: '转入退款',
+  CLOSED: '订单已关闭',
+  USERPAYING: '用户支付中（需要输入密码）',
+  PAYERROR: '支付失败（用户取消支付或密码错误）',
+  REVOKED: '已撤销（付款码支付）',
+} as const
+
+/** A WeChat 付款码 as a scanner reads it: 18 digits starting 10–15. */
+const AUTH_CODE = /^1[0-5]\d{16}$/
+
+/** `POST /v3/pay/transactions/codepay` (付款码支付): required `payer.auth_code` and `scene_info.store_info.out_id`. */
+const CodepayBody = z.object({
+  appid: z.string().min(1).max(32),
+  mchid: z.string().min(1).max(32),
+  description: z.string().min(1).max(127),
+  out_trade_no: z.string().regex(OUT_NO),
+  attach: z.string().max(128).optional(),
+  goods_tag: z.string().max(32).optional(),
+  support_fapiao: z.boolean().optional(),
+  payer: z.object({ auth_code: z.string().min(1).max(128) }),
+  amount: z.object({ total: z.number().int().min(1), currency: z.literal('CNY').optional() }),
+  scene_info: z.object({
+    device_id: z.string().max(32).optional(),
+    device_ip: z.string().max(45).refine(ip => isIP(ip) !== 0, '设备IP格式不正确').optional(),
+    store_info: z.object({
+      out_id: z.string().min(1).max(32),
+      id: z.string().max(32).optional(),
+      name: z.string().max(256).optional(),
+      address: z.string().max(512).optional(),
+    }),
+  }),
+  detail: z.unknown().optional(),
+  settle_info: z.unknown().optional(),
+})
+
+/** 撤销 is allowed for 7 days after the order. */
+const REVERSE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000
+
+/**
+ * How a payment code behaves in the sandbox, by its first two digits (a `codepayNext` entry overrides it):
+ * 10, 11 paid at once (no password); 12 password, then paid; 13 password, then failed (PAYERROR);
+ * 14 password, never finished; 15 refused (NOTENOUGH).
+ */
+function codepayBehaviour(authCode: string): (typeof CODEPAY_FAULTS)[number] {
+  const prefix = authCode.slice(0, 2)
+  if (prefix === '12') return 'USERPAYING_SUCCESS'
+  if (prefix === '13') return 'USERPAYING_PAYERROR'
+  if (prefix === '14') return 'USERPAYING_NEVER'
+  if (prefix === '15') return 'NOTENOUGH'
+  return 'SUCCESS'
+}
 const REFUND_SUMMARY = { SUCCESS: '退款成功', ABNORMAL: '退款异常', CLOSED: '退款关闭' } as const
 
 function canonical(x: unknown): string {
@@ -112,8 +183,27 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     return order
   }
 
+  /** A query of a 付款码 order waiting for the password: after the configured number of queries it ends. */
+  function progress(order: SimOrder): SimOrder {
+    const u = order.userpaying
+    if (order.state !== 'USERPAYING' || !u || u.then === 'NEVER') return order
+    if (u.queriesLeft > 0) {
+      u.queriesLeft -= 1
+      return order
+    }
+    if (u.then === 'SUCCESS') pay(order, undefined)
+    else fail(order)
+    return order
+  }
+
+  /** The payer cancelled or mistyped the password: PAYERROR (the merchant should 撤销 the order). */
+  function fail(order: SimOrder): void {
+    order.state = 'PAYERROR'
+    delete order.userpaying
+  }
+
   function transactionJson(o: SimOrder): Record<string, unknown> {
-    const paid = o.state === 'SUCCESS' || o.state === 'REFUND'
+    const paid = o.state === 'SUCCESS' || o.state === 'REFUND' || (o.state === 'REVOKED' && o.transactionId !== undefined)
     return {
       appid: o.appid,
       mchid: o.mchid,
@@ -149,10 +239,14 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     refresh(order)
     if (order.state === 'SUCCESS' || order.state === 'REFUND') return { ok: true }
     if (order.state === 'CLOSED' && !beatClose) return { ok: false, message: '订单已关闭或已过期，请返回商户重新下单' }
+    if (order.state === 'REVOKED' || order.state === 'PAYERROR') return { ok: false, message: '订单已撤销或支付失败，请重新出示付款码' }
     order.state = 'SUCCESS'
     order.transactionId = `4200${randomDigits(24)}`
     order.successTime = state.now()
     order.payerOpenid = order.openid ?? payerOpenid ?? `o${randomAlnum(27)}`
+    delete order.userpaying
+    // 付款码 payments have no callback: the merchant learns the outcome from the answer or a query.
+    if (order.tradeType === 'MICROPAY') return { ok: true }
     const tx = transactionJson(order)
     delete tx.promotion_detail
     emitNotification(state, { eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', originalType: 'transaction', payload: tx, notifyUrl: order.notifyUrl, outTradeNo: order.outTradeNo })
@@ -210,7 +304,7 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     await next()
   })
 
-  async function prepay(c: Context<SandboxEnv>, tradeType: 'JSAPI' | 'NATIVE'): Promise<Response> {
+  async function prepay(c: Context<SandboxEnv>, tradeType: SimOrder['tradeType']): Promise<Response> {
     const keys = wx.keys()
     const parsed = PrepayBody.safeParse(await jsonBody(c))
     if (!parsed.success) return paramError(c, parsed.error.issues)
@@ -218,7 +312,14 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     if (b.mchid !== keys.mchid) return error(c, 400, 'MCH_NOT_EXISTS', '商户号不存在')
     if (b.appid !== keys.appid) return error(c, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配')
     if (tradeType === 'JSAPI' && !b.payer?.openid) return error(c, 400, 'PARAM_ERROR', '输入源“/body/payer/openid”映射到值字段“用户标识”必填性规则校验失败，此字段为必填项', { location: 'body', field: '/body/payer/openid' })
-    const { time_expire: timeExpire, ...rest } = b
+    let payerClientIp: string | undefined
+    if (tradeType === 'MWEB') {
+      const scene = H5SceneInfo.safeParse(b.scene_info)
+      if (!scene.success)
+        return paramError(c, scene.error.issues.map(i => ({ ...i, path: ['scene_info', ...i.path] })))
+      payerClientIp = scene.data.payer_client_ip
+    }
+    const { time_expire: timeExpire, scene_info: _scene, ...rest } = b
     const paramsKey = canonical({ tradeType, ...rest, amount: { currency: 'CNY', ...rest.amount } })
     const now = state.now().getTime()
     const existing = wx.orders.get(b.out_trade_no)
@@ -227,12 +328,9 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
       if (existing.paramsKey !== paramsKey) return error(c, 403, 'OUT_TRADE_NO_USED', '商户订单号重复')
       if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return error(c, 403, 'ORDERPAID', '该订单已支付')
       if (existing.state === 'CLOSED') return error(c, 400, 'ORDER_CLOSED', '订单已关闭')
-      if (now - existing.prepayAt > PREPAY_TTL_MS) {
-        existing.prepayAt = now
-        if (tradeType === 'JSAPI') existing.prepayId = newPrepayId()
-        else existing.codeUrl = newCodeUrl()
-      }
-      return signed(c, 200, tradeType === 'JSAPI' ? { prepay_id: existing.prepayId } : { code_url: existing.codeUrl })
+      if (now - existing.prepayAt > (tradeType === 'MWEB' ? H5_URL_TTL_MS : PREPAY_TTL_MS)) issue(c, existing, now)
+      if (payerClientIp) existing.payerClientIp = payerClientIp
+      return signed(c, 200, prepayAnswer(existing))
     }
     let expires: Date | null = null
     if (timeExpire) {
@@ -251,8 +349,11 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
       totalFen: b.amount.total,
       openid: b.payer?.openid,
       timeExpire: expires,
-      prepayId: tradeType === 'JSAPI' ? newPrepayId() : undefined,
-      codeUrl: tradeType === 'NATIVE' ? newCodeUrl() : undefined,
+      prepayId: undefined,
+      codeUrl: undefined,
+      h5Url: undefined,
+      pastH5Urls: [],
+      payerClientIp,
       prepayAt: now,
       createdAt: state.now(),
       state: 'NOTPAY',
@@ -260,19 +361,121 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
       successTime: undefined,
       payerOpenid: undefined,
     }
+    issue(c, order, now)
     wx.orders.set(order.outTradeNo, order)
-    return signed(c, 200, tradeType === 'JSAPI' ? { prepay_id: order.prepayId } : { code_url: order.codeUrl })
+    return signed(c, 200, prepayAnswer(order))
   }
 
-  function newPrepayId(): string {
-    return `wx${compactTime(state.now())}${randomAlnum(20).toLowerCase()}`
+  /** A new prepay_id, code_url or h5_url for the order (the first one, or after the last one expired). */
+  function issue(c: Context<SandboxEnv>, order: SimOrder, now: number): void {
+    order.prepayAt = now
+    if (order.tradeType === 'NATIVE') {
+      order.codeUrl = `weixin://wxpay/bizpayurl?pr=${randomAlnum(9)}`
+      return
+    }
+    order.prepayId = `wx${compactTime(state.now())}${randomAlnum(20).toLowerCase()}`
+    if (order.tradeType === 'MWEB') {
+      if (order.h5Url) order.pastH5Urls.push(order.h5Url)
+      // Shaped like https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=…&package=…, on the sandbox.
+      const url = new URL(H5_PAGE, c.req.url)
+      url.searchParams.set('prepay_id', order.prepayId)
+      url.searchParams.set('package', randomDigits(10))
+      order.h5Url = url.toString()
+    }
   }
-  function newCodeUrl(): string {
-    return `weixin://wxpay/bizpayurl?pr=${randomAlnum(9)}`
+
+  function prepayAnswer(o: SimOrder): Record<string, string | undefined> {
+    if (o.tradeType === 'JSAPI') return { prepay_id: o.prepayId }
+    return o.tradeType === 'MWEB' ? { h5_url: o.h5Url } : { code_url: o.codeUrl }
   }
 
   app.post('/v3/pay/transactions/jsapi', c => prepay(c, 'JSAPI'))
   app.post('/v3/pay/transactions/native', c => prepay(c, 'NATIVE'))
+  app.post('/v3/pay/transactions/h5', c => prepay(c, 'MWEB'))
+
+  app.post('/v3/pay/transactions/codepay', async (c) => {
+    const keys = wx.keys()
+    const parsed = CodepayBody.safeParse(await jsonBody(c))
+    if (!parsed.success) return paramError(c, parsed.error.issues)
+    const b = parsed.data
+    if (b.mchid !== keys.mchid) return error(c, 400, 'MCH_NOT_EXISTS', '商户号不存在')
+    if (b.appid !== keys.appid) return error(c, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配')
+    if (!AUTH_CODE.test(b.payer.auth_code))
+      return error(c, 400, 'PARAM_ERROR', '付款码无效，请用户刷新付款码后重新扫码', { location: 'body', field: '/body/payer/auth_code' })
+    const paramsKey = canonical({ tradeType: 'MICROPAY', ...b, scene_info: undefined, amount: { currency: 'CNY', ...b.amount } })
+    const existing = wx.orders.get(b.out_trade_no)
+    if (existing) {
+      // The same order again (a retry after a lost answer): its current state; other parameters are refused.
+      if (existing.paramsKey !== paramsKey) return error(c, 403, 'OUT_TRADE_NO_USED', '商户订单号重复')
+      return codepayAnswer(c, existing)
+    }
+    const usedBy = [...wx.orders.values()].find(o => o.authCode === b.payer.auth_code)
+    if (usedBy) return error(c, 400, 'INVALID_REQUEST', '付款码已使用，请用户刷新付款码后重新扫码')
+    const behaviour = wx.config.codepayNext.shift() ?? codepayBehaviour(b.payer.auth_code)
+    if (behaviour === 'NOTENOUGH') return error(c, 403, 'NOTENOUGH', '用户账户余额不足，请用户充值或更换支付卡后再支付')
+    const order: SimOrder = {
+      outTradeNo: b.out_trade_no,
+      tradeType: 'MICROPAY',
+      paramsKey,
+      appid: b.appid,
+      mchid: b.mchid,
+      description: b.description,
+      attach: b.attach,
+      notifyUrl: '',
+      totalFen: b.amount.total,
+      openid: undefined,
+      timeExpire: null,
+      prepayId: undefined,
+      codeUrl: undefined,
+      h5Url: undefined,
+      pastH5Urls: [],
+      payerClientIp: b.scene_info.device_ip,
+      prepayAt: state.now().getTime(),
+      createdAt: state.now(),
+      state: 'NOTPAY',
+      authCode: b.payer.auth_code,
+      transactionId: undefined,
+      successTime: undefined,
+      payerOpenid: undefined,
+    }
+    wx.orders.set(order.outTradeNo, order)
+    if (behaviour.startsWith('USERPAYING_')) {
+      order.state = 'USERPAYING'
+      const then = behaviour === 'USERPAYING_SUCCESS' ? 'SUCCESS' : behaviour === 'USERPAYING_PAYERROR' ? 'PAYERROR' : 'NEVER'
+      order.userpaying = { queriesLeft: wx.config.codepayUserpayingQueries, then }
+      return codepayAnswer(c, order)
+    }
+    pay(order, undefined)
+    if (behaviour === 'ANSWER_LOST') return error(c, 500, 'SYSTEM_ERROR', '系统错误，请用相同参数重新调用')
+    if (behaviour === 'HANG') await new Promise<void>(resolve => later(wx, 60_000, resolve))
+    return codepayAnswer(c, order)
+  })
+
+  /** A codepay answer: 200 with the paid transaction, 202 USERPAYING, or WeChat's error for a failed one. */
+  function codepayAnswer(c: Context<SandboxEnv>, order: SimOrder): Response {
+    if (order.state === 'SUCCESS') return signed(c, 200, transactionJson(order))
+    if (order.state === 'USERPAYING') return signed(c, 202, { code: 'USERPAYING', message: '用户支付中，需要输入密码' })
+    if (order.state === 'REVOKED') return error(c, 400, 'ORDER_REVOKED', '订单已撤销')
+    return error(c, 403, 'TRADE_ERROR', '交易失败，请用户刷新付款码后重新支付')
+  }
+
+  /** 撤销 a 付款码 order: unpaid → REVOKED; paid → REVOKED and the money goes back to the payer. */
+  app.post('/v3/pay/transactions/out-trade-no/:no/reverse', async (c) => {
+    const body = await jsonBody(c) as { mchid?: unknown, appid?: unknown } | undefined
+    if (typeof body?.mchid !== 'string') return error(c, 400, 'PARAM_ERROR', '输入源“/body/mchid”映射到值字段“直连商户号”必填性规则校验失败，此字段为必填项')
+    if (typeof body.appid !== 'string') return error(c, 400, 'PARAM_ERROR', '输入源“/body/appid”映射到值字段“应用ID”必填性规则校验失败，此字段为必填项')
+    if (body.mchid !== wx.keys().mchid) return error(c, 400, 'MCH_NOT_EXISTS', '商户号不存在')
+    if (body.appid !== wx.keys().appid) return error(c, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配')
+    const order = wx.orders.get(c.req.param('no'))
+    if (!order) return error(c, 404, 'ORDER_NOT_EXIST', '订单不存在')
+    if (order.tradeType !== 'MICROPAY') return error(c, 400, 'INVALID_REQUEST', '只有付款码支付的订单可以撤销，其他订单请关单或申请退款')
+    if (state.now().getTime() - order.createdAt.getTime() > REVERSE_WINDOW_MS)
+      return error(c, 400, 'INVALID_REQUEST', '订单已超过7天，不能撤销，请申请退款')
+    if (order.state === 'REFUND') return error(c, 400, 'INVALID_REQUEST', '订单已发生退款，不能撤销')
+    order.state = 'REVOKED'
+    delete order.userpaying
+    return signed(c, 200, { appid: order.appid, mchid: order.mchid, out_trade_no: order.outTradeNo })
+  })
 
   app.get('/v3/pay/transactions/out-trade-no/:no', (c) => {
     const mchid = c.req.query('mchid')
@@ -280,7 +483,7 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     if (mchid !== wx.keys().mchid) return error(c, 400, 'MCH_NOT_EXISTS', '商户号不存在')
     const order = wx.orders.get(c.req.param('no'))
     if (!order) return error(c, 404, 'ORDER_NOT_EXIST', '订单不存在')
-    return signed(c, 200, transactionJson(refresh(order)))
+    return signed(c, 200, transactionJson(progress(refresh(order))))
   })
 
   app.get('/v3/pay/transactions/id/:id', (c) => {
@@ -414,6 +617,73 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.html(payResultPage({ ok: true, title: '支付成功', message: `已向${wx.config.merchantName}支付 ${(order.totalFen / 100).toFixed(2)} 元`, returnUrl }))
   })
 
+  // ---- H5: the page an h5_url opens (WeChat's cashier in the payer's phone) ------------------------------
+  type Form = Record<string, string | File | (string | File)[]>
+  const text = (v: Form[string] | undefined) => (typeof v === 'string' ? v : '')
+  const linkKey = (url: string) => {
+    const p = new URL(url).searchParams
+    return `${p.get('prepay_id')}&${p.get('package')}`
+  }
+
+  /** The order of an h5_url's prepay_id and package, and whether the link is still usable (5 minutes). */
+  function h5Link(q: Form): { order: SimOrder, live: boolean } | undefined {
+    const wanted = `${text(q.prepay_id)}&${text(q.package)}`
+    for (const order of wx.orders.values()) {
+      if (order.tradeType !== 'MWEB') continue
+      if (linkKey(order.h5Url!) === wanted)
+        return { order, live: state.now().getTime() - order.prepayAt <= H5_URL_TTL_MS }
+      if (order.pastH5Urls.some(u => linkKey(u) === wanted)) return { order, live: false }
+    }
+    return undefined
+  }
+
+  const H5_GONE = { title: '支付请求已失效，请重新发起支付', message: '支付链接生成后5分钟内有效，请返回商户重新发起支付。' }
+  const H5_UNKNOWN = { title: '订单不存在', message: '没有找到这笔订单，请返回商户重新下单。' }
+  const H5_NO_REFERER = {
+    title: '商家参数格式有误，请联系商家解决',
+    message: '演示用：H5支付须从商户的页面跳转打开（带有来源页面），且 redirect_url 须与该页面同一域名。',
+  }
+
+  /**
+   * WeChat's H5 cashier: opened from the merchant's page with `&redirect_url=` appended. Like WeChat Pay it
+   * refuses a visit without a Referer (商家参数格式有误: the link was typed or opened with no-referrer) and a
+   * redirect_url on another domain than the page that opened it; after 5 minutes the link has expired.
+   */
+  app.get(H5_PAGE, (c) => {
+    c.header('Cache-Control', 'no-store')
+    const returnUrl = safeReturnUrl(c.req.query('redirect_url'))
+    const link = h5Link(c.req.query())
+    if (!link) return c.html(payResultPage({ ok: false, ...H5_UNKNOWN, returnUrl }), 404)
+    const referer = safeReturnUrl(c.req.header('Referer'))
+    if (!referer || (returnUrl && new URL(returnUrl).hostname !== new URL(referer).hostname))
+      return c.html(payResultPage({ ok: false, ...H5_NO_REFERER, returnUrl: undefined }), 403)
+    if (!link.live) return c.html(payResultPage({ ok: false, ...H5_GONE, returnUrl }), 410)
+    const { order } = link
+    refresh(order)
+    return c.html(h5Page({ order, merchantName: wx.config.merchantName, mchid: order.mchid, returnUrl }))
+  })
+
+  /** 确认支付 pays as every other pay control does (TRANSACTION.SUCCESS follows), 取消 does not; both go back. */
+  app.post(H5_PAGE, async (c) => {
+    c.header('Cache-Control', 'no-store')
+    const form = await c.req.parseBody()
+    const returnUrl = safeReturnUrl(text(form.redirect_url) || undefined)
+    const link = h5Link(form)
+    if (!link) return c.html(payResultPage({ ok: false, ...H5_UNKNOWN, returnUrl }), 404)
+    if (form.action === 'pay') {
+      if (!link.live) return c.html(payResultPage({ ok: false, ...H5_GONE, returnUrl }), 410)
+      const result = pay(link.order, getCookie(c, 'sandbox_wx_user'))
+      if (!result.ok)
+        return c.html(payResultPage({ ok: false, title: '支付失败', message: result.message, returnUrl }), 409)
+      const message = `已向${wx.config.merchantName}支付 ${(link.order.totalFen / 100).toFixed(2)} 元`
+      if (!returnUrl) return c.html(payResultPage({ ok: true, title: '支付成功', message, returnUrl }))
+    }
+    else if (!returnUrl) {
+      return c.html(payResultPage({ ok: false, title: '已取消支付', message: '没有扣款。', returnUrl }))
+    }
+    return c.redirect(returnUrl!, 302)
+  })
+
   // ---- test controls -----------------------------------------------------------------------------------
   const ctl = new Hono<SandboxEnv>()
 
@@ -425,11 +695,20 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.json({ ok: true, config: wx.config })
   })
 
-  ctl.get('/orders', c => c.json({ orders: [...wx.orders.values()].map(o => ({ ...transactionJson(refresh(o)), prepay_id: o.prepayId, code_url: o.codeUrl, notify_url: o.notifyUrl })) }))
+  const view = (o: SimOrder) => ({
+    ...transactionJson(refresh(o)),
+    trade_type: o.tradeType,
+    prepay_id: o.prepayId,
+    code_url: o.codeUrl,
+    h5_url: o.h5Url,
+    payer_client_ip: o.payerClientIp,
+    notify_url: o.notifyUrl,
+  })
+  ctl.get('/orders', c => c.json({ orders: [...wx.orders.values()].map(view) }))
   ctl.get('/orders/:no', (c) => {
     const o = wx.orders.get(c.req.param('no'))
     if (!o) return c.json({ ok: false, error: 'no such order' }, 404)
-    return c.json({ ...transactionJson(refresh(o)), prepay_id: o.prepayId, code_url: o.codeUrl, notify_url: o.notifyUrl })
+    return c.json(view(o))
   })
 
   /**
@@ -442,6 +721,15 @@ export function wechatpayRoutes(state: SandboxState): Hono<SandboxEnv> {
     const body = await c.req.json().catch(() => ({})) as { openid?: unknown, beatClose?: unknown }
     const result = pay(o, typeof body.openid === 'string' ? body.openid : undefined, body.beatClose === true)
     if (!result.ok) return c.json({ ok: false, error: result.message }, 409)
+    return c.json({ ok: true, transaction: transactionJson(o) })
+  })
+
+  /** The payer of a USERPAYING 付款码 order cancels or mistypes the password: PAYERROR. */
+  ctl.post('/orders/:no/fail', (c) => {
+    const o = wx.orders.get(c.req.param('no'))
+    if (!o) return c.json({ ok: false, error: 'no such order' }, 404)
+    if (o.state !== 'USERPAYING') return c.json({ ok: false, error: `order is ${o.state}, not USERPAYING` }, 409)
+    fail(o)
     return c.json({ ok: true, transaction: transactionJson(o) })
   })
 

@@ -9,6 +9,10 @@ export const CALLBACK_RETRY_SCHEDULE_S = [15, 15, 30, 180, 600, 1200, 1800, 1800
 export const FORGERIES = ['signtest', 'tampered', 'stale', 'unknown-serial', 'reserialized'] as const
 export type Forgery = typeof FORGERIES[number]
 
+/** What a codepay call does (see `codepayNext`). */
+export const CODEPAY_FAULTS = ['SUCCESS', 'USERPAYING_SUCCESS', 'USERPAYING_PAYERROR', 'USERPAYING_NEVER', 'NOTENOUGH', 'ANSWER_LOST', 'HANG'] as const
+export type CodepayFault = typeof CODEPAY_FAULTS[number]
+
 /** Behaviour of the WeChat Pay simulator (`PUT /__sandbox/wechatpay/config`, or `createSandbox({ wechatpayConfig })`). */
 export const WechatPaySimConfigSchema = z.strictObject({
   /** Multiplies every retry delay (1 = real 15 s … 6 h; 0.001 turns 15 s into 15 ms). */
@@ -33,6 +37,16 @@ export const WechatPaySimConfigSchema = z.strictObject({
    */
   /** Test control: serve today's trade bill already (WeChat Pay makes it from 10:00 the next day). */
   billsReadyToday: z.boolean(),
+  /** 付款码: how many order queries a USERPAYING payment answers USERPAYING before it ends (prefixes 12 and 13). */
+  codepayUserpayingQueries: z.number().int().min(0).max(100),
+  /**
+   * 付款码 faults for the next codepay calls (each used once, before the auth code's prefix decides):
+   * `SUCCESS`; `USERPAYING_SUCCESS` / `USERPAYING_PAYERROR` (password, then paid / failed after
+   * `codepayUserpayingQueries` queries); `USERPAYING_NEVER` (stays USERPAYING until `/orders/{no}/pay|fail`);
+   * `NOTENOUGH` (403, 余额不足); `ANSWER_LOST` (paid, but the answer is a 500 SYSTEM_ERROR: query to find out);
+   * `HANG` (paid, but no answer for 60 s: the merchant times out).
+   */
+  codepayNext: z.array(z.enum(CODEPAY_FAULTS)).max(50),
   failNext: z.array(z.strictObject({ path: z.string().optional(), status: z.number().int().min(400).max(599), code: z.string().min(1), message: z.string().optional() })).max(50),
 })
 export type WechatPaySimConfig = z.infer<typeof WechatPaySimConfigSchema>
@@ -49,13 +63,19 @@ export const DEFAULT_WECHATPAY_CONFIG: WechatPaySimConfig = {
   callbackTimeoutMs: 5000,
   failNext: [],
   billsReadyToday: false,
+  codepayUserpayingQueries: 2,
+  codepayNext: [],
 }
 
 /** A payment order as the simulator keeps it. */
 export interface SimOrder {
   outTradeNo: string
-  tradeType: 'JSAPI' | 'NATIVE'
-  /** Canonical JSON of the prepay parameters (time_expire left out: it only counts on the first call). */
+  /** JSAPI (inside WeChat), NATIVE (QR code), MWEB (H5: a phone browser other than WeChat), MICROPAY (付款码). */
+  tradeType: 'JSAPI' | 'NATIVE' | 'MWEB' | 'MICROPAY'
+  /**
+   * Canonical JSON of the prepay parameters (time_expire left out: it only counts on the first call; and
+   * scene_info: the payer's address may change between two attempts).
+   */
   paramsKey: string
   appid: string
   mchid: string
@@ -66,12 +86,23 @@ export interface SimOrder {
   /** JSAPI: the payer named in the prepay. */
   openid: string | undefined
   timeExpire: Date | null
+  /** JSAPI, and MWEB (inside its h5_url). */
   prepayId: string | undefined
   codeUrl: string | undefined
-  /** When the current prepay_id / code_url was issued (valid 2 h). */
+  /** MWEB: the current h5_url (its payer page, valid 5 minutes) and the payer's address the prepay named. */
+  h5Url: string | undefined
+  /** MWEB: earlier h5_urls of the order, expired (支付请求已失效 rather than 订单不存在). */
+  pastH5Urls: string[]
+  payerClientIp: string | undefined
+  /** When the current prepay_id / code_url (valid 2 h) or h5_url (5 minutes) was issued. */
   prepayAt: number
   createdAt: Date
-  state: 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED'
+  /** USERPAYING, PAYERROR and REVOKED (撤销) happen to 付款码 orders only. */
+  state: 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'USERPAYING' | 'PAYERROR' | 'REVOKED'
+  /** 付款码 orders waiting for the payer's password: queries left before it ends, and how it ends. */
+  userpaying?: { queriesLeft: number, then: 'SUCCESS' | 'PAYERROR' | 'NEVER' }
+  /** 付款码 orders: the payment code used (each code pays one order). */
+  authCode?: string
   transactionId: string | undefined
   successTime: Date | undefined
   payerOpenid: string | undefined

@@ -316,3 +316,129 @@ describe('pay page', () => {
     expect(evil).not.toContain('javascript:')
   })
 })
+
+describe('H5', () => {
+  type App = ReturnType<typeof createSandbox>['app']
+  const BACK = 'http://127.0.0.1:8787/pay/orders/42?from=h5'
+  const MERCHANT_PAGE = 'http://127.0.0.1:8787/'
+  const Q = (no: string) => `/v3/pay/transactions/out-trade-no/${no}?mchid=1900000109`
+  function h5Order(no: string, ip = '203.0.113.7') {
+    const { payer: _payer, ...order } = jsapiOrder(no)
+    return { ...order, scene_info: { payer_client_ip: ip, h5_info: { type: 'Wap' } } }
+  }
+  async function h5Url(app: App, no: string): Promise<string> {
+    return (await call(app, 'POST', '/v3/pay/transactions/h5', h5Order(no))).json!.h5_url as string
+  }
+  /** What the merchant's page does: opens h5_url + redirect_url, with its own origin as the Referer. */
+  function open(app: App, url: string, referer: string | null = MERCHANT_PAGE, back = BACK) {
+    const target = new URL(`${url}&redirect_url=${encodeURIComponent(back)}`)
+    return app.request(`${target.pathname}${target.search}`, { headers: referer ? { Referer: referer } : {} })
+  }
+  function submit(app: App, url: string, action: 'pay' | 'cancel', back: string | null = BACK) {
+    const link = new URL(url).searchParams
+    const form = new URLSearchParams({
+      prepay_id: link.get('prepay_id')!,
+      package: link.get('package')!,
+      action,
+      ...(back ? { redirect_url: back } : {}),
+    })
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' }
+    return app.request('/__sandbox/wechatpay/h5', { method: 'POST', body: form, headers })
+  }
+
+  it('gives an h5_url for scene_info with the payer\'s IP (needed), the same for 5 minutes, then a new one', async () => {
+    const { app, state } = sandbox({ callbacks: 'drop' })
+    const first = await call(app, 'POST', '/v3/pay/transactions/h5', h5Order('YB2026061500200'))
+    expect(first.status).toBe(200)
+    expect(platformSigned(first.headers, first.raw)).toBe(true)
+    const url = first.json!.h5_url as string
+    expect(url).toMatch(
+      /^http:\/\/localhost\/__sandbox\/wechatpay\/h5\?prepay_id=wx20260615100000[0-9a-z]{20}&package=\d{10}$/,
+    )
+    const sim = () => state.wechatpay.orders.get('YB2026061500200')!
+    expect(sim()).toMatchObject({ tradeType: 'MWEB', payerClientIp: '203.0.113.7' })
+    // Another address on the next attempt is the same order (the payer's network changed), not OUT_TRADE_NO_USED.
+    clock = new Date('2026-06-15T10:04:59+08:00')
+    const again = await call(app, 'POST', '/v3/pay/transactions/h5', h5Order('YB2026061500200', '2001:db8::1'))
+    expect(again.json).toEqual({ h5_url: url })
+    expect(sim().payerClientIp).toBe('2001:db8::1')
+    clock = new Date('2026-06-15T10:05:01+08:00')
+    const renewed = await h5Url(app, 'YB2026061500200')
+    expect(renewed).not.toBe(url)
+    expect((await open(app, url)).status).toBe(410)
+    expect((await open(app, renewed)).status).toBe(200)
+
+    const scenes = [
+      undefined,
+      { h5_info: { type: 'Wap' } },
+      { payer_client_ip: 'not-an-ip', h5_info: { type: 'Wap' } },
+      { payer_client_ip: '203.0.113.7' },
+    ]
+    for (const scene of scenes) {
+      const body = { ...h5Order('YB2026061500201'), scene_info: scene }
+      const bad = await call(app, 'POST', '/v3/pay/transactions/h5', body)
+      expect([bad.status, bad.json!.code]).toEqual([400, 'PARAM_ERROR'])
+      expect((bad.json!.detail as { field: string }).field).toMatch(/^\/body\/scene_info/)
+    }
+    const native = await call(app, 'POST', '/v3/pay/transactions/native', h5Order('YB2026061500200'))
+    expect([native.status, native.json!.code]).toEqual([403, 'OUT_TRADE_NO_USED'])
+  })
+
+  it('the h5_url page: 确认支付 pays (TRANSACTION.SUCCESS, trade_type MWEB) and goes back to redirect_url', async () => {
+    const { app, state } = sandbox({ callbackScheduleScale: 0.001 })
+    const url = await h5Url(app, 'YB2026061500210')
+    const page = await open(app, url)
+    const html = await page.text()
+    expect(page.status).toBe(200)
+    expect(html).toContain('<html lang="zh-CN">')
+    expect(html).toContain('<title>微信支付（沙箱）</title>')
+    expect(html).toContain('380.00 元')
+    expect(html).toContain('H5支付（手机浏览器）')
+    expect(html).toContain('<button type="submit" name="action" value="pay">确认支付</button>')
+    expect(html).toContain('<button type="submit" name="action" value="cancel" class="plain">取消</button>')
+    expect(html).toContain(`name="redirect_url" value="${BACK.replace('&', '&amp;')}"`)
+
+    const done = await submit(app, url, 'pay')
+    expect([done.status, done.headers.get('Location')]).toEqual([302, BACK])
+    expect(state.wechatpay.orders.get('YB2026061500210')!.state).toBe('SUCCESS')
+    await until(() => state.wechatpay.deliveries.find(d => d.status === 204))
+    const envelope = JSON.parse(received[0]!.body) as {
+      event_type: string
+      resource: { ciphertext: string, nonce: string, associated_data: string }
+    }
+    expect(envelope.event_type).toBe('TRANSACTION.SUCCESS')
+    expect(decrypt(envelope.resource))
+      .toMatchObject({ out_trade_no: 'YB2026061500210', trade_state: 'SUCCESS', trade_type: 'MWEB' })
+    expect((await call(app, 'GET', Q('YB2026061500210'))).json)
+      .toMatchObject({ trade_state: 'SUCCESS', trade_type: 'MWEB' })
+    // Opened again: already paid, back to the merchant; paying twice changes nothing.
+    expect(await (await open(app, url)).text()).toContain('该订单已支付')
+    expect((await submit(app, url, 'pay')).status).toBe(302)
+    expect([...state.wechatpay.events.values()]).toHaveLength(1)
+  })
+
+  it('取消 goes back unpaid; no Referer, a foreign redirect_url, an unknown or expired link are refused', async () => {
+    const { app, state } = sandbox({ callbacks: 'drop' })
+    const url = await h5Url(app, 'YB2026061500220')
+    const cancelled = await submit(app, url, 'cancel')
+    expect([cancelled.status, cancelled.headers.get('Location')]).toEqual([302, BACK])
+    expect(state.wechatpay.orders.get('YB2026061500220')!.state).toBe('NOTPAY')
+    expect(state.wechatpay.events.size).toBe(0)
+
+    const typed = await open(app, url, null)
+    expect(typed.status).toBe(403)
+    expect(await typed.text()).toContain('商家参数格式有误，请联系商家解决')
+    expect((await open(app, url, 'https://evil.example.com/')).status).toBe(403)
+    const evil = await open(app, url, MERCHANT_PAGE, 'javascript:alert(1)')
+    expect(evil.status).toBe(200)
+    expect(await evil.text()).not.toContain('javascript:')
+    expect((await open(app, url.replace(/package=\d+/, 'package=0000000000'))).status).toBe(404)
+
+    clock = new Date('2026-06-15T10:05:01+08:00')
+    const gone = await open(app, url)
+    expect(gone.status).toBe(410)
+    expect(await gone.text()).toContain('支付请求已失效，请重新发起支付')
+    expect((await submit(app, url, 'pay')).status).toBe(410)
+    expect(state.wechatpay.orders.get('YB2026061500220')!.state).toBe('NOTPAY')
+  })
+})
