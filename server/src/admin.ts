@@ -2,6 +2,8 @@
 //   pnpm --filter @yibao/server admin create-staff --username wang --name 王芳 --role clerk --regions 370500 [--password …]
 //   pnpm --filter @yibao/server admin reset-mfa --username wang
 //   pnpm --filter @yibao/server admin unlock --username wang
+//   pnpm --filter @yibao/server admin disable|enable --username wang
+// (A 系统管理员 does the same on the desk's 人员管理 page, /desk/staff, for the accounts of their regions.)
 import type { Env } from './env'
 import type { Storage } from './storage/types'
 import { dirname, isAbsolute, resolve } from 'node:path'
@@ -9,7 +11,7 @@ import process from 'node:process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { loadEnv } from './env'
-import { createStaffAccount, resetStaffMfaByUsername, StaffAdminError, unlockStaffByUsername } from './lib/staff-admin'
+import { createStaffAccount, resetStaffMfaByUsername, setStaffDisabledByUsername, StaffAdminError, unlockStaffByUsername } from './lib/staff-admin'
 import { createStorage, DataDirLockedError } from './storage'
 
 /** Repository root: `npm start` runs there, so a relative DATA_DIR means the same directory for both. */
@@ -20,6 +22,7 @@ export const USAGE = `Usage (from the repository root):
   pnpm --filter @yibao/server admin create-staff --username <name> --name <display name> --role clerk|supervisor|admin --regions <code>[,<code>…] [--password <password>]
   pnpm --filter @yibao/server admin reset-mfa --username <name>
   pnpm --filter @yibao/server admin unlock --username <name>
+  pnpm --filter @yibao/server admin disable --username <name>    (enable to undo)
 
 Region codes are 6 digits: 370502 one district, 370500 (ends in 00) a whole city, 520000 (ends in 0000) a whole province.
 Without --password a strong password is generated and printed once. Storage is the app's: DATABASE_URL, or the
@@ -66,12 +69,18 @@ export async function runAdmin(argv: string[], storage: Storage, io: AdminIo): P
       case 'reset-mfa':
         if (!values.username) throw new StaffAdminError('--username is required')
         await resetStaffMfaByUsername(storage.db, values.username, now())
-        io.out(`authenticator of ${values.username} cleared: the next sign-in enrols a new one`)
+        io.out(`authenticator of ${values.username} cleared and its sessions ended: the next sign-in enrols a new one`)
         return 0
       case 'unlock':
         if (!values.username) throw new StaffAdminError('--username is required')
         await unlockStaffByUsername(storage.db, values.username)
         io.out(`${values.username} unlocked`)
+        return 0
+      case 'disable':
+      case 'enable':
+        if (!values.username) throw new StaffAdminError('--username is required')
+        await setStaffDisabledByUsername(storage.db, values.username, command === 'disable', now())
+        io.out(command === 'disable' ? `${values.username} disabled and its sessions ended` : `${values.username} enabled`)
         return 0
       default:
         io.err(USAGE)

@@ -10,17 +10,25 @@ import { secureHeaders } from 'hono/secure-headers'
 import { handleError } from './lib/error-handler'
 import { WECHATPAY_NOTIFY_PATH } from './upstream/wechatpay/notify-path'
 import { AppError } from './lib/errors'
+import { requestMetrics } from './lib/metrics'
 import { cleanPathSegments } from './lib/validate'
 import { estimateRoutes } from './routes/estimates'
 import { csrfProtection, SAFE_METHODS, sessionMiddleware } from './lib/session'
 import { authRoutes } from './routes/auth'
+import { certificateRoutes } from './routes/certificates'
+import { consentRoutes } from './routes/consent'
 import { coverageRoutes } from './routes/coverage'
 import { deskRoutes } from './routes/desk'
 import { deskAnomalyRoutes } from './routes/desk-anomalies'
+import { deskCertificateRoutes } from './routes/desk-certificates'
 import { deskAuthRoutes } from './routes/desk-auth'
+import { deskDayCloseRoutes } from './routes/desk-day-closes'
 import { deskEVoucherRoutes } from './routes/desk-evoucher'
+import { deskActRoutes } from './routes/desk-acts'
 import { deskIdentityRoutes } from './routes/desk-identity'
 import { deskPaymentRoutes } from './routes/desk-payments'
+import { deskReadRoutes } from './routes/desk-reads'
+import { deskStaffAdminRoutes } from './routes/desk-staff-admin'
 import { eVoucherRoutes } from './routes/e-voucher'
 import { faceCheckRoutes } from './routes/face-checks'
 import { familyRoutes } from './routes/family'
@@ -35,6 +43,7 @@ import { sessionRoutes } from './routes/session'
 import { slipRoutes } from './routes/slips'
 import { policyRoutes } from './routes/policies'
 import { apiDocRoutes } from './routes/api-docs'
+import { metricsRoutes } from './routes/metrics'
 import { openApiDocument } from './lib/openapi'
 
 export type { AppDeps } from './lib/types'
@@ -58,6 +67,17 @@ const CSP = {
   objectSrc: ['\'none\''],
 }
 
+/**
+ * The public checks take their code in the path (`/receipts/:code`, `/slips/verify/:code`): whoever has the
+ * code sees what it proves, so the request log keeps the route and leaves the code out.
+ */
+const CODE_IN_PATH = /^(\/api\/v1\/(?:receipts|slips\/verify|certificates\/verify))\/[^/]+\/?$/
+
+/** A request's path as the log writes it: without a verification code. */
+export function loggedPath(path: string): string {
+  return path.replace(CODE_IN_PATH, '$1/:code')
+}
+
 /** Builds the BFF. Routes are chained so `AppType` carries every route's types to `hc`. */
 export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   const checkBodySize = bodyLimit({
@@ -74,9 +94,11 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
       c.set('logger', deps.logger.child({ requestId: c.get('requestId') }))
       const started = performance.now()
       await next()
-      // Path only: query strings are never logged (and never carry PII by design).
-      c.get('logger').info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request')
+      // Path only: query strings are never logged (and never carry PII by design); nor are verification codes.
+      const path = loggedPath(c.req.path)
+      c.get('logger').info({ method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request')
     })
+    .use(requestMetrics())
     .use(secureHeaders({
       contentSecurityPolicy: CSP,
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
@@ -94,6 +116,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/v1/identity', identityRoutes)
     .route('/api/v1/me', meRoutes)
     .route('/api/v1/me/e-voucher', eVoucherRoutes)
+    .route('/api/v1/me/consent', consentRoutes)
     .route('/api/v1/family', familyRoutes)
     .route('/api/v1/coverage', coverageRoutes)
     .route('/api/v1/person-lookups', personLookupRoutes)
@@ -105,13 +128,21 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/v1/policies', policyRoutes)
     .route('/api/v1/estimates', estimateRoutes)
     .route('/api/v1/slips', slipRoutes)
+    .route('/api/v1/certificates', certificateRoutes)
     .route('/api/v1/desk/auth', deskAuthRoutes)
     .route('/api/v1/desk/e-vouchers', deskEVoucherRoutes)
     .route('/api/v1/desk/payments', deskPaymentRoutes)
     .route('/api/v1/desk/anomalies', deskAnomalyRoutes)
+    .route('/api/v1/desk/day-closes', deskDayCloseRoutes)
+    .route('/api/v1/desk/certificates', deskCertificateRoutes)
     .route('/api/v1/desk/identity', deskIdentityRoutes)
+    .route('/api/v1/desk/reads', deskReadRoutes)
+    .route('/api/v1/desk/admin/staff', deskStaffAdminRoutes)
+    .route('/api/v1/desk', deskActRoutes)
     .route('/api/v1/desk', deskRoutes)
 
+  // Prometheus, for the operator's network only (METRICS_ALLOW): outside `/api/` and the published contract.
+  app.route('/', metricsRoutes)
   // The published contract, built from the routes above (so it is mounted after them, outside `AppType`).
   let document: ReturnType<typeof openApiDocument> | undefined
   app.route('/api', apiDocRoutes(() => document ??= openApiDocument(app)))

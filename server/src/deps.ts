@@ -102,6 +102,7 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
     audit: createAuditWriter(storage, 200, now),
     sessionCache: createTtlCache(SESSION_CACHE_MS),
     accountCache: createTtlCache(SESSION_CACHE_MS),
+    consentCache: createTtlCache(SESSION_CACHE_MS),
     personReads: createPersonReads(now, env.PERSON_READ_CACHE ? 20_000 : 0),
     rateLimitHit: createBatcher(hits => hitRateLimits(storage.db, hits)),
     vault,

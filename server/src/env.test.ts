@@ -167,6 +167,24 @@ describe('env', () => {
       expect(refusal({ TRUST_PROXY: 'true', TRUST_PROXY_CIDRS: bad })).toContain('TRUST_PROXY_CIDRS: expected an IP')
   })
 
+  it('lets /metrics be read from this machine only unless METRICS_ALLOW names the operator\'s network', () => {
+    expect(parseEnv({}).METRICS_ALLOW).toEqual(['127.0.0.1/32', '::1/128'])
+    expect(parseEnv({ METRICS_ALLOW: '10.8.0.0/16, 192.168.1.7,fd00:8::/32' }).METRICS_ALLOW)
+      .toEqual(['10.8.0.0/16', '192.168.1.7', 'fd00:8::/32'])
+    expect(parseEnv({ METRICS_ALLOW: '' }).METRICS_ALLOW).toEqual([])
+    for (const bad of ['10.0.0.0/33', 'prometheus.local', '0.0.0.0/0/1'])
+      expect(refusal({ METRICS_ALLOW: bad })).toContain('METRICS_ALLOW: expected an IP')
+  })
+
+  it('takes another consent version in sandbox modes only, as a date', () => {
+    expect(parseEnv({}).CONSENT_VERSION).toBeUndefined()
+    expect(parseEnv({ CONSENT_VERSION: '2026-12-15' }).CONSENT_VERSION).toBe('2026-12-15')
+    expect(refusal({ CONSENT_VERSION: 'v2' })).toContain('CONSENT_VERSION')
+    expect(refusal({ ...REAL, ...POSTGRES, CONSENT_VERSION: '2026-12-15' }))
+      .toMatch(/CONSENT_VERSION.*sandbox modes only/)
+    expect(refusal({ ...REAL, ...POSTGRES })).toBe('')
+  })
+
   it('bounds the order event streams: 1000 per instance and a 20 s safety poll by default, and no nonsense', () => {
     expect(parseEnv({})).toMatchObject({ ORDER_STREAMS_PER_INSTANCE: 1000, ORDER_STREAM_POLL_MS: 20_000 })
     expect(parseEnv({ ORDER_STREAMS_PER_INSTANCE: '50', ORDER_STREAM_POLL_MS: '15000' }))

@@ -12,6 +12,20 @@ function urlOf(v: unknown): URL | null {
   return typeof v === 'string' && URL.canParse(v) ? new URL(v) : null
 }
 
+/** A comma-separated list of IP addresses or CIDR ranges (`10.0.0.0/8, 192.168.1.7,fd00::/8`), each checked. */
+function cidrList(value: string, ctx: z.RefinementCtx): string[] {
+  const list = value.split(',').map(s => s.trim()).filter(Boolean)
+  for (const cidr of list) {
+    const [address = '', prefix, extra] = cidr.split('/')
+    const family = isIP(address)
+    const bits = family === 6 ? 128 : 32
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)
+    if (!family || !prefixOk || extra !== undefined)
+      ctx.addIssue({ code: 'custom', message: `expected an IP address or CIDR range like 10.0.0.0/8, got ${cidr}` })
+  }
+  return list
+}
+
 /**
  * The only reader of `process.env`. Parsed once at start-up; a bad value stops the process with a
  * clear message rather than failing later on a request.
@@ -21,8 +35,9 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   /**
-   * Public origin the app is served from: CSRF origin checks, the WeChat OAuth redirect and the default
-   * WeChat Pay notify URL use it. Required in production (otherwise they would trust the Host header).
+   * Public origin the app is served from: CSRF origin checks, the WeChat OAuth redirect, the default
+   * WeChat Pay notify URL and the verification address in the QR codes of PDFs use it. Required in
+   * production (otherwise they would trust the Host header).
    */
   PUBLIC_ORIGIN: z.string().url().optional(),
   /**
@@ -41,17 +56,16 @@ const EnvSchema = z.object({
    * connection itself comes from one of them.
    */
   TRUST_PROXY_CIDRS: z.string().optional().transform((v, ctx) => {
-    const list = (v ?? '').split(',').map(s => s.trim()).filter(Boolean)
-    for (const cidr of list) {
-      const [address = '', prefix, extra] = cidr.split('/')
-      const family = isIP(address)
-      const bits = family === 6 ? 128 : 32
-      const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)
-      if (!family || !prefixOk || extra !== undefined)
-        ctx.addIssue({ code: 'custom', message: `expected an IP address or CIDR range like 10.0.0.0/8, got ${cidr}` })
-    }
+    const list = cidrList(v ?? '', ctx)
     return list.length ? list : undefined
   }),
+  /**
+   * Who may read `/metrics` (Prometheus): the operator's network, as IP addresses or CIDR ranges, comma-separated
+   * (default: this machine only). Checked against the client address (proxy-aware, as TRUST_PROXY says); anyone
+   * else, and any request through the public origin, gets the same 404 as a path that does not exist. Empty: no
+   * one.
+   */
+  METRICS_ALLOW: z.string().default('127.0.0.1/32,::1/128').transform((v, ctx) => cidrList(v, ctx)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Reuse a person's bureau reads for a few seconds (coverage 30 s, 1101 60 s, a settled slip 5 min;
@@ -125,7 +139,7 @@ const EnvSchema = z.object({
   FACEID_SECRET_ID: z.string().min(1).default('AKIDsandboxfaceid'),
   FACEID_SECRET_KEY: z.string().min(1).default('sandbox-faceid-secret-key'),
   /**
-   * CJK font for settlement-slip PDFs: a .ttf/.otf path, or `file.ttc#PostScriptName` for a collection.
+   * CJK font for the PDFs (结算单, 电子缴费凭证): a .ttf/.otf path, or `file.ttc#PostScriptName` for a collection.
    * Default: the first of WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`), Noto Sans CJK SC, WenQuanYi Zen Hei.
    */
   SLIP_PDF_FONT: z.string().min(1).optional(),
@@ -166,6 +180,10 @@ const EnvSchema = z.object({
     .optional(),
   /** Deadline of one WeChat Pay call, in ms. */
   WXPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  /** 付款码: how often an order whose payer is entering the password (USERPAYING) is queried, in ms (WeChat: 5 s). */
+  WXPAY_CODEPAY_POLL_MS: z.coerce.number().int().positive().default(5000),
+  /** 付款码: how long the payer has to finish (password) before the order is 撤销, in ms (WeChat: 30 s). */
+  WXPAY_CODEPAY_WAIT_MS: z.coerce.number().int().positive().default(30_000),
   /**
    * Order event streams (live order status, SSE) open at once on one BFF instance; more are refused with 429
    * ORDER_STREAMS_BUSY, and the page asks for the order now and then instead.
@@ -210,6 +228,13 @@ const EnvSchema = z.object({
     })
   }),
   SEED_DEMO_STAFF_PASSWORD: z.string().min(12).optional(),
+  /**
+   * Sandbox modes only (demos, the browser journeys): the version of the 用户协议 and 隐私政策 residents are asked
+   * to agree to, instead of the texts' own (`CONSENT_VERSION` in shared/src/consent.ts), e.g. `2026-12-15` to
+   * show what a new version does (everyone is asked again). Refused with SANDBOX=off: a real version is the
+   * version of the texts shown.
+   */
+  CONSENT_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-12-15').optional(),
   /**
    * Crash tests only (`server/src/payments/crash.test.ts`): the process kills itself (SIGKILL) at this
    * named step of the payment flows (one of `lib/crash-points.ts`). Refused with SANDBOX=off and in production.
@@ -269,6 +294,8 @@ const EnvSchema = z.object({
   }
   if (env.SANDBOX_CLOCK && env.SANDBOX === 'off')
     ctx.addIssue({ code: 'custom', path: ['SANDBOX_CLOCK'], message: 'a fixed clock is for sandbox modes only' })
+  if (env.CONSENT_VERSION && env.SANDBOX === 'off')
+    ctx.addIssue({ code: 'custom', path: ['CONSENT_VERSION'], message: 'another version is for sandbox modes only' })
   if (env.SEED_DEMO_STAFF.length && env.SANDBOX === 'off')
     ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_STAFF'], message: 'demo staff accounts are for sandbox modes only: unset it when SANDBOX=off' })
   if (env.SEED_DEMO_STAFF.length && !env.SEED_DEMO_STAFF_PASSWORD)

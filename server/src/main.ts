@@ -1,13 +1,9 @@
 import type { AddressInfo } from 'node:net'
-import type { MiddlewareHandler } from 'hono'
 import type { Env } from './env'
 import type { Logger } from './lib/logger'
 import type { Storage } from './storage/types'
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import process from 'node:process'
 import { serve } from '@hono/node-server'
-import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from './app'
 import { createDeps, upstreamUrls } from './deps'
 import { loadEnv } from './env'
@@ -15,29 +11,10 @@ import { offsetClock } from './lib/clock'
 import { createLogger } from './lib/logger'
 import { startMaintenance } from './lib/maintenance'
 import { seedDemoStaff } from './lib/staff-admin'
+import { webHandler } from './lib/web-static'
 import { startPaymentWorker } from './payments/worker'
 import { createStorage, DataDirLockedError } from './storage'
 import { generateSandboxWechatPayKeys, resolveWechatPayKeys, sandboxWechatPayIdentity } from './upstream/wechatpay/keys'
-
-function webHandler(dir: string): MiddlewareHandler {
-  const root = resolve(dir)
-  const indexHtml = readFileSync(resolve(root, 'index.html'), 'utf8')
-  const assets = serveStatic({
-    root,
-    onFound: (path, c) => {
-      c.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
-    },
-  })
-  return async (c, next) => {
-    const res = await assets(c, async () => {})
-    if (res) return res
-    if (c.res.status !== 404 && c.finalized) return
-    // SPA fallback: any non-file path renders the app shell.
-    if (/\.\w+$/.test(c.req.path)) return next()
-    c.header('Cache-Control', 'no-cache')
-    return c.html(indexHtml)
-  }
-}
 
 async function openStorage(env: Env, logger: Logger): Promise<Storage> {
   // The order events' LISTEN connection retries on its own; each failed attempt is worth a warning.

@@ -182,7 +182,7 @@ describe('buildCoverage', () => {
     expect(view.entitlements?.appliedStatus).toBe('minimum_living')
     expect(view.specialStatuses).toEqual([{ status: 'minimum_living', label: '低保对象', since: '2019-07-01', until: null }])
     expect(view.chronic.map(c => [c.code, c.active])).toEqual([['M04500', false], ['M03900', true]])
-    expect(view.nextYear).toEqual({ year: 2027, status: 'unpaid', amount: 40_000, paidAt: null })
+    expect(view.nextYear).toEqual({ year: 2027, status: 'unpaid', amount: 40_000, paidAt: null, fullyFunded: false })
     expect(JSON.stringify(view)).not.toContain('370502196804122021')
 
     const never = buildCoverage({ person: person({ enrolments: [] }), contributions: [], usage: null, chronic: [], now: NOW })
@@ -214,7 +214,7 @@ describe('the year turn: the platform\'s status reconciled with the tax record (
     const benefitPeriod = { from: '2027-01-01', to: '2027-12-31' }
     expect(v.current).toMatchObject({ status: 'active', statusLabel: '正常参保', benefitPeriod })
     expect(v.years[0]).toMatchObject({ year: 2027, status: 'active', paid: true })
-    expect(v.nextYear).toEqual({ year: 2028, status: 'not_open', amount: null, paidAt: null })
+    expect(v.nextYear).toEqual({ year: 2028, status: 'not_open', amount: null, paidAt: null, fullyFunded: false })
   })
 
   it('so is a 特困 resident\'s year paid by finance (0 元 personal part)', () => {

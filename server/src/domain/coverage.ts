@@ -140,6 +140,8 @@ export interface YearEnrolment {
   /** Fen: paid, or due while unpaid; `null` when the tax system has no record of the year. */
   amount: number | null
   paidAt: string | null
+  /** 财政代缴 (政府全额资助): the amount is not the person's payment. */
+  fullyFunded: boolean
   /** Days the fund pays for (`YYYY-MM-DD`, inclusive), `null` when none. */
   benefitPeriod: { from: string, to: string } | null
   waitingPeriod: WaitingPeriod | null
@@ -164,6 +166,8 @@ export interface NextYearPremium {
   status: 'paid' | 'unpaid' | 'not_open'
   amount: number | null
   paidAt: string | null
+  /** 财政代缴 (政府全额资助). */
+  fullyFunded: boolean
 }
 
 /** Everything about one person's coverage (masked; cacheable per person, never across people): the reply's schema. */
@@ -289,6 +293,11 @@ export function exemptFromWaiting(c: Contribution, facts: Facts): boolean {
     || facts.statuses.some(s => (s.since === null || s.since <= paidOn) && (s.until === null || s.until >= paidOn))
 }
 
+/** 财政代缴: the government paid the person's whole share (政府全额资助); its amount is not the person's. */
+export function fullyFunded(c: Contribution): boolean {
+  return c.paid && c.channel === 'finance'
+}
+
 /** The waiting period of a paid contribution under its region's calendar, or `null`. */
 export function waitingPeriodOf(
   c: Contribution,
@@ -343,6 +352,7 @@ function yearRow(
     paid: c?.paid ?? false,
     amount: c?.amount ?? null,
     paidAt: c?.paidAt ?? null,
+    fullyFunded: c ? fullyFunded(c) : false,
     benefitPeriod: state.benefitPeriod,
     waitingPeriod: state.waitingPeriod,
   }
@@ -467,7 +477,7 @@ export function buildCoverage({ person, contributions, usage, chronic, now }: Co
       .map(f => ({ ...f, active: f.since <= today && (f.until === null || f.until >= today) })),
     usage: entitlements && usage ? usageProgress(entitlements, usage) : null,
     nextYear: next && (next.paid || nextOpen)
-      ? { year: year + 1, status: next.paid ? 'paid' : 'unpaid', amount: next.amount, paidAt: next.paidAt }
-      : { year: year + 1, status: 'not_open', amount: null, paidAt: null },
+      ? { year: year + 1, status: next.paid ? 'paid' : 'unpaid', amount: next.amount, paidAt: next.paidAt, fullyFunded: fullyFunded(next) }
+      : { year: year + 1, status: 'not_open', amount: null, paidAt: null, fullyFunded: false },
   }
 }

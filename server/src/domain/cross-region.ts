@@ -5,7 +5,7 @@ import type {
   LongTermBasis,
   ResidenceProof,
 } from '@yibao/shared'
-import { CROSS_REGION_RULES, isLongTerm, temporaryEndDate } from '@yibao/shared'
+import { CROSS_REGION_RULES, insideInsuredPool, isLongTerm, temporaryEndDate } from '@yibao/shared'
 
 /** A 异地就医备案 as the bureau keeps it (domain shape; phone, agent and proof number stay inside the BFF). */
 export interface CrossRegionFiling {
@@ -28,6 +28,10 @@ export interface CrossRegionFiling {
   /** The residence proof it was filed on (full number: mask it before it leaves the BFF). */
   residenceProof: ResidenceProof | null
   cancelled: boolean
+  /** 撤销时间 (yyyy-MM-dd HH:mm:ss, Shanghai) of a cancelled filing; `null` otherwise or when the bureau gave none. */
+  cancelledAt: string | null
+  /** 撤销原因 of a cancelled filing as given when cancelling (变更备案 for a change); `null` otherwise. */
+  cancelReason: string | null
   /** 申报来源: app, desk or web hall. */
   source: 'desk' | 'app' | 'web' | 'other'
   agentName: string | null
@@ -98,7 +102,7 @@ export function startDateProblems(
   return {}
 }
 
-/** 就医地 must lie outside the person's 统筹区 (same prefecture: the first 4 digits). */
+/** 就医地 must lie outside the person's 统筹区 (same prefecture: the first 4 digits); the form checks the same rule. */
 export function sameArea(destination: string, insuredRegion: string): boolean {
-  return destination.slice(0, 4) === insuredRegion.slice(0, 4)
+  return insideInsuredPool(destination, insuredRegion)
 }

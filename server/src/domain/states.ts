@@ -44,11 +44,23 @@ export const ORDER_MACHINE = machine({
   final: ['paid'],
   transitions: [
     { from: 'created', to: 'prepaid', event: 'prepay', because: 'WeChat Pay answered the prepay' },
+    {
+      from: 'created', to: 'prepaid', event: 'userpaying',
+      because: '付款码: WeChat Pay answered USERPAYING (the payer is entering the password)',
+    },
     { from: 'created', to: 'paid', event: 'pay', because: 'payment reported (callback, query or bill)' },
     { from: 'prepaid', to: 'paid', event: 'pay', because: 'payment reported (callback, query or bill)' },
     { from: 'created', to: 'closed', event: 'close', because: 'payer cancelled, reordered or the order expired' },
     { from: 'prepaid', to: 'closed', event: 'close', because: 'closed at WeChat Pay (payer, reorder or expiry)' },
     { from: 'closed', to: 'paid', event: 'pay_after_close', because: 'money arrived after we closed: an anomaly' },
+    {
+      from: 'created', to: 'closed', event: 'reverse',
+      because: '付款码 refused, failed or not paid in time: 撤销 at WeChat Pay',
+    },
+    {
+      from: 'prepaid', to: 'closed', event: 'reverse',
+      because: '付款码 PAYERROR or no password in time: 撤销 at WeChat Pay (money, if any, goes back)',
+    },
   ],
 })
 

@@ -4,6 +4,7 @@ import type { AppDeps } from '../lib/types'
 import type { CarrierCheckResult } from '../upstream/carrier/client'
 import { maskIdCard } from '@yibao/shared'
 import { AppError, UpstreamError } from '../lib/errors'
+import { phoneActorId } from '../lib/session'
 import { createTtlCache } from '../lib/ttl-cache'
 
 /**
@@ -57,7 +58,8 @@ export async function checkPhoneOwner(deps: AppDeps, input: PhoneOwnerInput): Pr
     logger.warn({ system: 'carrier', ...failure }, 'carrier check gave no answer: binding goes on without it')
   await deps.audit.record({
     actorType: 'anonymous',
-    actorId: 'anonymous',
+    // The phone was proved by SMS in this sign-in: the step is the phone holder's (see phoneActorId).
+    actorId: phoneActorId(deps.vault.ref(input.phone)),
     subjectRef: deps.vault.ref(input.certNo),
     subjectMasked: maskIdCard(input.certNo),
     channel: 'self',

@@ -11,6 +11,8 @@ export const CRASH_POINTS = [
   'order.inserted',
   /** `createAndPrepay`: WeChat Pay answered the prepay, not stored yet. */
   'order.prepaid',
+  /** `payByCode`: WeChat Pay answered the 付款码 payment (paid or USERPAYING), nothing stored yet. */
+  'codepay.answered',
   /** `applyPaidTransaction`: WeChat Pay took the money (checks passed), the payment not stored yet. */
   'payment.before_store',
   /** The worker's `reportLine`: the tax bureau recorded the collection, the line not marked reported. */

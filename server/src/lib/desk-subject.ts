@@ -19,20 +19,38 @@ export interface DeskSubject {
   name: string
 }
 
+/** How the person was opened: a scan of their 电子凭证 (they are at the window with their phone), or a look-up. */
+export type DeskSubjectVia = 'evoucher' | 'lookup'
+
+/** An opened handle: the person, and how and when this staff member opened them (consent to an act, desk-consent.ts). */
+export interface OpenedDeskSubject extends DeskSubject {
+  via: DeskSubjectVia | null
+  /** When the handle was sealed (the scan); null for a handle sealed before this was recorded. */
+  openedAt: Date | null
+}
+
 interface Sealed extends DeskSubject {
   k: string
   staff: string
   exp: number
+  via?: DeskSubjectVia
+  at?: number
 }
 
-export function sealDeskSubject(vault: PiiVault, staffId: string, subject: DeskSubject, now: Date): { subject: string, expiresAt: Date } {
+export function sealDeskSubject(
+  vault: PiiVault,
+  staffId: string,
+  subject: DeskSubject,
+  now: Date,
+  via: DeskSubjectVia = 'lookup',
+): { subject: string, expiresAt: Date } {
   const exp = now.getTime() + DESK_SUBJECT_TTL_MS
-  const sealed: Sealed = { k: KIND, staff: staffId, certNo: subject.certNo, name: subject.name, exp }
+  const sealed: Sealed = { k: KIND, staff: staffId, certNo: subject.certNo, name: subject.name, exp, via, at: now.getTime() }
   return { subject: vault.encrypt(JSON.stringify(sealed)), expiresAt: new Date(exp) }
 }
 
 /** The person behind a handle, for the staff member who scanned; otherwise 400 DESK_SUBJECT_EXPIRED. */
-export function openDeskSubject(vault: PiiVault, staffId: string, handle: string, now: Date): DeskSubject {
+export function openDeskSubject(vault: PiiVault, staffId: string, handle: string, now: Date): OpenedDeskSubject {
   let sealed: Partial<Sealed> | null = null
   try {
     sealed = JSON.parse(vault.decrypt(handle)) as Partial<Sealed>
@@ -43,5 +61,6 @@ export function openDeskSubject(vault: PiiVault, staffId: string, handle: string
   if (!sealed || sealed.k !== KIND || sealed.staff !== staffId || typeof sealed.exp !== 'number' || sealed.exp <= now.getTime()
     || typeof sealed.certNo !== 'string' || typeof sealed.name !== 'string')
     throw new AppError('DESK_SUBJECT_EXPIRED', 400)
-  return { certNo: sealed.certNo, name: sealed.name }
+  const via = sealed.via === 'evoucher' || sealed.via === 'lookup' ? sealed.via : null
+  return { certNo: sealed.certNo, name: sealed.name, via, openedAt: typeof sealed.at === 'number' ? new Date(sealed.at) : null }
 }

@@ -53,6 +53,11 @@ export interface RouteDoc {
   errors?: Partial<Record<ErrorStatus, readonly ErrorCode[]>>
   /** The route calls a bureau system: it may answer 502/504 `UPSTREAM_*`. */
   upstream?: boolean
+  /**
+   * A resident route that stays open before the resident agrees to the 用户协议 and 隐私政策 (their sessions, the
+   * consent itself): it processes none of their data. Every other resident route answers 403 `CONSENT_REQUIRED`.
+   */
+  withoutConsent?: true
 }
 
 const docs = new WeakMap<object, RouteDoc>()
@@ -145,6 +150,7 @@ function inherentErrors(method: string, path: string, d: RouteDoc, handlers: unk
     add(codes, 422, 'IDEMPOTENCY_KEY_REUSED')
   }
   if (d.audience === 'resident') add(codes, 401, 'UNAUTHENTICATED')
+  if (d.audience === 'resident' && !d.withoutConsent) add(codes, 403, 'CONSENT_REQUIRED')
   if (d.audience === 'staff' || marks.has('staff')) {
     add(codes, 401, 'UNAUTHENTICATED', 'MFA_REQUIRED')
     add(codes, 403, 'FORBIDDEN')

@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from './types'
 import { maskIdCard } from '@yibao/shared'
 import { findLink } from '../storage/family'
 import { findResidentBy } from '../storage/residents'
+import { accountConsent, consentValid, consentVersion } from './consent'
 import { AppError } from './errors'
 import { requireResident } from './session'
 
@@ -41,8 +42,24 @@ export function maskedCertNo(c: Context<AppEnv>, account: ResidentAccount): stri
   return masked
 }
 
-/** The signed-in resident with their ID number, or 401. */
+/**
+ * The signed-in resident whose data the request may process: 401 when nobody is signed in, 403 CONSENT_REQUIRED
+ * until the resident has agreed to the current 用户协议 and 隐私政策, sensitive information included (never,
+ * withdrawn, or an older version). The one consent check of every resident data route.
+ */
 export async function currentResident(c: Context<AppEnv>): Promise<CurrentResident> {
+  const resident = await signedInResident(c)
+  const deps = c.get('deps')
+  if (!consentValid(await accountConsent(deps, resident.account), consentVersion(deps)))
+    throw new AppError('CONSENT_REQUIRED', 403)
+  return resident
+}
+
+/**
+ * The signed-in resident with their ID number, or 401, whatever their consent: only for what stays open without
+ * it (their sessions and signing out, the consent itself), never to process their data (`currentResident`).
+ */
+export async function signedInResident(c: Context<AppEnv>): Promise<CurrentResident> {
   const session = requireResident(c)
   const account = await residentAccount(c, session.accountId)
   if (!account) throw new AppError('UNAUTHENTICATED', 401)

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { SessionKind, SessionRecord } from '../storage/sessions'
 import type { AppEnv } from './types'
 import { deleteCookie, setCookie } from 'hono/cookie'
+import { RESIDENT_IDLE_S } from '@yibao/shared'
 import { findLiveSession, insertSession, revokeSession, touchSession, updateSessionData } from '../storage/sessions'
 import { AppError } from './errors'
 import { hashToken, newToken, secretsEqual } from './pii'
@@ -10,7 +11,7 @@ export const SESSION_COOKIE = 'yb_sid'
 
 /** Idle and absolute lifetimes per kind (issue 4: residents 30 min idle; staff 15 min idle, 12 h absolute). */
 export const SESSION_POLICY: Record<SessionKind, { idleS: number, absoluteS: number }> = {
-  resident: { idleS: 30 * 60, absoluteS: 30 * 24 * 3600 },
+  resident: { idleS: RESIDENT_IDLE_S, absoluteS: 30 * 24 * 3600 },
   staff: { idleS: 15 * 60, absoluteS: 12 * 3600 },
   pending: { idleS: 15 * 60, absoluteS: 30 * 60 },
 }
@@ -115,6 +116,21 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
   }
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true })
   c.set('session', null)
+}
+
+/**
+ * The audit actor id of someone not signed in who proved a phone by SMS in this sign-in (`phone:<keyed hash>`):
+ * their steps before an account exists (a refused 实名认证, a failed 人脸核身) are theirs in the 访问记录 of the
+ * account that phone is bound to, and another phone's attempts on the same person are not.
+ */
+export function phoneActorId(phoneRef: string): string {
+  return `phone:${phoneRef}`
+}
+
+/** The audit actor id of a request not signed in: its proved phone (see `phoneActorId`), else `anonymous`. */
+export function anonymousActorId(c: Context<AppEnv>): string {
+  const phoneRef = c.get('session')?.data.phoneRef
+  return typeof phoneRef === 'string' ? phoneActorId(phoneRef) : 'anonymous'
 }
 
 /** The signed-in resident's session, or 401. */

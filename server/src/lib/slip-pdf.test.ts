@@ -1,10 +1,11 @@
 import PDFDocument from 'pdfkit'
 import { describe, expect, it } from 'vitest'
-import { gridWidths, loadSlipFont } from './slip-pdf'
+import { loadCjkFont } from './pdf'
+import { gridWidths } from './slip-pdf'
 
 describe('slip PDF grid', () => {
   it('fits the longest label (基本医保统筹基金支付) in the label column at the cell size, with the CJK font', async () => {
-    const font = await loadSlipFont()
+    const font = await loadCjkFont()
     expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
     const doc = new PDFDocument({ size: 'A4' })
     doc.registerFont('cjk', font!.data, font!.postscriptName)

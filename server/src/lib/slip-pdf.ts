@@ -1,66 +1,22 @@
 import type { SlipView } from '@yibao/shared'
-import { readFile } from 'node:fs/promises'
-import { formatFen, HOSPITAL_LEVEL_LABELS, SLIP_PRINT_LABELS as L, toShanghaiIso } from '@yibao/shared'
-import PDFDocument from 'pdfkit'
+import type { CjkFont } from './pdf'
+import {
+  absoluteUrl,
+  formatFen,
+  HOSPITAL_LEVEL_LABELS,
+  SLIP_PRINT_LABELS as L,
+  slipVerifyPath,
+  toShanghaiIso,
+} from '@yibao/shared'
+import { drawVerifyQr, PAGE, startPdf, verifyQrHeight } from './pdf'
 
 /**
- * The A4 一站式结算单 as a PDF (pdfkit). Chinese needs an embedded CJK font: pdfkit subsets it, so a slip
- * is a few tens of KB. The font comes from `SLIP_PDF_FONT` or the first installed of the candidates
- * below (Debian's `fonts-wqy-microhei` is what CI installs). Without one, `renderSlipPdf` is never
- * called: the route answers `SLIP_PDF_UNAVAILABLE` rather than a PDF full of empty boxes.
+ * The A4 一站式结算单 as a PDF (pdfkit, in the CJK font of `./pdf`), ending with its 校验码 and the QR
+ * code of the public 结算单核验 page.
  */
 
-/** A font file and, for a collection (.ttc), the PostScript name of the face to use. */
-export interface CjkFont {
-  path: string
-  data: Buffer
-  postscriptName: string | undefined
-}
-
-/** Fonts tried in order when `SLIP_PDF_FONT` is not set. */
-export const CJK_FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#WenQuanYiMicroHei',
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular',
-  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#WenQuanYiZenHei',
-] as const
-
-const cache = new Map<string, Promise<CjkFont | null>>()
-
-async function tryLoad(setting: string): Promise<CjkFont | null> {
-  const [path, postscriptName] = setting.split('#') as [string, string | undefined]
-  try {
-    const data = await readFile(path)
-    // Check that pdfkit can use it now, not halfway through a document.
-    const probe = new PDFDocument({ autoFirstPage: false })
-    probe.registerFont('probe', data, postscriptName)
-    probe.font('probe')
-    return { path, data, postscriptName }
-  }
-  catch {
-    return null
-  }
-}
-
-/** The CJK font for slips (loaded once per setting), or `null` when none is usable. */
-export function loadSlipFont(setting?: string): Promise<CjkFont | null> {
-  const key = setting ?? ''
-  let found = cache.get(key)
-  if (!found) {
-    found = (async () => {
-      for (const candidate of setting ? [setting] : CJK_FONT_CANDIDATES) {
-        const font = await tryLoad(candidate)
-        if (font) return font
-      }
-      return null
-    })()
-    cache.set(key, found)
-  }
-  return found
-}
-
-const PAGE_WIDTH = 595.28
-const MARGIN = 40
-const CONTENT = PAGE_WIDTH - 2 * MARGIN
+const MARGIN = PAGE.margin
+const CONTENT = PAGE.width - 2 * MARGIN
 const ROW = 22
 /** Text size and inner padding of a grid cell. */
 const CELL_FONT = 9.5
@@ -89,28 +45,23 @@ function day(iso: string | null): string {
   return iso ? iso.slice(0, 10) : L.none
 }
 
+/** Size of the QR code of the verification page (points; about 30 mm). */
+const QR_SIZE = 84
+
 /**
- * Renders a slip view (already masked) to PDF bytes.
+ * Renders a slip view (already masked) to PDF bytes. `origin` is the public origin of the web app, for the
+ * address of the verification page in the QR code.
  *
  * @example
- * const font = await loadSlipFont()
- * if (font) await renderSlipPdf(view, font, new Date())
+ * const font = await loadCjkFont()
+ * if (font) await renderSlipPdf(view, font, { printedAt: new Date(), origin: 'https://yibao.example.gov.cn' })
  */
-export async function renderSlipPdf(view: SlipView, font: CjkFont, printedAt: Date): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: MARGIN,
-    info: { Title: `${L.title} ${view.id}`, Author: '医保自助', Creator: 'yibao', Producer: 'yibao (pdfkit)' },
-    lang: 'zh-CN',
-  })
-  const chunks: Buffer[] = []
-  doc.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-  })
-  doc.registerFont('cjk', font.data, font.postscriptName)
-  doc.font('cjk')
+export async function renderSlipPdf(
+  view: SlipView,
+  font: CjkFont,
+  at: { printedAt: Date, origin: string },
+): Promise<Buffer> {
+  const { doc, bytes } = startPdf(font, { Title: `${L.title} ${view.id}` })
 
   let y = MARGIN
   doc.fontSize(16).fillColor('#000').text(L.title, MARGIN, y, { width: CONTENT, align: 'center' })
@@ -200,11 +151,19 @@ export async function renderSlipPdf(view: SlipView, font: CjkFont, printedAt: Da
   for (const f of view.fundLines) line([f.code, f.label, money(f.amount)])
 
   y += 16
-  doc.fillColor('#000').fontSize(12).text(`${L.verification}：${view.verificationCode}`, MARGIN, y, { width: CONTENT })
-  y += 20
-  doc.fontSize(9).fillColor('#333').text(L.verificationHint, MARGIN, y, { width: CONTENT })
-  y += 16
-  doc.text(`${L.printedAt}：${moment(toShanghaiIso(printedAt))}    ${L.footer}`, MARGIN, y, { width: CONTENT })
+  // The 校验码, how to check it and the QR code stay together: on the next page if this one is full.
+  if (y + verifyQrHeight(QR_SIZE) > PAGE.height - MARGIN) {
+    doc.addPage()
+    y = MARGIN
+  }
+  const top = y
+  const beside = { width: CONTENT - QR_SIZE - 12 }
+  doc.fillColor('#000').fontSize(12).text(`${L.verification}：${view.verificationCode}`, MARGIN, y, beside)
+  doc.fontSize(9).fillColor('#333').text(L.verificationHint, MARGIN, doc.y + 6, beside)
+  doc.text(L.verifyQr, MARGIN, doc.y + 4, beside)
+  doc.text(`${L.printedAt}：${moment(toShanghaiIso(at.printedAt))}    ${L.footer}`, MARGIN, doc.y + 4, beside)
+  const verifyUrl = absoluteUrl(at.origin, slipVerifyPath({ code: view.verificationCode, setlId: view.id }))
+  drawVerifyQr(doc, verifyUrl, top, QR_SIZE)
   doc.end()
-  return done
+  return bytes
 }

@@ -15,7 +15,7 @@ export interface DeskEnv {
 /**
  * The signed-in staff account (password and TOTP both done), or: 401 `UNAUTHENTICATED` without a
  * session, 401 `MFA_REQUIRED` half-way through sign-in, 403 `FORBIDDEN` for a resident's session or a
- * role not in `roles`. The account is read on every call, so a role change applies at once.
+ * role not in `roles`. The account is read on every call, so a role change or 停用 applies at once.
  */
 export async function requireStaff(context: Context<AppEnv> | Context<DeskEnv>, roles?: readonly StaffRole[]): Promise<StaffAccount> {
   // DeskEnv only adds a variable; `get` on the union type is not callable.
@@ -26,7 +26,8 @@ export async function requireStaff(context: Context<AppEnv> | Context<DeskEnv>, 
   if (s.kind === 'resident') throw new AppError('FORBIDDEN', 403)
   if (s.kind !== 'staff' || !s.accountId) throw new AppError('UNAUTHENTICATED', 401)
   const staff = await findStaffBy(c.get('deps').storage.db, 'id', s.accountId)
-  if (!staff) throw new AppError('UNAUTHENTICATED', 401)
+  // A disabled (停用) account's sessions were ended; a copy cached on another instance is refused here.
+  if (!staff || staff.disabledAt) throw new AppError('UNAUTHENTICATED', 401)
   if (roles && !roles.includes(staff.role)) throw new AppError('FORBIDDEN', 403)
   return staff
 }

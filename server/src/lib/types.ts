@@ -1,6 +1,7 @@
 import type { UpstreamUrls } from '../deps'
 import type { Env } from '../env'
 import type { AuditWriter } from '../storage/audit'
+import type { ConsentRecord } from '../storage/consents'
 import type { RateLimitHit } from '../storage/rate-limits'
 import type { ResidentAccount } from '../storage/residents'
 import type { SessionRecord } from '../storage/sessions'
@@ -30,6 +31,8 @@ export interface AppDeps {
   sessionCache: TtlCache<SessionRecord>
   /** Resident accounts read on every signed-in request, cached per instance like sessions. */
   accountCache: TtlCache<ResidentAccount>
+  /** Each account's newest consent record (`null`: none), read on every resident data request, cached like sessions. */
+  consentCache: TtlCache<{ record: ConsentRecord | null }>
   /** Counts a rate-limit hit in the shared store (group-committed); resolves to the window's count so far. */
   rateLimitHit: (hit: RateLimitHit) => Promise<{ count: number, resetAt: Date }>
   /** Short-lived per-person cache of bureau reads (never shared across people). */

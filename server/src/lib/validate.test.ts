@@ -1,5 +1,5 @@
 import type { AppEnv } from './types'
-import { CleanTextSchema, ERROR_MESSAGES, FALLBACK_FIELD_MESSAGES, UNRECOGNISED_TEXT } from '@yibao/shared'
+import { CleanTextSchema, ERROR_MESSAGES, UNRECOGNISED_TEXT } from '@yibao/shared'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -50,10 +50,11 @@ describe('validate', () => {
     expect(await post('/clean', { note: '第一行\n第二行' })).toMatchObject({ status: 200, body: { note: '第一行\n第二行' } })
   })
 
-  it('never passes zod\'s English on: a field without a message of its own gets a Chinese one', async () => {
+  it('never passes zod\'s English on: a field without a message of its own gets zod\'s zh-CN one', async () => {
     const notText = await post('/loose', { note: 12 })
-    expect(notText.body.error?.fields).toEqual({ note: FALLBACK_FIELD_MESSAGES.invalid_type })
-    expect((await post('/loose', 'text')).body.error?.fields).toEqual({ _: FALLBACK_FIELD_MESSAGES.invalid_type })
+    expect(notText.body.error?.fields).toEqual({ note: '无效输入：期望 文本，实际接收 数字' })
+    expect((await post('/loose', 'text')).body.error?.fields).toEqual({ _: '无效输入：期望 对象，实际接收 文本' })
+    expect((await post('/loose', [1])).body.error?.fields).toEqual({ _: '无效输入：期望 对象，实际接收 数组' })
   })
 
   it('tells tests which schema a middleware validates', () => {

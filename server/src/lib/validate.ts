@@ -3,8 +3,11 @@ import type { z } from 'zod'
 import type { AppEnv } from './types'
 import { zValidator } from '@hono/zod-validator'
 import { resolver, uniqueSymbol } from 'hono-openapi'
-import { fieldErrorsFromIssues, isCleanText, isStorableText, UNRECOGNISED_TEXT } from '@yibao/shared'
+import { fieldErrorsFromIssues, isCleanText, isStorableText, UNRECOGNISED_TEXT, useChineseZodErrors } from '@yibao/shared'
 import { AppError } from './errors'
+
+// Every request is validated here: zod words what a schema does not in Chinese (its zh-CN locale), everywhere.
+useChineseZodErrors()
 
 /** What a validator middleware checks: its target and schema (see {@link requestValidators}). */
 export interface RequestValidator {

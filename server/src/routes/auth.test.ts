@@ -2,6 +2,7 @@ import type { Storage } from '../storage/types'
 import { maskIdCard } from '@yibao/shared'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { phoneActorId } from '../lib/session'
 import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { DONGYING_ADULT, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhsa-handlers'
@@ -27,9 +28,10 @@ async function bindAudits(certNo: string) {
   return storage.db.select().from(auditEvents)
     .where(and(eq(auditEvents.subjectRef, ref), eq(auditEvents.action, 'auth.bind'))).orderBy(auditEvents.id)
 }
-const refusedBind = (certNo: string) => expect.objectContaining({
+/** A refused bind by someone not signed in, who proved `phone` by SMS: theirs, not the person's, in 访问记录. */
+const refusedBind = (certNo: string, phone: string) => expect.objectContaining({
   actorType: 'anonymous',
-  actorId: 'anonymous',
+  actorId: phoneActorId(createTestApp({ storage }).deps.vault.ref(phone)),
   action: 'auth.bind',
   success: false,
   subjectMasked: maskIdCard(certNo),
@@ -57,6 +59,10 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
     expect(bind.status).toBe(200)
     const session = await browser.refreshSession()
     expect(session).toMatchObject({ authenticated: true, kind: 'resident', resident: { name: '王**', certNo: '370502********2021', regionCode: '370502' } })
+    // Signed in, but nothing is processed before the 用户协议 and 隐私政策 are agreed to (the app asks next).
+    expect(session.resident?.consent?.required).toBe(true)
+    expect((await browser.request('/api/v1/me/profile')).status).toBe(403)
+    await browser.agreeToConsent()
     expect((await browser.request('/api/v1/me/profile')).status).toBe(200)
 
     // Next time: the phone alone signs in.
@@ -77,7 +83,7 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
     expect(await json(bind)).toMatchObject({ error: { code: 'PERSON_NOT_FOUND' } })
     expect((await browser.refreshSession()).kind).toBe('pending')
     // In the person's 访问记录: a failed 实名认证 by someone not signed in, the ID number masked.
-    expect(await bindAudits(GUIZHOU_POVERTY.certno)).toEqual([refusedBind(GUIZHOU_POVERTY.certno)])
+    expect(await bindAudits(GUIZHOU_POVERTY.certno)).toEqual([refusedBind(GUIZHOU_POVERTY.certno, phone)])
   })
 
   it('refuses binding an identity already bound to another phone (409)', async () => {
@@ -91,7 +97,7 @@ describe('resident sign-in by phone + SMS and binding (实名认证)', () => {
     const bind = await browser.request('/api/v1/auth/bind', { method: 'POST', json: { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno } })
     expect(bind.status).toBe(409)
     expect(await json(bind)).toMatchObject({ error: { code: 'IDENTITY_PHONE_MISMATCH' } })
-    expect((await bindAudits(GUIZHOU_POVERTY.certno)).slice(before)).toEqual([refusedBind(GUIZHOU_POVERTY.certno)])
+    expect((await bindAudits(GUIZHOU_POVERTY.certno)).slice(before)).toEqual([refusedBind(GUIZHOU_POVERTY.certno, phone)])
   })
 
   it('limits wrong codes: the 6th try is refused even with the right code', async () => {

@@ -22,7 +22,7 @@ import { doc } from '../lib/openapi'
 import { newToken, secretsEqual } from '../lib/pii'
 import { OTP_RESEND_S, OTP_TTL_S, sendOtp, verifyOtp } from '../lib/otp'
 import { rateLimit } from '../lib/rate-limit'
-import { addToSession, endSession, startSession } from '../lib/session'
+import { addToSession, anonymousActorId, endSession, startSession } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findResidentBy, isPhoneTaken, upsertResident } from '../storage/residents'
 import { FACE_REFUSALS, faceCaller } from './face-checks'
@@ -43,7 +43,7 @@ const WechatCallbackQuerySchema = z.object({
 })
 
 function audit(c: Context<AppEnv>, action: string, success: boolean, extra: { actorId?: string, subjectRef?: string, subjectMasked?: string } = {}) {
-  return c.get('deps').audit.record({ actorType: extra.actorId ? 'resident' : 'anonymous', actorId: extra.actorId ?? 'anonymous', subjectRef: extra.subjectRef, subjectMasked: extra.subjectMasked, channel: 'self', action, success, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
+  return c.get('deps').audit.record({ actorType: extra.actorId ? 'resident' : 'anonymous', actorId: extra.actorId ?? anonymousActorId(c), subjectRef: extra.subjectRef, subjectMasked: extra.subjectMasked, channel: 'self', action, success, requestId: c.get('requestId'), clientIp: c.get('deps').clientIp(c) })
 }
 
 const TAG = '登录与会话'
@@ -84,7 +84,7 @@ export const authRoutes = new Hono<AppEnv>()
     const phoneRef = vault.ref(phone)
     const account = await findResidentBy(storage.db, 'phoneRef', phoneRef)
     if (account) {
-      await startSession(c, 'resident', account.id)
+      await startSession(c, 'resident', account.id, { via: 'wechat' })
       await audit(c, 'auth.sign_in.phone', true, { actorId: account.id, subjectRef: account.certRef })
       return c.json({ status: 'signed_in' } satisfies SignInResult, 200)
     }
@@ -166,7 +166,8 @@ export const authRoutes = new Hono<AppEnv>()
       throw new AppError('IDENTITY_PHONE_MISMATCH', 409)
     }
     c.get('deps').accountCache.delete(account.id)
-    await startSession(c, 'resident', account.id)
+    // How the resident signed in, for the consent record (lib/consent.ts sessionChannel).
+    await startSession(c, 'resident', account.id, openid ? { via: 'wechat' } : {})
     await audit(c, 'auth.bind', true, { actorId: account.id, subjectRef: certRef, subjectMasked: maskIdCard(certNo) })
     return c.json({ status: 'signed_in' } satisfies SignedIn, 200)
   })

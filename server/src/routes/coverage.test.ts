@@ -90,7 +90,8 @@ describe('GET /api/v1/coverage (参保/待遇查询)', () => {
       // 5206 sent no cuminfo node at all: no usage this year.
       usage: { basic: { paid: 0 }, inpatientStays: 0 },
       chronic: [],
-      nextYear: { year: 2027, status: 'paid', amount: 30_000, paidAt: '2026-10-20T08:00:00.000+08:00' },
+      // Paid by the person (channel 03): an amount paid, not 政府全额资助.
+      nextYear: { year: 2027, status: 'paid', amount: 30_000, paidAt: '2026-10-20T08:00:00.000+08:00', fullyFunded: false },
     })
     expect(body.years.map((y: { year: number, status: string }) => `${y.year}:${y.status}`)).toEqual(['2026:active', '2025:suspended', '2024:active'])
     const events = await listAuditForSubject(storage.db, deps.vault.ref(DONGYING_CHILD.certno))
@@ -108,6 +109,19 @@ describe('GET /api/v1/coverage (参保/待遇查询)', () => {
     expect((await stranger.b.request('/api/v1/coverage?member=not-a-uuid')).status).toBe(404)
     expect((await new TestBrowser(owner.app).request(`/api/v1/coverage?member=${link.id}`)).status).toBe(401)
     expect((await owner.b.request(`/api/v1/coverage?member=${link.id}`)).status).toBe(200)
+  })
+
+  it('words a bad query in Chinese, never zod\'s English (?member= too long, ?fresh=yes)', async () => {
+    const { b } = await signIn(DONGYING_ADULT)
+    for (const query of [`member=${'a'.repeat(200)}`, 'fresh=yes']) {
+      const res = await b.request(`/api/v1/coverage?${query}`)
+      const body = await json(res)
+      expect([res.status, body.error.code], query).toEqual([400, 'VALIDATION_FAILED'])
+      for (const message of Object.values(body.error.fields as Record<string, string>)) {
+        expect(message, query).toMatch(/\p{Script=Han}/u)
+        expect(message, query).not.toMatch(/[A-Z]{2,}/i)
+      }
+    }
   })
 
   it('gives a Guizhou poverty resident the halved threshold, 70 % assistance and string amounts in exact fen', async () => {
@@ -137,16 +151,17 @@ describe('GET /api/v1/coverage (参保/待遇查询)', () => {
         { status: 'minimum_living', label: '低保对象', since: '2019-01-01', until: '2026-12-31' },
       ],
       chronic: [{ code: 'M01600', twoDiseases: true, active: true }],
-      nextYear: { year: 2027, status: 'paid', amount: 0 },
+      // 财政代缴: the government paid the whole personal share (政府全额资助), not the resident ¥0.00.
+      nextYear: { year: 2027, status: 'paid', amount: 0, fullyFunded: true },
     })
-    expect(body.years).toEqual([expect.objectContaining({ year: 2026, status: 'active', paid: true, amount: 0 })])
+    expect(body.years).toEqual([expect.objectContaining({ year: 2026, status: 'active', paid: true, amount: 0, fullyFunded: true })])
   })
 
   it('shows no years and next year "not open" when the tax bureau has no record (1001), and reads Shaanxi\'s cum_amt', async () => {
     const { b } = await signIn(FENGXIANG_CHILD)
     const body = await json(await b.request('/api/v1/coverage'))
     expect(body.years).toEqual([])
-    expect(body.nextYear).toEqual({ year: 2027, status: 'not_open', amount: null, paidAt: null })
+    expect(body.nextYear).toEqual({ year: 2027, status: 'not_open', amount: null, paidAt: null, fullyFunded: false })
     expect(body.entitlements.policyId).toBe('fengxiang-2020')
     expect(body.usage.inpatientTotal).toBe(29)
   })

@@ -60,6 +60,35 @@ async function fetchCoverage(deps: AppDeps, certNo: string, at: Date, logger: Lo
 }
 
 /**
+ * A person's coverage: the bureau's (reused for a few seconds unless `fresh`), remembered as their last good
+ * view; when a bureau system fails, that last good view with `stale: true`, or the `UpstreamError` without one.
+ * The resident's own page and the desk's read-only pane both call this.
+ */
+export async function readCoverage(
+  deps: AppDeps,
+  who: { certNo: string, certRef: string },
+  opts: { fresh: boolean, logger: Logger },
+): Promise<{ data: CoverageData, asOf: Date, stale: boolean }> {
+  const at = deps.now()
+  try {
+    const read = await deps.personReads.read(who.certRef, 'coverage', READ_TTL_MS.coverage, async () => {
+      const fresh = await fetchCoverage(deps, who.certNo, at, opts.logger)
+      await remember(deps, who.certRef, fresh, at)
+      return fresh
+    }, { fresh: opts.fresh })
+    return { data: read.value, asOf: read.loadedAt, stale: false }
+  }
+  catch (error) {
+    if (!(error instanceof UpstreamError)) throw error
+    // Only this person's own row: the key is their cert ref.
+    const cached = await readCoverageCache(deps.storage.db, who.certRef)
+    if (!cached) throw error
+    opts.logger.warn({ system: error.system, kind: error.kind, asOf: toShanghaiIso(cached.asOf) }, 'coverage served from the last good copy')
+    return { data: JSON.parse(deps.vault.decrypt(cached.payloadEnc)) as CoverageData, asOf: cached.asOf, stale: true }
+  }
+}
+
+/**
  * 参保/待遇查询 of the signed-in resident or of a bound family member. When a bureau system fails, the
  * person's last good view is returned with `stale: true` and its `asOf`; without one, the usual 502/504.
  */
@@ -76,30 +105,7 @@ export const coverageRoutes = new Hono<AppEnv>()
   }), validate('query', CoverageQuerySchema), async (c) => {
     const query = c.req.valid('query')
     const subject = await resolveSubject(c, query.member)
-    const deps = c.get('deps')
-    const at = deps.now()
-    let data: CoverageData
-    let asOf: Date
-    let stale = false
-    try {
-      const read = await deps.personReads.read(subject.certRef, 'coverage', READ_TTL_MS.coverage, async () => {
-        const fresh = await fetchCoverage(deps, subject.certNo, at, c.get('logger'))
-        await remember(deps, subject.certRef, fresh, at)
-        return fresh
-      }, { fresh: query.fresh === '1' })
-      data = read.value
-      asOf = read.loadedAt
-    }
-    catch (error) {
-      if (!(error instanceof UpstreamError)) throw error
-      // Only this person's own row: the key is the subject's cert ref, resolved above.
-      const cached = await readCoverageCache(deps.storage.db, subject.certRef)
-      if (!cached) throw error
-      data = JSON.parse(deps.vault.decrypt(cached.payloadEnc)) as CoverageData
-      asOf = cached.asOf
-      stale = true
-      c.get('logger').warn({ system: error.system, kind: error.kind, asOf: toShanghaiIso(asOf) }, 'coverage served from the last good copy')
-    }
+    const { data, asOf, stale } = await readCoverage(c.get('deps'), subject, { fresh: query.fresh === '1', logger: c.get('logger') })
     await auditSubject(c, subject, { action: 'coverage.read', target: linkTarget(subject), success: true, ...(stale && { detail: { stale: true } }) })
     c.header('Cache-Control', 'no-store')
     const view: CoverageView = {

@@ -73,7 +73,15 @@ describe('异地就医备案 (/api/v1/cross-region/filings)', () => {
     expect(await json(noReason)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { reason: '请填写撤销原因' } } })
     const cancelled = await post(browser, `/${now.id}/cancel`, { reason: '行程取消' })
     expect(cancelled.status).toBe(200)
-    expect(await json(cancelled)).toMatchObject({ id: now.id, status: 'cancelled' })
+    expect(await json(cancelled)).toMatchObject({ id: now.id, status: 'cancelled', cancelReason: '行程取消' })
+    // A cancelled filing says when and why (the bureau's 5302 keeps both); one in force has neither.
+    const stamp = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
+    const after = await list(browser)
+    const gone = after.filings.find((f: { id: string }) => f.id === now.id)
+    expect(gone).toMatchObject({ status: 'cancelled', cancelReason: '行程取消', cancelledAt: expect.stringMatching(stamp) })
+    expect(gone.cancelledAt.slice(0, 10)).toBe(today)
+    expect(after.filings.find((f: { id: string }) => f.id === filed.id)).toMatchObject({ cancelReason: '变更备案' })
+    expect(filed).toMatchObject({ cancelledAt: null, cancelReason: null })
 
     // Every step is in the person's 访问记录, the refusal too.
     const trail = await ctx.storage.db.select().from(auditEvents).where(eq(auditEvents.actorId, account.id))
@@ -98,6 +106,14 @@ describe('异地就医备案 (/api/v1/cross-region/filings)', () => {
       'residenceProof.kind': '请选择居住证明类型',
       'residenceProof.number': '居住证明编号应为4–30位字母、数字或“-”',
     })
+    // An array where the filing belongs: zod's zh-CN words, never its English.
+    expect(await fields([TRIP])).toEqual({ _: '无效输入：期望 对象，实际接收 数组' })
+    // A day the calendar does not have is the resident's mistake, said plainly: never the bureau's wire field name.
+    for (const startDate of ['2027-02-30', '2027-13-01']) {
+      const impossible = await json(await post(browser, '', { ...TRIP, startDate }))
+      expect(impossible.error).toMatchObject({ code: 'VALIDATION_FAILED', fields: { startDate: '日期不存在，请核对' } })
+      expect(JSON.stringify(impossible)).not.toMatch(/begndate|开始日期\[/)
+    }
   })
 
   describe('补办 (医保发〔2022〕22号: before 出院结算, no day count)', () => {

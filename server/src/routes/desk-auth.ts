@@ -25,6 +25,7 @@ import {
   consumeStaffTotpStep,
   countAccountFailure,
   findStaffBy,
+  recordStaffSignIn,
   releaseSignInAttempt,
   reserveSignInAttempt,
   setStaffTotpSecret,
@@ -144,7 +145,7 @@ export const deskAuthRoutes = new Hono<AppEnv>()
       tag: '窗口登录',
       audience: 'public',
       ok: { 200: DeskPasswordResultSchema },
-      errors: { 401: ['INVALID_CREDENTIALS'], 423: ['ACCOUNT_LOCKED'] },
+      errors: { 401: ['INVALID_CREDENTIALS'], 403: ['ACCOUNT_DISABLED'], 423: ['ACCOUNT_LOCKED'] },
     }),
     rateLimit({ bucket: 'desk-sign-in-ip', limit: 30, windowSeconds: 900 }),
     validate('json', StaffPasswordInputSchema),
@@ -166,6 +167,11 @@ export const deskAuthRoutes = new Hono<AppEnv>()
         await fail(c, g, staff, 'desk.auth.password', new AppError('INVALID_CREDENTIALS', 401))
       // Right password: not a sign-in yet (the TOTP code follows), so the attempt is taken back, not cleared.
       await releaseSignInAttempt(storage.db, { ...g, lockAfter: STAFF_LOCK_AFTER }, now())
+      // A disabled (停用) account is told so only after its right password: nobody else learns it exists.
+      if (staff.disabledAt) {
+        await audit(c, staff, 'desk.auth.password', false, { outcome: 'disabled' })
+        throw new AppError('ACCOUNT_DISABLED', 403)
+      }
 
       let body: DeskPasswordResult = { next: 'totp' }
       if (!staff.totpEnrolled) {
@@ -208,7 +214,7 @@ export const deskAuthRoutes = new Hono<AppEnv>()
         throw new AppError('UNAUTHENTICATED', 401)
       }
       const staff = await findStaffBy(storage.db, 'id', s.data.staffId)
-      if (!staff?.totpSecretEnc) throw new AppError('UNAUTHENTICATED', 401)
+      if (!staff?.totpSecretEnc || staff.disabledAt) throw new AppError('UNAUTHENTICATED', 401)
       const g = await guard(c, staffGuardRef(staff.id), async () => {
         await audit(c, staff, 'desk.auth.totp', false, { outcome: 'locked' })
         await endSession(c)
@@ -221,6 +227,7 @@ export const deskAuthRoutes = new Hono<AppEnv>()
 
       await clearSignInGuards(storage.db, g.accountRef, g.sourceRef)
       await startSession(c, 'staff', staff.id)
+      await recordStaffSignIn(storage.db, staff.id, now())
       await audit(c, staff, 'desk.auth.sign_in', true, { enrolled: !staff.totpEnrolled })
       return c.json({ status: 'signed_in' as const }, 200)
     })

@@ -62,7 +62,7 @@ export const deskEVoucherRoutes = new Hono<DeskEnv>()
       }
       await auditStaff(c, { ...subject, subjectRegion: region, action, success: true })
       c.header('Cache-Control', 'no-store')
-      const handle = sealDeskSubject(vault, c.get('staff').id, { certNo, name: person.name }, now())
+      const handle = sealDeskSubject(vault, c.get('staff').id, { certNo, name: person.name }, now(), 'evoucher')
       const scanned: DeskEVoucherResult = {
         profile: toProfileView(person, now()),
         expiresAt: toShanghaiIso(result.expiresAt),

@@ -120,6 +120,41 @@ describe('help-desk payment QR codes (窗口代缴)', () => {
     expect(await json(both)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { certNo: '请先查询或扫码确定办理对象' } } })
   })
 
+  it('puts a paid 窗口代缴 order in that resident\'s own 缴费记录 (not an unpaid one, not anyone else\'s)', async () => {
+    const { browser } = await staffBrowser()
+    const person = await payablePerson()
+    const created = await json(await deskOrder(browser, { year: YEAR, name: person.name, certNo: person.certNo }))
+    const resident = new TestBrowser(ctx.stack.app)
+    await resident.signInDirect(ctx.stack.deps, person)
+    const own = async () => (await json(await resident.request('/api/v1/payments/orders'))) as { id: string }[]
+    // Not paid yet: the clerk's QR is the clerk's business.
+    expect((await own()).map(o => o.id)).not.toContain(created.id)
+    expect((await resident.request(`/api/v1/payments/orders/${created.id}`)).status).toBe(404)
+
+    await ctx.stack.control(`/orders/${created.outTradeNo}/pay`, {})
+    await json(await browser.request(`/api/v1/desk/payments/orders/${created.id}`))
+    const listed = (await own()).find(o => o.id === created.id)
+    expect(listed).toMatchObject({ atDesk: true, status: 'paid', lines: [{ certNo: created.lines[0].certNo }] })
+    const detail = await resident.request(`/api/v1/payments/orders/${created.id}`)
+    expect(detail.status).toBe(200)
+    expect(await json(detail)).toMatchObject({ id: created.id, atDesk: true, status: 'paid' })
+    // Cancelling is not the resident's to do on the clerk's order.
+    expect((await resident.request(`/api/v1/payments/orders/${created.id}/close`, { method: 'POST' })).status).toBe(404)
+    // Their 电子缴费凭证 is theirs to download.
+    const receiptPdf = `/api/v1/payments/orders/${created.id}/lines/${created.lines[0].id}/receipt.pdf`
+    const pdf = await resident.request(receiptPdf)
+    expect(pdf.status).toBe(200)
+    expect(pdf.headers.get('content-type')).toBe('application/pdf')
+
+    // Somebody else signed in sees none of it.
+    const other = new TestBrowser(ctx.stack.app)
+    await other.signInDirect(ctx.stack.deps, await payablePerson())
+    expect((await json(await other.request('/api/v1/payments/orders')) as { id: string }[]).map(o => o.id))
+      .not.toContain(created.id)
+    expect((await other.request(`/api/v1/payments/orders/${created.id}`)).status).toBe(404)
+    expect((await other.request(receiptPdf)).status).toBe(404)
+  })
+
   it('refuses residents (403) and anonymous callers (401)', async () => {
     const person = await payablePerson()
     const resident = new TestBrowser(ctx.stack.app)

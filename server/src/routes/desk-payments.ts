@@ -1,6 +1,17 @@
 import type { Context } from 'hono'
 import type { DeskEnv } from '../lib/staff'
-import { DeskPaymentOrderInputSchema, maskIdCard, PaymentOrderSchema } from '@yibao/shared'
+import type { CodepayResult } from '../payments/codepay'
+import type { PremiumOrder } from '../storage/payments'
+import {
+  DeskCodepayInputSchema,
+  DeskCodepayResultSchema,
+  DeskPaymentOrderInputSchema,
+  DeskPaymentQuoteInputSchema,
+  maskIdCard,
+  maskName,
+  PaymentOrderSchema,
+  PaymentQuoteSchema,
+} from '@yibao/shared'
 import { Hono } from 'hono'
 import { openDeskSubject } from '../lib/desk-subject'
 import { AppError } from '../lib/errors'
@@ -9,16 +20,17 @@ import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { assertRegion, auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
+import { codepayTiming, createCodepayOrder, payByCode, settleCodepay } from '../payments/codepay'
 import { streamOrderEvents } from '../payments/order-stream'
-import { convergeOrderWhenDue, createAndPrepay, orderView } from '../payments/service'
-import { findOrderBy } from '../storage/payments'
+import { convergeOrderWhenDue, createAndPrepay, lineView, orderView, quoteLines } from '../payments/service'
+import { DESK_PRINCIPAL_PREFIX, findOrderBy, orderLines } from '../storage/payments'
 import { servingRegion } from './desk'
 
 /** QR codes a staff member may generate per minute. */
 export const DESK_PAYMENT_ORDERS_PER_MINUTE = 20
 
 function staffPrincipal(c: Context<DeskEnv>): string {
-  return `staff:${c.get('staff').id}`
+  return `${DESK_PRINCIPAL_PREFIX}${c.get('staff').id}`
 }
 
 /** An order this staff member created, or 404 (another staff member's or a resident's order is never shown). */
@@ -26,6 +38,23 @@ async function ownDeskOrder(c: Context<DeskEnv>, id: string) {
   const order = await findOrderBy(c.get('deps').storage.db, 'id', id)
   if (!order || order.principal !== staffPrincipal(c)) throw new AppError('NOT_FOUND', 404)
   return order
+}
+
+/** HTTP status of a 付款码 step: 201 paid, 200 撤销, 202 still under way (password, or 撤销 pending). */
+function codepayStatus(r: CodepayResult): 200 | 201 | 202 {
+  return r.outcome === 'paid' ? 201 : r.outcome === 'reversed' ? 200 : 202
+}
+
+async function codepayView(c: Context<DeskEnv>, r: CodepayResult) {
+  return { outcome: r.outcome, reason: r.reason, order: await orderView(c.get('deps'), r.order) }
+}
+
+/** The resident of a desk order (one person), for the audit trail. */
+async function subjectOfOrder(c: Context<DeskEnv>, order: PremiumOrder) {
+  const { storage, vault, subjectRef } = c.get('deps')
+  const [line] = await orderLines(storage.db, order.id)
+  const certNo = vault.decrypt(line!.personCertNoEnc)
+  return { subjectRef: subjectRef(certNo), subjectMasked: maskIdCard(certNo), subjectRegion: line!.regionCode }
 }
 
 /**
@@ -103,6 +132,170 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
           success: false,
           detail: { year, outcome },
         })
+        throw error
+      }
+    })
+  .post('/codepay',
+    doc({
+      summary: '窗口代缴：扫付款人的微信付款码收取保费',
+      description: '工作人员用扫码枪读取付款人的微信付款码（18位数字，以10至15开头），为一位参保人（扫码句柄或姓名+身份证号码）'
+        + '缴纳该年度保费。先写订单再调用微信支付付款码支付；付款人需要输入密码时返回 202（outcome=userpaying），'
+        + '随后调用 `POST /desk/payments/orders/{id}/codepay/settle` 等待结果；支付失败或超时未完成的订单会被撤销（outcome=reversed，附原因）。'
+        + '需要 Idempotency-Key；同一付款码不会重复扣款。',
+      tag: '窗口缴费',
+      audience: 'staff',
+      ok: { 201: DeskCodepayResultSchema, 200: DeskCodepayResultSchema, 202: DeskCodepayResultSchema },
+      errors: {
+        400: ['DESK_SUBJECT_EXPIRED'],
+        403: ['OUT_OF_REGION'],
+        404: ['PERSON_NOT_FOUND'],
+        409: ['NOTHING_TO_PAY', 'PERSON_IN_OPEN_ORDER', 'CONFLICT'],
+      },
+      upstream: true,
+    }),
+    staffGuard(),
+    rateLimit({
+      bucket: 'desk-payments',
+      limit: DESK_PAYMENT_ORDERS_PER_MINUTE,
+      windowSeconds: 60,
+      key: c => `staff:${c.get('session')?.accountId}`,
+    }),
+    validate('json', DeskCodepayInputSchema),
+    idempotent('desk.payments.codepay', c => `staff:${c.get('session')?.accountId ?? 'anonymous'}`),
+    async (c) => {
+      const input = c.req.valid('json')
+      const deps = c.get('deps')
+      const { year } = input
+      const { name, certNo } = input.subject
+        ? openDeskSubject(deps.vault, c.get('staff').id, input.subject, deps.now())
+        : { name: input.name!, certNo: input.certNo! }
+      const action = 'desk.payment.codepay'
+      const subject = { subjectRef: deps.subjectRef(certNo), subjectMasked: maskIdCard(certNo) }
+      let region: string | undefined
+      let orderId: string | undefined
+      try {
+        const person = await deps.nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') })
+        region = servingRegion(person)
+        assertRegion(c.get('staff'), region)
+        const payer = { principal: staffPrincipal(c), resident: null, logger: c.get('logger') }
+        const timing = codepayTiming(deps)
+        const { order } = await createCodepayOrder(deps, payer, {
+          year,
+          people: [{ kind: 'other', name, certNo }],
+          idempotencyKeyId: c.get('idempotency')?.id ?? null,
+        }, timing)
+        orderId = order.id
+        // The hall is the region served; the till is the clerk's PC (WeChat Pay's scene_info).
+        const scene = { storeId: region, deviceIp: deps.clientIp(c) }
+        const result = await payByCode(deps, order, input.authCode, scene, c.get('logger'), timing)
+        await auditStaff(c, {
+          ...subject,
+          subjectRegion: region,
+          action,
+          target: `order:${order.id}`,
+          success: result.outcome === 'paid' || result.outcome === 'userpaying',
+          detail: { year, totalFen: order.totalFen, outcome: result.outcome, reason: result.reason },
+        })
+        c.header('Cache-Control', 'no-store')
+        return c.json(await codepayView(c, result), codepayStatus(result))
+      }
+      catch (error) {
+        const outcome = error instanceof AppError
+          ? (error.code === 'OUT_OF_REGION' ? 'out_of_region' : error.code)
+          : 'upstream_failed'
+        await auditStaff(c, {
+          ...subject,
+          ...(region && { subjectRegion: region }),
+          ...(orderId && { target: `order:${orderId}` }),
+          action,
+          success: false,
+          detail: { year, outcome },
+        })
+        throw error
+      }
+    })
+  .post('/orders/:id/codepay/settle',
+    doc({
+      summary: '窗口代缴：等待付款码支付的结果（付款人输入密码）',
+      description: '付款人正在输入密码（USERPAYING）时，按微信支付的规则每隔几秒查询订单，直到支付成功、失败或超时；'
+        + '失败或超时的订单会被撤销（未扣款，或已扣款原路退回）。最长等待到订单的截止时间。可重复调用。',
+      tag: '窗口缴费',
+      audience: 'staff',
+      ok: { 201: DeskCodepayResultSchema, 200: DeskCodepayResultSchema, 202: DeskCodepayResultSchema },
+      errors: { 409: ['ORDER_NOT_PAYABLE'] },
+      upstream: true,
+    }),
+    staffGuard(),
+    async (c) => {
+      const deps = c.get('deps')
+      const order = await ownDeskOrder(c, c.req.param('id'))
+      if (order.channel !== 'codepay') throw new AppError('ORDER_NOT_PAYABLE', 409)
+      const result = await settleCodepay(deps, order, c.get('logger'), { ...codepayTiming(deps), wait: true })
+      if (order.status !== result.order.status) {
+        await auditStaff(c, {
+          ...await subjectOfOrder(c, order),
+          action: 'desk.payment.codepay.settle',
+          target: `order:${order.id}`,
+          success: result.outcome === 'paid',
+          detail: { outcome: result.outcome, reason: result.reason },
+        })
+      }
+      c.header('Cache-Control', 'no-store')
+      return c.json(await codepayView(c, result), codepayStatus(result))
+    })
+  .post('/quotes',
+    doc({
+      summary: '窗口代缴：查询参保人某年度应缴多少、是否已缴',
+      description: '生成二维码之前先告诉窗口人员该年度是否已缴费（已缴、待缴、资助、不在缴费期），'
+        + '以及是否已有一笔待支付订单。按扫码句柄或身份证号码（可附姓名）确定参保人，校验辖区并记入审计。',
+      tag: '窗口缴费',
+      audience: 'staff',
+      ok: { 200: PaymentQuoteSchema },
+      errors: { 400: ['DESK_SUBJECT_EXPIRED'], 403: ['OUT_OF_REGION'], 404: ['PERSON_NOT_FOUND'] },
+      upstream: true,
+    }),
+    staffGuard(),
+    rateLimit({
+      bucket: 'desk-payment-quotes',
+      limit: 60,
+      windowSeconds: 60,
+      key: c => `staff:${c.get('session')?.accountId}`,
+    }),
+    validate('json', DeskPaymentQuoteInputSchema),
+    async (c) => {
+      const input = c.req.valid('json')
+      const deps = c.get('deps')
+      const { name, certNo } = input.subject
+        ? openDeskSubject(deps.vault, c.get('staff').id, input.subject, deps.now())
+        : { name: input.name, certNo: input.certNo! }
+      const action = 'desk.payment.quote'
+      const subject = { subjectRef: deps.subjectRef(certNo), subjectMasked: maskIdCard(certNo) }
+      let region: string | undefined
+      try {
+        const person = await deps.nhsa.getPersonInfo(certNo, { name, logger: c.get('logger') })
+        region = servingRegion(person)
+        assertRegion(c.get('staff'), region)
+        const payer = { principal: staffPrincipal(c), resident: null, logger: c.get('logger') }
+        const resolved = {
+          certNo,
+          certRef: deps.vault.ref(certNo),
+          name,
+          nameMasked: maskName(person.name),
+          relation: 'proxy' as const,
+        }
+        const lines = await quoteLines(deps, payer, [resolved], input.year)
+        const detail = { year: input.year, status: lines[0]!.status }
+        await auditStaff(c, { ...subject, subjectRegion: region, action, success: true, detail })
+        c.header('Cache-Control', 'no-store')
+        const totalFen = lines.reduce((s, l) => s + l.dueFen, 0)
+        return c.json({ year: input.year, lines: lines.map(lineView), totalFen }, 200)
+      }
+      catch (error) {
+        const outcome = error instanceof AppError
+          ? (error.code === 'OUT_OF_REGION' ? 'out_of_region' : error.code)
+          : 'upstream_failed'
+        const where = region ? { subjectRegion: region } : {}
+        await auditStaff(c, { ...subject, ...where, action, success: false, detail: { year: input.year, outcome } })
         throw error
       }
     })

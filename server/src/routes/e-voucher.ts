@@ -3,7 +3,7 @@ import type { AppEnv } from '../lib/types'
 import { ResidentEVoucherSchema, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { doc } from '../lib/openapi'
-import { requireResident } from '../lib/session'
+import { currentResident } from '../lib/resident'
 
 /**
  * 医保电子凭证: a short-lived signed token for the signed-in resident's QR code (no personal data in
@@ -15,10 +15,10 @@ export const eVoucherRoutes = new Hono<AppEnv>()
     tag: '我的',
     audience: 'resident',
     ok: { 200: ResidentEVoucherSchema },
-  }), (c) => {
-    const session = requireResident(c)
+  }), async (c) => {
+    const { account } = await currentResident(c)
     const { eVoucher, now } = c.get('deps')
-    const { token, expiresAt } = eVoucher.issue(session.accountId, now())
+    const { token, expiresAt } = eVoucher.issue(account.id, now())
     c.header('Cache-Control', 'no-store')
     const reply: ResidentEVoucher = { token, expiresAt: toShanghaiIso(expiresAt), ttlSeconds: eVoucher.ttlSeconds }
     return c.json(reply, 200)

@@ -33,6 +33,11 @@ function sum(r: Parts): number {
 const DONGYING_BILL = { policy: 'dongying-2020', hospitalLevel: 3, total: 5_000_000, outOfList: 500_000 } as const
 
 describe('POST /api/v1/estimates', () => {
+  it('words an array body in Chinese, never zod\'s English', async () => {
+    const fields = await fieldsOf([DONGYING_BILL])
+    expect(fields).toEqual({ _: '无效输入：期望 对象，实际接收 数组' })
+  })
+
   it('splits a Dongying bill of an ordinary resident (hand-computed), not cacheable', async () => {
     const { client } = createTestApp({ storage })
     const res = await client.api.v1.estimates.$post({ json: { ...DONGYING_BILL, statuses: [] } })

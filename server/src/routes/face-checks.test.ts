@@ -96,7 +96,8 @@ describe('first binding with 人脸核身', () => {
       'face_check.consume:true',
       'auth.bind:true',
     ])
-    // 访问记录 shows the face steps to the person.
+    // 访问记录 shows the face steps to the person (once they agreed to the 用户协议 and 隐私政策, as the app asks).
+    await browser.agreeToConsent()
     const log = await json(await browser.request('/api/v1/me/access-log'))
     expect(log.map((e: { action: string }) => e.action))
       .toEqual(expect.arrayContaining(['face_check.start', 'face_check.result', 'face_check.consume']))

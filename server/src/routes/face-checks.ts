@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors'
 import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
 import { currentResident } from '../lib/resident'
+import { anonymousActorId } from '../lib/session'
 import { validate } from '../lib/validate'
 import { findFaceCheck } from '../storage/face-checks'
 
@@ -37,7 +38,7 @@ export function faceCaller(c: Context<AppEnv>): FaceCaller {
   const resident = session.kind === 'resident' && session.accountId ? session.accountId : null
   return {
     sessionId: session.id,
-    actor: resident ? { type: 'resident', id: resident } : { type: 'anonymous', id: 'anonymous' },
+    actor: resident ? { type: 'resident', id: resident } : { type: 'anonymous', id: anonymousActorId(c) },
     requestId: c.get('requestId'),
     clientIp: c.get('deps').clientIp(c),
     logger: c.get('logger'),
@@ -57,7 +58,8 @@ export const faceCheckRoutes = new Hono<AppEnv>()
       tag: TAG,
       audience: 'pending',
       ok: { 201: FaceCheckStartedSchema },
-      errors: { 401: ['UNAUTHENTICATED', 'BINDING_REQUIRED'], 404: ['PERSON_NOT_FOUND'] },
+      // Adding a family member or seeing one's full ID number processes the resident's data: consent first.
+      errors: { 401: ['UNAUTHENTICATED', 'BINDING_REQUIRED'], 403: ['CONSENT_REQUIRED'], 404: ['PERSON_NOT_FOUND'] },
       upstream: true,
     }),
     rateLimit({ bucket: 'face-checks', limit: 10, windowSeconds: 600 }),

@@ -118,6 +118,9 @@ describe('POST /api/v1/identity/recover', () => {
     ]))
     expect(JSON.stringify(events)).not.toContain(NEW_PHONE)
     expect(JSON.stringify(events)).not.toContain(VICTIM.certNo)
+    // The person now holding the account agrees for themselves: the holder's agreement does not count for them.
+    expect((await victim.request('/api/v1/me/access-log')).status).toBe(403)
+    await victim.agreeToConsent()
     const log = await json(await victim.request('/api/v1/me/access-log'))
     expect(log.map((e: { action: string }) => e.action))
       .toEqual(expect.arrayContaining(['identity.recover', 'identity.recover.sms']))

@@ -3,7 +3,8 @@ import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditForSubject } from '../storage/audit'
 import { mswServer } from '../testing/msw'
-import { DONGYING_ADULT, NHSA_TEST_ENDPOINT } from '../testing/nhsa-handlers'
+import { DONGYING_ADULT, GUIZHOU_POVERTY, NHSA_TEST_ENDPOINT } from '../testing/nhsa-handlers'
+import { lastCodeFor } from '../testing/sms-wechat-handlers'
 import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
 import { TestBrowser } from '../testing/auth'
@@ -114,5 +115,61 @@ describe('GET /api/v1/me/access-log', () => {
     expect(log[0]).toMatchObject({ actor: 'self', action: 'profile.read', success: true })
     expect(log[0]!.at).toMatch(/\+08:00$/)
     expect(JSON.stringify(log)).not.toContain(DONGYING_ADULT.certno)
+  })
+
+  it('pages: newest first, `before` the last id shown goes on with no repeat and no gap, also past new events', async () => {
+    const { get, browser } = await setup()
+    for (let i = 0; i < 6; i++) await get()
+    const page = async (query: string) =>
+      await (await browser.request(`/api/v1/me/access-log?${query}`)).json() as { id: number, at: string }[]
+    const all = await page('limit=100')
+    expect(all.length).toBeGreaterThanOrEqual(7)
+    const first = await page('limit=3')
+    expect(first).toEqual(all.slice(0, 3))
+    // Something new happens between two pages: the next page still starts right after what was shown.
+    await get()
+    const second = await page(`limit=3&before=${first[2]!.id}`)
+    expect(second).toEqual(all.slice(3, 6))
+    const rest = await page(`limit=100&before=${second[2]!.id}`)
+    expect([...first, ...second, ...rest]).toEqual(all)
+    const bad = await browser.request('/api/v1/me/access-log?limit=1000&before=x')
+    expect(bad.status).toBe(400)
+    expect((await bad.json() as { error: { fields: Record<string, string> } }).error.fields)
+      .toEqual({ before: '记录编号不正确', limit: '每次最多100条' })
+  })
+
+  it('calls the resident\'s own steps before their account existed 本人 (self), failed ones too; another phone\'s is other', async () => {
+    const t = createTestApp({ storage, now: () => new Date('2026-11-22T04:00:00Z') })
+    const person = { name: GUIZHOU_POVERTY.psn_name, certNo: GUIZHOU_POVERTY.certno }
+    const pending = async (phone: string) => {
+      const browser = new TestBrowser(t.app)
+      await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
+      await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
+      await browser.refreshSession()
+      return browser
+    }
+    const bind = (browser: TestBrowser, json: unknown) => browser.request('/api/v1/auth/bind', { method: 'POST', json })
+    // Someone else's phone tries the person's ID number with a wrong name.
+    const stranger = await pending('13905467001')
+    expect((await bind(stranger, { name: '张三', certNo: person.certNo })).status).toBe(404)
+    // The person: a wrong name first, then a face check that fails, then one that passes.
+    const own = await pending('13905467002')
+    expect((await bind(own, { name: '张三', certNo: person.certNo })).status).toBe(404)
+    expect((await bind(own, person)).status).toBe(403)
+    await own.faceCheck({ purpose: 'bind', ...person }, 'live_fail')
+    expect((await bind(own, person)).status).toBe(403)
+    await own.faceCheck({ purpose: 'bind', ...person })
+    expect((await bind(own, person)).status).toBe(200)
+    await own.refreshSession()
+    await own.agreeToConsent()
+
+    const log = await (await own.request('/api/v1/me/access-log')).json() as { actor: string, action: string, success: boolean }[]
+    expect(log.filter(e => e.actor !== 'self')).toEqual([expect.objectContaining({ actor: 'other', action: 'auth.bind', success: false })])
+    expect(log).toEqual(expect.arrayContaining([
+      expect.objectContaining({ actor: 'self', action: 'auth.bind', success: false }),
+      expect.objectContaining({ actor: 'self', action: 'face_check.result', success: false }),
+      expect.objectContaining({ actor: 'self', action: 'face_check.consume', success: false }),
+      expect.objectContaining({ actor: 'self', action: 'auth.bind', success: true }),
+    ]))
   })
 })

@@ -1,14 +1,17 @@
 import type { AccessLogEntry, OwnCertNo } from '@yibao/shared'
 import type { AppEnv } from '../lib/types'
 import type { AuditChannel } from '../storage/audit'
-import { AccessLogEntrySchema, maskIdCard, OwnCertNoSchema, PersonProfileSchema, toShanghaiIso } from '@yibao/shared'
+import { AccessLogEntrySchema, AccessLogQuerySchema, maskIdCard, OwnCertNoSchema, PersonProfileSchema, toShanghaiIso } from '@yibao/shared'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { toProfileView } from '../domain/person'
 import { requirePassedFaceCheck } from '../identity/face-checks'
 import { doc } from '../lib/openapi'
 import { rateLimit } from '../lib/rate-limit'
+import { staffAtHalls } from '../lib/desk-acts'
 import { currentResident } from '../lib/resident'
+import { phoneActorId } from '../lib/session'
+import { validate } from '../lib/validate'
 import { listAuditForSubject } from '../storage/audit'
 import { FACE_REFUSALS, faceCaller } from './face-checks'
 
@@ -72,17 +75,24 @@ export const meRoutes = new Hono<AppEnv>()
     tag: TAG,
     audience: 'resident',
     ok: { 200: z.array(AccessLogEntrySchema) },
-  }), async (c) => {
-    // 访问记录: who looked at or changed this resident's data (no reference system offers it).
+  }), validate('query', AccessLogQuerySchema), async (c) => {
+    // 访问记录: who looked at or changed this resident's data (no reference system offers it), a page at a time.
     const { account } = await currentResident(c)
-    const events = await listAuditForSubject(c.get('deps').storage.db, account.certRef, 100)
+    const { before, limit } = c.req.valid('query')
+    const events = await listAuditForSubject(c.get('deps').storage.db, account.certRef, limit, before)
     c.header('Cache-Control', 'no-store')
-    return c.json(events.map((e): AccessLogEntry => ({
+    // Steps before the account existed (实名认证, 人脸核身) were taken by whoever proved the account's phone.
+    const own = new Set([account.id, ...(account.phoneRef ? [phoneActorId(account.phoneRef)] : [])])
+    // A help-desk act names the staff member and the hall (their region serving the resident).
+    const staff = await staffAtHalls(c.get('deps'), events)
+    return c.json(events.map((e, i): AccessLogEntry => ({
+      id: e.id,
       at: toShanghaiIso(e.at),
-      actor: e.actorType === 'staff' ? 'staff' as const : e.actorId === account.id ? 'self' as const : e.channel === 'family' ? 'family' as const : 'other' as const,
+      actor: e.actorType === 'staff' ? 'staff' as const : own.has(e.actorId) ? 'self' as const : e.channel === 'family' ? 'family' as const : 'other' as const,
       // Written only through audit.record, whose channel is an AuditChannel (the column is plain text).
       channel: e.channel as AuditChannel,
       action: e.action,
       success: e.success,
+      staff: staff[i] ?? null,
     })), 200)
   })

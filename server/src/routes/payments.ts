@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { RouteDoc } from '../lib/openapi'
 import type { AppEnv } from '../lib/types'
+import type { PremiumOrder } from '../storage/payments'
 import {
   maskIdCard,
   PaymentOrderCreatedSchema,
@@ -9,7 +10,6 @@ import {
   PaymentQuoteInputSchema,
   PaymentQuoteSchema,
   ReceiptCheckSchema,
-  toShanghaiIso,
   WechatPayNotifyFailureSchema,
 } from '@yibao/shared'
 import { Hono } from 'hono'
@@ -17,7 +17,9 @@ import { z } from 'zod'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { doc } from '../lib/openapi'
+import { loadCjkFont } from '../lib/pdf'
 import { rateLimit } from '../lib/rate-limit'
+import { renderReceiptPdf } from '../lib/receipt-pdf'
 import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { streamOrderEvents } from '../payments/order-stream'
@@ -30,10 +32,11 @@ import {
   lineView,
   orderView,
   quoteLines,
+  renewH5,
   resolvePeople,
 } from '../payments/service'
-import { findLineByReceipt, findOrderBy, listOrdersOf } from '../storage/payments'
-import { succeededRefundOfLine } from '../storage/refunds'
+import { issuedReceipt, receiptFacts } from '../payments/receipts'
+import { findLineByReceipt, findOrderBy, isDeskOrderFor, listResidentOrders, orderLines } from '../storage/payments'
 import { WechatPayNotificationError } from '../upstream/wechatpay/client'
 
 /** The signed-in resident as the payer of an order (services take the app's dependencies, not the request). */
@@ -50,10 +53,33 @@ async function ownOrder(c: Context<AppEnv>, id: string) {
   return order
 }
 
+/** An order in the caller's 缴费记录: their own, or a paid 窗口代缴 order made for them alone; else 404. */
+async function visibleOrder(c: Context<AppEnv>, id: string) {
+  const { principal, account } = await residentPrincipal(c)
+  const db = c.get('deps').storage.db
+  const order = await findOrderBy(db, 'id', id)
+  if (order && order.principal !== principal && isDeskOrderFor(order, await orderLines(db, order.id), account.certRef))
+    return order
+  if (!order || order.principal !== principal) throw new AppError('NOT_FOUND', 404)
+  return order
+}
+
+/**
+ * Where the payer's phone browser goes to pay an H5 order: the h5_url with `redirect_url` appended, back to the
+ * order page on our public origin (the request's own without one), marked `from=h5` so the page says it is
+ * asking WeChat Pay. Null for any other order, or one no longer waiting for payment.
+ */
+function h5Address(c: Context<AppEnv>, order: PremiumOrder): string | null {
+  if (order.channel !== 'h5' || order.status !== 'prepaid' || !order.h5Url) return null
+  const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
+  const back = `${origin}/pay/orders/${encodeURIComponent(order.id)}?from=h5`
+  return `${order.h5Url}${order.h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(back)}`
+}
+
 /**
  * 参保缴费: quotes from the tax bureau, one order per payment with one line per person, WeChat Pay
- * JSAPI (inside WeChat) or Native (QR), exactly once (Idempotency-Key, fixed out_trade_no), live
- * status, and electronic receipts.
+ * JSAPI (inside WeChat), H5 (another phone browser) or Native (QR), exactly once (Idempotency-Key, fixed
+ * out_trade_no), live status, and electronic receipts.
  */
 export const paymentRoutes = new Hono<AppEnv>()
   .post('/quotes',
@@ -78,7 +104,7 @@ export const paymentRoutes = new Hono<AppEnv>()
     })
   .post('/orders',
     doc({
-      summary: '提交缴费订单（微信内支付或扫码支付）',
+      summary: '提交缴费订单（微信内支付、手机浏览器H5支付或扫码支付）',
       tag: '缴费',
       audience: 'resident',
       ok: { 201: PaymentOrderCreatedSchema },
@@ -100,6 +126,7 @@ export const paymentRoutes = new Hono<AppEnv>()
         channel: input.channel,
         people: input.people,
         openid: account.openid,
+        payerClientIp: c.get('deps').clientIp(c),
         idempotencyKeyId: c.get('idempotency')?.id ?? null,
       })
       await c.get('deps').audit.record({
@@ -119,7 +146,34 @@ export const paymentRoutes = new Hono<AppEnv>()
         ? c.get('deps').wechatpay.jsapiParams(order.prepayId)
         : null
       c.header('Cache-Control', 'no-store')
-      return c.json({ ...view, jsapi }, 201)
+      return c.json({ ...view, jsapi, h5Url: h5Address(c, order) }, 201)
+    })
+  .post('/orders/:id/h5-links',
+    doc({
+      summary: '重新获取H5支付地址（未支付返回后再次支付）',
+      description: '为待支付的 h5 订单向微信支付重新下单（同一商户订单号、同样参数），得到当前有效的 H5 支付地址'
+        + '（上一个超过 5 分钟后为新地址），已含返回订单页的 redirect_url。订单已支付或已关闭时答复 409。',
+      tag: '缴费',
+      audience: 'resident',
+      ok: { 201: PaymentOrderCreatedSchema },
+      errors: { 409: ['ORDER_NOT_PAYABLE'] },
+      upstream: true,
+    }),
+    rateLimit({
+      bucket: 'h5-links',
+      limit: 10,
+      windowSeconds: 300,
+      key: c => (c.get('session')?.accountId ? `resident:${c.get('session')!.accountId}` : undefined),
+    }),
+    async (c) => {
+      const order = await ownOrder(c, c.req.param('id'))
+      if (order.channel !== 'h5') throw new AppError('NOT_FOUND', 404)
+      const deps = c.get('deps')
+      const after = await renewH5(deps, order, deps.clientIp(c), c.get('logger'))
+      const h5Url = h5Address(c, after)
+      if (!h5Url) throw new AppError('ORDER_NOT_PAYABLE', 409)
+      c.header('Cache-Control', 'no-store')
+      return c.json({ ...await orderView(deps, after), jsapi: null, h5Url }, 201)
     })
   .get('/orders', doc({
     summary: '我的缴费订单',
@@ -127,8 +181,8 @@ export const paymentRoutes = new Hono<AppEnv>()
     audience: 'resident',
     ok: { 200: z.array(PaymentOrderSchema) },
   }), async (c) => {
-    const { principal } = await residentPrincipal(c)
-    const orders = await listOrdersOf(c.get('deps').storage.db, principal)
+    const { principal, account } = await residentPrincipal(c)
+    const orders = await listResidentOrders(c.get('deps').storage.db, { principal, certRef: account.certRef })
     c.header('Cache-Control', 'no-store')
     return c.json(await Promise.all(orders.map(o => orderView(c.get('deps'), o))), 200)
   })
@@ -140,9 +194,68 @@ export const paymentRoutes = new Hono<AppEnv>()
   }), async (c) => {
     // After the payer returns from WeChat Pay: ask WeChat Pay rather than trusting the front end (at most once
     // per poll interval across every page, stream and instance; the callback usually answered already).
-    const order = await convergeOrderWhenDue(c.get('deps'), await ownOrder(c, c.req.param('id')))
+    const order = await convergeOrderWhenDue(c.get('deps'), await visibleOrder(c, c.req.param('id')))
     c.header('Cache-Control', 'no-store')
     return c.json(await orderView(c.get('deps'), order), 200)
+  })
+  .get('/orders/:id/lines/:lineId/receipt.pdf', doc({
+    summary: '下载一人的电子缴费凭证PDF',
+    description: '订单中某一人的电子缴费凭证（已遮蔽的姓名和证件号码、年度、参保地、金额、缴费时间、凭证编号和状态，'
+      + '以及缴费凭证核验页的二维码和网址）；已退费或重复缴费的凭证注明作废。',
+    tag: '缴费',
+    audience: 'resident',
+    ok: { 200: { media: 'application/pdf', description: '电子缴费凭证（PDF，附件下载）' } },
+    errors: { 409: ['RECEIPT_NOT_ISSUED'], 503: ['RECEIPT_PDF_UNAVAILABLE'] },
+  }), async (c) => {
+    const { account } = await residentPrincipal(c)
+    const deps = c.get('deps')
+    const lineId = c.req.param('lineId')
+    const audit = (success: boolean, line?: { id: string, personCertRef: string, personCertNoEnc: string }) =>
+      deps.audit.record({
+        actorType: 'resident',
+        actorId: account.id,
+        // Whose receipt it is: the person paid for (an attempt at somebody else's is on the asker's record).
+        subjectRef: line?.personCertRef ?? account.certRef,
+        ...(line && { subjectMasked: maskIdCard(deps.vault.decrypt(line.personCertNoEnc)) }),
+        channel: 'self',
+        action: 'payment.receipt_pdf',
+        target: `line:${line?.id ?? lineId}`,
+        success,
+        requestId: c.get('requestId'),
+        clientIp: deps.clientIp(c),
+      })
+    let order
+    try {
+      order = await visibleOrder(c, c.req.param('id'))
+    }
+    catch (error) {
+      if (error instanceof AppError && error.status === 404) await audit(false)
+      throw error
+    }
+    const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === lineId)
+    if (!line) {
+      await audit(false)
+      throw new AppError('NOT_FOUND', 404)
+    }
+    const receipt = issuedReceipt(line, order)
+    if (!receipt) throw new AppError('RECEIPT_NOT_ISSUED', 409)
+    const font = await loadCjkFont(deps.env.SLIP_PDF_FONT)
+    if (!font) {
+      c.get('logger').error({ setting: deps.env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for receipt PDFs')
+      throw new AppError('RECEIPT_PDF_UNAVAILABLE', 503)
+    }
+    const facts = await receiptFacts(deps, receipt)
+    // The QR code points at the public check of the public origin (the request's own without one).
+    const origin = deps.env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
+    const pdf = await renderReceiptPdf(facts, font, { printedAt: deps.now(), origin })
+    await audit(true, line)
+    const file = `${facts.year}-${facts.code}.pdf`
+    const chinese = encodeURIComponent(`电子缴费凭证-${file}`)
+    return c.body(new Uint8Array(pdf), 200, {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `attachment; filename="receipt-${file}"; filename*=UTF-8''${chinese}`,
+      'Cache-Control': 'no-store',
+    })
   })
   .get('/orders/:id/events', doc({
     summary: '等待支付结果（订单状态变化时推送）',
@@ -239,25 +352,8 @@ export const receiptRoutes = new Hono<AppEnv>()
     const found = /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/.test(code)
       ? await findLineByReceipt(c.get('deps').storage.db, code)
       : null
-    if (!found || !found.order.paidAt) throw new AppError('NOT_FOUND', 404)
-    // The premium went back to the payer: the receipt proves no payment any more, and says since when. A
-    // line found paid twice (the tax bureau holds another payment) is on its way back: not proof either.
-    const refunded = found.line.status === 'refunded'
-    const duplicate = found.line.status === 'duplicate'
-    const refund = refunded ? await succeededRefundOfLine(c.get('deps').storage.db, found.line.id) : null
+    const receipt = found && issuedReceipt(found.line, found.order)
+    if (!receipt) throw new AppError('NOT_FOUND', 404)
     c.header('Cache-Control', 'no-store')
-    return c.json({
-      code,
-      valid: !refunded && !duplicate,
-      duplicate,
-      name: found.line.personNameMasked,
-      certNo: maskIdCard(c.get('deps').vault.decrypt(found.line.personCertNoEnc)),
-      year: found.line.year,
-      regionCode: found.line.regionCode,
-      amountFen: found.line.amountFen,
-      paidAt: toShanghaiIso(found.order.paidAt),
-      reported: found.line.status === 'reported',
-      refunded,
-      refundedAt: refund?.succeededAt ? toShanghaiIso(refund.succeededAt) : null,
-    }, 200)
+    return c.json(await receiptFacts(c.get('deps'), receipt), 200)
   })

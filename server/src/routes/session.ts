@@ -4,7 +4,8 @@ import { OkAckSchema, ResidentSessionSchema, SessionViewSchema } from '@yibao/sh
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { doc } from '../lib/openapi'
-import { currentResident, maskedCertNo, residentAccount } from '../lib/resident'
+import { accountConsent, consentState, consentVersion } from '../lib/consent'
+import { maskedCertNo, residentAccount, signedInResident } from '../lib/resident'
 import { endSession, requireResident } from '../lib/session'
 import { findStaffBy } from '../storage/staff'
 import { listAccountSessions, revokeAccountSessions } from '../storage/sessions'
@@ -22,7 +23,13 @@ export const sessionRoutes = new Hono<AppEnv>()
     let resident: SessionView['resident'] = null
     if (s?.kind === 'resident' && s.accountId) {
       const account = await residentAccount(c, s.accountId)
-      if (account) resident = { name: account.nameMasked, certNo: maskedCertNo(c, account), regionCode: account.regionCode }
+      if (account) {
+        const deps = c.get('deps')
+        // Whether the app must ask for the 用户协议 and 隐私政策 before anything else.
+        const consent = consentState(await accountConsent(deps, account), consentVersion(deps))
+        const { nameMasked: name, regionCode } = account
+        resident = { name, certNo: maskedCertNo(c, account), regionCode, consent }
+      }
     }
     let staff: SessionView['staff'] = null
     if (s?.kind === 'staff' && s.accountId) {
@@ -62,6 +69,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     summary: '查看本人账号在哪些设备上登录',
     tag: '登录与会话',
     audience: 'resident',
+    withoutConsent: true,
     ok: { 200: z.array(ResidentSessionSchema) },
   }), async (c) => {
     const s = requireResident(c)
@@ -79,9 +87,10 @@ export const sessionRoutes = new Hono<AppEnv>()
     summary: '退出所有设备上的登录',
     tag: '登录与会话',
     audience: 'resident',
+    withoutConsent: true,
     ok: { 200: OkAckSchema },
   }), async (c) => {
-    const { account } = await currentResident(c)
+    const { account } = await signedInResident(c)
     const { storage, now, audit } = c.get('deps')
     await revokeAccountSessions(storage.db, 'resident', account.id, now())
     c.get('deps').sessionCache.deleteWhere(s => s.kind === 'resident' && s.accountId === account.id)

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditForSubject } from '../storage/audit'
 import { TestBrowser } from '../testing/auth'
 import { mswServer } from '../testing/msw'
-import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD, GUIZHOU_POVERTY, NHSA_TEST_ENDPOINT } from '../testing/nhsa-handlers'
-import { settlementFixture, SLIP_IDS } from '../testing/settlement-fixtures'
+import { DONGYING_ADULT, DONGYING_CHILD, envelope, FENGXIANG_CHILD, GUIZHOU_POVERTY, NHSA_TEST_ENDPOINT } from '../testing/nhsa-handlers'
+import { settlementFixture, settlementTransaction, SLIP_IDS } from '../testing/settlement-fixtures'
 import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
 import { json } from '../testing/http'
+import { pdfText } from '../testing/pdf'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
@@ -56,10 +57,37 @@ describe('GET /api/v1/slips (list)', () => {
 
   it('defaults to the current year (Shanghai) and lists other years on request', async () => {
     const { b } = await signIn(DONGYING_ADULT)
-    expect((await json(await b.request('/api/v1/slips'))).total).toBe(3)
+    expect(await json(await b.request('/api/v1/slips'))).toMatchObject({ year: 2026, total: 3 })
     const y2025 = await json(await b.request('/api/v1/slips?year=2025'))
     expect(y2025.items.map((s: { id: string }) => s.id)).toEqual([SLIP_IDS.dongying2025a])
     expect(await json(await b.request('/api/v1/slips?year=2024'))).toMatchObject({ total: 0, items: [] })
+  })
+
+  it('with no year asked, opens on the newest year that has slips (this year empty: last year\'s), audited once', async () => {
+    const { b, deps } = await signIn(FENGXIANG_CHILD)
+    const list = await json(await b.request('/api/v1/slips'))
+    expect(list).toMatchObject({ year: 2025, page: 1, total: 1 })
+    expect(list.items.map((s: { id: string }) => s.id)).toEqual([SLIP_IDS.fengxiang2025a])
+    // Asked for, this year is this year, empty or not.
+    expect(await json(await b.request('/api/v1/slips?year=2026'))).toMatchObject({ year: 2026, total: 0, items: [] })
+    const reads = (await listAuditForSubject(storage.db, deps.vault.ref(FENGXIANG_CHILD.certno)))
+      .filter(e => e.action === 'slip.list')
+    expect(reads).toHaveLength(2)
+  })
+
+  it('with no year asked and no slips in the last five years, answers this year, empty', async () => {
+    const { b } = await signIn(GUIZHOU_POVERTY)
+    const asked: string[] = []
+    mswServer.use(http.post(NHSA_TEST_ENDPOINT, async ({ request }) => {
+      const body = await request.clone().json() as { infno: string, input: { data: Record<string, unknown> } }
+      if (body.infno !== '5260') return undefined
+      asked.push(`${body.input.data.begndate}~${body.input.data.enddate}`)
+      // Nobody's settlements: an empty list of every year.
+      const r = settlementTransaction('5260', { ...body.input.data, psn_no: 'nobody' })
+      return HttpResponse.json(envelope(r.infcode, r.output, r.errMsg))
+    }))
+    expect(await json(await b.request('/api/v1/slips'))).toMatchObject({ year: 2026, total: 0, items: [] })
+    expect(asked).toEqual([2026, 2025, 2024, 2023, 2022].map(y => `${y}-01-01~${y}-12-31`))
   })
 
   it('refuses a page size over 50 with a Chinese field message', async () => {
@@ -163,6 +191,30 @@ describe('GET /api/v1/slips/:setlId/pdf', () => {
     const text = bytes.toString('latin1')
     expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+WenQuanYiMicroHei/)
     expect(text).toContain('/MediaBox [0 0 595.28 841.89]')
+  })
+
+  it('prints the QR code of the public 结算单核验 page with its address (校验码 and 结算编号, no amounts) under it', async () => {
+    const origin = 'https://yibao.example.gov.cn'
+    const { b } = await signIn(DONGYING_ADULT, { PUBLIC_ORIGIN: origin })
+    const { verificationCode } = await json(await b.request(`/api/v1/slips/${SLIP_IDS.dongying2026a}`))
+    const res = await b.request(`/api/v1/slips/${SLIP_IDS.dongying2026a}/pdf`)
+    expect(res.status).toBe(200)
+    const pdf = Buffer.from(await res.arrayBuffer())
+    const url = `${origin}/slips/verify?code=${verificationCode}&setlId=${SLIP_IDS.dongying2026a}`
+    const lines = pdfText(pdf).split('\n')
+    expect(lines).toContain(url)
+    expect(lines).toContain(`校验码：${verificationCode}`)
+    expect(lines.some(l => l.includes('扫描右侧二维码'))).toBe(true)
+    // A link in a PDF reader too.
+    expect(pdf.toString('latin1')).toContain(`/URI (${url})`)
+  })
+
+  it('takes the request\'s own origin for the address when PUBLIC_ORIGIN is not set', async () => {
+    const { b } = await signIn(DONGYING_ADULT)
+    const { verificationCode } = await json(await b.request(`/api/v1/slips/${SLIP_IDS.dongying2026a}`))
+    const pdf = Buffer.from(await (await b.request(`/api/v1/slips/${SLIP_IDS.dongying2026a}/pdf`)).arrayBuffer())
+    expect(pdfText(pdf).split('\n'))
+      .toContain(`http://localhost/slips/verify?code=${verificationCode}&setlId=${SLIP_IDS.dongying2026a}`)
   })
 
   it('answers a clear Chinese 503 when no CJK font is installed, rather than a PDF of empty boxes', async () => {
@@ -285,5 +337,17 @@ describe('GET /api/v1/slips/verify/:code (public)', () => {
     const bad = await check('short', '50000.00', '22040.00')
     expect(bad.status).toBe(400)
     expect(await json(bad)).toMatchObject({ error: { code: 'VALIDATION_FAILED', fields: { code: '校验码应为12位字母和数字' } } })
+  })
+
+  it('keeps the code out of the request log (the route is logged, not the code)', async () => {
+    const { b, app, logs } = await signIn(DONGYING_ADULT)
+    const { verificationCode } = await json(await b.request(`/api/v1/slips/${SLIP_IDS.dongying2026a}`))
+    const query = `?setlId=${SLIP_IDS.dongying2026a}&total=50000.00&personalCash=22040`
+    expect(await json(await new TestBrowser(app).request(`/api/v1/slips/verify/${verificationCode}${query}`)))
+      .toEqual({ valid: true })
+    const all = logs.join('')
+    expect(all).toContain('"path":"/api/v1/slips/verify/:code"')
+    expect(all).not.toContain(verificationCode)
+    expect(all).not.toContain(verificationCode.replaceAll('-', ''))
   })
 })

@@ -1,8 +1,9 @@
-import type { SlipListView } from '@yibao/shared'
+import type { SlipExplanation, SlipListView, SlipView } from '@yibao/shared'
 import type { Context } from 'hono'
 import type { Person } from '../domain/person'
+import type { Logger } from '../lib/logger'
 import type { Subject } from '../lib/resident'
-import type { AppEnv } from '../lib/types'
+import type { AppDeps, AppEnv } from '../lib/types'
 import {
   CleanTextSchema,
   shanghaiYear,
@@ -14,6 +15,7 @@ import {
   SlipVerificationSchema,
   SlipVerifyQuerySchema,
   SlipViewSchema,
+  slipYears,
   yuanToFen,
 } from '@yibao/shared'
 import { Hono } from 'hono'
@@ -25,24 +27,97 @@ import { READ_TTL_MS } from '../lib/person-reads'
 import { rateLimit } from '../lib/rate-limit'
 import { auditSubject, resolveSubject } from '../lib/resident'
 import { slipVerificationCode, verifySlipCode } from '../lib/slip-code'
-import { loadSlipFont, renderSlipPdf } from '../lib/slip-pdf'
+import { loadCjkFont } from '../lib/pdf'
+import { renderSlipPdf } from '../lib/slip-pdf'
 import { validate } from '../lib/validate'
 import { getSettlement, listSettlements, listSettlementsOfYear } from '../upstream/nhsa/settlements'
 
-/** Who asks and whose slips: the subject (self or an active family link) and the bureau's person. */
-async function subjectPerson(c: Context<AppEnv>, member: string | undefined): Promise<{ subject: Subject, person: Person, admdvs: string | null }> {
-  const subject = await resolveSubject(c, member)
-  const { nhsa, personReads } = c.get('deps')
-  const { value: person } = await personReads.read(subject.certRef, '1101', READ_TTL_MS.personInfo, () => nhsa.getPersonInfo(subject.certNo, { logger: c.get('logger') }))
+/** Whose slips: the person's cert ref (the cache key), the bureau's person and their 参保地 (null: never enrolled). */
+export interface SlipOwner { certRef: string, person: Person, admdvs: string | null }
+
+/** The bureau's person behind a cert number, as the owner of slips. */
+export async function slipOwner(deps: AppDeps, who: { certNo: string, certRef: string }, logger: Logger): Promise<SlipOwner> {
+  const { nhsa, personReads } = deps
+  const { value: person } = await personReads.read(who.certRef, '1101', READ_TTL_MS.personInfo, () => nhsa.getPersonInfo(who.certNo, { logger }))
   // Somebody never enrolled has no 参保地 and no settlements; the bureau is not asked.
-  return { subject, person, admdvs: person.regionCode || null }
+  return { certRef: who.certRef, person, admdvs: person.regionCode || null }
 }
 
-/** One settlement (5203) of the subject, reused for a few minutes: a settled slip does not change. */
-function settlementOf(c: Context<AppEnv>, subject: Subject, person: Person, setlId: string, admdvs: string) {
-  const { nhsa, personReads } = c.get('deps')
-  return personReads.read(subject.certRef, `5203:${setlId}`, READ_TTL_MS.settlement, () => getSettlement(nhsa, person.psnNo, setlId, { admdvs, logger: c.get('logger') }))
+/** Who asks and whose slips: the subject (self or an active family link) and the bureau's person. */
+async function subjectPerson(c: Context<AppEnv>, member: string | undefined): Promise<{ subject: Subject } & SlipOwner> {
+  const subject = await resolveSubject(c, member)
+  return { subject, ...await slipOwner(c.get('deps'), subject, c.get('logger')) }
+}
+
+/** One settlement (5203) of the owner, reused for a few minutes: a settled slip does not change. 404 when not theirs. */
+function settlementOf(deps: AppDeps, owner: SlipOwner, setlId: string, logger: Logger) {
+  const { admdvs } = owner
+  if (admdvs === null) throw new AppError('NOT_FOUND', 404)
+  return deps.personReads.read(owner.certRef, `5203:${setlId}`, READ_TTL_MS.settlement, () => getSettlement(deps.nhsa, owner.person.psnNo, setlId, { admdvs, logger }))
     .then(r => r.value)
+}
+
+/** One page of the owner's slips of a year; no year: the newest year with slips (each asked in turn). */
+export async function slipPage(deps: AppDeps, owner: SlipOwner, q: { year?: number, page: number, pageSize: number }, logger: Logger): Promise<SlipListView> {
+  const years = q.year ? [q.year] : slipYears(shanghaiYear(deps.now()))
+  let year = years[0]!
+  let page: Awaited<ReturnType<typeof listSettlements>> = { total: 0, items: [] }
+  if (owner.admdvs !== null) {
+    for (const y of years) {
+      page = await listSettlements(deps.nhsa, owner.person.psnNo, { year: y, page: q.page, pageSize: q.pageSize }, { admdvs: owner.admdvs, logger })
+      if (page.total > 0) {
+        year = y
+        break
+      }
+    }
+  }
+  return { year, page: q.page, pageSize: q.pageSize, total: page.total, items: page.items.map(toSlipSummary) }
+}
+
+/** The 一站式结算单 of one of the owner's settlements (404 when not theirs). */
+export async function slipView(deps: AppDeps, owner: SlipOwner, setlId: string, logger: Logger): Promise<SlipView> {
+  const { env, now, personReads } = deps
+  if (owner.admdvs === null) throw new AppError('NOT_FOUND', 404)
+  // The view is a pure function of the settled slip, so it is reused with it.
+  const { value } = await personReads.read(owner.certRef, `view:${setlId}`, READ_TTL_MS.settlement, async () => {
+    const slip = await settlementOf(deps, owner, setlId, logger)
+    return toSlipView(slip, slipVerificationCode(env.PII_HASH_KEY, { setlId, total: slip.amounts.total, personalCash: slip.amounts.personalCash }), now())
+  })
+  return value
+}
+
+/** The slip checked line by line against the published policy (404 when not the owner's). */
+export async function slipExplanation(deps: AppDeps, owner: SlipOwner, setlId: string, logger: Logger): Promise<SlipExplanation> {
+  const slip = await settlementOf(deps, owner, setlId, logger)
+  const { nhsa } = deps
+  const { person } = owner
+  const opts = { admdvs: owner.admdvs!, logger }
+  // The year's earlier slips carry their amounts into this stay (critical illness is annual).
+  const year = await listSettlementsOfYear(nhsa, person.psnNo, Number(slip.settledAt.slice(0, 4)), opts)
+  const earlier = await Promise.all(earlierInYear(slip, year).map(s => getSettlement(nhsa, person.psnNo, s.setlId, { ...opts, mdtrtId: s.mdtrtId })))
+  return explainSlip({ slip, earlier, statuses: person.statuses, regionCode: person.regionCode || null })
+}
+
+/** The slip as a PDF (404 when not the owner's; 503 SLIP_PDF_UNAVAILABLE without a CJK font). `origin`: of the QR code. */
+export async function slipPdf(deps: AppDeps, owner: SlipOwner, setlId: string, at: { origin: string, logger: Logger }): Promise<Buffer> {
+  const { env, now } = deps
+  const slip = await settlementOf(deps, owner, setlId, at.logger)
+  const font = await loadCjkFont(env.SLIP_PDF_FONT)
+  if (!font) {
+    at.logger.error({ setting: env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for slip PDFs')
+    throw new AppError('SLIP_PDF_UNAVAILABLE', 503)
+  }
+  const code = slipVerificationCode(env.PII_HASH_KEY, { setlId, total: slip.amounts.total, personalCash: slip.amounts.personalCash })
+  return renderSlipPdf(toSlipView(slip, code, now()), font, { printedAt: now(), origin: at.origin })
+}
+
+/** How a slip PDF is sent: an attachment named after the settlement. */
+export function slipPdfHeaders(setlId: string): Record<string, string> {
+  return {
+    'Content-Type': 'application/pdf',
+    'Content-Disposition': `attachment; filename="slip-${setlId}.pdf"; filename*=UTF-8''${encodeURIComponent(`结算单-${setlId}.pdf`)}`,
+    'Cache-Control': 'no-store',
+  }
 }
 
 function audit(c: Context<AppEnv>, subject: Subject, action: string, success: boolean, target?: string) {
@@ -65,7 +140,7 @@ async function auditedRead<T>(c: Context<AppEnv>, subject: Subject, action: stri
   }
 }
 
-const SetlIdParamSchema = z.object({
+export const SetlIdParamSchema = z.object({
   setlId: CleanTextSchema('结算编号不正确').trim().min(1, '结算编号不正确').max(40, '结算编号不正确').regex(/^[\w-]+$/, '结算编号不正确'),
 })
 
@@ -101,21 +176,10 @@ export const slipRoutes = new Hono<AppEnv>()
     upstream: true,
   }), validate('query', SlipListQuerySchema), async (c) => {
     const q = c.req.valid('query')
-    const { nhsa, now } = c.get('deps')
-    const { subject, person, admdvs } = await subjectPerson(c, q.member)
-    const year = q.year ?? shanghaiYear(now())
-    const page = admdvs === null
-      ? { total: 0, items: [] }
-      : await listSettlements(nhsa, person.psnNo, { year, page: q.page, pageSize: q.pageSize }, { admdvs, logger: c.get('logger') })
+    const { subject, ...owner } = await subjectPerson(c, q.member)
+    const list = await slipPage(c.get('deps'), owner, q, c.get('logger'))
     await audit(c, subject, 'slip.list', true)
     c.header('Cache-Control', 'no-store')
-    const list: SlipListView = {
-      year,
-      page: q.page,
-      pageSize: q.pageSize,
-      total: page.total,
-      items: page.items.map(toSlipSummary),
-    }
     return c.json(list, 200)
   })
   .get('/:setlId', doc({
@@ -127,17 +191,8 @@ export const slipRoutes = new Hono<AppEnv>()
     upstream: true,
   }), validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
     const { setlId } = c.req.valid('param')
-    const { subject, person, admdvs } = await subjectPerson(c, c.req.valid('query').member)
-    const { env, now, personReads } = c.get('deps')
-    const view = await auditedRead(c, subject, 'slip.read', setlId, async () => {
-      if (admdvs === null) throw new AppError('NOT_FOUND', 404)
-      // The view is a pure function of the settled slip, so it is reused with it.
-      const { value } = await personReads.read(subject.certRef, `view:${setlId}`, READ_TTL_MS.settlement, async () => {
-        const slip = await settlementOf(c, subject, person, setlId, admdvs)
-        return toSlipView(slip, slipVerificationCode(env.PII_HASH_KEY, { setlId, total: slip.amounts.total, personalCash: slip.amounts.personalCash }), now())
-      })
-      return value
-    })
+    const { subject, ...owner } = await subjectPerson(c, c.req.valid('query').member)
+    const view = await auditedRead(c, subject, 'slip.read', setlId, () => slipView(c.get('deps'), owner, setlId, c.get('logger')))
     c.header('Cache-Control', 'no-store')
     return c.json(view, 200)
   })
@@ -150,17 +205,8 @@ export const slipRoutes = new Hono<AppEnv>()
     upstream: true,
   }), validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
     const { setlId } = c.req.valid('param')
-    const { subject, person, admdvs } = await subjectPerson(c, c.req.valid('query').member)
-    const { nhsa } = c.get('deps')
-    const explanation = await auditedRead(c, subject, 'slip.explain', setlId, async () => {
-      if (admdvs === null) throw new AppError('NOT_FOUND', 404)
-      const opts = { admdvs, logger: c.get('logger') }
-      const slip = await settlementOf(c, subject, person, setlId, admdvs)
-      // The year's earlier slips carry their amounts into this stay (critical illness is annual).
-      const year = await listSettlementsOfYear(nhsa, person.psnNo, Number(slip.settledAt.slice(0, 4)), opts)
-      const earlier = await Promise.all(earlierInYear(slip, year).map(s => getSettlement(nhsa, person.psnNo, s.setlId, { ...opts, mdtrtId: s.mdtrtId })))
-      return explainSlip({ slip, earlier, statuses: person.statuses, regionCode: person.regionCode || null })
-    })
+    const { subject, ...owner } = await subjectPerson(c, c.req.valid('query').member)
+    const explanation = await auditedRead(c, subject, 'slip.explain', setlId, () => slipExplanation(c.get('deps'), owner, setlId, c.get('logger')))
     c.header('Cache-Control', 'no-store')
     return c.json(explanation, 200)
   })
@@ -173,22 +219,9 @@ export const slipRoutes = new Hono<AppEnv>()
     upstream: true,
   }), validate('param', SetlIdParamSchema), validate('query', SlipMemberQuerySchema), async (c) => {
     const { setlId } = c.req.valid('param')
-    const { env, now } = c.get('deps')
-    const { subject, person, admdvs } = await subjectPerson(c, c.req.valid('query').member)
-    const pdf = await auditedRead(c, subject, 'slip.pdf', setlId, async () => {
-      if (admdvs === null) throw new AppError('NOT_FOUND', 404)
-      const slip = await settlementOf(c, subject, person, setlId, admdvs)
-      const font = await loadSlipFont(env.SLIP_PDF_FONT)
-      if (!font) {
-        c.get('logger').error({ setting: env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for slip PDFs')
-        throw new AppError('SLIP_PDF_UNAVAILABLE', 503)
-      }
-      const code = slipVerificationCode(env.PII_HASH_KEY, { setlId, total: slip.amounts.total, personalCash: slip.amounts.personalCash })
-      return renderSlipPdf(toSlipView(slip, code, now()), font, now())
-    })
-    return c.body(new Uint8Array(pdf), 200, {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="slip-${setlId}.pdf"; filename*=UTF-8''${encodeURIComponent(`结算单-${setlId}.pdf`)}`,
-      'Cache-Control': 'no-store',
-    })
+    const { subject, ...owner } = await subjectPerson(c, c.req.valid('query').member)
+    // The QR code points at the verification page of the public origin (the request's own without one).
+    const origin = c.get('deps').env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
+    const pdf = await auditedRead(c, subject, 'slip.pdf', setlId, () => slipPdf(c.get('deps'), owner, setlId, { origin, logger: c.get('logger') }))
+    return c.body(new Uint8Array(pdf), 200, slipPdfHeaders(setlId))
   })

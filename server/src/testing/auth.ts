@@ -1,11 +1,13 @@
 import type { SimFaceOutcome } from '@yibao/sandbox'
-import type { FaceCheckStart, FaceCheckStarted, SessionView } from '@yibao/shared'
+import type { ConsentState, FaceCheckStart, FaceCheckStarted, SessionView } from '@yibao/shared'
 import type { Hono } from 'hono'
 import type { AppEnv } from '../lib/types'
 import type { AppDeps } from '../lib/types'
 import { maskName } from '@yibao/shared'
+import { consentVersion } from '../lib/consent'
 import { hashToken, newToken } from '../lib/pii'
 import { SESSION_COOKIE, SESSION_POLICY } from '../lib/session'
+import { recordConsent } from '../storage/consents'
 import { upsertResident } from '../storage/residents'
 import { insertSession } from '../storage/sessions'
 import { bizTokenOf, completeFaceCheck } from './faceid-handlers'
@@ -17,7 +19,10 @@ export class TestBrowser {
   csrfToken: string | null = null
   constructor(readonly app: Hono<AppEnv>, readonly origin = 'http://localhost') {}
 
-  async request(path: string, init: { method?: string, json?: unknown, headers?: Record<string, string> } = {}) {
+  async request(
+    path: string,
+    init: { method?: string, json?: unknown, body?: string, headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...init.headers }
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
     if (init.json !== undefined) headers['content-type'] = 'application/json'
@@ -25,7 +30,8 @@ export class TestBrowser {
       headers.origin ??= this.origin
       if (this.csrfToken) headers['x-csrf-token'] ??= this.csrfToken
     }
-    const res = await this.app.request(`${this.origin}${path}`, { method: init.method ?? 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) })
+    const body = init.json === undefined ? init.body : JSON.stringify(init.json)
+    const res = await this.app.request(`${this.origin}${path}`, { method: init.method ?? 'GET', headers, body })
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';')
       const [name, ...rest] = pair!.split('=')
@@ -63,9 +69,14 @@ export class TestBrowser {
 
   /**
    * Signs in as a resident without the SMS round trip (for tests of other features): the account and
-   * a session are written the way the sign-in flow writes them.
+   * a session are written the way the sign-in flow writes them, and (unless `consent: false`) the resident's
+   * agreement to the current 用户协议 and 隐私政策, as the consent page records it.
    */
-  async signInDirect(deps: AppDeps, person: { name: string, certNo: string, regionCode?: string, phone?: string }) {
+  async signInDirect(
+    deps: AppDeps,
+    person: { name: string, certNo: string, regionCode?: string, phone?: string },
+    { consent = true }: { consent?: boolean } = {},
+  ) {
     const { vault, storage, now } = deps
     const account = await upsertResident(storage.db, {
       certRef: vault.ref(person.certNo),
@@ -76,13 +87,36 @@ export class TestBrowser {
     })
     const token = newToken()
     await insertSession(storage.db, { id: hashToken(token), kind: 'resident', accountId: account.id, csrfToken: newToken(), idleTimeoutS: SESSION_POLICY.resident.idleS, expiresAt: new Date(now().getTime() + SESSION_POLICY.resident.absoluteS * 1000), now: now() })
+    if (consent) {
+      const version = consentVersion(deps)
+      const agreement = { action: 'agree', version, general: true, sensitive: true, channel: 'phone' } as const
+      await recordConsent(storage.db, { ...agreement, accountId: account.id, at: now() })
+      deps.consentCache.delete(account.id)
+    }
     this.cookies.set(SESSION_COOKIE, token)
     await this.refreshSession()
     return account
   }
 
-  /** The full phone sign-in + 实名绑定 flow; resolves once signed in as a resident. */
-  async signInByPhone(phone: string, person?: { name: string, certNo: string }) {
+  /** Agrees to the current 用户协议 and 隐私政策 (sensitive information included) as the consent page does. */
+  async agreeToConsent() {
+    const state = await this.request('/api/v1/me/consent')
+    if (state.status !== 200) throw new Error(`HTTP ${state.status} reading the consent`)
+    const { version, required } = await state.json() as ConsentState
+    if (!required) return
+    const json = { version, general: true, sensitive: true }
+    expectOk(await this.request('/api/v1/me/consent', { method: 'POST', json }))
+  }
+
+  /**
+   * The full phone sign-in + 实名绑定 flow; resolves once signed in as a resident who (unless `consent: false`)
+   * has agreed to the current 用户协议 and 隐私政策, as the app asks right after signing in.
+   */
+  async signInByPhone(
+    phone: string,
+    person?: { name: string, certNo: string },
+    { consent = true }: { consent?: boolean } = {},
+  ) {
     expectOk(await this.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } }))
     const login = await this.request('/api/v1/auth/phone-login', { method: 'POST', json: { phone, code: lastCodeFor(phone) } })
     expectOk(login)
@@ -90,15 +124,20 @@ export class TestBrowser {
     await this.refreshSession()
     if (status === 'needs_binding') {
       if (!person) throw new Error('phone not bound and no person given')
-      await this.bindWithFace(person)
+      await this.bindWithFace(person, { consent: false })
     }
+    if (consent) await this.agreeToConsent()
   }
 
   /**
    * `/auth/bind` as the app does it: a first binding answers 403 FACE_VERIFICATION_REQUIRED, so the person
-   * passes a 人脸核身 (the sandbox simulator) and the bind is sent again.
+   * passes a 人脸核身 (the sandbox simulator) and the bind is sent again; then (unless `consent: false`) the
+   * 用户协议 and 隐私政策 are agreed to. Resolves to the bind's response.
    */
-  async bindWithFace(person: { name: string, certNo: string, phone?: string, code?: string }) {
+  async bindWithFace(
+    person: { name: string, certNo: string, phone?: string, code?: string },
+    { consent = true }: { consent?: boolean } = {},
+  ) {
     let res = await this.request('/api/v1/auth/bind', { method: 'POST', json: person })
     const code = res.status === 403 ? (await res.clone().json() as { error: { code: string } }).error.code : null
     if (code === 'FACE_VERIFICATION_REQUIRED') {
@@ -107,6 +146,7 @@ export class TestBrowser {
     }
     expectOk(res)
     await this.refreshSession()
+    if (consent) await this.agreeToConsent()
     return res
   }
 

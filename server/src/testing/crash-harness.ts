@@ -114,6 +114,12 @@ export class HttpResident {
       await this.ok('/api/v1/auth/bind', { method: 'POST', json: person })
       await this.refreshSession()
     }
+    // The 用户协议 and 隐私政策 (sensitive information included), as the app asks before anything else.
+    const consent = await this.ok<{ version: string, required: boolean }>('/api/v1/me/consent')
+    if (consent.required) {
+      const json = { version: consent.version, general: true, sensitive: true }
+      await this.ok('/api/v1/me/consent', { method: 'POST', json })
+    }
   }
 
   async refreshSession(): Promise<void> {

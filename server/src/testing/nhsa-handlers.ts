@@ -35,7 +35,8 @@ export const HOUSEHOLD_RELATIONS: Record<string, string> = {
   [`${dongyingChild.baseinfo.certno}|${dongyingAdult.baseinfo.certno}`]: '60',
 }
 
-function envelope(infcode: number, output: unknown, errMsg: string | null = null) {
+/** The platform's reply envelope around a transaction's output (infcode 0) or refusal (-1 with err_msg). */
+export function envelope(infcode: number, output: unknown, errMsg: string | null = null) {
   return { infcode, inf_refmsgid: '370500202611221200000000000001', refmsg_time: '20261122120000000', respond_time: '20261122120000010', err_msg: errMsg, output }
 }
 

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono'
 import type { Storage } from '../storage/types'
 import { Writable } from 'node:stream'
 import { testClient } from 'hono/testing'
@@ -18,10 +19,12 @@ export interface TestAppOptions {
   env?: Record<string, string>
   /** The app's clock; default a test clock at `TEST_NOW` running in real time (never the machine's date). */
   now?: () => Date
+  /** The built web app's handler, as main.ts mounts it (`webHandler` in lib/web-static.ts). */
+  web?: MiddlewareHandler
 }
 
 /** The real app with real adapters (MSW at the network edge) and every log line captured. */
-export function createTestApp({ storage, env: overrides = {}, now = createTestClock().now }: TestAppOptions) {
+export function createTestApp({ storage, env: overrides = {}, now = createTestClock().now, web }: TestAppOptions) {
   const env = parseEnv({ NODE_ENV: 'test', SANDBOX: 'external', NHSA_BASE_URL: NHSA_TEST_URL, SMS_BASE_URL: SMS_TEST_URL, TAX_BASE_URL: TAX_TEST_URL, WECHAT_AUTHORIZE_BASE_URL: WECHAT_OPEN_TEST_URL, WECHAT_API_BASE_URL: WECHAT_API_TEST_URL, NHSA_TIMEOUT_MS: '300', CARRIER_BASE_URL: CARRIER_TEST_URL, CARRIER_TIMEOUT_MS: '300', LOG_LEVEL: 'debug', ...overrides })
   const logs: string[] = []
   const logger = createLogger(env.LOG_LEVEL, new Writable({
@@ -31,7 +34,7 @@ export function createTestApp({ storage, env: overrides = {}, now = createTestCl
     },
   }))
   const deps = createDeps(env, logger, storage, { urls: upstreamUrls(env), now })
-  const app = contractChecked(createApp(deps))
+  const app = contractChecked(createApp(deps, { web }))
   return { app, client: testClient(app), deps, logs }
 }
 

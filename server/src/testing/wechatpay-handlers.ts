@@ -35,7 +35,7 @@ export const WECHATPAY_TEST_KEYS: WechatPayKeys & { platformKeyId: string, platf
 /** An order the fake WeChat Pay knows (wire fields). */
 export interface TestWechatPayOrder {
   out_trade_no: string
-  trade_type: 'JSAPI' | 'NATIVE'
+  trade_type: 'JSAPI' | 'NATIVE' | 'MWEB'
   trade_state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND'
   description: string
   attach?: string
@@ -43,6 +43,9 @@ export interface TestWechatPayOrder {
   openid?: string
   prepay_id?: string
   code_url?: string
+  h5_url?: string
+  /** H5: the payer's IP address as the last prepay sent it. */
+  payer_client_ip?: string
   transaction_id?: string
   success_time?: string
   /** Canonical params for the OUT_TRADE_NO_USED check. */
@@ -122,19 +125,20 @@ export function testNotification(opts: { eventType: string, payload: Record<stri
 
 /** Happy paths of prepay, query, close, refund; add error cases per test with `mswServer.use`. */
 export const wechatpayHandlers = [
-  ...(['jsapi', 'native'] as const).map(kind => http.post(`${WECHATPAY_TEST_URL}/v3/pay/transactions/${kind}`, async ({ request }) => {
+  ...(['jsapi', 'native', 'h5'] as const).map(kind => http.post(`${WECHATPAY_TEST_URL}/v3/pay/transactions/${kind}`, async ({ request }) => {
     const checked = await checkSignature(request)
     if (!checked.ok) return checked.res
-    const b = JSON.parse(checked.body) as { out_trade_no: string, description: string, attach?: string, amount: { total: number }, payer?: { openid: string }, appid: string, mchid: string, notify_url: string }
+    const b = JSON.parse(checked.body) as { out_trade_no: string, description: string, attach?: string, amount: { total: number }, payer?: { openid: string }, appid: string, mchid: string, notify_url: string, scene_info?: { payer_client_ip?: string, h5_info?: { type?: string } } }
     if (b.appid !== WECHATPAY_TEST_KEYS.appid || b.mchid !== WECHATPAY_TEST_KEYS.mchid) return reply(400, { code: 'APPID_MCHID_NOT_MATCH', message: 'appid和mch_id不匹配' })
     if (!Number.isInteger(b.amount?.total) || b.amount.total < 1 || (kind === 'jsapi' && !b.payer?.openid)) return reply(400, { code: 'PARAM_ERROR', message: '参数错误' })
+    if (kind === 'h5' && (!b.scene_info?.payer_client_ip || b.scene_info.h5_info?.type !== 'Wap')) return reply(400, { code: 'PARAM_ERROR', message: '参数错误' })
     const params = JSON.stringify([kind, b.description, b.attach, b.amount.total, b.payer?.openid, b.notify_url])
     const existing = wechatpayTestOrders.get(b.out_trade_no)
     if (existing && existing.params !== params) return reply(403, { code: 'OUT_TRADE_NO_USED', message: '商户订单号重复' })
     if (existing && existing.trade_state !== 'NOTPAY') return reply(existing.trade_state === 'CLOSED' ? 400 : 403, { code: existing.trade_state === 'CLOSED' ? 'ORDER_CLOSED' : 'ORDERPAID', message: '订单状态不允许' })
     const order: TestWechatPayOrder = existing ?? {
       out_trade_no: b.out_trade_no,
-      trade_type: kind === 'jsapi' ? 'JSAPI' : 'NATIVE',
+      trade_type: kind === 'jsapi' ? 'JSAPI' : kind === 'h5' ? 'MWEB' : 'NATIVE',
       trade_state: 'NOTPAY',
       description: b.description,
       attach: b.attach,
@@ -142,10 +146,12 @@ export const wechatpayHandlers = [
       openid: b.payer?.openid,
       prepay_id: kind === 'jsapi' ? `wx${unixSeconds(wechatpayTestClock.now())}${b.out_trade_no}`.slice(0, 36) : undefined,
       code_url: kind === 'native' ? `weixin://wxpay/bizpayurl?pr=T${wechatpayTestOrders.size}` : undefined,
+      h5_url: kind === 'h5' ? `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wxT${wechatpayTestOrders.size}&package=1405458241` : undefined,
       params,
     }
+    order.payer_client_ip = b.scene_info?.payer_client_ip
     wechatpayTestOrders.set(order.out_trade_no, order)
-    return reply(200, kind === 'jsapi' ? { prepay_id: order.prepay_id } : { code_url: order.code_url })
+    return reply(200, kind === 'jsapi' ? { prepay_id: order.prepay_id } : kind === 'h5' ? { h5_url: order.h5_url } : { code_url: order.code_url })
   })),
   http.get(`${WECHATPAY_TEST_URL}/v3/pay/transactions/out-trade-no/:no`, async ({ request, params }) => {
     const checked = await checkSignature(request)

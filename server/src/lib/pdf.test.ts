@@ -1,0 +1,54 @@
+import QRCode from 'qrcode'
+import { describe, expect, it } from 'vitest'
+import { pdfText } from '../testing/pdf'
+import { drawQr, drawVerifyQr, loadCjkFont, startPdf } from './pdf'
+
+const URL_ = 'https://yibao.example.gov.cn/slips/verify?code=7K2M-9QXA-B3TD&setlId=52273220250820000012'
+
+describe('PDF helpers', () => {
+  it('draws exactly the dark modules of the QR code of the text, inside the square, with a quiet zone', () => {
+    const rects: [number, number, number, number][] = []
+    const doc = {
+      save: () => doc,
+      restore: () => doc,
+      fill: () => doc,
+      rect: (x: number, y: number, w: number, h: number) => {
+        rects.push([x, y, w, h])
+        return doc
+      },
+    }
+    drawQr(doc as unknown as PDFKit.PDFDocument, URL_, 100, 200, 84)
+    const { modules } = QRCode.create(URL_, { errorCorrectionLevel: 'M' })
+    const cell = 84 / (modules.size + 8)
+    // The first rectangle is the white ground; every other one covers a run of dark modules of one row.
+    expect(rects[0]).toEqual([100, 200, 84, 84])
+    const dark = new Set<string>()
+    for (const [x, y, w, h] of rects.slice(1)) {
+      expect(h).toBeCloseTo(cell, 9)
+      const row = Math.round((y - 200) / cell) - 4
+      const from = Math.round((x - 100) / cell) - 4
+      for (let col = from; col < from + Math.round(w / cell); col++) dark.add(`${row},${col}`)
+    }
+    const expected = new Set<string>()
+    for (let r = 0; r < modules.size; r++) {
+      for (let c = 0; c < modules.size; c++) {
+        if (modules.get(r, c)) expected.add(`${r},${c}`)
+      }
+    }
+    expect(dark).toEqual(expected)
+    expect(Math.min(...rects.slice(1).map(([x]) => x))).toBeCloseTo(100 + 4 * cell, 9)
+  })
+
+  it('prints the verification address under its QR code, as text and as a link', async () => {
+    const font = await loadCjkFont()
+    expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
+    const { doc, bytes } = startPdf(font!, { Title: '测试' })
+    doc.fontSize(12).text('核验二维码', 40, 40)
+    const below = drawVerifyQr(doc, URL_, 80)
+    doc.end()
+    const pdf = await bytes
+    expect(pdfText(pdf).split('\n')).toEqual(['核验二维码', URL_])
+    expect(pdf.toString('latin1')).toContain(`/URI (${URL_})`)
+    expect(below).toBe(80 + 84 + 14)
+  })
+})

@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises'
+import PDFDocument from 'pdfkit'
+import QRCode from 'qrcode'
+
+/**
+ * What every PDF of the BFF needs (the 一站式结算单, the 电子缴费凭证): an embedded CJK font, an A4
+ * document collected into bytes, and the QR code of a public verification page with its address under it.
+ * Chinese needs an embedded CJK font: pdfkit subsets it, so a document is a few tens of KB. The font comes
+ * from `SLIP_PDF_FONT` or the first installed of the candidates below (Debian's `fonts-wqy-microhei` is
+ * what CI installs). Without one no PDF is rendered: the routes answer a 503 rather than a PDF full of
+ * empty boxes.
+ */
+
+/** A font file and, for a collection (.ttc), the PostScript name of the face to use. */
+export interface CjkFont {
+  path: string
+  data: Buffer
+  postscriptName: string | undefined
+}
+
+/** Fonts tried in order when `SLIP_PDF_FONT` is not set. */
+export const CJK_FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#WenQuanYiMicroHei',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#WenQuanYiZenHei',
+] as const
+
+const cache = new Map<string, Promise<CjkFont | null>>()
+
+async function tryLoad(setting: string): Promise<CjkFont | null> {
+  const [path, postscriptName] = setting.split('#') as [string, string | undefined]
+  try {
+    const data = await readFile(path)
+    // Check that pdfkit can use it now, not halfway through a document.
+    const probe = new PDFDocument({ autoFirstPage: false })
+    probe.registerFont('probe', data, postscriptName)
+    probe.font('probe')
+    return { path, data, postscriptName }
+  }
+  catch {
+    return null
+  }
+}
+
+/** The CJK font for PDFs (loaded once per setting), or `null` when none is usable. */
+export function loadCjkFont(setting?: string): Promise<CjkFont | null> {
+  const key = setting ?? ''
+  let found = cache.get(key)
+  if (!found) {
+    found = (async () => {
+      for (const candidate of setting ? [setting] : CJK_FONT_CANDIDATES) {
+        const font = await tryLoad(candidate)
+        if (font) return font
+      }
+      return null
+    })()
+    cache.set(key, found)
+  }
+  return found
+}
+
+/** A4 in points, and the margin every document keeps. */
+export const PAGE = { width: 595.28, height: 841.89, margin: 40 } as const
+
+/**
+ * A new A4 document set in the CJK font (registered as `cjk`), and its bytes once `doc.end()` is called.
+ *
+ * @example
+ * const { doc, bytes } = startPdf(font, { Title: '电子缴费凭证' })
+ * doc.text('…')
+ * doc.end()
+ * return bytes
+ */
+export function startPdf(font: CjkFont, info: { Title: string }): { doc: PDFKit.PDFDocument, bytes: Promise<Buffer> } {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: PAGE.margin,
+    info: { ...info, Author: '医保自助', Creator: 'yibao', Producer: 'yibao (pdfkit)' },
+    lang: 'zh-CN',
+  })
+  const chunks: Buffer[] = []
+  doc.on('data', (c: Buffer) => chunks.push(c))
+  const bytes = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
+  doc.registerFont('cjk', font.data, font.postscriptName)
+  doc.font('cjk')
+  return { doc, bytes }
+}
+
+/**
+ * Draws a QR code of `text` as vector squares (sharp at any print size), `size` points wide with its top
+ * left corner at (x, y), on white with the standard four-module quiet zone inside `size`. Error correction
+ * M, as the web app's QR codes.
+ */
+export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' })
+  const quiet = 4
+  const cell = size / (modules.size + 2 * quiet)
+  doc.save()
+  doc.rect(x, y, size, size).fill('#fff')
+  for (let row = 0; row < modules.size; row++) {
+    // One rectangle per run of dark modules in a row: a few hundred operators instead of thousands.
+    for (let col = 0; col < modules.size;) {
+      if (!modules.get(row, col)) {
+        col++
+        continue
+      }
+      const start = col
+      while (col < modules.size && modules.get(row, col)) col++
+      doc.rect(x + (quiet + start) * cell, y + (quiet + row) * cell, (col - start) * cell, cell)
+    }
+  }
+  doc.fill('#000')
+  doc.restore()
+}
+
+/** Height of the block {@link drawVerifyQr} draws for a QR code of `size` points. */
+export function verifyQrHeight(size: number): number {
+  return size + 14
+}
+
+/**
+ * The QR code of a public verification page at the right edge of the content from `y` down, with the
+ * page's address printed under it (right-aligned, one line, and a link in a PDF reader): whoever holds
+ * the paper scans it or types the address. Returns the y under the block.
+ */
+export function drawVerifyQr(doc: PDFKit.PDFDocument, url: string, y: number, size = 84): number {
+  const right = PAGE.width - PAGE.margin
+  drawQr(doc, url, right - size, y, size)
+  const content = PAGE.width - 2 * PAGE.margin
+  doc.fontSize(8).fillColor('#000')
+    .text(url, PAGE.margin, y + size + 3, { width: content, align: 'right', lineBreak: false, link: url })
+  return y + verifyQrHeight(size)
+}
