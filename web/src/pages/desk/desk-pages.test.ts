@@ -26,6 +26,29 @@ const profile: PersonProfile = {
   statuses: [],
 }
 
+/** The desk's quote of a year: paid for the current year, payable (with a QR code held) for any other. */
+const quotes: unknown[] = []
+function quoteHandler() {
+  return http.post('*/api/v1/desk/payments/quotes', async ({ request }) => {
+    const body = await request.json() as { year: number }
+    quotes.push(body)
+    const paid = body.year === new Date().getFullYear()
+    return HttpResponse.json({
+      year: body.year,
+      totalFen: paid ? 0 : 38000,
+      lines: [{ name: '张**', certNo: '370502********0420', relation: 'proxy', year: body.year, regionCode: '370502', standardFen: 38000, subsidyFen: 0, dueFen: paid ? 0 : 38000, status: paid ? 'paid' : 'payable', heldBy: null }],
+    })
+  })
+}
+
+/** Until the lazily loaded pane of a tab is there. */
+async function paneLoaded(wrapper: VueWrapper, testid: string) {
+  for (let i = 0; i < 500 && !wrapper.find(`[data-testid="${testid}"]`).exists(); i++) {
+    await flushPromises()
+    await new Promise(r => setTimeout(r, 10))
+  }
+}
+
 function errorBody(code: ApiErrorBody['error']['code'], message: string, fields?: Record<string, string>): ApiErrorBody {
   return { error: { code, message, requestId: 'req-1', ...(fields && { fields }) } }
 }
@@ -148,6 +171,7 @@ describe('DeskPage', () => {
     let lookups = 0
     server.use(
       sessionHandler(),
+      quoteHandler(),
       http.post('*/api/v1/desk/person-lookups', async ({ request }) => {
         lookups += 1
         const body = await request.json() as { certNo: string }
@@ -178,6 +202,13 @@ describe('DeskPage', () => {
     expect(wrapper.find('[data-testid="lookup-error"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="desk-person-name"]').text()).toContain('张**')
     expect(wrapper.get('[data-testid="desk-person-cert"]').text()).toContain('370502********0420')
+    // The card names the region (with its code, for staff) and says this year's premium is paid, before any QR.
+    expect(wrapper.get('[data-testid="desk-person-region"]').text()).toBe('东营区（370502）')
+    expect(wrapper.get('[data-testid="desk-person-status"]').text()).toContain('正常参保')
+    const year = new Date().getFullYear()
+    expect(quotes).toContainEqual({ year, certNo: '370502198603150420' })
+    expect(wrapper.get(`[data-testid="desk-card-paid-${year}"]`).text()).toBe(`${year}年度已缴费`)
+    expect(wrapper.text()).toContain('服务区域：东营市（370500）')
 
     await wrapper.get('[data-testid="desk-unmask"]').trigger('click')
     await submit(wrapper, UNMASK_FORM)
@@ -201,6 +232,7 @@ describe('DeskPage', () => {
         return HttpResponse.json(errorBody('DESK_SUBJECT_EXPIRED', '扫码办理已超时，请让参保人重新出示医保电子凭证后再扫码'), { status: 400 })
       }),
       sessionHandler(),
+      quoteHandler(),
       http.post('*/api/v1/desk/e-vouchers/verify', async ({ request }) => {
         const body = await request.json() as { token: string }
         scans.push(body)
@@ -233,7 +265,9 @@ describe('DeskPage', () => {
     expect(wrapper.get('[data-testid="desk-scanned-note"]').text()).toContain('已通过医保电子凭证核验身份')
     expect(document.activeElement).toBe(input.element)
 
-    // The page never had the ID number: 代缴 and unmask go through the BFF's handle of the scan.
+    // The page never had the ID number: the card's paid state, 代缴 and unmask go through the BFF's handle of the scan.
+    expect(quotes).toContainEqual({ year: new Date().getFullYear(), subject: 'v1.sealed-handle' })
+    await paneLoaded(wrapper, 'desk-pay-scanned-name')
     expect(wrapper.get('[data-testid="desk-pay-scanned-name"]').text()).toContain('张**')
     expect(wrapper.find('[name="payName"]').exists()).toBe(false)
     await wrapper.get('[data-testid="desk-unmask"]').trigger('click')
@@ -246,6 +280,48 @@ describe('DeskPage', () => {
     expect(acts.at(-1)).toMatchObject({ subject: 'v1.sealed-handle', year: expect.any(Number) })
     expect(acts.at(-1)).not.toHaveProperty('certNo')
     expect(wrapper.get('[data-testid="desk-pay-error"]').text()).toContain('扫码办理已超时，请让参保人重新出示医保电子凭证后再扫码')
+    wrapper.unmount()
+  })
+
+  it('takes a scanner-gun read made while 生成缴费二维码 has focus as a scan, never as a second order; 办理下一位 clears all', async () => {
+    const verified: string[] = []
+    const orders: unknown[] = []
+    server.use(
+      sessionHandler(),
+      quoteHandler(),
+      http.post('*/api/v1/desk/payments/orders', async ({ request }) => {
+        orders.push(await request.json())
+        return HttpResponse.json(errorBody('NOTHING_TO_PAY', '该年度已缴费，无需重复缴费'), { status: 409 })
+      }),
+      http.post('*/api/v1/desk/e-vouchers/verify', async ({ request }) => {
+        verified.push((await request.json() as { token: string }).token)
+        return HttpResponse.json({ profile, expiresAt: '2026-11-23T10:01:00.000+08:00', subject: `v1.handle-${verified.length}`, subjectExpiresAt: '2026-11-23T10:15:00.000+08:00' })
+      }),
+    )
+    const { wrapper } = await mountAt('/desk')
+    await fill(wrapper, 'token', 'v1.first-code')
+    await submit(wrapper, SCAN_FORM)
+    await paneLoaded(wrapper, 'desk-pay-generate')
+    const generate = wrapper.get('[data-testid="desk-pay-generate"]').element as HTMLButtonElement
+    generate.focus()
+    expect(document.activeElement).toBe(generate)
+
+    // The gun: characters a few ms apart, then Enter, all on the focused button.
+    for (const key of [...'v1.second-code', 'Enter']) {
+      const down = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })
+      generate.dispatchEvent(down)
+      if (key === 'Enter') expect(down.defaultPrevented).toBe(true)
+    }
+    await flushPromises()
+    expect(verified).toEqual(['v1.first-code', 'v1.second-code'])
+    expect(orders).toEqual([])
+
+    await wrapper.get('[data-testid="desk-next"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="desk-card"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="desk-pay"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="desk-idle"]').text()).toBe('已结束办理，请扫描或查询下一位')
+    expect(document.activeElement).toBe(wrapper.get('[name="token"]').element)
     wrapper.unmount()
   })
 })
