@@ -5,6 +5,7 @@ import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'vite'
+import { compression, defineAlgorithm } from 'vite-plugin-compression2'
 
 const BFF = `http://127.0.0.1:${process.env.PORT ?? 8787}`
 
@@ -53,6 +54,13 @@ export default defineConfig({
       fullInstall: false,
       dropMessageCompiler: true,
       strictMessage: true,
+    }),
+    // Precompressed copies beside each text file (app.js → app.js.br, app.js.gz), made once here at the
+    // highest levels so the BFF serves them without compressing per request (server/src/lib/web-static.ts).
+    // woff2 and images are compressed already; a copy no smaller than its file is not written.
+    compression({
+      include: /\.(?:js|mjs|css|html|svg|json)$/,
+      algorithms: [defineAlgorithm('brotliCompress'), defineAlgorithm('gzip')],
     }),
   ],
   define: {

@@ -6,6 +6,7 @@ export default mergeConfig(viteConfig, defineProject({
     name: 'web',
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
     server: { deps: { inline: ['vant'] } },
   },
 }))

@@ -1,7 +1,10 @@
 import type { FieldRule } from 'vant'
 import type { FieldErrors } from '@yibao/shared'
 import type { z } from 'zod'
-import { fieldErrorsFromIssues } from '@yibao/shared'
+import { fieldErrorsFromIssues, useChineseZodErrors } from '@yibao/shared'
+
+// Forms check with the server's schemas and, like the server, in zod's zh-CN words where a schema has none.
+useChineseZodErrors()
 
 /** A Vant field rule from a shared zod schema: the same Chinese message on the client and the server. */
 export function ruleFrom(schema: z.ZodType): FieldRule {

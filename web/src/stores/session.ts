@@ -31,6 +31,22 @@ export const useSessionStore = defineStore('session', () => {
     await load(true)
   }
 
+  /**
+   * 撤回同意: the BFF records the withdrawal and ends every session of the account (this one too), so the app
+   * processes nothing more of the resident's data.
+   */
+  async function withdrawConsent() {
+    await unwrap(api.api.v1.me.consent.withdraw.$post())
+    await load(true)
+  }
+
+  /** The server said the session is over (401): what was loaded is no longer true. */
+  function forget() {
+    view.value = null
+  }
+
   const signedIn = computed(() => view.value?.kind === 'resident')
-  return { view, signedIn, load, signOut, signOutEverywhere }
+  /** A signed-in resident who must agree to the current 用户协议 and 隐私政策 before anything else. */
+  const consentRequired = computed(() => signedIn.value && view.value?.resident?.consent?.required === true)
+  return { view, signedIn, consentRequired, load, signOut, signOutEverywhere, withdrawConsent, forget }
 })

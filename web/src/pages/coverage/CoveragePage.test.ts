@@ -24,8 +24,8 @@ const self: CoverageView = {
   current: { status: 'active', statusLabel: '正常参保', insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', regionCode: '370502', since: '2016-01-01', benefitPeriod: { from: '2026-01-01', to: '2026-12-31' }, waitingPeriod: null },
   enrolments: [{ insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', status: 'active', statusLabel: '正常参保', since: '2016-01-01', pausedOn: null, regionCode: '370502', balance: 0, unitName: null }],
   years: [
-    { year: 2026, status: 'active', statusLabel: '正常参保', insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', regionCode: '370502', paid: true, amount: 40_000, paidAt: '2025-12-20T19:30:00.000+08:00', benefitPeriod: { from: '2026-01-01', to: '2026-12-31' }, waitingPeriod: null },
-    { year: 2025, status: 'suspended', statusLabel: '暂停参保', insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', regionCode: '370502', paid: false, amount: 40_000, paidAt: null, benefitPeriod: null, waitingPeriod: null },
+    { year: 2026, status: 'active', statusLabel: '正常参保', insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', regionCode: '370502', paid: true, amount: 40_000, paidAt: '2025-12-20T19:30:00.000+08:00', fullyFunded: false, benefitPeriod: { from: '2026-01-01', to: '2026-12-31' }, waitingPeriod: null },
+    { year: 2025, status: 'suspended', statusLabel: '暂停参保', insuranceType: '390', insuranceTypeLabel: '城乡居民基本医疗保险', category: 'adult', categoryLabel: '成年居民', regionCode: '370502', paid: false, amount: 40_000, paidAt: null, fullyFunded: false, benefitPeriod: null, waitingPeriod: null },
   ],
   entitlements: {
     policyId: 'dongying-2020',
@@ -44,7 +44,7 @@ const self: CoverageView = {
   specialStatuses: [],
   chronic: [{ code: 'M03900', name: '高血压（两病）', since: '2019-03-01', until: null, twoDiseases: true, active: true }],
   usage: { year: 2026, basic: { paid: 806_629, cap: 25_000_000, remaining: 24_193_371 }, critical: { burden: 224_381, threshold: 1_600_000, toThreshold: 1_375_619, reached: false, paid: 0, cap: 40_000_000 }, assistance: null, inpatientTotal: 1_031_010, inpatientStays: 1 },
-  nextYear: { year: 2027, status: 'unpaid', amount: 40_000, paidAt: null },
+  nextYear: { year: 2027, status: 'unpaid', amount: 40_000, paidAt: null, fullyFunded: false },
 }
 
 /** A grandchild with a waiting period, a poverty status, assistance and next year paid. */
@@ -57,7 +57,7 @@ const child: CoverageView = {
   specialStatuses: [{ status: 'minimum_living', label: '低保对象', since: '2019-07-01', until: null }],
   chronic: [],
   usage: { ...self.usage!, critical: { burden: 600_000, threshold: 500_000, toThreshold: 0, reached: true, paid: 65_000, cap: null }, assistance: { paid: 12_345, limit: 5_000_000, remaining: 4_987_655 } },
-  nextYear: { year: 2027, status: 'paid', amount: 30_000, paidAt: '2026-10-20T08:00:00.000+08:00' },
+  nextYear: { year: 2027, status: 'paid', amount: 30_000, paidAt: '2026-10-20T08:00:00.000+08:00', fullyFunded: false },
 }
 
 const links: FamilyLinkView[] = [
@@ -92,7 +92,7 @@ describe('CoveragePage (参保查询)', () => {
     const pending = { ...self.current, status: 'pending' as const, statusLabel: '待缴费', benefitPeriod: null }
     const unpaid = { paid: false, paidAt: null, benefitPeriod: null }
     const year2027 = { ...self.years[0]!, ...unpaid, year: 2027, status: 'pending' as const, statusLabel: '待缴费' }
-    const nextYear = { year: 2028, status: 'not_open' as const, amount: null, paidAt: null }
+    const nextYear = { year: 2028, status: 'not_open' as const, amount: null, paidAt: null, fullyFunded: false }
     bff({ self: { ...self, year: 2027, current: pending, years: [year2027, ...self.years], nextYear } })
     const { wrapper, router } = await mountPage()
     expect(wrapper.get('[data-testid="coverage-status"]').text()).toContain('待缴费')
@@ -111,6 +111,10 @@ describe('CoveragePage (参保查询)', () => {
     expect(wrapper.get('h1').text()).toBe('参保查询')
     expect(wrapper.get('[data-testid="coverage-status"]').text()).toContain('正常参保')
     expect(wrapper.get('[data-testid="coverage-benefit-period"]').text()).toContain('2026年1月1日 至 2026年12月31日')
+    // Regions by name (GB/T 2260), not by code.
+    expect(wrapper.get('[data-testid="coverage-region"]').text()).toContain('山东省东营市东营区')
+    expect(wrapper.findAll('[data-testid="coverage-year"]')[0]!.text()).toContain('东营区')
+    expect(wrapper.findAll('[data-testid="coverage-year"]')[0]!.text()).not.toContain('370502')
     expect(text).toContain('您按普通城乡居民享受待遇。')
     expect(wrapper.findAll('[data-testid="tier-basic-level"]').map(l => l.text())).toEqual([
       '一级医院：起付线200元，超过部分报销85%',
@@ -154,12 +158,46 @@ describe('CoveragePage (参保查询)', () => {
     expect(options[0]!.attributes('aria-pressed')).toBe('true')
     expect(wrapper.get('[data-testid="coverage-person"]').text()).toContain('刘**')
     expect(wrapper.get('[data-testid="waiting-period"]').text()).toContain('2026年4月15日 补缴后有3个月等待期，2026年7月14日 前发生的医疗费用基金不予支付，2026年7月15日 起享受待遇。')
-    expect(wrapper.text()).toContain('您按“低保对象”身份享受倾斜政策')
+    // The page speaks about the member, not to the reader as if they were the member.
+    expect(wrapper.text()).toContain('刘**按“低保对象”身份享受倾斜政策')
+    expect(wrapper.get('[data-testid="entitlements"]').text()).not.toContain('您')
     expect(wrapper.get('[data-testid="tier-assistance"]').text()).toBe('经基本医保、大病保险报销后，剩余的合规费用再救助70%。 医疗救助每年最多5万元。')
     expect(wrapper.get('[data-testid="usage-critical"]').text()).toContain('已超过起付线¥5,000.00，大病保险已支付¥650.00')
     expect(wrapper.get('[data-testid="usage-assistance"]').text()).toContain('¥123.45，年度限额¥50,000.00')
     expect(wrapper.get('[data-testid="next-year"]').text()).toContain('已缴费 ¥300.00')
     expect(wrapper.find('[data-testid="pay-next-year"]').exists()).toBe(false)
+  })
+
+  it('says how a child member is covered in the third person: 按城乡居民（少儿）, and no assistance in their name', async () => {
+    const ordinaryChild: CoverageView = { ...child, entitlements: { ...self.entitlements!, appliedStatus: null, appliedStatusLabel: null } }
+    bff({ 'self': self, 'link-1': ordinaryChild })
+    const { wrapper } = await mountPage('/coverage?member=link-1')
+    const card = wrapper.get('[data-testid="entitlements"]')
+    expect(card.text()).toContain('刘**按城乡居民（少儿）享受待遇。')
+    expect(wrapper.get('[data-testid="tier-assistance"]').text()).toBe('刘**目前不属于医疗救助对象。')
+    expect(card.text()).not.toContain('您')
+  })
+
+  it('a minor looking at their own coverage reads 您按城乡居民（少儿）享受待遇', async () => {
+    bff({ self: { ...self, current: { ...self.current, category: 'preschool', categoryLabel: '学龄前儿童' } } })
+    const { wrapper } = await mountPage()
+    expect(wrapper.get('[data-testid="entitlements"]').text()).toContain('您按城乡居民（少儿）享受待遇。')
+  })
+
+  it('a person the government funds (财政代缴) reads 政府全额资助, never 已缴费 ¥0.00', async () => {
+    const funded = { paid: true, amount: 0, paidAt: '2025-12-10T10:00:00.000+08:00', fullyFunded: true }
+    bff({ self: {
+      ...self,
+      years: [{ ...self.years[0]!, ...funded }],
+      nextYear: { year: 2027, status: 'paid', ...funded, paidAt: '2026-09-15T10:00:00.000+08:00' },
+    } })
+    const { wrapper } = await mountPage()
+    const next = wrapper.get('[data-testid="next-year"]').text()
+    expect(next).toContain('政府全额资助')
+    expect(next).not.toContain('¥0.00')
+    const year = wrapper.get('[data-testid="coverage-year"]').text()
+    expect(year).toContain('政府全额资助')
+    expect(year).not.toContain('¥0.00')
   })
 
   it('announces stale data with the time it is from', async () => {
@@ -200,7 +238,7 @@ describe('CoveragePage (参保查询)', () => {
   })
 
   it('has empty states for someone not enrolled', async () => {
-    bff({ self: { ...self, current: { ...self.current, status: 'not_enrolled', statusLabel: '未参保', insuranceType: null, insuranceTypeLabel: null, category: null, categoryLabel: null, regionCode: null, since: null, benefitPeriod: null }, enrolments: [], years: [], entitlements: null, usage: null, chronic: [], nextYear: { year: 2027, status: 'not_open', amount: null, paidAt: null } } })
+    bff({ self: { ...self, current: { ...self.current, status: 'not_enrolled', statusLabel: '未参保', insuranceType: null, insuranceTypeLabel: null, category: null, categoryLabel: null, regionCode: null, since: null, benefitPeriod: null }, enrolments: [], years: [], entitlements: null, usage: null, chronic: [], nextYear: { year: 2027, status: 'not_open', amount: null, paidAt: null, fullyFunded: false } } })
     const { wrapper } = await mountPage()
     expect(wrapper.get('[data-testid="not-enrolled"]').text()).toContain('未查询到城乡居民医保参保记录')
     expect(wrapper.text()).toContain('暂无缴费记录')

@@ -36,6 +36,8 @@ function filing(over: Partial<FilingView> = {}): FilingView {
     agentName: null,
     source: 'app',
     createdAt: '2026-11-01 09:00:00',
+    cancelledAt: null,
+    cancelReason: null,
     lockedUntil: null,
     canChange: true,
     ...over,
@@ -229,7 +231,7 @@ describe('CrossRegionFormPage (办理异地就医备案)', () => {
     bff()
     replies = [
       () => HttpResponse.json(errorBody('VALIDATION_FAILED', '填写的信息有误', {
-        destination: '就医地不能是参保地所在统筹区，请选择其他城市',
+        destination: '就医地暂不支持办理备案，请选择其他城市',
         startDate: '开始日期最晚可选2027-05-22',
       }), { status: 400 }),
       () => HttpResponse.json(errorBody('CROSS_REGION_REJECTED', '备案未成功：该人员已有有效的异地就医备案'), { status: 409 }),
@@ -237,7 +239,7 @@ describe('CrossRegionFormPage (办理异地就医备案)', () => {
     ]
     const { wrapper, router } = await mountAt('/cross-region/new')
     await wrapper.get('[data-testid="cr-type-long_term_resident"]').setValue(true)
-    await chooseArea(wrapper, '山东省', '东营市')
+    await chooseArea(wrapper, '山东省', '青岛市')
     await wrapper.get('[data-testid="cr-phone"]').setValue('13912345678')
     await wrapper.get('[data-testid="cr-address"]').setValue('广东省深圳市宝安区西乡街道固戍社区')
     await wrapper.get('[data-testid="cr-basis-promise"]').setValue(true)
@@ -245,14 +247,14 @@ describe('CrossRegionFormPage (办理异地就医备案)', () => {
     await submit(wrapper)
     expect(posts[0]!.body).toEqual({
       type: 'long_term_resident',
-      destination: '370500',
+      destination: '370200',
       startDate: '2026-11-23',
       phone: '13912345678',
       address: '广东省深圳市宝安区西乡街道固戍社区',
       basis: 'promise',
       promise: true,
     })
-    expect(wrapper.get('[data-testid="cr-destination-error"]').text()).toBe('就医地不能是参保地所在统筹区，请选择其他城市')
+    expect(wrapper.get('[data-testid="cr-destination-error"]').text()).toBe('就医地暂不支持办理备案，请选择其他城市')
     expect(wrapper.get('[data-testid="cr-start-error"]').text()).toBe('开始日期最晚可选2027-05-22')
     expect(wrapper.get('[data-testid="cr-submit"]').text()).toBe('提交备案')
 
@@ -264,7 +266,8 @@ describe('CrossRegionFormPage (办理异地就医备案)', () => {
     const alert = wrapper.get('[data-testid="cr-error"]')
     expect(alert.attributes('role')).toBe('alert')
     expect(alert.text()).toContain('备案未成功：该人员已有有效的异地就医备案')
-    expect(alert.text()).toContain('如需帮助请提供编号 req-7')
+    // The person can act on a 409: no request id for them to copy.
+    expect(alert.text()).not.toContain('req-7')
     expect(wrapper.get('[data-testid="cr-submit"]').text()).toBe('提交备案')
     expect(router.currentRoute.value.path).toBe('/cross-region/new')
 
@@ -272,6 +275,26 @@ describe('CrossRegionFormPage (办理异地就医备案)', () => {
     expect(posts).toHaveLength(3)
     expect(posts[2]!.key).not.toBe(posts[1]!.key)
     expect(router.currentRoute.value.fullPath).toBe('/cross-region')
+    wrapper.unmount()
+  })
+
+  it('refuses a 就医地 inside one\'s own 统筹区 in the browser, in the BFF\'s words, before asking it', async () => {
+    bff()
+    const { wrapper } = await mountAt('/cross-region/new')
+    await wrapper.get('[data-testid="cr-type-temporary"]').setValue(true)
+    // 参保地 370502 (东营市东营区): 东营市 (3705…) is the same 统筹区.
+    await chooseArea(wrapper, '山东省', '东营市')
+    await wrapper.get('[data-testid="cr-phone"]').setValue('13912345678')
+    await submit(wrapper)
+    expect(posts).toHaveLength(0)
+    expect(wrapper.get('[data-testid="cr-destination-error"]').text()).toBe('就医地不能是参保地所在统筹区，请选择其他城市')
+    expect(wrapper.get('[data-testid="cr-destination"]').attributes('aria-invalid')).toBe('true')
+    // Another city of the same province is another 统筹区: it goes.
+    replies = [() => HttpResponse.json(created(), { status: 201 })]
+    await chooseArea(wrapper, '山东省', '青岛市')
+    expect(wrapper.find('[data-testid="cr-destination-error"]').exists()).toBe(false)
+    await submit(wrapper)
+    expect(posts).toHaveLength(1)
     wrapper.unmount()
   })
 

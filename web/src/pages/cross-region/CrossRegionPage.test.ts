@@ -35,6 +35,8 @@ function filing(over: Partial<FilingView> = {}): FilingView {
     agentName: null,
     source: 'app',
     createdAt: '2026-11-20 09:00:00',
+    cancelledAt: null,
+    cancelReason: null,
     lockedUntil: null,
     canChange: true,
     ...over,
@@ -81,7 +83,7 @@ const RULES: FilingsView['rules'] = {
   promiseLockMonths: 6,
 }
 const expired = filing({ id: '37050220250101000300', type: 'referral', typeLabel: '异地转诊就医人员', destination: '110105', startDate: '2025-01-10', endDate: '2025-07-09', status: 'expired', referralHospital: '东营市人民医院', canChange: false })
-const cancelled = filing({ id: '37050220250801000400', type: 'resident_worker', typeLabel: '常驻异地工作人员', destination: '330110', startDate: '2025-08-01', endDate: null, status: 'cancelled', longTerm: true, canChange: false })
+const cancelled = filing({ id: '37050220250801000400', type: 'resident_worker', typeLabel: '常驻异地工作人员', destination: '330110', startDate: '2025-08-01', endDate: null, status: 'cancelled', longTerm: true, canChange: false, cancelledAt: '2025-09-03 10:12:45', cancelReason: '已返回参保地工作' })
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -164,6 +166,11 @@ describe('CrossRegionPage (异地就医备案)', () => {
     expect(items[1]!.find('[data-testid="cr-cancel"]').exists()).toBe(false)
 
     expect(items[2]!.text()).toContain('就医地：北京市')
+    // A cancelled filing says when and why; others say neither.
+    expect(items[3]!.get('[data-testid="cr-cancelled-at"]').text()).toBe('撤销时间：2025-09-03 10:12')
+    expect(items[3]!.get('[data-testid="cr-cancelled-reason"]').text()).toBe('撤销原因：已返回参保地工作')
+    for (const item of items.slice(0, 3))
+      expect(item.find('[data-testid="cr-cancelled-at"]').exists()).toBe(false)
     for (const item of items.slice(2)) {
       expect(item.find('[data-testid="cr-change"]').exists()).toBe(false)
       expect(item.find('[data-testid="cr-locked"]').exists()).toBe(false)

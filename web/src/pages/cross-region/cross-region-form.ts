@@ -1,6 +1,6 @@
 import type { CrossRegionFilingInput, CrossRegionType, LongTermBasis, ResidenceProofKind } from '@yibao/shared'
 import type { FieldErrors } from '../../api/form-rules'
-import { CrossRegionFilingInputSchema, isLongTerm, temporaryEndDate } from '@yibao/shared'
+import { CrossRegionFilingInputSchema, insideInsuredPool, isLongTerm, SAME_POOL_MESSAGE, temporaryEndDate } from '@yibao/shared'
 import { parseFields } from '../../api/form-rules'
 
 /** What the 异地就医备案 form holds (empty strings for fields not filled in yet). */
@@ -25,6 +25,8 @@ export interface FormRules {
   today: string
   minStartDate: string | null
   maxStartDate: string
+  /** The 参保地 (6 digits) whose 统筹区 a 就医地 may not lie in; '' until the BFF has said. */
+  insuredRegion: string
 }
 
 /** The last day of a filing of `type` starting on `start`: null = 长期有效. */
@@ -85,7 +87,7 @@ export interface DateMessages {
  * type-dependent rules (address, basis and proof or promise, 转出医院) only once every plain field passes;
  * they are checked here at the same time, so every message shows after one tap. The dates are checked
  * too, as the BFF does: the 参保地's window, a temporary filing that still reaches today, and for a 补办 the
- * confirmation that the stay is not settled yet (医保发〔2022〕22号: 出院结算前).
+ * confirmation that the stay is not settled yet (医保发〔2022〕22号: 出院结算前); and a 就医地 outside the 参保地's 统筹区.
  */
 export function checkFiling(
   form: FilingForm,
@@ -106,6 +108,9 @@ export function checkFiling(
       }
     }
   }
+  // The BFF's own rule and words: a 就医地 in one's own 统筹区 is not 异地.
+  if (form.destination && rules.insuredRegion && !fields.destination && insideInsuredPool(form.destination, rules.insuredRegion))
+    fields.destination = SAME_POOL_MESSAGE
   if (form.startDate && !fields.startDate) {
     const end = form.type ? endDateOf(form.type, form.startDate) : null
     const min = rules.minStartDate

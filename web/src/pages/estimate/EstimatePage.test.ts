@@ -13,7 +13,10 @@ afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
 
 let posted: unknown[] = []
-/** The BFF echoes a fixed answer (or is down) — the page must compute locally either way. */
+/**
+ * A BFF that would answer an estimate (or is down): the page must not ask it. What a resident enters
+ * (amounts, 低保/特困) stays on the phone, as the page says; `posted` records any attempt.
+ */
 function bff(answer: Partial<EstimateResult> | 'down') {
   posted = []
   server.use(http.post('*/api/v1/estimates', async ({ request }) => {
@@ -85,9 +88,9 @@ describe('EstimatePage (报销测算)', () => {
     expect(assumptions.get('summary').text()).toBe('查看山东省东营市政策的 23 条测算假设')
     expect(assumptions.findAll('li')).toHaveLength(23)
 
-    // The BFF was asked the same question in fen and agreed.
-    expect(posted).toEqual([{ policy: 'dongying-2020', statuses: ['minimum_living'], hospitalLevel: 3, referred: true, total: 5_000_000, outOfList: 500_000 }])
-    expect(wrapper.get('[data-testid="server-check"]').text()).toBe('已与服务端核对，结果一致')
+    // Computed on the phone only, as the page promises (测算在您的手机上完成，填写的内容不会上传).
+    expect(wrapper.text()).toContain('填写的内容不会上传')
+    expect(posted).toEqual([])
     wrapper.unmount()
   })
 
@@ -105,7 +108,7 @@ describe('EstimatePage (报销测算)', () => {
     expect(barFen(wrapper)).toEqual({ basic: 1_968_000, critical: 53_300, assistance: 335_090, hospital: 200_000, personal: 443_610 })
     expect(legend(wrapper, 'hospital')).toContain('¥2,000.00')
     expect(legend(wrapper, 'personal')).toContain('¥4,436.10')
-    expect(wrapper.get('[data-testid="server-check"]').text()).toBe('')
+    expect(posted).toEqual([])
     wrapper.unmount()
   })
 
@@ -166,7 +169,7 @@ describe('EstimatePage (报销测算)', () => {
     wrapper.unmount()
   })
 
-  it('asks a Dongying 重度残疾人 for kind, grade and 脱贫 state (东医保发〔2020〕56号 二(二)) and sends them', async () => {
+  it('asks a Dongying 重度残疾人 for kind, grade and 脱贫 state (东医保发〔2020〕56号 二(二)), used on the phone only', async () => {
     bff('down')
     const wrapper = mountPage()
     await wrapper.get('[data-testid="policy-dongying-2020"]').setValue(true)
@@ -183,8 +186,8 @@ describe('EstimatePage (报销测算)', () => {
     await wrapper.get('[data-testid="disability-poor"]').setValue(true)
     await submit(wrapper)
     expect(wrapper.get('[data-testid="estimate-result"]').text()).toContain('您登记的残疾为三级肢体残疾（未脱贫）')
-    const sent = { kind: 'physical', grade: 3, poor: true }
-    expect(posted[0]).toMatchObject({ statuses: ['severe_disability'], disability: sent })
+    // Facts about a disability are sensitive: they shape the result here and are sent nowhere.
+    expect(posted).toEqual([])
     const ordinary = barFen(wrapper).critical ?? 0
     // In scope: 三级智力残疾, 未脱贫 → the poverty threshold 5 000 and the higher ratios.
     await wrapper.get('[data-testid="disability-kind"]').setValue('intellectual')

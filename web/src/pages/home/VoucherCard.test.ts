@@ -1,5 +1,5 @@
 import type { ApiErrorBody, PersonProfile, SessionView } from '@yibao/shared'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { createPinia, setActivePinia } from 'pinia'
@@ -47,7 +47,7 @@ afterEach(() => {
 })
 
 function mountCard() {
-  const wrapper = mount(VoucherCard, { global: { plugins: [i18n], stubs: { RouterLink: true } } })
+  const wrapper = mount(VoucherCard, { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } })
   mounted.push(wrapper)
   return wrapper
 }
@@ -118,6 +118,11 @@ describe('医保电子凭证 QR code', () => {
     expect(wrapper.get('[data-testid="evoucher-countdown"]').text()).toBe('60秒后自动刷新')
     expect(wrapper.get('[data-testid="evoucher-countdown"]').attributes('role')).toBe('timer')
     expect(voucherCalls).toBe(1)
+    // One tap on the code opens it full screen.
+    const open = wrapper.getComponent(RouterLinkStub)
+    expect(open.props('to')).toBe('/e-voucher')
+    expect(open.attributes('aria-label')).toBe('全屏出示医保码')
+    expect(open.find('[data-testid="evoucher-qr"]').exists()).toBe(true)
   })
 
   it('asks for a new token 10 s before expiry, so the code changes, and not while the page is hidden', async () => {

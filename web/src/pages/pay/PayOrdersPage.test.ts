@@ -29,6 +29,7 @@ function order(over: Partial<OrderView>): OrderView {
     codeUrl: null,
     expiresAt: '2026-11-23T08:14:00.000+08:00',
     paidAt: '2026-11-23T07:50:00.000+08:00',
+    atDesk: false,
     lines: [],
     ...over,
   }
@@ -69,7 +70,8 @@ describe('PayOrdersPage (缴费记录)', () => {
     const rows = wrapper.findAll('[data-testid="payment-order"]')
     expect(rows).toHaveLength(2)
     expect(rows[0]!.text()).toContain('2027年度 · 3人 · ¥1,200.00')
-    expect(rows[0]!.text()).toContain('支付成功')
+    // One of the three got a duplicate payment back: the order is no longer simply 支付成功.
+    expect(rows[0]!.text()).toContain('部分退费')
     expect(rows[0]!.findAll('[data-testid="order-line-note"]').map(n => n.text())).toEqual([
       '张**：重复缴费，退回中',
       '王**：重复缴费，已退回原支付账户',
@@ -79,6 +81,29 @@ describe('PayOrdersPage (缴费记录)', () => {
       '张**：未支付，已取消',
       '王**：未支付，已取消',
     ])
+    wrapper.unmount()
+  })
+
+  it('says 已退费 of an order whose every person got their money back, and marks a 窗口代缴 payment', async () => {
+    const refund = (reason: 'employee_insurance' | 'overpaid') => ({ id: REFUND, status: 'succeeded' as const, reason })
+    server.use(http.get('*/api/v1/payments/orders', () => HttpResponse.json([
+      order({ lines: [line(0, '张**', 'refunded', refund('employee_insurance'))] }),
+      order({ id: CLOSED, atDesk: true, lines: [line(1, '王**', 'refunded', refund('overpaid')), line(2, '李**', 'reported')] }),
+    ])))
+    const router = createRouter({ history: createMemoryHistory(), routes: [
+      { path: '/pay/orders', component: PayOrdersPage },
+      { path: '/pay', component: { render: () => h('p', 'pay') } },
+    ] })
+    await router.push('/pay/orders')
+    const wrapper = mount({ render: () => h(RouterView) }, { global: { plugins: [i18n, router] } })
+    await flushPromises()
+    const rows = wrapper.findAll('[data-testid="payment-order"]')
+    expect(rows[0]!.text()).toContain('已退费')
+    expect(rows[0]!.text()).not.toContain('支付成功')
+    expect(rows[0]!.attributes('data-status')).toBe('refunded')
+    expect(rows[0]!.find('[data-testid="order-at-desk"]').exists()).toBe(false)
+    expect(rows[1]!.text()).toContain('部分退费')
+    expect(rows[1]!.find('[data-testid="order-at-desk"]').text()).toBe('窗口代缴')
     wrapper.unmount()
   })
 })

@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { i18n } from '../../i18n'
@@ -66,9 +66,24 @@ function bff() {
   )
 }
 
-function created(channel: 'native' | 'jsapi', id = '0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912') {
-  return () => HttpResponse.json({ id, outTradeNo: 'YB20261123AAAA', channel, year: 2027, totalFen: 40_000, status: 'prepaid', codeUrl: channel === 'native' ? 'weixin://wxpay/bizpayurl?pr=abc' : null, expiresAt: '2026-11-23T08:14:00.000+08:00', paidAt: null, lines: [], jsapi: null }, { status: 201 })
+const H5_URL = 'http://127.0.0.1:8788/__sandbox/wechatpay/h5?prepay_id=wx1&package=1405458241&redirect_url='
+  + encodeURIComponent('http://localhost/pay/orders/0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912?from=h5')
+function created(channel: 'native' | 'jsapi' | 'h5', id = '0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912') {
+  const codeUrl = channel === 'native' ? 'weixin://wxpay/bizpayurl?pr=abc' : null
+  const h5Url = channel === 'h5' ? H5_URL : null
+  const expiresAt = '2026-11-23T08:14:00.000+08:00'
+  const view = { id, outTradeNo: 'YB20261123AAAA', channel, year: 2027, totalFen: 40_000, status: 'prepaid', codeUrl }
+  return () => HttpResponse.json({ ...view, expiresAt, paidAt: null, lines: [], jsapi: null, h5Url }, { status: 201 })
 }
+
+const ANDROID_CHROME = 'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, like Gecko) '
+  + 'Chrome/116.0.0.0 Mobile Safari/537.36'
+const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) '
+  + 'Version/17.5 Mobile/15E148 Safari/604.1'
+const DESKTOP_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) '
+  + 'Chrome/116.0.0.0 Safari/537.36'
+const WECHAT = 'Mozilla/5.0 (Linux; Android 12) Mobile Safari/537.36 MicroMessenger/8.0.50.2701(0x28003253) '
+  + 'WeChat/arm64'
 
 async function mountPage() {
   const router = createRouter({
@@ -91,7 +106,24 @@ function setUserAgent(ua: string) {
 }
 
 describe('PayPage', () => {
-  beforeEach(() => setUserAgent('Mozilla/5.0 (Linux; Android 12) Chrome/116.0.0.0 Mobile Safari/537.36'))
+  // A computer's browser: it pays by QR code (a phone's browser is offered H5 first, below).
+  beforeEach(() => setUserAgent(DESKTOP_CHROME))
+
+  it('a person the government funds in full reads 政府全额资助 once the year is paid, not 已缴费', async () => {
+    bff()
+    const funded = { ...line('孙**', '370503********5164', 'family', 'paid', 0), subsidyFen: 40_000 }
+    server.use(http.post('*/api/v1/payments/quotes', async ({ request }) => {
+      const { people } = await request.json() as { people: { kind: string }[] }
+      const lines = people.map(p => p.kind === 'self' ? line('胡*', '370503********8521', 'self', 'payable', 40_000) : funded)
+      return HttpResponse.json({ year: 2027, totalFen: 40_000, lines })
+    }))
+    const { wrapper } = await mountPage()
+    const row = wrapper.findAll('[data-testid="pay-person"]')[1]!
+    expect(row.text()).toContain('缴费标准 ¥400.00，政府资助 ¥400.00')
+    expect(row.get('[data-testid="pay-status"]').text()).toBe('政府全额资助')
+    expect(row.text()).not.toContain('已缴费')
+    wrapper.unmount()
+  })
 
   it('shows what each person owes from the quote; paid people cannot be picked; pending links are not offered', async () => {
     bff()
@@ -143,7 +175,7 @@ describe('PayPage', () => {
   })
 
   it('inside WeChat asks for JSAPI and falls back to a QR code when the account has no WeChat sign-in', async () => {
-    setUserAgent('Mozilla/5.0 (Linux; Android 12) Mobile Safari/537.36 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64')
+    setUserAgent(WECHAT)
     bff()
     replies = [
       () => HttpResponse.json(errorBody('WECHAT_REQUIRED', '请在微信中打开本页面完成支付，或选择扫码支付'), { status: 400 }),
@@ -151,11 +183,74 @@ describe('PayPage', () => {
     ]
     const { wrapper, router } = await mountPage()
     expect(wrapper.text()).toContain('将在微信中完成支付。')
+    expect(wrapper.find('[data-testid="pay-channels"]').exists()).toBe(false)
     await wrapper.get('[data-testid="pay-confirm"]').trigger('click')
     await flushPromises()
     expect(orders.map(o => o.body.channel)).toEqual(['jsapi', 'native'])
     expect(orders[1]!.key).not.toBe(orders[0]!.key)
     expect(router.currentRoute.value.fullPath).toBe('/pay/orders/0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912?fallback=1')
+    wrapper.unmount()
+  })
+
+  it('a computer pays by QR code only: no choice of how to pay', async () => {
+    bff()
+    replies = [created('native')]
+    const { wrapper, router } = await mountPage()
+    expect(wrapper.find('[data-testid="pay-channels"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="pay-channel-hint"]').text()).toBe('将生成微信支付二维码，请用另一部手机的微信扫一扫。')
+    await wrapper.get('[data-testid="pay-confirm"]').trigger('click')
+    await flushPromises()
+    expect(orders.map(o => o.body.channel)).toEqual(['native'])
+    expect(router.currentRoute.value.path).toBe('/pay/orders/0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912')
+    wrapper.unmount()
+  })
+
+  for (const [phone, ua] of [['Android Chrome', ANDROID_CHROME], ['iPhone Safari', IPHONE_SAFARI]] as const) {
+    it(`${phone} pays with WeChat on the same phone (H5) by default: the browser goes to WeChat Pay's H5 address `
+      + 'with our origin as the Referer', async () => {
+      setUserAgent(ua)
+      bff()
+      replies = [created('h5')]
+      const clicks: HTMLAnchorElement[] = []
+      const click = vi.spyOn(HTMLAnchorElement.prototype, 'click')
+        .mockImplementation(function (this: HTMLAnchorElement) {
+          clicks.push(this)
+        })
+      try {
+        const { wrapper, router } = await mountPage()
+        const choices = wrapper.get('[data-testid="pay-channels"]')
+        expect(choices.element.tagName).toBe('FIELDSET')
+        expect(choices.get('legend').text()).toBe('支付方式')
+        expect(choices.findAll('label').map(l => l.text())).toEqual(['本机微信支付（跳转到微信）', '用另一部手机扫码支付'])
+        expect((wrapper.get('[data-testid="pay-channel-h5"]').element as HTMLInputElement).checked).toBe(true)
+        expect(wrapper.get('[data-testid="pay-channel-hint"]').text()).toBe('将跳转到微信完成支付，支付后自动回到本页查看结果。')
+        await wrapper.get('[data-testid="pay-confirm"]').trigger('click')
+        await flushPromises()
+        expect(orders.map(o => o.body)).toEqual([{ year: 2027, channel: 'h5', people: [{ kind: 'self' }] }])
+        expect(clicks.map(a => [a.href, a.referrerPolicy])).toEqual([[H5_URL, 'strict-origin']])
+        expect(clicks[0]!.isConnected).toBe(false)
+        // The page leaves for WeChat Pay; WeChat sends the browser back to the order page.
+        expect(router.currentRoute.value.path).toBe('/pay')
+        expect(recallOrder('0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912')?.body.channel).toBe('h5')
+        wrapper.unmount()
+      }
+      finally {
+        click.mockRestore()
+      }
+    })
+  }
+
+  it('a phone without WeChat (or paying for someone far away) chooses a QR code for another phone', async () => {
+    setUserAgent(ANDROID_CHROME)
+    bff()
+    replies = [created('native')]
+    const { wrapper, router } = await mountPage()
+    await wrapper.get('[data-testid="pay-channel-native"]').setValue(true)
+    expect(wrapper.get('[data-testid="pay-channel-hint"]').text()).toBe('将生成微信支付二维码，请用另一部手机的微信扫一扫。')
+    await wrapper.get('[data-testid="pay-confirm"]').trigger('click')
+    await flushPromises()
+    expect(orders.map(o => o.body.channel)).toEqual(['native'])
+    expect(router.currentRoute.value.path).toBe('/pay/orders/0b4c5d6e-7f80-4912-a3b4-c5d6e7f80912')
     wrapper.unmount()
   })
 
@@ -263,7 +358,8 @@ describe('PayPage', () => {
     const alert = wrapper.get('[data-testid="pay-error"]')
     expect(alert.attributes('role')).toBe('alert')
     expect(alert.text()).toContain(refusal)
-    expect(alert.text()).toContain('如需帮助请提供编号 req-9')
+    // A 409 the person can act on: no request id.
+    expect(alert.text()).not.toContain('req-9')
     expect((kid.element as HTMLInputElement).disabled).toBe(true)
     expect((kid.element as HTMLInputElement).checked).toBe(false)
     expect(wrapper.get('[data-testid="pay-held-other"]').text())

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { LineState } from './line-status'
 import { i18n } from '../../i18n'
 import en from '../../locales/en.json'
-import { duplicateUnderWay, isDuplicate, LINE_LABEL_KEYS, lineLabelKey } from './line-status'
+import { duplicateUnderWay, isDuplicate, LINE_LABEL_KEYS, lineLabelKey, orderLabelKey } from './line-status'
 
 type RefundStatus = 'approving' | 'refunding' | 'succeeded' | 'rejected' | 'failed'
 const REFUND = (status: RefundStatus, reason = 'duplicate_payment') => ({ status, reason })
@@ -35,5 +35,24 @@ describe('line status labels', () => {
     expect(duplicateUnderWay({ status: 'duplicate', refund: REFUND('refunding') })).toBe(true)
     expect(duplicateUnderWay({ status: 'duplicate', refund: REFUND('failed') })).toBe(false)
     expect(duplicateUnderWay({ status: 'refunded', refund: REFUND('succeeded') })).toBe(false)
+  })
+
+  it('labels an order by what became of its people: 已退费 when all got their money back, 部分退费 when some did', () => {
+    const at = Date.parse('2026-11-23T08:00:00+08:00')
+    const order = (status: string, ...lines: string[]) => ({
+      status,
+      expiresAt: '2026-11-23T08:14:00+08:00',
+      lines: lines.map(s => ({ status: s, refund: null })),
+    })
+    expect(orderLabelKey(order('paid', 'refunded', 'refunded'), at)).toBe('refunded')
+    expect(orderLabelKey(order('paid', 'refunded', 'reported'), at)).toBe('partlyRefunded')
+    expect(orderLabelKey(order('paid', 'duplicate', 'reported'), at)).toBe('paid')
+    expect(orderLabelKey(order('paid', 'reported'), at)).toBe('paid')
+    expect(orderLabelKey(order('paid'), at)).toBe('paid')
+    expect(orderLabelKey(order('prepaid', 'pending'), at)).toBe('prepaid')
+    expect(orderLabelKey(order('prepaid', 'pending'), Date.parse('2026-11-23T08:14:00+08:00'))).toBe('expired')
+    expect(orderLabelKey(order('closed', 'void'), at)).toBe('closed')
+    for (const key of ['refunded', 'partlyRefunded', 'paid', 'closed'])
+      expect(i18n.global.te(`pay.orders.status.${key}`, 'zh-CN'), key).toBe(true)
   })
 })

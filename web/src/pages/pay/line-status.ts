@@ -51,3 +51,21 @@ export function lineLabelKey(line: LineState): LineLabelKey {
 export function duplicateUnderWay(line: LineState): boolean {
   return line.status === 'duplicate' && line.refund?.status !== 'failed'
 }
+
+/** Keys of `pay.orders.status` in the locale messages. */
+export type OrderLabelKey = 'created' | 'prepaid' | 'paid' | 'closed' | 'failed' | 'expired' | 'refunded' | 'partlyRefunded'
+
+/**
+ * What 缴费记录 says of an order: a paid order whose every line went back is 已退费, one with some lines back
+ * is 部分退费 (a duplicate on its way back counts once it is back); an unpaid QR past its time is 已过期.
+ */
+export function orderLabelKey(
+  order: { status: string, expiresAt: string, lines: LineState[] },
+  now: number,
+): OrderLabelKey {
+  if (order.status === 'prepaid' && Date.parse(order.expiresAt) <= now) return 'expired'
+  if (order.status !== 'paid') return order.status as OrderLabelKey
+  const back = order.lines.filter(l => l.status === 'refunded').length
+  if (back && back === order.lines.length) return 'refunded'
+  return back ? 'partlyRefunded' : 'paid'
+}

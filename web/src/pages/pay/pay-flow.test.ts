@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clock, confirmationFor, isRetryable, isWechatBrowser, normaliseReceiptCode, prepayIdOf, sandboxPayUrl, shanghaiMinute } from './pay-flow'
+import { clock, confirmationFor, isRetryable, isWechatBrowser, normaliseReceiptCode, payDevice, prepayIdOf, sandboxPayUrl, shanghaiMinute } from './pay-flow'
 
 const body = { year: 2027, channel: 'native' as const, people: [{ kind: 'self' as const }] }
 
@@ -25,6 +25,22 @@ describe('pay flow helpers', () => {
   it('tells WeChat\'s browser by its user agent', () => {
     expect(isWechatBrowser('Mozilla/5.0 (Linux; Android 12) Mobile Safari/537.36 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64')).toBe(true)
     expect(isWechatBrowser('Mozilla/5.0 (Linux; Android 12) Chrome/116.0.0.0 Mobile Safari/537.36')).toBe(false)
+  })
+
+  it('tells WeChat (JSAPI), another phone browser (H5) and a computer (QR code) apart', () => {
+    const wechat = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 MicroMessenger/8.0.49(0x18003137)'
+    expect(payDevice(wechat)).toBe('wechat')
+    for (const phone of [
+      'Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 Chrome/116.0.0.0 Mobile Safari/537.36',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 Safari/604.1',
+      'Mozilla/5.0 (Linux; Android 12; HarmonyOS; ALN-AL00) AppleWebKit/537.36 HuaweiBrowser/14.0 Mobile Safari/537.36',
+      'Mozilla/5.0 (Linux; U; Android 13; zh-cn; 22081212C) AppleWebKit/537.36 Chrome/100.0 MQQBrowser/13.6 Mobile',
+    ]) expect(payDevice(phone)).toBe('phone')
+    for (const computer of [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Safari/537.36',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    ]) expect(payDevice(computer)).toBe('desktop')
   })
 
   it('builds the simulator\'s payer page URL for a prepay or a code URL', () => {

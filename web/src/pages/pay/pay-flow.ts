@@ -1,9 +1,38 @@
 import type { PaymentOrderInput } from '@yibao/shared'
 import type { JsapiParams } from './types'
+import { absoluteUrl, receiptVerifyPath } from '@yibao/shared'
 
 /** Inside WeChat's in-app browser (JSAPI payment is possible there only). */
 export function isWechatBrowser(userAgent: string = navigator.userAgent): boolean {
   return /MicroMessenger/i.test(userAgent)
+}
+
+/** A phone's (or tablet's) browser, by its user agent: WeChat Pay H5 can open the WeChat app on it. */
+export function isPhoneBrowser(userAgent: string = navigator.userAgent): boolean {
+  return /Android|iPhone|iPad|iPod|HarmonyOS|OpenHarmony|Mobile/i.test(userAgent)
+}
+
+/** Where the page runs, as payment sees it: inside WeChat (JSAPI), another phone browser (H5), a computer (QR). */
+export type PayDevice = 'wechat' | 'phone' | 'desktop'
+
+export function payDevice(userAgent: string = navigator.userAgent): PayDevice {
+  if (isWechatBrowser(userAgent)) return 'wechat'
+  return isPhoneBrowser(userAgent) ? 'phone' : 'desktop'
+}
+
+/**
+ * Sends the browser to WeChat Pay's H5 address (it comes back to our order page by itself). Through a link
+ * that sends our origin as the Referer: WeChat Pay refuses an H5 visit without one (商家参数格式有误), and
+ * every page of ours otherwise says `Referrer-Policy: no-referrer`.
+ */
+export function openH5(h5Url: string): void {
+  const link = document.createElement('a')
+  link.href = h5Url
+  link.referrerPolicy = 'strict-origin'
+  link.hidden = true
+  document.body.append(link)
+  link.click()
+  link.remove()
 }
 
 /** A fresh `Idempotency-Key` (a UUID; 20–255 characters of `[\w-]`). */
@@ -55,7 +84,7 @@ export function orderPageUrl(id: string, origin: string = window.location.origin
 
 /** The public verification page of a receipt (what the receipt's QR code holds). */
 export function receiptVerifyUrl(code: string, origin: string = window.location.origin): string {
-  return `${origin}/receipts/verify?code=${encodeURIComponent(code)}`
+  return absoluteUrl(origin, receiptVerifyPath(code))
 }
 
 interface WeixinJSBridge {

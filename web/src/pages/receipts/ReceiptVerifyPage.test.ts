@@ -37,7 +37,10 @@ async function mountPage(answer: ReceiptView) {
   server.use(http.get('*/api/v1/receipts/:code', ({ params }) => params.code === CODE
     ? HttpResponse.json(answer)
     : HttpResponse.json({ error: { code: 'NOT_FOUND', message: '未找到', requestId: 'r' } }, { status: 404 })))
-  const routes = [{ path: '/receipts/verify', component: ReceiptVerifyPage }]
+  const routes = [
+    { path: '/receipts/verify', component: ReceiptVerifyPage },
+    { path: '/slips/verify', component: { render: () => h('p', 'slips') } },
+  ]
   const router = createRouter({ history: createMemoryHistory(), routes })
   await router.push(`/receipts/verify?code=${CODE}`)
   const global = { plugins: [i18n, router] }
@@ -55,6 +58,14 @@ describe('ReceiptVerifyPage', () => {
     expect(wrapper.find('[data-testid="receipt-void"]').exists()).toBe(false)
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="receipt-fact-amount"]').text()).toBe('¥380.00')
+    wrapper.unmount()
+  })
+
+  it('links to the check of a settlement slip (结算单核验)', async () => {
+    const wrapper = await mountPage(receipt())
+    const link = wrapper.get('[data-testid="slip-verify-link"]')
+    expect(link.attributes('href')).toBe('/slips/verify')
+    expect(link.text()).toBe('核验一站式结算单')
     wrapper.unmount()
   })
 

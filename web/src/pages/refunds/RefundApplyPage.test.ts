@@ -1,6 +1,7 @@
 import type { ApiErrorBody, SessionView } from '@yibao/shared'
 import type { OrderView } from '../pay/types'
 import type { RefundOptionsView } from './types'
+import type { VueWrapper } from '@vue/test-utils'
 import { flushPromises, mount } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
@@ -28,6 +29,7 @@ function order(over: Partial<OrderView['lines'][number]> = {}): OrderView {
     codeUrl: null,
     expiresAt: '2026-11-23T08:14:00.000+08:00',
     paidAt: '2026-11-23T07:44:12.000+08:00',
+    atDesk: false,
     lines: [{ id: LINE, name: '王**', certNo: '610322********0281', amountFen: 38_000, status: 'reported', receiptCode: 'R4N7-CNU2-TG95-VTF6', refund: null, ...over }],
   }
 }
@@ -127,6 +129,14 @@ async function mountAt(url: string) {
   return { wrapper, router }
 }
 
+/** 提交退费申请, then 确认提交 in the confirmation step. */
+async function confirmSubmit(wrapper: VueWrapper) {
+  await wrapper.get('[data-testid="refund-submit"]').trigger('click')
+  await flushPromises()
+  await wrapper.get('[data-testid="refund-confirm"]').trigger('click')
+  await flushPromises()
+}
+
 describe('RefundApplyPage', () => {
   it('shows the person, year and amount of the line, and requires a reason before asking the BFF', async () => {
     bff()
@@ -157,6 +167,41 @@ describe('RefundApplyPage', () => {
     wrapper.unmount()
   })
 
+  it('asks to confirm the person, year, reason and amount inline before sending; 返回修改 sends nothing', async () => {
+    bff()
+    replies = [() => HttpResponse.json(created, { status: 201 })]
+    const { wrapper, router } = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
+    await wrapper.get('[data-testid="refund-reason-duplicate_enrolment"]').setValue(true)
+    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
+    await flushPromises()
+    expect(posts).toHaveLength(0)
+    const step = wrapper.get('[data-testid="refund-confirm-step"]')
+    const heading = step.get('h2')
+    expect(heading.text()).toBe('请确认退费申请')
+    expect(document.activeElement).toBe(heading.element)
+    expect(step.text()).toContain('王**（610322********0281）')
+    expect(step.text()).toContain('2027年度')
+    expect(step.text()).toContain('重复参保或重复缴费')
+    expect(step.get('[data-testid="refund-confirm-amount"]').text()).toBe('¥380.00')
+    // An inline step, not a toast: it stays until the person answers.
+    expect(document.querySelector('.van-toast')).toBeNull()
+    expect(wrapper.find('[data-testid="refund-submit"]').exists()).toBe(false)
+    expect(step.get('[data-testid="refund-confirm"]').text()).toBe('确认提交')
+    await step.get('[data-testid="refund-edit"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="refund-confirm-step"]').exists()).toBe(false)
+    expect(posts).toHaveLength(0)
+    expect(router.currentRoute.value.path).toBe('/refunds/new')
+
+    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('[data-testid="refund-confirm"]').trigger('click')
+    await flushPromises()
+    expect(posts).toHaveLength(1)
+    expect(router.currentRoute.value.path).toBe('/refunds')
+    wrapper.unmount()
+  })
+
   it('sends {orderId, lineId, reason} with an Idempotency-Key, retries with the SAME key, then goes to /refunds', async () => {
     bff()
     replies = [
@@ -165,16 +210,16 @@ describe('RefundApplyPage', () => {
     ]
     const { wrapper, router } = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
     await wrapper.get('[data-testid="refund-reason-duplicate_enrolment"]').setValue(true)
-    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
-    await flushPromises()
+    await confirmSubmit(wrapper)
     expect(posts).toHaveLength(1)
     expect(posts[0]!.body).toEqual({ orderId: ORDER, lineId: LINE, reason: 'duplicate_enrolment' })
     expect(posts[0]!.key).toMatch(/^[\w-]{20,255}$/)
     expect(wrapper.get('[data-testid="refund-error"]').text()).toContain('医保部门系统暂时无法访问，请稍后再试')
-    expect(wrapper.get('[data-testid="refund-submit"]').text()).toContain('重试')
+    // Still in the confirmation: sending it again is a retry of the same request.
+    expect(wrapper.get('[data-testid="refund-confirm"]').text()).toContain('重试')
     expect(router.currentRoute.value.path).toBe('/refunds/new')
 
-    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
+    await wrapper.get('[data-testid="refund-confirm"]').trigger('click')
     await flushPromises()
     expect(posts).toHaveLength(2)
     expect(posts[1]!.key).toBe(posts[0]!.key)
@@ -191,19 +236,20 @@ describe('RefundApplyPage', () => {
     ]
     const { wrapper, router } = await mountAt(`/refunds/new?order=${ORDER}&line=${LINE}`)
     await wrapper.get('[data-testid="refund-reason-overpaid"]').setValue(true)
-    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
-    await flushPromises()
+    await confirmSubmit(wrapper)
     const alert = wrapper.get('[data-testid="refund-error"]')
     expect(alert.attributes('role')).toBe('alert')
     expect(alert.text()).toContain('2027年度待遇享受期已开始，不能以该原因退费')
-    expect(alert.text()).toContain('如需帮助请提供编号 req-9')
-    expect(wrapper.get('[data-testid="refund-submit"]').text()).toBe('提交退费申请')
+    // A 409 the person can act on: no request id.
+    expect(alert.text()).not.toContain('req-9')
+    expect(wrapper.get('[data-testid="refund-confirm"]').text()).toBe('确认提交')
     expect(router.currentRoute.value.path).toBe('/refunds/new')
 
     await wrapper.get('[data-testid="refund-reason-died_before_benefit"]').setValue(true)
     expect(wrapper.find('[data-testid="refund-error"]').exists()).toBe(false)
-    await wrapper.get('[data-testid="refund-submit"]').trigger('click')
-    await flushPromises()
+    // Another reason: the confirmation is asked again for it.
+    expect(wrapper.find('[data-testid="refund-confirm-step"]').exists()).toBe(false)
+    await confirmSubmit(wrapper)
     expect(posts.map(p => (p.body as { reason: string }).reason)).toEqual(['overpaid', 'died_before_benefit'])
     expect(posts[1]!.key).not.toBe(posts[0]!.key)
     expect(router.currentRoute.value.path).toBe('/refunds')
@@ -255,8 +301,11 @@ describe('RefundApplyPage', () => {
     expect(basis.text()).toContain('380.00 元 × 9 ÷ 12 = 285.00 元')
     expect(basis.get('[data-testid="refund-basis-source"]').text()).toBe('依据：医保局办公室等五部门2020年通知 二（做好职工医保和居民医保参保接续衔接）')
     expect(basis.get('[data-testid="refund-basis-assumed"]').text()).toContain('文件未作规定')
-    // The amount is never sent: the BFF works it out again.
+    // The amount is never sent: the BFF works it out again. The confirmation shows the part that comes back.
     await wrapper.get('[data-testid="refund-submit"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="refund-confirm-amount"]').text()).toBe('¥285.00')
+    await wrapper.get('[data-testid="refund-confirm"]').trigger('click')
     await flushPromises()
     expect(posts[0]!.body).toEqual({ orderId: ORDER, lineId: LINE, reason: 'employee_insurance' })
     expect(router.currentRoute.value.path).toBe('/refunds')

@@ -68,6 +68,41 @@ describe('RefundsPage', () => {
     wrapper.unmount()
   })
 
+  it('puts the records first and 办理须知 below them, collapsed once there are records', async () => {
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get('*/api/v1/refunds', () => HttpResponse.json([rejected])),
+    )
+    const { wrapper } = await mountPage()
+    const page = wrapper.get('.refunds').element
+    const records = wrapper.get('[data-testid="refund-item"]').element
+    const guide = wrapper.get('[data-testid="refunds-guide"]')
+    // The records come before the guide in reading order.
+    expect(records.compareDocumentPosition(guide.element) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+    expect(page.contains(guide.element)).toBe(true)
+    const toggle = guide.get('[role="button"]')
+    expect(toggle.text()).toContain('办理须知')
+    expect(toggle.attributes('aria-expanded')).toBe('false')
+    // The how-to is one tap away, and still links to 缴费记录.
+    await toggle.trigger('click')
+    await flushPromises()
+    expect(toggle.attributes('aria-expanded')).toBe('true')
+    expect(guide.get('[data-testid="refunds-to-orders"]').attributes('href')).toBe('/pay/orders')
+    wrapper.unmount()
+  })
+
+  it('with no records yet, shows 办理须知 open', async () => {
+    server.use(
+      http.get('*/api/v1/session', () => HttpResponse.json(resident)),
+      http.get('*/api/v1/refunds', () => HttpResponse.json([])),
+    )
+    const { wrapper } = await mountPage()
+    const guide = wrapper.get('[data-testid="refunds-guide"]')
+    expect(guide.get('[role="button"]').attributes('aria-expanded')).toBe('true')
+    expect(guide.text()).toContain('中选择要退费的那笔缴费')
+    wrapper.unmount()
+  })
+
   it('says 暂无退费记录 when there are none', async () => {
     server.use(
       http.get('*/api/v1/session', () => HttpResponse.json(resident)),

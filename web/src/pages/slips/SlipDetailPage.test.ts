@@ -4,6 +4,7 @@ import { estimateSettlement } from '@yibao/shared'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n } from '../../i18n'
 import SlipDetailPage from './SlipDetailPage.vue'
 
@@ -74,7 +75,11 @@ function bff(detail: SlipView | 'missing', explain: SlipExplanation | 'down') {
 }
 
 async function mountPage(member?: string) {
-  const wrapper = mount(SlipDetailPage, { props: { id: ID, member }, global: { plugins: [i18n] }, attachTo: document.body })
+  // The sheet links to the public 结算单核验 page.
+  const routes = [{ path: '/:any(.*)*', component: { render: () => null } }]
+  const router = createRouter({ history: createMemoryHistory(), routes })
+  const global = { plugins: [i18n, router] }
+  const wrapper = mount(SlipDetailPage, { props: { id: ID, member }, global, attachTo: document.body })
   await flushPromises()
   return wrapper
 }
@@ -106,6 +111,9 @@ describe('SlipDetailPage (结算单详情)', () => {
       '529901其他¥0.00',
     ])
     expect(wrapper.get('[data-testid="verification-code"]').text()).toBe('7K2M-9QXA-B3TD')
+    // Next to 可以核验: the public check, with the code and the slip's id already filled in.
+    expect(wrapper.get('[data-testid="slip-verify-link"]').attributes('href'))
+      .toBe(`/slips/verify?code=7K2M-9QXA-B3TD&setlId=${ID}`)
     expect(wrapper.get('[data-testid="pdf"]').attributes('href')).toBe(`/api/v1/slips/${ID}/pdf`)
     // Who paid what: the engine's bar component, fed with the slip's figures.
     expect(wrapper.findAll('[data-testid="settlement-bar"] [data-tier]').map(s => [s.attributes('data-tier'), Number(s.attributes('data-fen'))]))
@@ -162,7 +170,7 @@ describe('SlipDetailPage (结算单详情)', () => {
     bff('missing', 'down')
     const missing = await mountPage()
     expect(missing.get('[role="alert"]').text()).toContain('没有找到相关记录')
-    expect(missing.text()).toContain('req-1')
+    expect(missing.text()).not.toContain('req-1')
     missing.unmount()
 
     bff(slip, 'down')

@@ -1,6 +1,6 @@
 import type { FamilyLinkView, SlipSummary } from '@yibao/shared'
 import { flushPromises, mount } from '@vue/test-utils'
-import { shanghaiYear } from '@yibao/shared'
+import { shanghaiYear, slipYears } from '@yibao/shared'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -34,20 +34,26 @@ function summary(n: number, year = 2025): SlipSummary {
 const child: FamilyLinkView = { id: 'link-1', name: '刘**', certNo: '370502********0825', relation: 'grandchild', relationLabel: '孙子女/外孙子女', status: 'active', createdAt: '2026-11-01T00:00:00.000Z' }
 const pending: FamilyLinkView = { ...child, id: 'link-2', name: '王**', status: 'pending_consent' }
 
-/** 12 slips in 2025 for the resident, one in the current year for the child; records every query. */
+/**
+ * 12 slips in 2025 for the resident (none when `noSlips`), one in the current year for the child; records every
+ * query. Without a year the BFF answers the newest of the pickable years with slips, else this year.
+ */
 let queries: Record<string, string>[] = []
-function bff() {
+function bff({ noSlips = false } = {}) {
   queries = []
-  const mine = Array.from({ length: 12 }, (_, i) => summary(12 - i))
+  const mine = noSlips ? [] : Array.from({ length: 12 }, (_, i) => summary(12 - i))
+  const slipsOf = (member: string | undefined, year: number) =>
+    member === 'link-1' ? (year === THIS_YEAR ? [summary(5, THIS_YEAR)] : []) : year === 2025 ? mine : []
   server.use(
     http.get('*/api/v1/family/links', () => HttpResponse.json([child, pending])),
     http.get('*/api/v1/slips', ({ request }) => {
       const q = Object.fromEntries(new URL(request.url).searchParams)
       queries.push(q)
-      const list = q.member === 'link-1' ? (Number(q.year) === THIS_YEAR ? [summary(5, THIS_YEAR)] : []) : Number(q.year) === 2025 ? mine : []
+      const year = q.year ? Number(q.year) : slipYears(THIS_YEAR).find(y => slipsOf(q.member, y).length) ?? THIS_YEAR
+      const list = slipsOf(q.member, year)
       const page = Number(q.page)
       const size = Number(q.pageSize)
-      return HttpResponse.json({ year: Number(q.year), page, pageSize: size, total: list.length, items: list.slice((page - 1) * size, page * size) })
+      return HttpResponse.json({ year, page, pageSize: size, total: list.length, items: list.slice((page - 1) * size, page * size) })
     }),
   )
 }
@@ -68,10 +74,31 @@ async function mountAt(path: string) {
 }
 
 describe('SlipsPage (结算单)', () => {
-  it('shows this year by default, with an empty state, and the bound family members to switch to', async () => {
+  it('opens on the newest year that has slips (not an empty this year), and pages on in that year', async () => {
     bff()
+    const { wrapper, router } = await mountAt('/slips')
+    // No year asked: the BFF picks it, and the page shows the one it answered.
+    expect(queries[0]).toEqual({ page: '1', pageSize: '10' })
+    expect((wrapper.get('[data-testid="year-select"]').element as HTMLSelectElement).value).toBe('2025')
+    expect(wrapper.get('[data-testid="slips-count"]').text()).toBe('2025年共 12 张结算单')
+    expect(wrapper.find('[data-testid="slips-empty"]').exists()).toBe(false)
+    expect(router.currentRoute.value.query).toEqual({})
+    await wrapper.get('[data-testid="load-more"]').trigger('click')
+    await flushPromises()
+    expect(queries.at(-1)).toEqual({ year: '2025', page: '2', pageSize: '10' })
+    expect(wrapper.findAll('[data-testid="slip-item"]')).toHaveLength(12)
+    // This year asked for: this year, empty.
+    await wrapper.get('[data-testid="year-select"]').setValue(String(THIS_YEAR))
+    await flushPromises()
+    expect(queries.at(-1)).toEqual({ year: String(THIS_YEAR), page: '1', pageSize: '10' })
+    expect(wrapper.get('[data-testid="slips-empty"]').text()).toBe(`${THIS_YEAR}年没有住院结算记录`)
+    wrapper.unmount()
+  })
+
+  it('shows this year, empty, when no year has slips, and the bound family members to switch to', async () => {
+    bff({ noSlips: true })
     const { wrapper } = await mountAt('/slips')
-    expect(queries[0]).toEqual({ year: String(THIS_YEAR), page: '1', pageSize: '10' })
+    expect(queries[0]).toEqual({ page: '1', pageSize: '10' })
     expect(wrapper.get('[data-testid="slips-empty"]').text()).toBe(`${THIS_YEAR}年没有住院结算记录`)
     expect(wrapper.get('[data-testid="member-self"]').attributes('aria-pressed')).toBe('true')
     // Only active links are offered.
@@ -109,7 +136,7 @@ describe('SlipsPage (结算单)', () => {
     await wrapper.get('[data-testid="member-option"]').trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.query).toEqual({ member: 'link-1' })
-    expect(queries.at(-1)).toEqual({ year: String(THIS_YEAR), page: '1', pageSize: '10', member: 'link-1' })
+    expect(queries.at(-1)).toEqual({ page: '1', pageSize: '10', member: 'link-1' })
     expect(wrapper.get('[data-testid="slip-item"]').attributes('href')).toBe(`/slips/S${THIS_YEAR}05?member=link-1`)
     expect(wrapper.get('[data-testid="member-option"]').attributes('aria-pressed')).toBe('true')
     wrapper.unmount()

@@ -13,8 +13,3 @@ export function dateText(iso: string): string {
 export function timeText(iso: string): string {
   return `${dateText(iso)} ${iso.slice(11, 16)}`
 }
-
-/** The years a resident can pick: this year and the four before it, newest first. */
-export function pickableYears(thisYear: number): number[] {
-  return [0, 1, 2, 3, 4].map(n => thisYear - n)
-}
