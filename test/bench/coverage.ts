@@ -1,4 +1,5 @@
 import type { Request } from 'autocannon'
+import { record } from './goals'
 import { load, table } from './load'
 import { NHSA_PATH, nhsaEnvelope, startBff, startSandbox, withServers } from './processes'
 import { sessionOn, signInResident } from './sign-in'
@@ -39,6 +40,9 @@ export async function coverageFigures(opts: { connections: number, durationS: nu
     const perCoverage = { ...upstream, label: '  = coverage answers/s upstream alone (÷4)', rps: upstream.rps / 4 }
     const route = await load({ label: 'BFF GET /api/v1/coverage (30 s per-person reuse)', url: `${bff.url}/api/v1/coverage`, headers: { cookie }, connections: opts.connections, durationS: opts.durationS })
     const cold = await load({ label: 'BFF GET /api/v1/coverage (PERSON_READ_CACHE=false)', url: `${uncached.url}/api/v1/coverage`, headers: { cookie: cookieUncached }, connections: opts.connections, durationS: opts.durationS })
+    record('coverage.upstream', perCoverage.rps)
+    record('coverage.rps', route.rps)
+    record('coverage.cold', cold.rps)
     console.log(`\n## Coverage route (${opts.connections} connections, ${opts.durationS} s each; signed in by phone + SMS)\n`)
     console.log(table([upstream, perCoverage, route, cold]))
     console.log(`\nGET /api/v1/coverage: ${route.rps.toFixed(0)} req/s, p99 ${route.p99.toFixed(1)} ms; ${(route.rps / perCoverage.rps * 100).toFixed(0)} % of upstream-alone throughput for the same four calls (goal ≥ 80 %)`)

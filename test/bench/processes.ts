@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
+import postgres from 'postgres'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 const TSX = join(ROOT, 'node_modules/.bin/tsx')
@@ -33,7 +34,21 @@ async function waitFor(url: string, child: ChildProcess, init?: RequestInit) {
   }
 }
 
-export interface Running { url: string, stop: () => Promise<void> }
+export interface Running {
+  url: string
+  stop: () => Promise<void>
+  /** Resident set size of the process now, in MiB (Linux /proc). */
+  rssMiB: () => number
+}
+
+function rssOf(child: ChildProcess): () => number {
+  return () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+    const kib = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1])
+    if (!Number.isFinite(kib)) throw new Error(`no VmRSS for process ${child.pid}`)
+    return kib / 1024
+  }
+}
 
 function stopper(child: ChildProcess, cleanup?: () => void) {
   return async () => {
@@ -51,7 +66,7 @@ export async function startHello(): Promise<Running> {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'hello.mjs')], { env: { ...process.env, PORT: String(port) }, stdio: 'inherit' })
   const url = `http://127.0.0.1:${port}/`
   await waitFor(url, child)
-  return { url, stop: stopper(child) }
+  return { url, stop: stopper(child), rssMiB: rssOf(child) }
 }
 
 /** `env` e.g. `SANDBOX_WXPAY_KEYS_DIR` (WeChat Pay keys shared with the BFF). */
@@ -60,20 +75,25 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Ru
   const child = spawn(TSX, [join(ROOT, 'test/sandbox/src/main.ts')], { env: { ...process.env, SANDBOX_PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/__sandbox/health`, child)
-  return { url, stop: stopper(child) }
+  return { url, stop: stopper(child), rssMiB: rssOf(child) }
 }
+
+/** The database of the running section when the bench runs on PostgreSQL (`DATABASE_URL`); see `withServers`. */
+let sectionDatabaseUrl: string | undefined
 
 export async function startBff(sandboxUrl: string, env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort()
+  const database: Record<string, string> = sectionDatabaseUrl ? { DATABASE_URL: sectionDatabaseUrl } : {}
   const dir = mkdtempSync(join(tmpdir(), 'yibao-bench-'))
   const url = `http://127.0.0.1:${port}`
-  const child = spawn(TSX, [join(ROOT, 'server/src/main.ts')], {
+  // Built by `pnpm bench` (scripts/bench.mjs): the compiled BFF under plain node, as `pnpm start` runs it.
+  const child = spawn(process.execPath, [join(ROOT, 'server/dist-bench/main.mjs')], {
     // Production requires PUBLIC_ORIGIN: the bench's own loopback address.
-    env: { ...process.env, NODE_ENV: 'production', PUBLIC_ORIGIN: url, PII_HASH_KEY: 'bench-only-key-0123456789abcdef0123456789', PORT: String(port), SANDBOX: 'external', NHSA_BASE_URL: sandboxUrl, SMS_BASE_URL: sandboxUrl, WECHAT_AUTHORIZE_BASE_URL: sandboxUrl, WECHAT_API_BASE_URL: sandboxUrl, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PUBLIC_ORIGIN: url, PII_HASH_KEY: 'bench-only-key-0123456789abcdef0123456789', PORT: String(port), SANDBOX: 'external', NHSA_BASE_URL: sandboxUrl, SMS_BASE_URL: sandboxUrl, WECHAT_AUTHORIZE_BASE_URL: sandboxUrl, WECHAT_API_BASE_URL: sandboxUrl, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'warn', ...database, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   await waitFor(`${url}/readyz`, child)
-  return { url, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) }
+  return { url, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })), rssMiB: rssOf(child) }
 }
 
 /** The national platform's single entry point. */
@@ -100,8 +120,39 @@ export function nhsaEnvelope(infno: string, input: unknown, admdvs = ''): string
 }
 
 /**
+ * On PostgreSQL (`DATABASE_URL`) each section gets a database of its own, created empty and dropped at the
+ * end, so `DATABASE_URL=… pnpm bench` can be rerun any number of times on one server: lines, phone bindings
+ * and sessions of an earlier run never meet the next one. Returns the URL and the drop.
+ */
+export async function freshDatabase(baseUrl: string): Promise<{ url: string, drop: () => Promise<void> }> {
+  const name = `yibao_bench_${process.pid}_${Date.now().toString(36)}`
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`CREATE DATABASE "${name}"`)
+  }
+  finally {
+    await admin.end()
+  }
+  const url = new URL(baseUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = postgres(baseUrl, { max: 1, onnotice: () => {} })
+      try {
+        await again.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      }
+      finally {
+        await again.end()
+      }
+    },
+  }
+}
+
+/**
  * Starts servers for one bench section and stops them all at the end, even when a later start fails
- * (a leaked child keeps the terminal's pipe open).
+ * (a leaked child keeps the terminal's pipe open). With `DATABASE_URL` the section's BFFs share one fresh
+ * database (two instances on one PostgreSQL, as in production), dropped when the section ends.
  */
 export async function withServers<T>(run: (start: (p: Promise<Running>) => Promise<Running>) => Promise<T>): Promise<T> {
   const started: Running[] = []
@@ -110,10 +161,14 @@ export async function withServers<T>(run: (start: (p: Promise<Running>) => Promi
     started.unshift(r)
     return r
   }
+  const fresh = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined
+  sectionDatabaseUrl = fresh?.url
   try {
     return await run(start)
   }
   finally {
     for (const r of started) await r.stop()
+    sectionDatabaseUrl = undefined
+    await fresh?.drop()
   }
 }

@@ -46,7 +46,7 @@ export async function signInResident(bffUrl: string, sandboxUrl: string, person:
   let sid = sessionFrom(login)
   if (!sid) throw new Error('sign-in: phone-login set no session')
   const { status } = await login.json() as { status: 'signed_in' | 'needs_binding' }
-  if (status === 'signed_in') return `${SESSION_COOKIE}=${sid}`
+  if (status === 'signed_in') return agreeToConsent(bffUrl, sid)
 
   // A request carrying a session must echo its CSRF token.
   const session = await expectOk(await fetch(`${bffUrl}/api/v1/session`, { headers: { cookie: `${SESSION_COOKIE}=${sid}` } }), 'session')
@@ -73,7 +73,25 @@ export async function signInResident(bffUrl: string, sandboxUrl: string, person:
   }), 'bind')
   sid = sessionFrom(bind)
   if (!sid) throw new Error('sign-in: bind set no session')
-  return `${SESSION_COOKIE}=${sid}`
+  return agreeToConsent(bffUrl, sid)
+}
+
+/**
+ * The 用户协议 and 隐私政策 agreed to (sensitive information included) when the session's resident has not yet,
+ * as the app asks right after signing in. Returns the cookie header.
+ */
+async function agreeToConsent(bffUrl: string, sid: string): Promise<string> {
+  const cookie = `${SESSION_COOKIE}=${sid}`
+  const session = await expectOk(await fetch(`${bffUrl}/api/v1/session`, { headers: { cookie } }), 'session')
+  const { csrfToken } = await session.json() as { csrfToken: string }
+  const state = await expectOk(await fetch(`${bffUrl}/api/v1/me/consent`, { headers: { cookie } }), 'consent')
+  const { version, required } = await state.json() as { version: string, required: boolean }
+  if (required) {
+    const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }
+    const body = JSON.stringify({ version, general: true, sensitive: true })
+    await expectOk(await fetch(`${bffUrl}/api/v1/me/consent`, { method: 'POST', headers, body }), 'consent')
+  }
+  return cookie
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Request } from 'autocannon'
+import { record } from './goals'
 import { load, table } from './load'
 import { NHSA_PATH, nhsaEnvelope, startBff, startSandbox, withServers } from './processes'
 import { sessionOn, signInResident } from './sign-in'
@@ -40,6 +41,11 @@ export async function slipFigures(opts: { connections: number, durationS: number
     const cold = await load({ label: 'BFF GET /api/v1/slips/:setlId (cache off)', url: `${uncached.url}/api/v1/slips/${slip.setlId}`, headers: { cookie: cookieUncached }, connections: opts.connections, durationS: opts.durationS })
     const explanation = await load({ label: 'BFF GET …/:setlId/explanation', url: `${bff.url}/api/v1/slips/${slip.setlId}/explanation`, headers: { cookie }, connections: opts.connections, durationS: opts.durationS })
     const pdf = await load({ label: 'BFF GET …/:setlId/pdf', url: `${bff.url}/api/v1/slips/${slip.setlId}/pdf`, headers: { cookie }, connections: opts.connections, durationS: opts.durationS })
+    record('slip.upstream', perSlip.rps)
+    record('slip.rps', detail.rps)
+    record('slip.cold', cold.rps)
+    record('pdf.rps', pdf.rps)
+    record('pdf.p99', pdf.p99)
     console.log(`\n## Settlement slips (${opts.connections} connections, ${opts.durationS} s each; signed in by phone + SMS)\n`)
     console.log(table([alone, both, perSlip, detail, cold, explanation, pdf]))
     console.log(`\nGET /api/v1/slips/:setlId: ${detail.rps.toFixed(0)} req/s, p99 ${detail.p99.toFixed(1)} ms; ${(detail.rps / perSlip.rps * 100).toFixed(0)} % of upstream-alone throughput for the same two calls (goal ≥ 80 %); sandbox 5203 alone ${alone.rps.toFixed(0)} req/s, p99 ${alone.p99.toFixed(1)} ms`)

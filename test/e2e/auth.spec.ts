@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { faceCheck, fillPhoneAndCode, nextResident, signInByPhone, uniquePhone, wechatAuthorize } from './auth'
+import { faceCheck, fillPhoneAndCode, landOnHome, nextResident, signInByPhone, uniquePhone, wechatAuthorize } from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { chooseCity } from './cross-region'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -67,8 +68,39 @@ describe('resident sign-in journeys (375 px)', () => {
     await page.getByTestId('submit').click()
     // A first binding: the person's 人脸核身 (the code this bind checked is kept, none is asked again).
     await faceCheck(page, '通过')
+    // Then the 用户协议 and 隐私政策, agreed to, and home.
+    await landOnHome(page)
     await page.getByTestId('resident-name').waitFor()
     expect(await page.getByTestId('resident-name').textContent()).toBe(`${person.name[0]}${'*'.repeat(person.name.length - 1)}`)
+    await context.close()
+  })
+
+  it('登录已过期 in the middle of a form: to sign-in, said why, then back to the same form with what was typed', async () => {
+    const context = await mobileContext(browser)
+    const page = await context.newPage()
+    const phone = await signInByPhone(page, await nextResident('auth'))
+    await page.goto('/cross-region/new')
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await page.getByTestId('cr-type-temporary').check()
+    await chooseCity(page, '广东省', '深圳市')
+    await page.getByTestId('cr-phone').fill('13905461234')
+    // The session ends (here: its cookie is gone, as after 30 minutes without use or 退出所有设备 elsewhere).
+    await context.clearCookies()
+    await page.getByTestId('cr-submit').click()
+    await page.getByTestId('session-expired').waitFor()
+    expect(new URL(page.url()).pathname).toBe('/login')
+    expect(new URL(page.url()).search).not.toContain('139')
+    expect(await page.getByTestId('session-expired').textContent()).toContain('登录已过期，请重新登录')
+    await expectNoAxeViolations(page)
+    // The same resident signs in again: back on the form, the number still there.
+    await fillPhoneAndCode(page, phone)
+    await page.getByTestId('submit').click()
+    await page.waitForURL(url => new URL(url).pathname === '/cross-region/new')
+    await expect.poll(() => page.getByTestId('cr-phone').inputValue()).toBe('13905461234')
+    expect(await page.getByTestId('cr-type-temporary').isChecked()).toBe(true)
+    expect(await page.getByTestId('cr-destination').textContent()).toContain('深圳市')
+    // Put back once: nothing of it stays in the tab's storage.
+    expect(await page.evaluate(() => Object.keys(sessionStorage).filter(k => k.startsWith('yb-draft:')))).toEqual([])
     await context.close()
   })
 })

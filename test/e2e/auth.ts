@@ -162,6 +162,10 @@ export async function phoneBindStep(
   return phone
 }
 
+/** Where a sign-in ends: home, or first the consent page (a first sign-in, or new texts since the last). */
+const LANDINGS = ['/', '/consent']
+const landing = (url: URL) => LANDINGS.includes(url.pathname)
+
 /**
  * Signs in through the UI by phone + SMS, with 实名认证 on first use. Ends on the home page. `sandboxURL` is
  * the shared app's sandbox unless a journey launched its own app.
@@ -174,12 +178,33 @@ export async function signInByPhone(
 ) {
   await phoneBindStep(page, person, phone, sandboxURL)
   // A first binding asks for the person's 人脸核身 (passed on the sandbox simulator), then binds.
-  const home = page.waitForURL(url => new URL(url).pathname === '/').then(() => 'home' as const, () => null)
+  const landed = page.waitForURL(landing).then(() => 'landed' as const, () => null)
   const face = page.getByTestId('face-start').waitFor().then(() => 'face' as const, () => null)
-  if (await Promise.race([home, face]) === 'face') await faceCheck(page)
-  await page.waitForURL(url => new URL(url).pathname === '/')
+  if (await Promise.race([landed, face]) === 'face') await faceCheck(page)
+  await landOnHome(page)
   await page.getByTestId('resident-name').waitFor()
   return phone
+}
+
+/**
+ * The end of a sign-in: on the consent page (用户协议、隐私政策 and the separate sensitive-information consent)
+ * when the app asks, both boxes ticked and 同意并继续; then home.
+ */
+export async function landOnHome(page: Page) {
+  await page.waitForURL(landing)
+  if (new URL(page.url()).pathname === '/consent') await agreeToConsent(page)
+  await page.waitForURL(url => new URL(url).pathname === '/')
+}
+
+/** On the consent page: both boxes ticked (nothing is ticked for the resident), 同意并继续; `axe` checks it first. */
+export async function agreeToConsent(page: Page, opts: { axe?: AxeCheck } = {}) {
+  await page.waitForURL(url => new URL(url).pathname === '/consent')
+  await page.getByTestId('consent-form').waitFor()
+  await opts.axe?.(page)
+  await page.getByTestId('consent-general').check()
+  await page.getByTestId('consent-sensitive').check()
+  await page.getByTestId('consent-agree').click()
+  await page.waitForURL(url => new URL(url).pathname !== '/consent')
 }
 
 /**

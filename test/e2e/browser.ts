@@ -112,7 +112,42 @@ export async function mobileContext(
     reducedMotion: 'reduce',
   }), app.clock)
   if (elder)
-    await context.addInitScript(() => localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true })))
+    await context.addInitScript(() => {
+      // Runs in every document, about:blank too, which has no storage.
+      if (location.protocol.startsWith('http')) localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true }))
+    })
+  return watchConsole(context)
+}
+
+/** A refusal of the BFF the page shows in Chinese (Chromium logs every 4xx/5xx answer as a console error). */
+const API_ANSWER = /^Failed to load resource: the server responded with a status of [45]\d\d/
+/** Failures a journey causes on purpose: a navigation or a closed stream aborts; `setOffline` disconnects. */
+const EXPECTED_FAILURES = new Set(['net::ERR_ABORTED', 'net::ERR_INTERNET_DISCONNECTED'])
+
+/**
+ * Every page of the context must stay free of console errors (a CSP refusal, an exception, a Vue error) and failed
+ * requests: the journey fails at `context.close()` with the list. Answers of our own API with an error status are
+ * the app's business (shown in Chinese on the page), not console noise.
+ */
+function watchConsole(context: BrowserContext): BrowserContext {
+  const problems: string[] = []
+  const where = (url: string | undefined) => (url ? new URL(url).pathname : '?')
+  context.on('console', (message) => {
+    if (message.type() !== 'error') return
+    const source = message.location().url
+    if (API_ANSWER.test(message.text()) && where(source).startsWith('/api/')) return
+    problems.push(`console error on ${where(message.page()?.url())}: ${message.text()} (${where(source)})`)
+  })
+  context.on('weberror', error => void problems.push(`uncaught on ${where(error.page()?.url())}: ${error.error().message}`))
+  context.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? 'failed'
+    if (!EXPECTED_FAILURES.has(failure)) problems.push(`request failed: ${request.method()} ${where(request.url())} ${failure}`)
+  })
+  const close = context.close.bind(context)
+  context.close = async (options) => {
+    await close(options)
+    expect(problems, 'console errors and failed requests').toEqual([])
+  }
   return context
 }
 

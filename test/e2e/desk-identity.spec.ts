@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   activeResident,
   fillPhoneAndCode,
+  landOnHome,
   phoneBindStep,
   sandboxCall,
   sandboxResidents,
@@ -70,6 +71,8 @@ describe('换绑手机（找回账号）at the help desk (375 px and desktop)', 
     await desk.getByLabel('身份证号', { exact: true }).fill(person.certNo)
     await desk.getByTestId('desk-lookup').click()
     await desk.getByTestId('desk-person-name').waitFor()
+    // 换绑手机 is a tab of the console beside the person's card.
+    await desk.getByTestId('desk-tab-identity').click()
     await desk.getByTestId('desk-identity-open').click()
     await desk.getByTestId('desk-identity-status').getByText('该身份尚未绑定手机号').waitFor()
     await expectNoAxeViolations(desk)
@@ -81,9 +84,10 @@ describe('换绑手机（找回账号）at the help desk (375 px and desktop)', 
     await desk.getByTestId('desk-identity-done').getByText(`已为居民绑定尾号${familyPhone.slice(-4)}的手机，居民可用该手机号登录。`).waitFor()
     await screenshot(desk, 'desk-identity-bound')
 
-    // Back on the phone, the same confirmation now goes through: the person is bound to this phone.
+    // Back on the phone, the same confirmation now goes through: the person is bound to this phone (and agrees to
+    // the 用户协议 and 隐私政策 on first use).
     await resident.getByTestId('submit').click()
-    await resident.waitForURL(url => new URL(url).pathname === '/')
+    await landOnHome(resident)
     await resident.getByTestId('resident-name').waitFor()
 
     // Later the phone is lost: the clerk moves the identity to the resident's new phone.
@@ -122,15 +126,17 @@ describe('换绑手机（找回账号）at the help desk (375 px and desktop)', 
     await phone.goto('/login')
     await fillPhoneAndCode(phone, newPhone)
     await phone.getByTestId('submit').click()
-    await phone.waitForURL(url => new URL(url).pathname === '/')
+    // The account moved: the person holding it now agrees to the 用户协议 and 隐私政策 for themselves.
+    await landOnHome(phone)
     await phone.goto('/me/access-log')
     await phone.getByRole('heading', { name: '访问记录', level: 1 }).waitFor()
     // The entries come with one request after the page: wait for them before reading.
     await phone.getByTestId('access-entry').first().waitFor()
     const entries = await phone.getByTestId('access-entry').allTextContents()
     expect(entries).toEqual(expect.arrayContaining([
-      expect.stringContaining('窗口工作人员 · 窗口办理换绑手机号'),
-      expect.stringContaining('窗口工作人员 · 窗口绑定手机号'),
+      // Which clerk acted, at which hall, in the resident's own access log.
+      expect.stringContaining('窗口工作人员e2e-identity（凤翔区医保服务窗口） · 窗口办理换绑手机号'),
+      expect.stringContaining('窗口工作人员e2e-identity（凤翔区医保服务窗口） · 窗口绑定手机号'),
       expect.stringContaining('核验手机号实名登记（运营商）'),
     ]))
     expect(await phone.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true)

@@ -42,6 +42,8 @@ describe('报销测算 journey (375 px, WeChat UA)', () => {
   it('from the home page: Dongying 低保, level 3, amounts in 元 → bar and explanation with hand-checked numbers', async () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
+    const sent: string[] = []
+    page.on('request', request => void sent.push(request.url()))
     await page.goto('/')
     await page.getByRole('link', { name: '报销测算' }).click()
     await page.getByRole('heading', { level: 1, name: '报销测算' }).waitFor()
@@ -69,8 +71,9 @@ describe('报销测算 journey (375 px, WeChat UA)', () => {
     expect(await steps.nth(2).textContent()).toContain('医疗救助按其中的 70% 救助，救助 6,832.00 元')
     expect(await steps.nth(3).textContent()).toContain('您出院时自己需要支付 7,928.00 元')
     expect(await page.getByText('部分参数为测算假设').count()).toBe(1)
-    // The BFF runs the same engine and agrees.
-    await page.getByText('已与服务端核对，结果一致').waitFor()
+    // Computed on the phone, as the page says: the bill and the 低保 status were sent nowhere.
+    expect(await page.getByText('填写的内容不会上传').count()).toBe(1)
+    expect(sent.filter(url => url.includes('/api/v1/estimates'))).toEqual([])
 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await page.locator('.estimate__details summary').click()
@@ -82,6 +85,8 @@ describe('报销测算 journey (375 px, WeChat UA)', () => {
   it('shows the Chinese field message for a bad amount, and computes offline', async () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
+    const sent: string[] = []
+    page.on('request', request => void sent.push(request.url()))
     await page.goto('/estimate')
     await page.getByRole('heading', { level: 1, name: '报销测算' }).waitFor()
     await context.setOffline(true)
@@ -105,7 +110,8 @@ describe('报销测算 journey (375 px, WeChat UA)', () => {
     await page.getByRole('heading', { level: 2, name: '测算结果' }).waitFor()
     expect(await barFen(page)).toEqual({ basic: 1_968_000, assistance: 372_400, hospital: 200_000, personal: 459_600 })
     expect(await page.locator('.settlement-steps__item[data-tier="critical"]').textContent()).toContain('按一般居民标准计算')
-    expect(await page.getByTestId('server-check').textContent()).toBe('')
+    // What was entered never left the phone: no request carried it.
+    expect(sent.filter(url => url.includes('/api/v1/estimates'))).toEqual([])
     await context.close()
   })
 

@@ -1,24 +1,15 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { FIXTURE_CERT_NOS } from '@yibao/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO, faceCheck, sandboxPerson, signInByPhone } from './auth'
 import { appNow, expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { chooseCity } from './cross-region'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
 /** Opens the 就医地 picker, picks a province and a city, and confirms. */
-async function chooseCity(page: Page, province: string, city: string) {
-  await page.getByTestId('cr-destination').click()
-  // A wheel column keeps far options outside its window (they never count as visible): tap them as a
-  // finger would after scrolling, by their own click handler.
-  await page.getByRole('listbox', { name: '省份' }).getByRole('option', { name: province, exact: true }).dispatchEvent('click')
-  await page.getByRole('listbox', { name: '城市' }).getByRole('option', { name: city, exact: true }).dispatchEvent('click')
-  await page.getByRole('button', { name: '确认' }).click()
-  await page.getByTestId('cr-destination').filter({ hasText: city }).waitFor()
-}
-
 const masked = (name: string) => `${name[0]}${'*'.repeat(name.length - 1)}`
 /** Rows are told apart by the masked ID number (names of one family often mask alike). */
 const maskedCert = (certNo: string) => `${certNo.slice(0, 6)}********${certNo.slice(-4)}`

@@ -14,10 +14,10 @@ const ROOT = resolve(import.meta.dirname, '../..')
 /**
  * Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), a Guizhou (520000)
  * supervisor (staff.spec's 异常处理), a clerk for pay.spec's desk QR, and a Fengxiang (610322) clerk for
- * desk-identity.spec's 换绑手机.
+ * desk-identity.spec's 换绑手机, and a Dongying admin for staff-admin.spec's 人员管理.
  */
 const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-anomalies:supervisor:520000,'
-  + 'e2e-cashier:clerk:370500,e2e-identity:clerk:610322'
+  + 'e2e-cashier:clerk:370500,e2e-identity:clerk:610322,e2e-admin:admin:370500'
 
 /**
  * The day the journeys run on, whatever the machine's date (SANDBOX_CLOCK: the app and its embedded

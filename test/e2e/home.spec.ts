@@ -1,9 +1,38 @@
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nextResident, signInByPhone } from './auth'
 import { expectNoAxeViolations, launch, mobileContext, screenshot } from './browser'
+import { elderProblems } from './elder'
 
 let browser: Browser
+
+/**
+ * Each service-grid label with how it renders: its lines (its height in line-heights) and the lines its word
+ * groups (`.service-grid__word`) start on. A label wrapped only between whole groups has every group on one
+ * line and as many lines as distinct group lines; a group broken inside (异地就医备/案) spans two.
+ */
+function gridLabels(page: Page) {
+  return page.locator('.service-grid__label').evaluateAll(labels => labels.map((label) => {
+    const words = [...label.querySelectorAll('.service-grid__word')]
+    const tops = new Set(words.map(w => Math.round(w.getClientRects()[0]!.top)))
+    return {
+      text: label.textContent,
+      // A flex item, so a block: its lines are its height in line-heights.
+      lines: Math.round(label.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(label).lineHeight)),
+      wordLines: tops.size,
+      split: words.filter(w => w.getClientRects().length !== 1).map(w => w.textContent),
+    }
+  }))
+}
+
+/** Asserts that every grid label of the page wraps only between whole word groups. */
+async function expectGridLabelsWrapBetweenWords(page: Page) {
+  for (const label of await gridLabels(page)) {
+    expect(label.split, label.text!).toEqual([])
+    expect(label.lines, label.text!).toBe(label.wordLines)
+  }
+}
+
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
@@ -21,6 +50,8 @@ describe('home journey (375 px, WeChat UA)', () => {
       expect(await page.getByRole('link', { name: label }).count()).toBe(1)
     for (const tab of ['首页', '办事', '我的'])
       expect(await page.getByRole('tab', { name: tab }).count()).toBe(1)
+    // Grid labels wrap only between whole words (异地就医 | 备案, never 异地就医备/案).
+    await expectGridLabelsWrapBetweenWords(page)
     // Nothing overflows the 375 px viewport horizontally.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await screenshot(page, 'home')
@@ -65,7 +96,18 @@ describe('home journey (375 px, WeChat UA)', () => {
     }
     const columns = await page.locator('.service-grid').first().evaluate(el => getComputedStyle(el).gridTemplateColumns.split(' ').length)
     expect(columns).toBe(3)
+    await expectGridLabelsWrapBetweenWords(page)
     await screenshot(page, 'home-elder')
+    // 我的 in 长辈版: the masked ID number on one line, inside the cell (its label wraps instead).
+    await page.getByRole('tab', { name: '我的' }).click()
+    const number = page.getByTestId('account').locator('.nowrap-number')
+    await number.waitFor()
+    expect(await number.evaluate(el => el.getClientRects().length)).toBe(1)
+    const cell = (await page.getByTestId('account').boundingBox())!
+    const box = (await number.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(cell.x + cell.width)
+    await page.getByRole('tab', { name: '首页' }).click()
+    await page.getByTestId('resident-name').waitFor()
     await expectNoAxeViolations(page)
     // The choice survives a reload.
     await page.reload()
@@ -86,6 +128,31 @@ describe('home journey (375 px, WeChat UA)', () => {
     await context.close()
   })
 
+  it('医保码: one tap on the home code opens it full screen, and every tab has 医保码 in its header', async () => {
+    const context = await mobileContext(browser)
+    const page = await context.newPage()
+    await signInByPhone(page, await nextResident('home'))
+    await page.goto('/')
+    await page.getByTestId('evoucher-open').click()
+    await page.getByRole('heading', { level: 1, name: '医保码' }).waitFor()
+    expect(new URL(page.url()).pathname).toBe('/e-voucher')
+    const qr = page.getByTestId('evoucher-qr')
+    await qr.waitFor()
+    // Full screen: the code takes most of the 375 px width (it is 184 px on the home card).
+    expect((await qr.boundingBox())!.width).toBeGreaterThanOrEqual(280)
+    expect(await page.getByTestId('evoucher-screenshot').textContent()).toContain('截图或照片过期后无法使用')
+    await page.getByTestId('evoucher-countdown').waitFor()
+    await expectNoAxeViolations(page)
+    await screenshot(page, 'evoucher-full')
+    for (const [tab, path] of [['办事', '/services'], ['我的', '/me'], ['首页', '/']] as const) {
+      await page.goto(path)
+      await page.getByRole('tab', { name: tab }).waitFor()
+      await page.getByTestId('open-evoucher').click()
+      await page.getByRole('heading', { level: 1, name: '医保码' }).waitFor()
+    }
+    await context.close()
+  })
+
   // 34 page loads, each with a full axe run (~1.5 s each here): more than the default minute, and no speed goal.
   it('every page a resident can reach, standard and 长辈版: one h1, no horizontal scroll, zero axe violations', {
     timeout: 180_000,
@@ -93,8 +160,9 @@ describe('home journey (375 px, WeChat UA)', () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await signInByPhone(page, await nextResident('home'))
-    const pages = ['/', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/receipts/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
+    const pages = ['/', '/e-voucher', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/receipts/verify', '/slips/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
     const sweep = async (mode: string) => {
+      const elderIssues: string[] = []
       for (const path of pages) {
         await page.goto(path)
         await page.getByRole('heading', { level: 1 }).first().waitFor()
@@ -103,7 +171,10 @@ describe('home journey (375 px, WeChat UA)', () => {
         expect(await page.getByRole('heading', { level: 1 }).count(), `${mode} ${path}`).toBe(1)
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${mode} ${path}`).toBeLessThanOrEqual(375)
         await expectNoAxeViolations(page)
+        // 长辈版 numbers from computed styles: text ≥ 18 px, controls ≥ 60 px tall, body line-height ≥ 1.3.
+        if (mode === '长辈版') elderIssues.push(...(await elderProblems(page)).map(p => `${path}: ${p}`))
       }
+      expect(elderIssues, mode).toEqual([])
     }
     await sweep('standard')
     await page.goto('/')

@@ -5,6 +5,7 @@ import {
   activeResident,
   faceCheck,
   fillPhoneAndCode,
+  landOnHome,
   phoneBindStep,
   sandboxResidents,
   signInByPhone,
@@ -46,7 +47,8 @@ async function elderContext(): Promise<BrowserContext> {
   return mobileContext(browser, { elder: true })
 }
 
-const onHome = (page: Page) => page.waitForURL(url => new URL(url).pathname === '/')
+/** Home, through the consent page when the app asks (a first sign-in). */
+const onHome = (page: Page) => landOnHome(page)
 
 describe('人脸核身 journeys (375 px)', () => {
   it('a first binding asks for the face, passes on the provider page and binds; own full ID shown once', async () => {

@@ -121,6 +121,8 @@ describe('缴费 integrity journeys (375 px)', () => {
     await personRow(page, partner.certNo).and(page.locator('[data-status="payable"]')).waitFor()
     expect(await personRow(page, partner.certNo).getByRole('checkbox').isChecked()).toBe(true)
     expect(await page.getByTestId('pay-total').textContent()).toMatch(/^共3人，合计 ¥/)
+    // Paid with another phone (a phone's browser is offered H5, WeChat on the same phone, first).
+    await page.getByLabel('用另一部手机扫码支付').check()
     await page.getByTestId('pay-confirm').click()
     const first = await orderIdOf(page)
     await page.getByTestId('pay-qr-image').waitFor()
@@ -149,6 +151,7 @@ describe('缴费 integrity journeys (375 px)', () => {
     // Second order anyway, for oneself and the child: the BFF closes the first one (its lines void).
     await personRow(page, child.certNo).getByRole('checkbox').check()
     expect(await page.getByTestId('pay-total').textContent()).toMatch(/^共2人，合计 ¥/)
+    await page.getByLabel('用另一部手机扫码支付').check()
     await page.getByTestId('pay-confirm').click()
     const second = await orderIdOf(page)
     expect(second).not.toBe(first)
@@ -264,6 +267,7 @@ describe('缴费 integrity journeys (375 px)', () => {
       if (await page.getByTestId('pay-pick-self').isChecked()) await page.getByTestId('pay-pick-self').uncheck()
       await kid.getByRole('checkbox').check()
       expect(await page.getByTestId('pay-total').textContent()).toMatch(/^共1人，合计 ¥/)
+      await page.getByLabel('用另一部手机扫码支付').check()
       return { parent, context, page, elder }
     }))
 

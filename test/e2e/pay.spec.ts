@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core'
+import { readFile } from 'node:fs/promises'
 import { defaultPaymentYear } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SandboxResident as Seeded } from './auth'
@@ -6,6 +7,7 @@ import {
   activeResident,
   faceCheck,
   fillPhoneAndCode,
+  landOnHome,
   nextResident,
   sandboxCall,
   sandboxResidents,
@@ -109,6 +111,9 @@ describe('参保缴费 journeys (375 px)', () => {
     expect(await me.textContent()).toMatch(/缴费标准 ¥[\d,]+\.\d{2}，政府资助 ¥[\d,]+\.\d{2}/)
     const due = (await me.getByTestId('pay-status').textContent())!.match(/应缴 (¥[\d,]+\.\d{2})/)![1]!
     expect(await page.getByTestId('pay-total').textContent()).toBe(`共1人，合计 ${due}`)
+    // A phone outside WeChat is offered WeChat on the same phone (H5) first; this payer scans with another phone.
+    expect(await page.getByTestId('pay-channel-h5').isChecked()).toBe(true)
+    await page.getByLabel('用另一部手机扫码支付').check()
     expect(await page.getByText('将生成微信支付二维码，请用另一部手机的微信扫一扫。').count()).toBe(1)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await expectNoAxeViolations(page)
@@ -146,6 +151,10 @@ describe('参保缴费 journeys (375 px)', () => {
     // No reload: the order page follows the order.
     await page.getByTestId('order-heading').getByText('支付成功').waitFor({ timeout: 15_000 })
     expect(await page.getByTestId('pay-qr').count()).toBe(0)
+    // Focus moved to the heading for screen readers, with no ring drawn around it (not a control).
+    const heading = page.getByTestId('order-heading')
+    expect(await heading.evaluate(el => document.activeElement === el)).toBe(true)
+    expect(await heading.evaluate(el => getComputedStyle(el).outlineStyle)).toBe('none')
     const receipt = page.getByTestId('receipt')
     expect(await receipt.count()).toBe(1)
     expect(await receipt.textContent()).toContain(maskedCert(self.certNo))
@@ -154,6 +163,17 @@ describe('参保缴费 journeys (375 px)', () => {
     expect(await page.getByRole('img', { name: `电子缴费凭证核验二维码，凭证编号${code}` }).count()).toBe(1)
     await expectNoAxeViolations(page)
     await screenshot(page, 'pay-success')
+
+    // The person's 电子缴费凭证 as a PDF, downloaded from the order page.
+    const pdfLink = page.getByTestId('receipt-pdf')
+    expect(await pdfLink.count()).toBe(1)
+    expect(await pdfLink.getAttribute('aria-label')).toBe(`下载凭证PDF（${masked(self.name)}）`)
+    const [receiptDownload] = await Promise.all([page.waitForEvent('download'), pdfLink.click()])
+    expect(receiptDownload.suggestedFilename()).toMatch(new RegExp(`-${YEAR}-${code}\\.pdf$`))
+    const receiptPdf = await readFile((await receiptDownload.path())!)
+    expect(receiptPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    expect(receiptPdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+WenQuanYiMicroHei/)
+    expect(receiptPdf.toString('latin1')).toContain(`/receipts/verify?code=${code})`)
 
     // 我的 → 缴费记录 lists it.
     await page.goto('/me')
@@ -222,6 +242,12 @@ describe('参保缴费 journeys (375 px)', () => {
     await expectNoAxeViolations(page)
     await screenshot(page, 'refund-apply-elder')
     await page.getByTestId('refund-submit').click()
+    // Nothing is sent before the resident confirms who, which year and how much, inline.
+    const confirmStep = page.getByTestId('refund-confirm-step')
+    await confirmStep.getByRole('heading', { name: '请确认退费申请' }).waitFor()
+    expect(await confirmStep.getByTestId('refund-confirm-amount').textContent()).toContain(due)
+    await expectNoAxeViolations(page)
+    await confirmStep.getByTestId('refund-confirm').click()
     await page.waitForURL(url => new URL(url).pathname === '/refunds')
     // 医保审核 → WeChat Pay refunds to the original account → the page follows it without a reload.
     const item = page.getByTestId('refund-item').first()
@@ -230,6 +256,10 @@ describe('参保缴费 journeys (375 px)', () => {
     expect(await item.textContent()).toContain('重复参保或重复缴费')
     await expectNoAxeViolations(page)
     await screenshot(page, 'refunds-elder')
+    // 缴费记录 no longer says 支付成功 of a premium that went back.
+    await page.goto('/pay/orders')
+    await page.getByTestId('payment-order').first().and(page.locator('[data-status="refunded"]')).waitFor()
+    expect(await page.getByTestId('payment-order').first().textContent()).toContain('已退费')
     // The request is in the resident's own 访问记录, in words.
     await page.goto('/me/access-log')
     await page.getByTestId('access-entry').filter({ hasText: '本人 · 申请退费' }).first().waitFor()
@@ -256,8 +286,9 @@ describe('参保缴费 journeys (375 px)', () => {
     await page.getByLabel('姓名').fill(adult.name)
     await page.getByLabel('身份证号').fill(adult.certNo)
     await page.getByTestId('submit').click()
-    // A first binding: the person's 人脸核身 on the sandbox simulator.
+    // A first binding: the person's 人脸核身 on the sandbox simulator, then the 用户协议 and 隐私政策.
     await faceCheck(page)
+    await landOnHome(page)
     await page.getByTestId('resident-name').waitFor()
 
     // The child: confirmed on the household register, linked at once.

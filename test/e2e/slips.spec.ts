@@ -53,9 +53,13 @@ describe('结算单 journey (375 px, WeChat UA)', () => {
     await page.getByRole('link', { name: '结算单' }).click()
     await page.getByRole('heading', { level: 1, name: '结算单' }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/slips')
-    // This year she has no stay.
-    await page.getByText('2026年没有住院结算记录').waitFor()
+    // This year she has no stay: the page opens on her newest year that has one, not on an empty 2026.
+    await page.getByText('2025年共 3 张结算单').waitFor()
+    expect(await page.getByLabel('年度').inputValue()).toBe('2025')
     await expectNoAxeViolations(page)
+    // Asked for, this year is there, empty.
+    await page.getByLabel('年度').selectOption('2026')
+    await page.getByText('2026年没有住院结算记录').waitFor()
 
     await openYear2025(page)
     const items = page.getByTestId('slip-item')
@@ -114,6 +118,37 @@ describe('结算单 journey (375 px, WeChat UA)', () => {
     const pdf = await readFile((await download.path())!)
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
     expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+WenQuanYiMicroHei/)
+
+    // 结算单核验: whoever holds the paper scans its QR code (another phone, not signed in) and types the two
+    // amounts printed on it; the slip's own figures verify, a changed one does not.
+    const code = (await page.getByTestId('verification-code').textContent())!.trim()
+    const verifyUrl = (await page.getByTestId('slip-verify-url').textContent())!.trim()
+    expect(new URL(verifyUrl).pathname).toBe('/slips/verify')
+    expect(new URL(verifyUrl).searchParams.get('code')).toBe(code)
+    await page.getByRole('img', { name: `结算单核验二维码，校验码${code}` }).waitFor()
+    expect(pdf.toString('latin1')).toContain(`/URI (${verifyUrl})`)
+    const total = (await sheet.locator('[data-field="total"] dd').textContent())!.trim()
+    const cash = (await page.getByTestId('personal-cash').textContent())!.trim()
+    const checker = await mobileContext(browser, { inWeChat: false })
+    const check = await checker.newPage()
+    await check.goto(verifyUrl)
+    await check.getByRole('heading', { level: 1, name: '结算单核验' }).waitFor()
+    await check.getByTestId('slip-check-prefilled').waitFor()
+    await check.getByLabel('医疗费总额').fill(total)
+    await check.getByLabel('个人现金支付').fill(cash)
+    await check.getByTestId('slip-check-submit').click()
+    await check.getByTestId('slip-check-valid').waitFor()
+    expect(await check.getByTestId('slip-check-fact-total').textContent()).toContain(total)
+    expect(await check.getByTestId('slip-check-fact-cash').textContent()).toContain(cash)
+    expect(new URL(check.url()).searchParams.has('total')).toBe(false)
+    expect(await check.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await expectNoAxeViolations(check)
+    await screenshot(check, 'slip-verify')
+    await check.getByLabel('个人现金支付').fill('1.00')
+    await check.getByTestId('slip-check-submit').click()
+    await check.getByTestId('slip-check-not-found').getByText('未找到相符的结算单').waitFor()
+    await expectNoAxeViolations(check)
+    await checker.close()
 
     // A slip that follows the policy says so.
     await page.goBack()
