@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint'
 // @antfu/eslint-config (the style guide's pick) needs Node 22 since its v9 (Object.groupBy,
 // Set.prototype.union), so we compose the same building blocks ourselves; see docs/decisions/001.
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'test-results/**', '.stryker-tmp/**', 'reports/**', 'server/src/storage/migrations/**', '**/.data/**', 'node_modules/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/dist-bench/**', 'test-results/**', '.stryker-tmp/**', 'reports/**', 'server/src/storage/migrations/**', '**/.data/**', 'node_modules/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

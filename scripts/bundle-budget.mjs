@@ -1,8 +1,8 @@
 // Entry-route budget: ≤ 90 KiB gzip JS and ≤ 40 KiB gzip CSS (what index.html loads before any lazy route).
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
-import { gzipSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { ROOT } from './lib.mjs'
 
 const dist = join(ROOT, 'web/dist')
@@ -26,3 +26,20 @@ if (foreign.length > 0) {
   console.error(`✗ built files load from another origin: ${foreign.join(', ')}`)
   process.exit(1)
 }
+
+// Every text file of some size has brotli and gzip copies that unpack to it (web/vite.config.ts), which the BFF
+// sends by Accept-Encoding (server/src/lib/web-static.ts). Smaller ones may lack them (a copy no smaller is not
+// written). Not one may be stale: a copy is checked against the file it stands for.
+const texts = ['index.html', ...readdirSync(join(dist, 'assets')).map(f => `assets/${f}`)]
+  .filter(f => /\.(?:js|css|html|svg|json)$/.test(f))
+const uncompressed = texts.filter((f) => {
+  const plain = readFileSync(join(dist, f))
+  if (plain.length < 1024) return false
+  const matches = (ext, unpack) => existsSync(join(dist, f + ext)) && unpack(readFileSync(join(dist, f + ext))).equals(plain)
+  return !matches('.br', brotliDecompressSync) || !matches('.gz', gunzipSync)
+})
+if (uncompressed.length > 0) {
+  console.error(`✗ text files without a matching .br and .gz copy: ${uncompressed.join(', ')}`)
+  process.exit(1)
+}
+console.log(`precompressed: ${texts.length} text files, each of 1 KiB or more with .br and .gz copies`)

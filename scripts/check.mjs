@@ -72,7 +72,7 @@ function ensureChromium() {
   finish(1, `Chromium not found at ${path}. Install Debian's chromium (apt-get install chromium fonts-wqy-microhei) or set CHROMIUM_PATH.`)
 }
 
-/** The CJK font the settlement-slip PDFs embed (server/src/lib/slip-pdf.ts); its route test needs it. */
+/** The CJK font the PDFs embed (server/src/lib/pdf.ts); their route tests need it. */
 function ensureCjkFont() {
   const fonts = ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc']
   if (process.env.SLIP_PDF_FONT || fonts.some(f => existsSync(f))) return
