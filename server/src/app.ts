@@ -53,7 +53,7 @@ export interface CreateAppOptions {
   web?: MiddlewareHandler
 }
 
-/** Content-Security-Policy: no inline or foreign scripts; Vant sets inline style attributes. */
+/** Content-Security-Policy: no inline or foreign scripts; Vant sets inline style attributes; blob frames print. */
 const CSP = {
   defaultSrc: ['\'self\''],
   scriptSrc: ['\'self\''],
@@ -61,6 +61,8 @@ const CSP = {
   imgSrc: ['\'self\'', 'data:', 'blob:'],
   fontSrc: ['\'self\'', 'data:'],
   connectSrc: ['\'self\''],
+  // The desk prints a PDF (receipt, slip, 参保证明) from a hidden frame holding the fetched blob.
+  frameSrc: ['\'self\'', 'blob:'],
   frameAncestors: ['\'none\''],
   baseUri: ['\'self\''],
   formAction: ['\'self\''],

@@ -80,6 +80,8 @@ describe('unknown routes and headers', () => {
     expect(csp).toContain('script-src \'self\'')
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
     expect(csp).toContain('frame-ancestors \'none\'')
+    // The desk's print frames hold a fetched PDF blob; nothing else may be framed.
+    expect(csp).toContain('frame-src \'self\' blob:')
     expect(res.headers.get('strict-transport-security')).toContain('max-age=31536000')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
   })
