@@ -176,7 +176,37 @@ export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .options({ rules: { 'target-size': { enabled: true } } })
+    // The desk's hidden print frame holds a PDF for the print dialog (aria-hidden, not a page to read).
+    .exclude('iframe.desk-print-frame')
     .analyze()
   const summary = results.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
   expect(summary).toEqual([])
+}
+
+/**
+ * The browser's print dialog, stood in for: a desk print frame's `print()` (desk-reads.ts `printPdf`) is counted
+ * in `window.__prints` instead of opening a dialog, which headless Chromium cannot show (its page crashes). The
+ * PDF still loads in the frame; only the dialog is replaced. Returns a reader of the count.
+ */
+export async function catchPrints(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const own = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow')!
+    const counts = window as unknown as { __prints: number }
+    counts.__prints = 0
+    Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+      configurable: true,
+      get(this: HTMLIFrameElement) {
+        const win = own.get!.call(this) as Window | null
+        if (!win || !this.classList.contains('desk-print-frame')) return win
+        return new Proxy(win, {
+          get(target, key) {
+            if (key === 'print') return () => { counts.__prints += 1 }
+            const value = Reflect.get(target, key) as unknown
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+          },
+        })
+      },
+    })
+  })
+  return () => page.evaluate(() => (window as unknown as { __prints: number }).__prints)
 }

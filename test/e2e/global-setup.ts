@@ -14,10 +14,12 @@ const ROOT = resolve(import.meta.dirname, '../..')
 /**
  * Seeded help-desk accounts: a Dongying (370500) clerk and supervisor (staff.spec), a Guizhou (520000)
  * supervisor (staff.spec's 异常处理), a clerk for pay.spec's desk QR, and a Fengxiang (610322) clerk for
- * desk-identity.spec's 换绑手机, and a Dongying admin for staff-admin.spec's 人员管理.
+ * desk-identity.spec's 换绑手机, and a Dongying admin for staff-admin.spec's 人员管理; e2e-console (Fengxiang) serves
+ * desk-console.spec's resident at the 1280 px console.
  */
 const E2E_STAFF = 'e2e-clerk:clerk:370500,e2e-supervisor:supervisor:370500,e2e-anomalies:supervisor:520000,'
-  + 'e2e-cashier:clerk:370500,e2e-identity:clerk:610322,e2e-admin:admin:370500'
+  + 'e2e-cashier:clerk:370500,e2e-identity:clerk:610322,e2e-admin:admin:370500,'
+  + 'e2e-certificate:clerk:610322,e2e-console:clerk:610322'
 
 /**
  * The day the journeys run on, whatever the machine's date (SANDBOX_CLOCK: the app and its embedded
@@ -50,8 +52,10 @@ export interface LaunchedApp {
  * The journeys' shared app comes from here (setup below); a journey that needs another date launches its own.
  */
 export async function launchApp(clock: string, env: Record<string, string> = {}): Promise<LaunchedApp> {
-  const dist = join(ROOT, 'web/dist/index.html')
-  if (!existsSync(dist)) throw new Error('web/dist is missing: run `pnpm build` before the e2e journeys (pnpm test does).')
+  // E2E_WEB_DIST: another build of the web app (e.g. one journey run beside another that uses web/dist).
+  const webDist = process.env.E2E_WEB_DIST ?? join(ROOT, 'web/dist')
+  const dist = join(webDist, 'index.html')
+  if (!existsSync(dist)) throw new Error(`${webDist} is missing: run \`pnpm build\` before the e2e journeys (pnpm test does).`)
   const dataDir = await mkdtemp(join(tmpdir(), 'yibao-e2e-'))
   const [port, sandboxPort] = [await freePort(), await freePort()]
   const launchedAt = Date.now()
@@ -63,7 +67,7 @@ export async function launchApp(clock: string, env: Record<string, string> = {})
       PORT: String(port),
       SANDBOX_PORT: String(sandboxPort),
       DATA_DIR: join(dataDir, 'pglite'),
-      WEB_DIST_DIR: join(ROOT, 'web/dist'),
+      WEB_DIST_DIR: webDist,
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'true',
       SANDBOX_CLOCK: clock,

@@ -153,14 +153,14 @@ describe('home journey (375 px, WeChat UA)', () => {
     await context.close()
   })
 
-  // 34 page loads, each with a full axe run (~1.5 s each here): more than the default minute, and no speed goal.
+  // 44 page loads, each with a full axe run (~1.5 s each here): more than the default minute, and no speed goal.
   it('every page a resident can reach, standard and 长辈版: one h1, no horizontal scroll, zero axe violations', {
     timeout: 180_000,
   }, async () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await signInByPhone(page, await nextResident('home'))
-    const pages = ['/', '/e-voucher', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/receipts/verify', '/slips/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
+    const pages = ['/', '/e-voucher', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/me/certificate', '/consent', '/receipts/verify', '/certificates/verify', '/slips/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
     const sweep = async (mode: string) => {
       const elderIssues: string[] = []
       for (const path of pages) {

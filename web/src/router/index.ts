@@ -45,6 +45,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/services/refund', redirect: '/refunds' },
   { path: '/services/crossRegion', redirect: '/cross-region' },
   { path: '/receipts/verify', name: 'receipt-verify', component: () => import('../pages/receipts/ReceiptVerifyPage.vue'), meta: { titleKey: 'receipts.title', back: true } },
+  { path: '/me/certificate', name: 'certificate', component: () => import('../pages/certificates/CertificatePage.vue'), meta: { titleKey: 'certificate.title', back: true, requiresAuth: true } },
+  { path: '/certificates/verify', name: 'certificate-verify', component: () => import('../pages/certificates/CertificateVerifyPage.vue'), meta: { titleKey: 'certificateVerify.title', back: true } },
   { path: '/me/access-log', name: 'access-log', component: () => import('../pages/access-log/AccessLogPage.vue'), meta: { titleKey: 'accessLog.title', back: true, requiresAuth: true } },
   { path: '/login', name: 'login', component: () => import('../pages/login/LoginPage.vue'), meta: { titleKey: 'login.title', back: true } },
   { path: '/consent', name: 'consent', component: () => import('../pages/consent/ConsentPage.vue'), meta: { titleKey: 'consent.title', back: true } },

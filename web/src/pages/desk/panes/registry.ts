@@ -26,6 +26,7 @@ export const deskPanes: DeskPane[] = [
   { key: 'coverage', titleKey: 'desk.panes.coverage', load: () => import('./DeskCoveragePane.vue') },
   { key: 'slips', titleKey: 'desk.panes.slips', load: () => import('./DeskSlipsPane.vue') },
   { key: 'receipts', titleKey: 'desk.panes.receipts', load: () => import('./DeskReceiptsPane.vue') },
+  { key: 'certificate', titleKey: 'desk.panes.certificate', load: () => import('./DeskCertificatePane.vue') },
   { key: 'refund', titleKey: 'desk.refund.tab', load: () => import('./DeskRefundPane.vue') },
   { key: 'cross-region', titleKey: 'desk.crossRegion.tab', load: () => import('./DeskCrossRegionPane.vue') },
 ]
