@@ -153,21 +153,29 @@ describe('home journey (375 px, WeChat UA)', () => {
     await context.close()
   })
 
-  // 44 page loads, each with a full axe run (~1.5 s each here): more than the default minute, and no speed goal.
+  // 22 page loads per mode, each with a full axe run (~1.5 s each on a quiet machine, several times that on a busy
+  // one): a generous timeout, and no speed goal. A page that never settles names itself.
   it('every page a resident can reach, standard and 长辈版: one h1, no horizontal scroll, zero axe violations', {
-    timeout: 180_000,
+    timeout: 420_000,
   }, async () => {
     const context = await mobileContext(browser)
     const page = await context.newPage()
     await signInByPhone(page, await nextResident('home'))
-    const pages = ['/', '/e-voucher', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay', '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/me/certificate', '/consent', '/receipts/verify', '/certificates/verify', '/slips/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
+    const pages = ['/', '/e-voucher', '/services', '/me', '/estimate', '/family', '/coverage', '/slips', '/pay',
+      '/pay/orders', '/refunds', '/refunds/new', '/me/access-log', '/me/certificate', '/consent', '/receipts/verify',
+      '/certificates/verify', '/slips/verify', '/cross-region', '/cross-region/new', '/no-such-page', '/desk/login']
     const sweep = async (mode: string) => {
       const elderIssues: string[] = []
       for (const path of pages) {
         await page.goto(path)
-        await page.getByRole('heading', { level: 1 }).first().waitFor()
+        await page.getByRole('heading', { level: 1 }).first().waitFor({ timeout: 30_000 })
+          .catch((e: Error) => { throw new Error(`${mode} ${path}: no h1 (${e.message})`) })
         // Settled: no spinner and nothing marked busy (the page's own data has arrived or failed).
-        await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('.van-loading, [aria-busy="true"]')].some(e => e.checkVisibility()))
+        await page.waitForFunction(
+          () => ![...document.querySelectorAll<HTMLElement>('.van-loading, [aria-busy="true"]')].some(e => e.checkVisibility()),
+          undefined,
+          { timeout: 30_000 },
+        ).catch((e: Error) => { throw new Error(`${mode} ${path}: never settled (${e.message})`) })
         expect(await page.getByRole('heading', { level: 1 }).count(), `${mode} ${path}`).toBe(1)
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${mode} ${path}`).toBeLessThanOrEqual(375)
         await expectNoAxeViolations(page)
