@@ -55,6 +55,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/desk/audit', name: 'desk-audit', component: () => desk(import('../pages/desk/DeskAuditPage.vue')), meta: { titleKey: 'desk.audit.title', back: true } },
   { path: '/desk/anomalies', name: 'desk-anomalies', component: () => desk(import('../pages/desk/AnomaliesPage.vue')), meta: { titleKey: 'desk.anomalies.title', back: true } },
   { path: '/desk/staff', name: 'desk-staff', component: () => desk(import('../pages/desk/StaffAdminPage.vue')), meta: { titleKey: 'desk.staffAdmin.title', back: true } },
+  { path: '/desk/day-close', name: 'desk-day-close', component: () => desk(import('../pages/desk/DayClosePage.vue')), meta: { titleKey: 'desk.dayClose.title', back: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/not-found/NotFoundPage.vue'), meta: { titleKey: 'notFound.title', back: true } },
 ]
 
