@@ -74,7 +74,7 @@ export type DeskPaymentQuoteInput = z.infer<typeof DeskPaymentQuoteInputSchema>
 
 /** A WeChat 付款码 (payment code) as the scanner gun reads it: 18 digits starting 10–15. */
 export const WECHAT_AUTH_CODE_RE = /^1[0-5]\d{16}$/
-export const WechatAuthCodeSchema = z.string({ error: '请扫描付款人的微信付款码' })
+export const WechatAuthCodeSchema = CleanTextSchema('请扫描付款人的微信付款码')
   .trim()
   .regex(WECHAT_AUTH_CODE_RE, '付款码应为18位数字、以10至15开头，请让付款人刷新微信付款码后重新扫码')
 
