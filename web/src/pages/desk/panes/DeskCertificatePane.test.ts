@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from '@yibao/shared'
+import type { Component } from 'vue'
 import { ERROR_MESSAGES } from '@yibao/shared'
 import { flushPromises, mount } from '@vue/test-utils'
 import { http, HttpResponse } from 'msw'
@@ -41,7 +42,8 @@ const pdf = () => new HttpResponse(new Uint8Array([0x25, 0x50, 0x44, 0x46]), {
 
 function mountPane(target: { subject: string } | { certNo: string, name: string } = { subject: SUBJECT }) {
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] })
-  return mount(DeskCertificatePane, { props: { target, profile }, global: { plugins: [i18n, router] }, attachTo: document.body })
+  // The pane reads only the target; the profile is the card's (masked name and number).
+  return mount(DeskCertificatePane as Component, { props: { target, profile }, global: { plugins: [i18n, router] }, attachTo: document.body })
 }
 
 describe('desk 参保证明 pane', () => {
