@@ -26,23 +26,60 @@ const agents = {
 
 interface RawResponse { status: number, headers: http.IncomingHttpHeaders, body: Buffer }
 
-function send(method: 'GET' | 'POST', url: URL, payload: string | null, headers: Record<string, string>, signal: AbortSignal): Promise<RawResponse> {
+/**
+ * Sends once more, on a new connection, when a kept-alive connection was found closed: the system dropped it as
+ * idle just as we reused it (ECONNRESET before any answer), so it never read this request. Node's documented way
+ * (`request.reusedSocket`); any other failure is the caller's.
+ */
+async function send(
+  method: 'GET' | 'POST',
+  url: URL,
+  payload: string | null,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<RawResponse> {
+  try {
+    return await sendOnce(method, url, payload, headers, signal)
+  }
+  catch (error) {
+    if (!(error instanceof StaleSocketError) || signal.aborted) throw error instanceof StaleSocketError ? error.cause : error
+    return sendOnce(method, url, payload, headers, signal, false)
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function sendOnce(
+  method: 'GET' | 'POST',
+  url: URL,
+  payload: string | null,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  mayReuse = true,
+): Promise<RawResponse> {
   const mod = url.protocol === 'https:' ? https : http
-  const bodyHeaders = payload === null ? {} : { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)) }
+  const bodyHeaders = payload === null
+    ? {}
+    : { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)) }
   return new Promise((resolve, reject) => {
+    let answered = false
     const req = mod.request(url, {
       method,
       agent: agents[url.protocol as 'http:' | 'https:'],
       headers: { accept: 'application/json', ...bodyHeaders, ...headers },
       signal,
     }, (res) => {
+      answered = true
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
       res.on('error', reject)
       res.on('aborted', () => reject(new Error('response aborted')))
     })
-    req.on('error', reject)
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = mayReuse && req.reusedSocket && !answered && error.code === 'ECONNRESET'
+      reject(stale ? new StaleSocketError('kept-alive connection closed by the peer', { cause: error }) : error)
+    })
     req.end(payload ?? undefined)
   })
 }
