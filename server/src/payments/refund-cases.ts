@@ -7,7 +7,7 @@ import { formatErrorMessage, getPolicy, REFUND_REASON_HINTS, REFUND_REASON_LABEL
 import { assessRefund, needsRecords } from '../domain/refund'
 import { policyForRegion } from '../domain/slip'
 import { AppError, UpstreamError } from '../lib/errors'
-import { findOrderBy, orderLines } from '../storage/payments'
+import { findOrderBy, orderIsFor, orderLines } from '../storage/payments'
 
 /**
  * The facts behind a refund reason (server/src/domain/refund.ts): the line, and — only for the reasons whose
@@ -60,16 +60,17 @@ function optionOf(reason: RefundReason, year: number, a: RefundAssessment | null
 }
 
 /**
- * 退费申请's choices for one paid line of one's own order (another's is 404): every reason with what the rules
+ * 退费申请's choices for one paid line of one's own order or of a
+ * 窗口代缴 order made for one alone (another's is 404): every reason with what the rules
  * say of it today. The bureau's records are read once, and a failure to read them leaves only the reasons that
  * need them `unknown`.
  */
 export async function refundOptions(
   deps: AppDeps,
-  p: { principal: string, orderId: string, lineId: string },
+  p: { principal: string, certRef?: string, orderId: string, lineId: string },
 ): Promise<RefundOptions> {
   const order = await findOrderBy(deps.storage.db, 'id', p.orderId)
-  if (!order || order.principal !== p.principal) throw new AppError('NOT_FOUND', 404)
+  if (!order || !await orderIsFor(deps.storage.db, order, p)) throw new AppError('NOT_FOUND', 404)
   const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === p.lineId)
   if (!line) throw new AppError('NOT_FOUND', 404)
   const now = deps.now()

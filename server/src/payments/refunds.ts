@@ -19,7 +19,7 @@ import { AppError, UpstreamError } from '../lib/errors'
 import { clerksOf } from '../lib/desk-acts'
 import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
 import { insertDeskAct } from '../storage/desk-acts'
-import { enqueue, findLine, findOrderBy, orderLines } from '../storage/payments'
+import { enqueue, findLine, findOrderBy, orderIsFor, orderLines } from '../storage/payments'
 import {
   findRefundBy,
   insertRefund,
@@ -49,6 +49,8 @@ export async function requestRefund(
   deps: AppDeps,
   p: {
     principal: string
+    /** The resident's own certificate reference: a 窗口代缴 order made for them alone is theirs to ask back. */
+    certRef?: string
     orderId: string
     lineId: string
     reason: RefundReason
@@ -67,7 +69,7 @@ export async function requestRefund(
     }
   }
   const order = await findOrderBy(deps.storage.db, 'id', p.orderId)
-  if (!order || order.principal !== p.principal) throw new AppError('NOT_FOUND', 404)
+  if (!order || !await orderIsFor(deps.storage.db, order, p)) throw new AppError('NOT_FOUND', 404)
   const line = (await orderLines(deps.storage.db, order.id)).find(l => l.id === p.lineId)
   if (!line) throw new AppError('NOT_FOUND', 404)
   // A duplicate goes back on its own; a void or refunded line has nothing to give back.

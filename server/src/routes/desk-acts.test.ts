@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto'
+import { randomInt, randomUUID } from 'node:crypto'
 import { shanghaiDate } from '@yibao/shared'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { orderLines } from '../storage/payments'
 import { auditEvents, deskActs } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
@@ -113,6 +114,61 @@ describe('窗口代办 退费 (POST /api/v1/desk/refunds)', () => {
     // The code is used up.
     const again = await post(desk.browser, '/refunds', { ...target, orderId: r.order!.id, lineId: r.line!.id, reason: 'overpaid', consent: { kind: 'sms', code } })
     expect(await json(again)).toMatchObject({ error: { code: 'OTP_INVALID' } })
+  })
+})
+
+describe('退费 of a 窗口代缴 payment (the payer\'s 付款码 at the counter)', () => {
+  it('is the resident\'s to ask back online and the desk\'s to apply for; nobody else sees it', async () => {
+    const r = await resident({ pay: false })
+    const desk = await clerk()
+    const authCode = `10${String(randomInt(1e8)).padStart(8, '0')}${String(randomInt(1e8)).padStart(8, '0')}`
+    const paid = await json(await post(desk.browser, '/payments/codepay', {
+      year: YEAR,
+      name: r.person.name,
+      certNo: r.person.certNo,
+      authCode,
+    }))
+    expect(paid).toMatchObject({ outcome: 'paid', order: { status: 'paid' } })
+    const orderId = paid.order.id as string
+    const lineId = paid.order.lines[0].id as string
+    // Until the tax bureau holds it, nothing can be taken back.
+    for (let i = 0; i < 100 && (await orderLines(ctx.storage.db, orderId))[0]?.status !== 'reported'; i++) {
+      await ctx.stack.worker.tick()
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    expect((await orderLines(ctx.storage.db, orderId)).map(l => l.status)).toEqual(['reported'])
+
+    // Another resident cannot see or touch it.
+    const other = await resident({ pay: false })
+    const query = `orderId=${orderId}&lineId=${lineId}`
+    expect((await other.browser.request(`/api/v1/refunds/options?${query}`)).status).toBe(404)
+    const stranger = await other.browser.request('/api/v1/refunds', {
+      method: 'POST',
+      json: { orderId, lineId, reason: 'overpaid' },
+      headers: { 'idempotency-key': randomUUID() },
+    })
+    expect(stranger.status).toBe(404)
+
+    // The desk offers it among the person's payments to refund.
+    const subject = await scan(desk.browser, r.browser)
+    const listed = await json(await post(desk.browser, '/refunds/lines', { subject }, null))
+    expect(listed.lines).toEqual([expect.objectContaining({ orderId, lineId, year: YEAR })])
+    const deskOptions = await json(await post(desk.browser, '/refunds/options', { subject, orderId, lineId }, null))
+    expect(deskOptions.options.find((o: { reason: string }) => o.reason === 'overpaid')).toMatchObject({ status: 'allowed' })
+
+    // The resident asks it back in the app, and their 退费记录 has it.
+    const options = await json(await r.browser.request(`/api/v1/refunds/options?${query}`))
+    expect(options.options.find((o: { reason: string }) => o.reason === 'overpaid')).toMatchObject({ status: 'allowed' })
+    const asked = await r.browser.request('/api/v1/refunds', {
+      method: 'POST',
+      json: { orderId, lineId, reason: 'overpaid' },
+      headers: { 'idempotency-key': randomUUID() },
+    })
+    expect(asked.status).toBe(201)
+    const refund = await json(asked)
+    expect(await json(await r.browser.request('/api/v1/refunds'))).toEqual([expect.objectContaining({ id: refund.id, lineId })])
+    // Asked once: the desk now finds nothing left to refund for them.
+    expect((await json(await post(desk.browser, '/refunds/lines', { subject }, null))).lines).toEqual([])
   })
 })
 

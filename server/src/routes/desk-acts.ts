@@ -120,8 +120,9 @@ export const deskActRoutes = new Hono<DeskEnv>()
       const deps = c.get('deps')
       const who = await openDeskPerson(c, c.req.valid('json'), action)
       const principal = await principalOf(c, who, action)
+      // Their own orders, and the 窗口代缴 orders made for them alone (a 付款码 or QR payment at the counter).
       const orders = (await listResidentOrders(deps.storage.db, { principal, certRef: who.audit.subjectRef }))
-        .filter(o => o.principal === principal && o.status === 'paid')
+        .filter(o => o.status === 'paid')
       const lines: DeskRefundLine[] = []
       for (const order of orders) {
         for (const line of await orderLines(deps.storage.db, order.id)) {
@@ -159,7 +160,12 @@ export const deskActRoutes = new Hono<DeskEnv>()
       const input = c.req.valid('json')
       const who = await openDeskPerson(c, input, 'desk.refund.options')
       const principal = await principalOf(c, who, 'desk.refund.options')
-      const options = await refundOptions(c.get('deps'), { principal, orderId: input.orderId, lineId: input.lineId })
+      const options = await refundOptions(c.get('deps'), {
+        principal,
+        certRef: who.audit.subjectRef,
+        orderId: input.orderId,
+        lineId: input.lineId,
+      })
       c.header('Cache-Control', 'no-store')
       return c.json(options, 200)
     })
@@ -203,6 +209,7 @@ export const deskActRoutes = new Hono<DeskEnv>()
       try {
         const refund = await requestRefund(deps, {
           principal,
+          certRef: who.audit.subjectRef,
           orderId: input.orderId,
           lineId: input.lineId,
           reason: input.reason,

@@ -36,7 +36,7 @@ import {
   resolvePeople,
 } from '../payments/service'
 import { issuedReceipt, receiptFacts } from '../payments/receipts'
-import { findLineByReceipt, findOrderBy, isDeskOrderFor, listResidentOrders, orderLines } from '../storage/payments'
+import { findLineByReceipt, findOrderBy, listResidentOrders, orderIsFor, orderLines } from '../storage/payments'
 import { WechatPayNotificationError } from '../upstream/wechatpay/client'
 
 /** The signed-in resident as the payer of an order (services take the app's dependencies, not the request). */
@@ -58,9 +58,8 @@ async function visibleOrder(c: Context<AppEnv>, id: string) {
   const { principal, account } = await residentPrincipal(c)
   const db = c.get('deps').storage.db
   const order = await findOrderBy(db, 'id', id)
-  if (order && order.principal !== principal && isDeskOrderFor(order, await orderLines(db, order.id), account.certRef))
-    return order
-  if (!order || order.principal !== principal) throw new AppError('NOT_FOUND', 404)
+  const theirs = order && await orderIsFor(db, order, { principal, certRef: account.certRef })
+  if (!order || !theirs) throw new AppError('NOT_FOUND', 404)
   return order
 }
 

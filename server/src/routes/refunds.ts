@@ -62,7 +62,12 @@ export const refundRoutes = new Hono<AppEnv>()
       const deps = c.get('deps')
       const audit = { actorType: 'resident' as const, actorId: account.id, subjectRef: account.certRef, channel: 'self' as const, action: 'refund.request', requestId: c.get('requestId'), clientIp: deps.clientIp(c) }
       try {
-        const refund = await requestRefund(deps, { principal, ...input, idempotencyKeyId: c.get('idempotency')?.id ?? null })
+        const refund = await requestRefund(deps, {
+          principal,
+          certRef: account.certRef,
+          ...input,
+          idempotencyKeyId: c.get('idempotency')?.id ?? null,
+        })
         await deps.audit.record({ ...audit, target: `refund:${refund.id}`, success: true, detail: { reason: input.reason, amountFen: refund.amountFen, status: refund.status } })
         c.header('Cache-Control', 'no-store')
         return c.json(await refundView(deps, refund), 201)
@@ -80,9 +85,9 @@ export const refundRoutes = new Hono<AppEnv>()
     ok: { 200: RefundOptionsSchema },
     errors: { 404: ['NOT_FOUND', 'PERSON_NOT_FOUND'] },
   }), validate('query', RefundOptionsQuerySchema), async (c) => {
-    const { principal } = await residentPrincipal(c)
+    const { account, principal } = await residentPrincipal(c)
     const { orderId, lineId } = c.req.valid('query')
-    const options = await refundOptions(c.get('deps'), { principal, orderId, lineId })
+    const options = await refundOptions(c.get('deps'), { principal, certRef: account.certRef, orderId, lineId })
     c.header('Cache-Control', 'no-store')
     return c.json(options, 200)
   })

@@ -115,6 +115,19 @@ export function isDeskOrderFor(order: PremiumOrder, lines: PremiumOrderLine[], c
 }
 
 /**
+ * Whether `who` may act on an order (see it, ask its premium back): it is theirs, or it is a paid 窗口代缴 order
+ * made at the desk for them alone (`isDeskOrderFor`, with their certificate reference).
+ */
+export async function orderIsFor(
+  db: Database,
+  order: PremiumOrder,
+  who: { principal: string, certRef?: string },
+): Promise<boolean> {
+  if (order.principal === who.principal) return true
+  return who.certRef !== undefined && isDeskOrderFor(order, await orderLines(db, order.id), who.certRef)
+}
+
+/**
  * 缴费记录 of a resident: their own orders and the paid 窗口代缴 orders made for them at the desk, newest first.
  */
 export async function listResidentOrders(
