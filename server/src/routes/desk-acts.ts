@@ -51,6 +51,40 @@ const outcomeOf = (error: unknown) => error instanceof CrossRegionRejected
   ? 'rejected'
   : error instanceof AppError ? error.code : 'failed'
 
+/** What an act is audited with: its action, its details and the consent spent on it. */
+interface DeskAct { action: string, detail: Record<string, unknown>, consent: string }
+
+/** Runs a desk act once its consent is spent; a failure is audited with the consent and the outcome, then thrown. */
+async function audited<T>(c: Context<DeskEnv>, who: DeskPerson, act: DeskAct, run: () => Promise<T>, target?: string) {
+  try {
+    return await run()
+  }
+  catch (error) {
+    const failed = { ...act.detail, consent: act.consent, outcome: outcomeOf(error) }
+    await auditStaff(c, { ...who.audit, action: act.action, target, success: false, detail: failed })
+    throw error
+  }
+}
+
+/** A 备案 act done: audited with the clerk's hall, answered with the filing as the resident now has it. */
+async function filingDone(
+  c: Context<DeskEnv>,
+  who: DeskPerson,
+  act: DeskAct,
+  filing: { at: Awaited<ReturnType<typeof bureauPerson>>, id: string, today: string, done: boolean },
+  status: 200 | 201,
+) {
+  const deps = c.get('deps')
+  const target = `filing:${filing.id}`
+  if (filing.done) {
+    const detail = { ...act.detail, consent: act.consent, hallRegion: who.hallRegion }
+    await auditStaff(c, { ...who.audit, action: act.action, target, success: true, detail })
+  }
+  const clerk = (await clerksOf(deps, [target])).get(target) ?? null
+  c.header('Cache-Control', 'no-store')
+  return c.json(filingView(await ownFiling(deps, filing.at, filing.id), filing.today, clerk), status)
+}
+
 /** The resident's account principal (their orders and refunds), or 404 NOT_FOUND when they have no account. */
 async function principalOf(c: Context<DeskEnv>, who: DeskPerson, action: string): Promise<string> {
   const account = await residentOf(c.get('deps'), who)
@@ -206,7 +240,7 @@ export const deskActRoutes = new Hono<DeskEnv>()
       const who = await openDeskPerson(c, input, action, detail)
       const principal = await principalOf(c, who, action)
       const consent = await requireDeskConsent(c, who, input.consent, action, detail)
-      try {
+      return audited(c, who, { action, detail, consent }, async () => {
         const refund = await requestRefund(deps, {
           principal,
           certRef: who.audit.subjectRef,
@@ -220,12 +254,7 @@ export const deskActRoutes = new Hono<DeskEnv>()
         await auditStaff(c, { ...who.audit, action, target: `refund:${refund.id}`, success: true, detail: done })
         c.header('Cache-Control', 'no-store')
         return c.json(await refundView(deps, refund), 201)
-      }
-      catch (error) {
-        const failed = { ...detail, consent, outcome: outcomeOf(error) }
-        await auditStaff(c, { ...who.audit, action, target: `order:${input.orderId}`, success: false, detail: failed })
-        throw error
-      }
+      }, `order:${input.orderId}`)
     })
   .post('/cross-region/filings/list',
     doc({
@@ -292,7 +321,8 @@ export const deskActRoutes = new Hono<DeskEnv>()
       const detail = { type: input.filing.type, destination: input.filing.destination }
       const who = await openDeskPerson(c, input, action, detail)
       const consent = await requireDeskConsent(c, who, input.consent, action, detail)
-      try {
+      const act = { action, detail, consent }
+      return audited(c, who, act, async () => {
         const at = await bureauPerson(deps, who.certNo, c.get('logger'), who.person)
         const today = shanghaiDate(deps.now())
         const dates = plan(input.filing, at.region, today, undefined, 'filing.')
@@ -300,16 +330,8 @@ export const deskActRoutes = new Hono<DeskEnv>()
         const id = await file(deps, at, input.filing, dates, `req:${c.get('idempotency')?.id ?? ''}`, { desk: true })
           .catch(rejected)
         await recordDeskAct(c, who, { kind: 'cross_region.file', target: `filing:${id}`, consent })
-        const done = { ...detail, consent, hallRegion: who.hallRegion }
-        await auditStaff(c, { ...who.audit, action, target: `filing:${id}`, success: true, detail: done })
-        const clerk = (await clerksOf(deps, [`filing:${id}`])).get(`filing:${id}`) ?? null
-        c.header('Cache-Control', 'no-store')
-        return c.json(filingView(await ownFiling(deps, at, id), today, clerk), 201)
-      }
-      catch (error) {
-        await auditStaff(c, { ...who.audit, action, success: false, detail: { ...detail, consent, outcome: outcomeOf(error) } })
-        throw error
-      }
+        return filingDone(c, who, act, { at, id, today, done: true }, 201)
+      })
     })
   .post('/cross-region/filings/:id/change',
     doc({
@@ -343,7 +365,8 @@ export const deskActRoutes = new Hono<DeskEnv>()
       const detail = { from: c.req.param('id'), type: input.filing.type, destination: input.filing.destination }
       const who = await openDeskPerson(c, input, action, detail)
       const consent = await requireDeskConsent(c, who, input.consent, action, detail)
-      try {
+      const act = { action, detail, consent }
+      return audited(c, who, act, async () => {
         const at = await bureauPerson(deps, who.certNo, c.get('logger'), who.person)
         const today = shanghaiDate(deps.now())
         const old = await ownFiling(deps, at, c.req.param('id'))
@@ -355,16 +378,8 @@ export const deskActRoutes = new Hono<DeskEnv>()
           .catch(rejected)
         await recordDeskAct(c, who, { kind: 'cross_region.change', target: `filing:${old.id}`, consent })
         await recordDeskAct(c, who, { kind: 'cross_region.file', target: `filing:${id}`, consent })
-        const done = { ...detail, consent, hallRegion: who.hallRegion }
-        await auditStaff(c, { ...who.audit, action, target: `filing:${id}`, success: true, detail: done })
-        const clerk = (await clerksOf(deps, [`filing:${id}`])).get(`filing:${id}`) ?? null
-        c.header('Cache-Control', 'no-store')
-        return c.json(filingView(await ownFiling(deps, at, id), today, clerk), 201)
-      }
-      catch (error) {
-        await auditStaff(c, { ...who.audit, action, success: false, detail: { ...detail, consent, outcome: outcomeOf(error) } })
-        throw error
-      }
+        return filingDone(c, who, act, { at, id, today, done: true }, 201)
+      })
     })
   .post('/cross-region/filings/:id/cancel',
     doc({
@@ -391,7 +406,8 @@ export const deskActRoutes = new Hono<DeskEnv>()
       const detail = { id: c.req.param('id') }
       const who = await openDeskPerson(c, input, action, detail)
       const consent = await requireDeskConsent(c, who, input.consent, action, detail)
-      try {
+      const act = { action, detail, consent }
+      return audited(c, who, act, async () => {
         const at = await bureauPerson(deps, who.certNo, c.get('logger'), who.person)
         const today = shanghaiDate(deps.now())
         const filing = await ownFiling(deps, at, c.req.param('id'))
@@ -399,15 +415,7 @@ export const deskActRoutes = new Hono<DeskEnv>()
           if (lockedUntil(filing, today)) throw new AppError('CROSS_REGION_LOCKED', 409)
           await cancelCrossRegion(deps.nhsa, at.key, { id: filing.id, reason: input.reason }).catch(rejected)
           await recordDeskAct(c, who, { kind: 'cross_region.cancel', target: `filing:${filing.id}`, consent })
-          const done = { ...detail, consent, hallRegion: who.hallRegion }
-          await auditStaff(c, { ...who.audit, action, target: `filing:${filing.id}`, success: true, detail: done })
         }
-        const clerk = (await clerksOf(deps, [`filing:${filing.id}`])).get(`filing:${filing.id}`) ?? null
-        c.header('Cache-Control', 'no-store')
-        return c.json(filingView(await ownFiling(deps, at, filing.id), today, clerk), 200)
-      }
-      catch (error) {
-        await auditStaff(c, { ...who.audit, action, success: false, detail: { ...detail, consent, outcome: outcomeOf(error) } })
-        throw error
-      }
+        return filingDone(c, who, act, { at, id: filing.id, today, done: !filing.cancelled }, 200)
+      })
     })
