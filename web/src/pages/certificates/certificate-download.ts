@@ -1,5 +1,4 @@
-import { ERROR_MESSAGES } from '@yibao/shared'
-import { ApiError, unwrap } from '../../api/errors'
+import { fetchPdf } from '../../api/pdf'
 
 /**
  * A 参保证明 PDF from the BFF (a resident's GET or the desk's POST): saved as a file the browser downloads (or
@@ -12,24 +11,16 @@ export interface DownloadedCertificate {
   fileName: string
 }
 
-function fileNameOf(res: Response): string {
-  const disposition = res.headers.get('content-disposition') ?? ''
+function fileNameOf(headers: Headers): string {
+  const disposition = headers.get('content-disposition') ?? ''
   const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1]
   return utf8 ? decodeURIComponent(utf8) : '参保证明.pdf'
 }
 
 /** Runs the request; a PDF answer becomes an object URL (revoke it when done), anything else throws ApiError. */
 export async function fetchCertificate(call: Promise<Response>): Promise<DownloadedCertificate> {
-  const res = await call.catch(() => null)
-  // No answer at all: `unwrap` says so in its one way (网络连接失败).
-  if (!res) return unwrap(call).then(() => { throw new ApiError('INTERNAL', ERROR_MESSAGES.INTERNAL, 0) })
-  if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('application/pdf')) {
-    // The error envelope, read as every other call reads it.
-    await unwrap(Promise.resolve(res))
-    throw new ApiError('INTERNAL', ERROR_MESSAGES.INTERNAL, res.status)
-  }
-  const blob = await res.blob()
-  return { code: res.headers.get('x-certificate-code') ?? '', url: URL.createObjectURL(blob), fileName: fileNameOf(res) }
+  const { blob, headers } = await fetchPdf(call)
+  return { code: headers.get('x-certificate-code') ?? '', url: URL.createObjectURL(blob), fileName: fileNameOf(headers) }
 }
 
 /** Saves the file through a temporary link (what a click on a download link does). */

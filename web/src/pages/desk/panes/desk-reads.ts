@@ -1,6 +1,6 @@
 import type { DeskTarget } from '../desk-target'
 import { ERROR_MESSAGES } from '@yibao/shared'
-import { ApiError, unwrap } from '../../../api/errors'
+import { ApiError } from '../../../api/errors'
 
 /**
  * What the read-only panes of the desk (参保待遇, 结算单, 补打凭证) share: whom a read is for, in the POST body
@@ -17,18 +17,6 @@ export function readTarget(target: DeskTarget): { subject: string } | { certNo: 
 export function sortError(e: unknown): { error: ApiError, endsSession: boolean } {
   const error = e instanceof ApiError ? e : new ApiError('INTERNAL', ERROR_MESSAGES.INTERNAL, 0)
   return { error, endsSession: error.code === 'UNAUTHENTICATED' || error.code === 'MFA_REQUIRED' }
-}
-
-/** A PDF answer as a blob; the error envelope (or no answer) as the one ApiError. */
-export async function fetchPdf(call: Promise<Response>): Promise<Blob> {
-  const res = await call.catch(() => null)
-  // No answer at all: `unwrap` says so in its one way (网络连接失败).
-  if (!res) return unwrap(call).then(() => { throw new ApiError('INTERNAL', ERROR_MESSAGES.INTERNAL, 0) })
-  if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('application/pdf')) {
-    await unwrap(Promise.resolve(res))
-    throw new ApiError('INTERNAL', ERROR_MESSAGES.INTERNAL, res.status)
-  }
-  return res.blob()
 }
 
 /**
