@@ -51,6 +51,21 @@ const outcomeOf = (error: unknown) => error instanceof CrossRegionRejected
   ? 'rejected'
   : error instanceof AppError ? error.code : 'failed'
 
+/** How an act that needs the resident's consent is refused before it is done (OpenAPI). */
+const consentedActRefusals = {
+  400: ['DESK_SUBJECT_EXPIRED', 'OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS'],
+  403: ['OUT_OF_REGION', 'DESK_CONSENT_REQUIRED'],
+  404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+} as const
+/** How the bureau refuses a 备案 filed or changed at the desk (OpenAPI 409). */
+const filingRefusals = [
+  'DESK_CONSENT_NO_PHONE',
+  'CROSS_REGION_NOT_ENROLLED',
+  'CROSS_REGION_NOT_COVERED',
+  'CROSS_REGION_SUSPENDED',
+  'CROSS_REGION_REJECTED',
+] as const
+
 /** What an act is audited with: its action, its details and the consent spent on it. */
 interface DeskAct { action: string, detail: Record<string, unknown>, consent: string }
 
@@ -210,9 +225,7 @@ export const deskActRoutes = new Hono<DeskEnv>()
       audience: 'staff',
       ok: { 201: RefundViewSchema },
       errors: {
-        400: ['DESK_SUBJECT_EXPIRED', 'OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS'],
-        403: ['OUT_OF_REGION', 'DESK_CONSENT_REQUIRED'],
-        404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+        ...consentedActRefusals,
         409: [
           'DESK_CONSENT_NO_PHONE',
           'REFUND_EXISTS',
@@ -297,16 +310,8 @@ export const deskActRoutes = new Hono<DeskEnv>()
       audience: 'staff',
       ok: { 201: CrossRegionFilingViewSchema },
       errors: {
-        400: ['DESK_SUBJECT_EXPIRED', 'OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS'],
-        403: ['OUT_OF_REGION', 'DESK_CONSENT_REQUIRED'],
-        404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
-        409: [
-          'DESK_CONSENT_NO_PHONE',
-          'CROSS_REGION_NOT_ENROLLED',
-          'CROSS_REGION_NOT_COVERED',
-          'CROSS_REGION_SUSPENDED',
-          'CROSS_REGION_REJECTED',
-        ],
+        ...consentedActRefusals,
+        409: filingRefusals,
       },
       upstream: true,
     }),
@@ -340,15 +345,9 @@ export const deskActRoutes = new Hono<DeskEnv>()
       audience: 'staff',
       ok: { 201: CrossRegionFilingViewSchema },
       errors: {
-        400: ['DESK_SUBJECT_EXPIRED', 'OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS'],
-        403: ['OUT_OF_REGION', 'DESK_CONSENT_REQUIRED'],
-        404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+        ...consentedActRefusals,
         409: [
-          'DESK_CONSENT_NO_PHONE',
-          'CROSS_REGION_NOT_ENROLLED',
-          'CROSS_REGION_NOT_COVERED',
-          'CROSS_REGION_SUSPENDED',
-          'CROSS_REGION_REJECTED',
+          ...filingRefusals,
           'CROSS_REGION_LOCKED',
         ],
       },
@@ -388,9 +387,7 @@ export const deskActRoutes = new Hono<DeskEnv>()
       audience: 'staff',
       ok: { 200: CrossRegionFilingViewSchema },
       errors: {
-        400: ['DESK_SUBJECT_EXPIRED', 'OTP_INVALID', 'OTP_TOO_MANY_ATTEMPTS'],
-        403: ['OUT_OF_REGION', 'DESK_CONSENT_REQUIRED'],
-        404: ['NOT_FOUND', 'PERSON_NOT_FOUND'],
+        ...consentedActRefusals,
         409: ['DESK_CONSENT_NO_PHONE', 'CROSS_REGION_NOT_ENROLLED', 'CROSS_REGION_REJECTED', 'CROSS_REGION_LOCKED'],
       },
       upstream: true,
