@@ -35,6 +35,19 @@ export function sandboxCall(method: string, path: string, body?: unknown): Promi
 export const activeResident = (r: SandboxResident) =>
   !r.deathDate && r.insurance.some(i => i.insutype === '390' && !i.endDate)
 
+/**
+ * Fengxiang (610322) adults with active resident insurance, from the end of the list. The first three places (no
+ * household with a child under 16 among them: pay.spec may take an adult-and-child pair of Fengxiang) are taken by
+ * desk-identity.spec (the first) and certificate.spec (the next two); desk-console.spec takes from `rest`.
+ */
+export async function fengxiangAdults(): Promise<{ reserved: SandboxResident[], rest: SandboxResident[] }> {
+  const all = await sandboxResidents('region=610322')
+  const withChild = new Set(all.filter(p => p.age < 16).map(p => p.household.id))
+  const adults = all.filter(p => p.age >= 18 && activeResident(p)).reverse()
+  const reserved = adults.filter(p => !withChild.has(p.household.id)).slice(0, 3)
+  return { reserved, rest: adults.filter(p => !reserved.includes(p)) }
+}
+
 let residents: SandboxResident[] | null = null
 let handedOut = 0
 

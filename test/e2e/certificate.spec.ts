@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { activeResident, sandboxResidents, signInByPhone, staffSignIn } from './auth'
+import { fengxiangAdults, signInByPhone, staffSignIn } from './auth'
 import { catchPrints, expectNoAxeViolations, launch, maskedCert, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -19,14 +19,9 @@ async function expectValidCheck(page: Page, person: { name: string, certNo: stri
   expect(await page.content()).not.toContain(person.certNo)
 }
 
-/**
- * Fengxiang (610322) adults with active resident insurance whom no other journey uses: the Dongying pool is all
- * handed out to the slices of auth.ts, pay.spec takes Fengxiang people from the front of the list and
- * desk-identity.spec the last one, so these are the second and third from the end.
- */
+/** Fengxiang adults of this journey: the second and third places of `fengxiangAdults` (auth.ts). */
 async function fengxiangResident(which: 1 | 2): Promise<{ name: string, certNo: string }> {
-  const adults = (await sandboxResidents('region=610322')).filter(p => p.age >= 18 && activeResident(p))
-  const r = adults[adults.length - 1 - which]
+  const r = (await fengxiangAdults()).reserved[which]
   if (!r) throw new Error('not enough seeded Fengxiang adults')
   return { name: r.name, certNo: r.certNo }
 }

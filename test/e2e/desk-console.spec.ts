@@ -2,7 +2,7 @@ import type { Browser, Page, Response } from 'playwright-core'
 import { randomInt, randomUUID } from 'node:crypto'
 import { defaultPaymentYear, formatFen } from '@yibao/shared'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { activeResident, sandboxCall, sandboxResidents, signInByPhone, smsCodeFor, staffSignIn } from './auth'
+import { fengxiangAdults, sandboxCall, signInByPhone, smsCodeFor, staffSignIn } from './auth'
 import { appNow, expectNoAxeViolations, launch, masked, maskedCert, mobileContext, screenshot } from './browser'
 
 let browser: Browser
@@ -21,15 +21,9 @@ async function payable(certNo: string): Promise<boolean> {
   return (await res.json() as { jfxx?: { kjbz: string } }).jfxx?.kjbz === '1'
 }
 
-/**
- * A Fengxiang (610322) adult with active resident insurance who owes YEAR's premium and whom no other journey
- * signs in: the Dongying pool is all handed out to the slices of auth.ts, pay.spec takes Fengxiang people from the
- * front of the list, desk-identity.spec the last adult and certificate.spec the two before it; this one comes from
- * before those.
- */
+/** A Fengxiang adult who owes YEAR's premium, of the places `fengxiangAdults` leaves to this journey (auth.ts). */
 async function fengxiangResident(): Promise<{ name: string, certNo: string }> {
-  const adults = (await sandboxResidents('region=610322')).filter(p => p.age >= 18 && activeResident(p))
-  for (const r of adults.slice(0, -3).reverse()) {
+  for (const r of (await fengxiangAdults()).rest) {
     if (await payable(r.certNo)) return { name: r.name, certNo: r.certNo }
   }
   throw new Error(`no Fengxiang adult left who owes a ${YEAR} premium`)

@@ -1,12 +1,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  activeResident,
+  fengxiangAdults,
   fillPhoneAndCode,
   landOnHome,
   phoneBindStep,
   sandboxCall,
-  sandboxResidents,
   smsCodeFor,
   staffSignIn,
   uniquePhone,
@@ -17,13 +16,9 @@ let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
 
-/**
- * A Fengxiang (610322) adult with active resident insurance whom no other journey signs in: the Dongying
- * pool is all handed out to the slices of auth.ts, and pay.spec takes Fengxiang people from the front of
- * the list, so this one comes from its end.
- */
+/** The Fengxiang adult of this journey: the first place of `fengxiangAdults` (auth.ts). */
 async function fengxiangResident(): Promise<{ name: string, certNo: string }> {
-  const r = (await sandboxResidents('region=610322')).findLast(p => p.age >= 18 && activeResident(p))
+  const r = (await fengxiangAdults()).reserved[0]
   if (!r) throw new Error('no seeded Fengxiang adult')
   return { name: r.name, certNo: r.certNo }
 }
