@@ -40,7 +40,12 @@ async function main() {
   if (env.SANDBOX === 'embedded') {
     // The bureau sandbox stands in for every bureau system, over real HTTP on its own port.
     const sandbox = await import('@yibao/sandbox')
-    const { app: sandboxApp } = sandbox.createSandbox({ wechatpay: embeddedWechatpayKeys, now })
+    // On SANDBOX_CLOCK its `POST /__sandbox/clock/advance` moves the shared clock forward (journeys: T+1 对账).
+    const advanceClock = now && ((ms: number) => {
+      const at = now.advance(ms)
+      logger.warn({ sandboxClock: at.toISOString(), advancedMs: ms }, 'clock advanced by the sandbox control')
+    })
+    const { app: sandboxApp } = sandbox.createSandbox({ wechatpay: embeddedWechatpayKeys, now, advanceClock })
     sandboxServer = serve({ fetch: sandboxApp.fetch, port: env.SANDBOX_PORT, hostname: '127.0.0.1' })
     await new Promise(r => sandboxServer!.once('listening', r))
     const port = (sandboxServer.address() as AddressInfo).port

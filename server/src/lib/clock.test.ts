@@ -23,6 +23,39 @@ describe('offsetClock', () => {
   it('refuses an invalid start', () => {
     expect(() => offsetClock(new Date('not a date'))).toThrow(RangeError)
   })
+
+  it('advances by the given ms, returns the new time, and runs on in real time from there', async () => {
+    const now = offsetClock(new Date('2026-11-15T10:00:00+08:00'))
+    const before = now().getTime()
+    const moved = now.advance(86_400_000 + 5 * 60_000).getTime()
+    const jump = moved - before
+    expect(jump).toBeGreaterThanOrEqual(86_400_000 + 5 * 60_000)
+    expect(jump).toBeLessThan(86_400_000 + 5 * 60_000 + 1000)
+    const after = now().getTime()
+    expect(after - moved).toBeGreaterThanOrEqual(0)
+    expect(after - Date.parse('2026-11-16T02:05:00Z')).toBeLessThan(1000)
+    await new Promise(r => setTimeout(r, 30))
+    expect(now().getTime() - after).toBeGreaterThanOrEqual(25)
+    now.advance(1)
+    expect(now().getTime() - Date.parse('2026-11-16T02:05:00.001Z')).toBeGreaterThanOrEqual(25)
+  })
+
+  it('moves forward only, by a positive whole number of ms, and never past the last valid date', () => {
+    const now = offsetClock(new Date('2026-11-15T10:00:00+08:00'))
+    for (const bad of [0, -1, -86_400_000, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])
+      expect(() => now.advance(bad), String(bad)).toThrow(RangeError)
+    expect(() => now.advance(8.64e15)).toThrow(/last valid date/)
+    // A refused advance leaves the clock where it was.
+    expect(now().getTime() - Date.parse('2026-11-15T02:00:00Z')).toBeLessThan(1000)
+  })
+
+  it('moves only its own time: two clocks are apart', () => {
+    const a = offsetClock(new Date('2026-11-15T10:00:00+08:00'))
+    const b = offsetClock(new Date('2026-11-15T10:00:00+08:00'))
+    a.advance(3_600_000)
+    expect(a().getTime() - b().getTime()).toBeGreaterThanOrEqual(3_600_000 - 50)
+    expect(b().getTime() - Date.parse('2026-11-15T02:00:00Z')).toBeLessThan(1000)
+  })
 })
 
 describe('SANDBOX_CLOCK', () => {

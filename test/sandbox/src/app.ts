@@ -30,6 +30,12 @@ export interface SandboxOptions {
   faults?: FaultConfig
   /** Clock for wire times and ages (default: the real clock). */
   now?: () => Date
+  /**
+   * Moves `now` forward by a positive whole number of ms (throws a RangeError otherwise): the BFF passes it
+   * when it runs on SANDBOX_CLOCK with the sandbox embedded, for `POST /__sandbox/clock/advance`. Without it
+   * that control answers 404.
+   */
+  advanceClock?: (ms: number) => void
   /** Numbers in `[0, 1)` deciding the fault `rate` (default: a seeded generator). */
   random?: () => number
   /** How long the `timeout` fault holds a request before a 504 (default and maximum 60 000 ms). */
@@ -82,7 +88,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   }
   const app = new Hono<SandboxEnv>()
   app.use('*', faultMiddleware(state))
-  app.route('/', adminRoutes(state))
+  app.route('/', adminRoutes(state, options.advanceClock))
   app.route('/', nhsaRoutes(state, createRegistry(NHSA_TRANSACTIONS)))
   app.route('/', smsRoutes(state))
   app.route('/', carrierRoutes(state))

@@ -43,4 +43,50 @@ describe('/__sandbox', () => {
     const demo = (await (await app.request('/__sandbox/residents?tag=demo')).json()) as { residents: ResidentRow[] }
     expect(demo.residents.map(r => r.certNo)).toEqual([DEMO_RESIDENT_CERT_NO])
   })
+
+  describe('POST /clock/advance', () => {
+    const post = (app: ReturnType<typeof createSandbox>['app'], body: string) =>
+      app.request('/__sandbox/clock/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+
+    /** A sandbox on a clock it may move (as the BFF's SANDBOX_CLOCK, frozen here), refusing past 2100. */
+    function movable() {
+      let t = Date.parse('2026-11-15T10:00:00+08:00')
+      const advanceClock = (ms: number) => {
+        if (t + ms >= Date.parse('2100-01-01T00:00:00Z')) throw new RangeError('past 2100')
+        t += ms
+      }
+      return createSandbox({ now: () => new Date(t), advanceClock }).app
+    }
+
+    it('moves the shared clock forward and answers the new time', async () => {
+      const app = movable()
+      const res = await post(app, JSON.stringify({ ms: 86_400_000 + 5 * 60_000 }))
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ ok: true, now: '2026-11-16T02:05:00.000Z' })
+      // Each move adds to the last.
+      await post(app, JSON.stringify({ ms: 1000 }))
+      const again = await post(app, JSON.stringify({ ms: 1 }))
+      expect((await again.json() as { now: string }).now).toBe('2026-11-16T02:05:01.001Z')
+    })
+
+    it('answers 404 with why when the sandbox has no clock to move (its own clock, or SANDBOX=external)', async () => {
+      const res = await post(createSandbox().app, JSON.stringify({ ms: 1000 }))
+      expect(res.status).toBe(404)
+      expect(await res.json()).toEqual({ ok: false, error: expect.stringMatching(/SANDBOX_CLOCK.*SANDBOX=embedded/) })
+    })
+
+    it('refuses anything but a positive whole number of ms, and leaves the clock alone', async () => {
+      const app = movable()
+      const bodies = ['not json', '{}', 'null', '{"ms":0}', '{"ms":-1}', '{"ms":1.5}', '{"ms":"1000"}', '{"ms":1e300}']
+      for (const body of bodies) {
+        const res = await post(app, body)
+        expect(res.status, body).toBe(400)
+        expect((await res.json() as { error: string }).error, body).toMatch(/JSON|ms:/)
+      }
+      const tooFar = await post(app, JSON.stringify({ ms: 100 * 365 * 86_400_000 }))
+      expect(tooFar.status).toBe(400)
+      expect(await tooFar.json()).toEqual({ ok: false, error: 'ms: past 2100' })
+      expect((await (await post(app, '{"ms":1}')).json() as { now: string }).now).toBe('2026-11-15T02:00:00.001Z')
+    })
+  })
 })

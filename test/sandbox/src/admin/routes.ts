@@ -9,9 +9,10 @@ import { contributionsOf } from '../tax/contributions'
 
 /**
  * Sandbox-only control and demo endpoints under `/__sandbox`. They are never faulted and never exist on
- * a real bureau system.
+ * a real bureau system. `advanceClock` (the BFF's SANDBOX_CLOCK, when the sandbox is embedded) backs
+ * `POST /__sandbox/clock/advance`.
  */
-export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
+export function adminRoutes(state: SandboxState, advanceClock?: (ms: number) => void): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>().basePath('/__sandbox')
 
   app.get('/health', c => c.json({ ok: true }))
@@ -35,6 +36,32 @@ export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.delete('/faults', (c) => {
     state.faults.run = null
     return c.json({ ok: true, faults: null })
+  })
+
+  // Moves the clock the BFF and this sandbox share forward (`{ ms }`), e.g. to the next day's trade bill.
+  app.post('/clock/advance', async (c) => {
+    if (!advanceClock) {
+      const error = 'no clock to advance: only a BFF on SANDBOX_CLOCK with SANDBOX=embedded offers this control'
+      return c.json({ ok: false, error }, 404)
+    }
+    let body: unknown
+    try {
+      body = await c.req.json()
+    }
+    catch {
+      return c.json({ ok: false, error: 'body must be JSON' }, 400)
+    }
+    const ms = (body as { ms?: unknown } | null)?.ms
+    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms <= 0)
+      return c.json({ ok: false, error: 'ms: a positive whole number of milliseconds (the clock moves forward only)' }, 400)
+    try {
+      advanceClock(ms)
+    }
+    catch (error) {
+      if (error instanceof RangeError) return c.json({ ok: false, error: `ms: ${error.message}` }, 400)
+      throw error
+    }
+    return c.json({ ok: true, now: state.now().toISOString() })
   })
 
   // Demo helper: who can I log in as? Filters: ?region=370500|610322|520000, ?county=52 (prefix), ?tag=demo.
