@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core'
+import type { LaunchedApp } from './global-setup'
 import { inject } from 'vitest'
 import { authenticatorCode } from './browser'
 
@@ -220,23 +221,38 @@ export async function agreeToConsent(page: Page, opts: { axe?: AxeCheck } = {}) 
   await page.waitForURL(url => new URL(url).pathname !== '/consent')
 }
 
+interface StaffSignInOptions {
+  landing?: string
+  onEnrol?: (page: Page, secret: string) => Promise<void>
+  /** The account's secret when it is enrolled already: the code is asked for straight after the password. */
+  enrolled?: string
+  /** The app's clock the code is made at: the shared app's unless a journey launched its own. */
+  clock?: LaunchedApp['clock']
+}
+
 /**
  * On the staff sign-in page: a seeded help-desk account's password, then (first time) the authenticator
- * enrolment — the secret shown read and its code typed; `onEnrol` checks the enrolment page first. Ends on
- * `landing`; returns the secret.
+ * enrolment — the secret shown read and its code typed; `onEnrol` checks the enrolment page first — or, for
+ * an account `enrolled` already, its code. Ends on `landing`; returns the secret.
  */
 export async function staffSignIn(
   page: Page,
   username: string,
-  { landing = '/desk', onEnrol }: { landing?: string, onEnrol?: (page: Page, secret: string) => Promise<void> } = {},
+  { landing = '/desk', onEnrol, enrolled, clock }: StaffSignInOptions = {},
 ): Promise<string> {
   await page.getByLabel('用户名', { exact: true }).fill(username)
   await page.getByLabel('密码', { exact: true }).fill(inject('staffPassword'))
   await page.getByTestId('desk-password-submit').click()
-  await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
-  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
-  await onEnrol?.(page, secret)
-  await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret))
+  let secret = enrolled
+  if (secret) {
+    await page.getByRole('heading', { name: '输入动态验证码' }).waitFor()
+  }
+  else {
+    await page.getByRole('heading', { name: '绑定身份验证器' }).waitFor()
+    secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+    await onEnrol?.(page, secret)
+  }
+  await page.getByLabel('动态验证码', { exact: true }).fill(authenticatorCode(secret, clock))
   await page.getByTestId('desk-code-submit').click()
   await page.waitForURL(url => new URL(url).pathname === landing)
   return secret

@@ -65,10 +65,13 @@ export async function onAppClock(context: BrowserContext, clock = inject('appClo
   return context
 }
 
-/** The code an authenticator app would show at the app's time for a TOTP secret (base32). */
-export function authenticatorCode(secret: string): string {
+/**
+ * The code an authenticator app would show at the app's time for a TOTP secret (base32); `clock` is the
+ * shared app's unless a journey launched its own.
+ */
+export function authenticatorCode(secret: string, clock = inject('appClock')): string {
   const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 })
-  return totp.generate({ timestamp: appNow().getTime() })
+  return totp.generate({ timestamp: appNow(clock).getTime() })
 }
 
 export async function launch(): Promise<Browser> {

@@ -18,19 +18,19 @@ import { launchApp } from './global-setup'
  * residents is all handed out to the slices of auth.ts, and a closed day would change what other journeys'
  * clerks see. Its seeded staff share the run's password, so `staffSignIn` works as elsewhere.
  *
- * Not reached here: the T+1 match marking the day 已对账. The BFF decides the bill is ready from its own clock
- * (`reconcileDay` in server/src/payments/day-close.ts: not before 10:00 the next day, Shanghai), and that clock is
- * SANDBOX_CLOCK running on in real time (server/src/lib/clock.ts) with no control to move it; the sandbox's
- * `billsReadyToday` only makes WeChat Pay serve today's bill, after the BFF has already refused. Relaunching on the
- * same data at a later SANDBOX_CLOCK (as consent.spec does for a new version) would start the embedded WeChat Pay
- * simulator empty, so its bill would lack the day's payments: a difference made by the stand-in, not a 已对账.
- * 已对账 and the differences are covered by server/src/routes/desk-day-closes.test.ts (T+1 on a test clock) and
- * by web/src/pages/desk/DayClosePage.test.ts.
+ * T+1: with the day closed again, the journey moves this app's clock (the BFF's SANDBOX_CLOCK, which its embedded
+ * sandbox shares) to about 10:05 the next day, Shanghai, by the sandbox's `POST /__sandbox/clock/advance`: WeChat
+ * Pay's trade bill of the day is made then and the BFF's `reconcileDay` (server/src/payments/day-close.ts) takes
+ * it. The supervisor signs in again on a page on the new time, opens the closed day (yesterday now), presses 对账
+ * and sees 已对账: the frozen payments match the simulator's bill of the day, which has kept every payment of the
+ * run. The differences are covered by server/src/routes/desk-day-closes.test.ts (T+1 on a test clock) and by
+ * web/src/pages/desk/DayClosePage.test.ts.
  */
 const CLOCK_START = '2026-11-15T10:00:00+08:00'
 const CLERK = 'e2e-dc-clerk'
 const SUPERVISOR = 'e2e-dc-supervisor'
 const MONEY = /¥[\d,]+\.\d{2}/
+const DAY_MS = 86_400_000
 
 let browser: Browser
 let app: LaunchedApp
@@ -50,6 +50,23 @@ afterAll(async () => {
 
 const year = () => defaultPaymentYear(appNow(app.clock))
 const today = () => shanghaiDate(appNow(app.clock))
+
+/**
+ * Moves this app's clock (the BFF's and its sandbox's) forward to about `at` (the journey's estimate of the app's
+ * time runs a few seconds ahead: the app starts its clock after it is spawned), and the journey's notion of it
+ * (`appNow`, the TOTP codes, pages opened from now on) with it, set from the time the app answers.
+ */
+async function advanceAppClock(at: Date): Promise<void> {
+  const res = await fetch(`${app.sandboxURL}/__sandbox/clock/advance`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ms: at.getTime() - appNow(app.clock).getTime() }),
+  })
+  expect(res.status).toBe(200)
+  const { now } = await res.json() as { now: string }
+  Object.assign(app.clock, { start: now, launchedAt: Date.now() })
+  expect(Math.abs(Date.parse(now) - at.getTime())).toBeLessThan(15_000)
+}
 
 /** Whether this app's tax stand-in would take the person's premium for the year now. */
 async function payable(certNo: string): Promise<boolean> {
@@ -108,7 +125,7 @@ function yuan(total: number): string {
   return `¥${Math.floor(total / 100).toLocaleString('en-US')}.${String(total % 100).padStart(2, '0')}`
 }
 
-describe('日结: a clerk closes the day, a supervisor sees and reopens it (1280 px)', () => {
+describe('日结: a clerk closes the day, a supervisor sees, reopens and (T+1) reconciles it (1280 px)', () => {
   it('lists the counter payment with the total, closes and freezes the day, and the supervisor sees the clerk', async () => {
     const [first, second] = await payers() as [{ name: string, certNo: string }, { name: string, certNo: string }]
     const day = today()
@@ -117,7 +134,7 @@ describe('日结: a clerk closes the day, a supervisor sees and reopens it (1280
     const clerk = await deskPage()
     await clerk.goto('/desk')
     await clerk.getByRole('heading', { name: '窗口工作人员登录', level: 1 }).waitFor()
-    await staffSignIn(clerk, CLERK)
+    await staffSignIn(clerk, CLERK, { clock: app.clock })
     const due = await takePayment(clerk, first)
 
     // 日结 from the console's top bar: the payment, masked, with the day's count and total.
@@ -191,7 +208,7 @@ describe('日结: a clerk closes the day, a supervisor sees and reopens it (1280
     const supervisor = await deskPage()
     await supervisor.goto('/desk/day-close')
     await supervisor.getByRole('heading', { name: '窗口工作人员登录', level: 1 }).waitFor()
-    await staffSignIn(supervisor, SUPERVISOR, { landing: '/desk/day-close' })
+    const secret = await staffSignIn(supervisor, SUPERVISOR, { landing: '/desk/day-close', clock: app.clock })
     await supervisor.getByRole('heading', { name: '日结', level: 1 }).waitFor()
     const clerks = supervisor.getByTestId('day-close-clerks')
     const clerkRow = clerks.locator('[data-role="clerk"]').filter({ hasText: CLERK })
@@ -239,8 +256,40 @@ describe('日结: a clerk closes the day, a supervisor sees and reopens it (1280
     // The supervisor's list follows.
     await supervisor.getByRole('button', { name: '刷新' }).click()
     await clerkRow.getByText(`已日结 · 2笔 · ${both} · 待对账`).waitFor()
-
     await clerk.context().close()
     await supervisor.context().close()
+
+    // T+1, about 10:05 (Shanghai): WeChat Pay's trade bill of the day is made. The supervisor, on a page on the new
+    // time, signs in again and opens the closed day, yesterday now: 待对账 until 对账 matches it with the bill.
+    const nextMorning = new Date(Date.parse(`${day}T10:05:00+08:00`) + DAY_MS)
+    await advanceAppClock(nextMorning)
+    const next = shanghaiDate(nextMorning)
+    expect(today()).toBe(next)
+    const later = await deskPage()
+    await later.goto('/desk/day-close')
+    await later.getByRole('heading', { name: '窗口工作人员登录', level: 1 }).waitFor()
+    await staffSignIn(later, SUPERVISOR, { landing: '/desk/day-close', enrolled: secret, clock: app.clock })
+    await later.getByRole('heading', { name: `${SUPERVISOR}的日结（${next}）`, level: 2 }).waitFor()
+    expect(await later.getByLabel('日期', { exact: true }).inputValue()).toBe(next)
+    await later.getByLabel('日期', { exact: true }).fill(day)
+    const closedRow = later.getByTestId('day-close-clerks').locator('[data-role="clerk"]').filter({ hasText: CLERK })
+    await closedRow.getByText(`已日结 · 2笔 · ${both} · 待对账`).waitFor()
+    await closedRow.getByRole('button', { name: `查看${CLERK}的日结` }).click()
+    await later.getByRole('heading', { name: `${CLERK}的日结（${day}）`, level: 2 }).waitFor()
+    expect((await later.getByTestId('day-close-total').textContent())!.trim()).toBe(both)
+    await later.getByTestId('day-close-reconcile-button').click()
+    await later.getByTestId('day-close-notice').getByText('对账完成：已对账').waitFor()
+    expect(await later.getByTestId('day-close-reconcile').getAttribute('data-reconcile')).toBe('matched')
+    expect((await later.getByTestId('day-close-reconcile-state').textContent())!.trim()).toMatch(
+      new RegExp(`^已对账：与微信支付交易账单一致（${next} 10:\\d{2}）$`),
+    )
+    expect(await later.getByTestId('day-close-reconcile-error').count()).toBe(0)
+    expect((await later.getByTestId('day-close-reconcile-button').textContent())!.trim()).toBe('重新对账')
+    await closedRow.getByText(`已日结 · 2笔 · ${both} · 已对账`).waitFor()
+    await fitsDesk(later)
+    await expectNoAxeViolations(later)
+    await screenshot(later, 'day-close-reconciled-1280')
+
+    await later.context().close()
   })
 })
