@@ -1,6 +1,6 @@
 import type { Storage } from './types'
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
@@ -21,6 +21,17 @@ describe(`storage on ${pgUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('applies the migrations', async () => {
     const rows = await storage.db.execute(sql`select count(*)::int as n from audit_events`)
     expect(rows).toBeDefined()
+  })
+
+  // Each test file (and each BFF deployment) migrates into its own schema: a migration that names "public"
+  // points its foreign keys at another schema's tables (drizzle-kit writes REFERENCES "public"."x"; strip it).
+  it('has migrations that name no schema', async () => {
+    const dir = resolve(import.meta.dirname, 'migrations')
+    const files = (await readdir(dir)).filter(f => f.endsWith('.sql'))
+    const naming = []
+    for (const f of files) if ((await readFile(join(dir, f), 'utf8')).includes('"public".')) naming.push(f)
+    expect(files.length).toBe(journal.entries.length)
+    expect(naming).toEqual([])
   })
 
   it('appends audit events and reads them back newest first', async () => {

@@ -9,7 +9,7 @@ CREATE TABLE "desk_acts" (
 	"at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "desk_acts" ADD CONSTRAINT "desk_acts_staff_id_staff_accounts_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "desk_acts" ADD CONSTRAINT "desk_acts_staff_id_staff_accounts_id_fk" FOREIGN KEY ("staff_id") REFERENCES "staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "desk_acts_kind_target_idx" ON "desk_acts" USING btree ("kind","target");--> statement-breakpoint
 CREATE INDEX "desk_acts_target_idx" ON "desk_acts" USING btree ("target");--> statement-breakpoint
 CREATE INDEX "desk_acts_subject_idx" ON "desk_acts" USING btree ("subject_ref","at");

@@ -15,7 +15,7 @@ CREATE TABLE "desk_day_closes" (
 	"differences" jsonb
 );
 --> statement-breakpoint
-ALTER TABLE "desk_day_closes" ADD CONSTRAINT "desk_day_closes_staff_id_staff_accounts_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "desk_day_closes" ADD CONSTRAINT "desk_day_closes_reopened_by_staff_accounts_id_fk" FOREIGN KEY ("reopened_by") REFERENCES "public"."staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "desk_day_closes" ADD CONSTRAINT "desk_day_closes_staff_id_staff_accounts_id_fk" FOREIGN KEY ("staff_id") REFERENCES "staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "desk_day_closes" ADD CONSTRAINT "desk_day_closes_reopened_by_staff_accounts_id_fk" FOREIGN KEY ("reopened_by") REFERENCES "staff_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "desk_day_closes_staff_day_idx" ON "desk_day_closes" USING btree ("staff_id","day");--> statement-breakpoint
 CREATE INDEX "desk_day_closes_day_idx" ON "desk_day_closes" USING btree ("day");
