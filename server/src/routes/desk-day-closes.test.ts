@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, eq, like } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { csvCell, DAY_CSV_HEADER } from '../payments/day-close'
-import { auditEvents } from '../storage/schema'
+import { auditEvents, deskDayCloses, outbox } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_NOW, TEST_YEAR } from '../testing/clock'
 import { json, waitFor } from '../testing/http'
@@ -117,6 +117,23 @@ describe('日结 of payments taken at the desk', () => {
       [true, 'help_desk', `day:${staff.account.id}:${DAY}`],
       [true, 'help_desk', `day:${staff.account.id}:${DAY}`],
     ])
+  })
+
+  it('two closes racing (a double click on two keys, or two BFF instances): one close, one T+1 match', async () => {
+    const { browser, staff } = await staffBrowser()
+    const paid = await deskOrder(browser)
+    // The same signed-in clerk on a second BFF instance of the same database.
+    const second = browser.on((await ctx.stack.another()).app)
+    const [one, two] = await Promise.all([close(browser), close(second)])
+    expect([one.status, two.status]).toEqual([200, 200])
+    const [a, b] = [await json(one), await json(two)]
+    expect(a).toMatchObject({ status: 'closed', totals: { count: 1, totalFen: paid.order.totalFen } })
+    expect(b.closedAt).toBe(a.closedAt)
+    expect([one.headers.get('day-close-already'), two.headers.get('day-close-already')].sort()).toEqual([null, 'true'])
+    const rows = await ctx.storage.db.select().from(deskDayCloses).where(eq(deskDayCloses.staffId, staff.account.id))
+    expect(rows).toHaveLength(1)
+    const jobs = await ctx.storage.db.select().from(outbox).where(like(outbox.dedupeKey, `%${rows[0]!.id}%`))
+    expect(jobs).toHaveLength(1)
   })
 
   it('on T+1 the worker matches the closed day against WeChat Pay\'s trade bill: 已对账', async () => {
