@@ -15,14 +15,14 @@ beforeAll(async () => { storage = await createTestStorage() })
 afterAll(async () => { await storage.close() })
 
 /** A money-moving route whose side effect we count, behind the real middleware. */
-function setup(handlerDelayMs = 0, status = 201) {
+function setup(hold: Promise<unknown> = Promise.resolve(), status = 201) {
   const { deps } = createTestApp({ storage })
   let effects = 0
   const app = new Hono<AppEnv>()
     .use(async (c, next) => { c.set('deps', deps); c.set('logger', deps.logger); c.set('requestId', 'r'); await next() })
     .post('/pay', validate('json', z.object({ amount: z.number().int() })), idempotent('pay', () => 'resident:1'), async (c) => {
       effects += 1
-      await new Promise(r => setTimeout(r, handlerDelayMs))
+      await hold
       return c.json({ n: effects, amount: c.req.valid('json').amount }, status as 201)
     })
   app.onError(handleError)
@@ -59,9 +59,16 @@ describe('Idempotency-Key', () => {
   })
 
   it('answers 409 while the first request with the key is still running; 20 concurrent submits do the work once', async () => {
-    const { post, effects } = setup(150)
+    // The first request holds its key until the other 19 have been answered, however slow the storage.
+    let release!: () => void
+    const { post, effects } = setup(new Promise<void>((resolve) => { release = resolve }))
     const key = KEY()
-    const results = await Promise.all(Array.from({ length: 20 }, () => post(key, { amount: 100 })))
+    let answered = 0
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(key, { amount: 100 }).then((res) => {
+      answered += 1
+      if (answered === 19) release()
+      return res
+    })))
     const statuses = results.map(r => r.status).sort()
     expect(statuses.filter(s => s === 201)).toHaveLength(1)
     expect(statuses.filter(s => s === 409)).toHaveLength(19)
@@ -70,7 +77,7 @@ describe('Idempotency-Key', () => {
   })
 
   it('does not store a 5xx: a retry with the same key runs again', async () => {
-    const { post, effects } = setup(0, 502)
+    const { post, effects } = setup(Promise.resolve(), 502)
     const key = KEY()
     expect((await post(key, { amount: 1 })).status).toBe(502)
     expect((await post(key, { amount: 1 })).status).toBe(502)

@@ -73,8 +73,12 @@ export async function startSession(c: Context<AppEnv>, kind: SessionKind, accoun
   const { storage, now } = c.get('deps')
   const previous = c.get('session')
   if (previous) {
-    await revokeSession(storage.db, previous.id, now())
+    const ended = await revokeSession(storage.db, previous.id, now())
     forgetSession(c, previous.id)
+    // A pending step turns into one session only: of two requests racing on it (a double-submitted bind or
+    // 动态码), the one that ended it first goes on, the other is told to start again.
+    if (!ended && previous.kind === 'pending')
+      throw new AppError(typeof previous.data.staffId === 'string' ? 'UNAUTHENTICATED' : 'BINDING_REQUIRED', 401)
   }
   const token = newToken()
   const policy = SESSION_POLICY[kind]

@@ -61,8 +61,12 @@ export async function updateSessionData(db: Database, id: string, data: Record<s
   await db.update(sessions).set({ data }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
 }
 
-export async function revokeSession(db: Database, id: string, now: Date): Promise<void> {
-  await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, id))
+/** Ends a session; false when it had already ended (another request used it up first). */
+export async function revokeSession(db: Database, id: string, now: Date): Promise<boolean> {
+  const ended = await db.update(sessions).set({ revokedAt: now })
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id })
+  return ended.length > 0
 }
 
 /** "Sign out everywhere": every live session of one account. */

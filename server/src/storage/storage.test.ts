@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestStorage, testSchemaName } from '../testing/storage'
 import { createAuditWriter, listAuditForSubject, recordAudit } from './audit'
 import { createStorage } from './index'
+import { insertSession, revokeSession } from './sessions'
 import journal from './migrations/meta/_journal.json' with { type: 'json' }
 
 const pgUrl = process.env.TEST_DATABASE_URL
@@ -57,6 +58,23 @@ describe(`storage on ${pgUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
     expect(events[2]).toMatchObject({ actorType: 'staff', actorId: 'clerk-1', actorRole: 'clerk', subjectMasked: '370502********0420', subjectRegion: '370502', channel: 'help_desk', target: 'person', success: true, requestId: 'r-1', clientIp: '10.0.0.1', detail: { reason: '窗口办理', n: 2 } })
     expect(events[1]).toMatchObject({ success: false, actorRole: null, target: null, detail: null })
     expect(events[0]!.detail).toEqual({ nested: { ok: true } })
+  })
+
+  it('ends a session once: of many racing to end it, exactly one is told it did', async () => {
+    const now = new Date('2026-12-31T15:59:59Z')
+    const id = `race-${Math.random().toString(36).slice(2)}`
+    await insertSession(storage.db, {
+      id,
+      kind: 'pending',
+      accountId: null,
+      csrfToken: 'c',
+      idleTimeoutS: 600,
+      expiresAt: new Date(now.getTime() + 600_000),
+      now,
+    })
+    const ended = await Promise.all(Array.from({ length: 8 }, () => revokeSession(storage.db, id, now)))
+    expect(ended.filter(Boolean)).toHaveLength(1)
+    expect(await revokeSession(storage.db, id, now)).toBe(false)
   })
 
   it('refuses to change or delete an audit event (append-only)', async () => {
