@@ -64,11 +64,12 @@ describe('Idempotency-Key', () => {
     const { post, effects } = setup(new Promise<void>((resolve) => { release = resolve }))
     const key = KEY()
     let answered = 0
-    const results = await Promise.all(Array.from({ length: 20 }, () => post(key, { amount: 100 }).then((res) => {
+    const results = await Promise.all(Array.from({ length: 20 }, async () => {
+      const res = await post(key, { amount: 100 })
       answered += 1
       if (answered === 19) release()
       return res
-    })))
+    }))
     const statuses = results.map(r => r.status).sort()
     expect(statuses.filter(s => s === 201)).toHaveLength(1)
     expect(statuses.filter(s => s === 409)).toHaveLength(19)
