@@ -20,6 +20,11 @@ interface Goal {
 
 const pct = (a: string, b: string) => () => figures[a] !== undefined && figures[b] ? figures[a]! / figures[b]! * 100 : undefined
 const fig = (a: string) => () => figures[a]
+/** The lowest of the figures named `lighthouse/<page>.<category>` (every page must meet the goal). */
+const worstPage = (category: string) => () => {
+  const scores = Object.entries(figures).filter(([k]) => k.startsWith('lighthouse/') && k.endsWith(`.${category}`))
+  return scores.length ? Math.min(...scores.map(([, v]) => v)) : undefined
+}
 
 /** Whether the bench ran on PostgreSQL (DATABASE_URL) or on the embedded PGlite. */
 export function goals(onPostgres: boolean): Goal[] {
@@ -41,6 +46,9 @@ export function goals(onPostgres: boolean): Goal[] {
       goal: onPostgres ? '≤ 150 MiB' : '≤ 300 MiB',
       met: v => v <= (onPostgres ? 150 : 300),
     },
+    { path: 'Lighthouse performance (worst page)', value: worstPage('performance'), unit: '', goal: '≥ 95', met: v => v >= 95 },
+    { path: 'Lighthouse best practices (worst page)', value: worstPage('best-practices'), unit: '', goal: '100', met: v => v >= 100 },
+    { path: 'Lighthouse accessibility (worst page)', value: worstPage('accessibility'), unit: '', goal: '100', met: v => v >= 100 },
   ]
 }
 

@@ -6,6 +6,7 @@ import { benchEngine } from '@yibao/shared'
 import { ceilingFigures } from './ceilings'
 import { coverageFigures } from './coverage'
 import { figures, goalTable, writeJson } from './goals'
+import { lighthouseFigures } from './lighthouse'
 import { load, table } from './load'
 import { record } from './goals'
 import { integrityFigures } from './integrity'
@@ -109,6 +110,7 @@ const sections: Record<string, () => unknown> = {
   coverage: () => coverageFigures({ connections, durationS }),
   slips: () => slipFigures({ connections, durationS }),
   payments: async () => integrityFigures(await paymentFigures({ connections })),
+  lighthouse: lighthouseFigures,
 }
 // `pnpm bench coverage slips` runs just those sections; no names runs them all. `--json FILE` also writes
 // the figures and the goals' outcome to FILE.
