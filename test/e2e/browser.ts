@@ -119,6 +119,13 @@ export async function mobileContext(
       // Runs in every document, about:blank too, which has no storage.
       if (location.protocol.startsWith('http')) localStorage.setItem('yibao.preferences', JSON.stringify({ elder: true }))
     })
+  // A CSP violation whose failure the page catches (a library probing for `eval`) logs nothing, yet browsers and
+  // Lighthouse report it: make every violation a console error, which fails the journey.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`)
+    })
+  })
   return watchConsole(context)
 }
 
