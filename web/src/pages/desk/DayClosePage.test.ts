@@ -364,6 +364,36 @@ describe('DayClosePage (日结)', () => {
       wrapper.unmount()
     })
 
+    it('after 对账 the button reads 重新对账 at once, while the clerks\' list is still refreshing', async () => {
+      let release = () => {}
+      const held = new Promise<void>((resolve) => { release = resolve })
+      let listCalls = 0
+      const { set } = handlers([
+        http.post('*/api/v1/desk/day-closes/reconcile', () => {
+          const done = closed({ reconcile: { status: 'matched', at: '2026-11-16T10:05:00.000+08:00', differences: [] } })
+          set(done)
+          return HttpResponse.json(done)
+        }),
+      ])
+      // Used last, so it comes first: the list's refresh after 对账 waits until released.
+      server.use(http.get('*/api/v1/desk/day-closes/clerks', async () => {
+        listCalls += 1
+        if (listCalls > 1) await held
+        return HttpResponse.json(list)
+      }))
+      const { wrapper } = await mountPage()
+      await wrapper.get(`[data-testid="day-close-clerk-${CLERK_ID}"] [data-testid="day-close-clerk-open"]`).trigger('click')
+      await flushPromises()
+      await wrapper.get('[data-testid="day-close-reconcile-button"]').trigger('click')
+      await flushPromises()
+      expect(wrapper.get('[data-testid="day-close-notice"]').text()).toBe('对账完成：已对账')
+      expect(listCalls).toBe(2)
+      expect(wrapper.get('[data-testid="day-close-reconcile-button"]').text()).toBe('重新对账')
+      release()
+      await flushPromises()
+      wrapper.unmount()
+    })
+
     it('对账 before the bill is made shows the server\'s Chinese message; after it, the result', async () => {
       let ready = false
       const sent: unknown[] = []
