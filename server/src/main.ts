@@ -10,6 +10,7 @@ import { loadEnv } from './env'
 import { offsetClock } from './lib/clock'
 import { createLogger } from './lib/logger'
 import { startMaintenance } from './lib/maintenance'
+import { observeStatement } from './lib/metrics'
 import { seedDemoStaff } from './lib/staff-admin'
 import { webHandler } from './lib/web-static'
 import { startPaymentWorker } from './payments/worker'
@@ -21,8 +22,8 @@ async function openStorage(env: Env, logger: Logger): Promise<Storage> {
   const onListenError = (error: unknown, attempt: number) =>
     logger.warn({ err: error, attempt }, 'order events: LISTEN connection failed, retrying')
   return env.DATABASE_URL
-    ? createStorage({ driver: 'postgres', url: env.DATABASE_URL, onListenError })
-    : createStorage({ driver: 'pglite', dataDir: env.DATA_DIR })
+    ? createStorage({ driver: 'postgres', url: env.DATABASE_URL, onListenError, observeStatement })
+    : createStorage({ driver: 'pglite', dataDir: env.DATA_DIR, observeStatement })
 }
 
 async function main() {

@@ -1,4 +1,5 @@
 import type { UpstreamSystem } from '@yibao/shared'
+import type { StatementObserver } from '../storage/statements'
 import type { Context, MiddlewareHandler } from 'hono'
 import { BlockList, isIP } from 'node:net'
 import { matchedRoutes } from 'hono/route'
@@ -47,6 +48,27 @@ const upstreamDuration = new Histogram({
   buckets: SECONDS,
   registers,
 })
+
+const dbStatements = new Counter({
+  name: 'yibao_db_statements_total',
+  help: 'Database statements run by the app, by family (verb and table, e.g. "insert premium_orders"; '
+    + '"transaction" = BEGIN to COMMIT) and outcome',
+  labelNames: ['family', 'outcome'] as const,
+  registers,
+})
+const dbDuration = new Histogram({
+  name: 'yibao_db_statement_duration_seconds',
+  help: 'Duration of a database statement (a transaction: BEGIN to COMMIT), by family',
+  labelNames: ['family'] as const,
+  buckets: [0.0005, 0.001, 0.0025, ...SECONDS],
+  registers,
+})
+
+/** Records one statement (the storage layer's `observeStatement`, see storage/statements.ts). */
+export const observeStatement: StatementObserver = (family, outcome, seconds) => {
+  dbStatements.inc({ family, outcome })
+  dbDuration.observe({ family }, seconds)
+}
 
 /** Read from the database at each scrape (see `collectStorageGauges`). */
 export const outboxPending = new Gauge({

@@ -2,6 +2,7 @@ import type { Storage } from '../storage/types'
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../lib/logger'
+import { observeStatement } from '../lib/metrics'
 import { callJson, callRaw } from '../upstream/http'
 import { mswServer } from '../testing/msw'
 import { NHSA_TEST_URL } from '../testing/nhsa-handlers'
@@ -9,7 +10,7 @@ import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
 
 let storage: Storage
-beforeAll(async () => { storage = await createTestStorage() })
+beforeAll(async () => { storage = await createTestStorage({ observeStatement }) })
 afterAll(async () => { await storage.close() })
 
 // What a caller may put in a path: an ID number, a receipt's verification code. Neither may reach a label.
@@ -65,6 +66,10 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(text, 'yibao_upstream_calls_total{system="nhsa",outcome="unavailable"}')).toBe(1)
     expect(sample(text, 'yibao_upstream_calls_total{system="wechatpay",outcome="rejected"}')).toBe(1)
     expect(sample(text, 'yibao_upstream_call_duration_seconds_count{system="nhsa",outcome="ok"}')).toBe(1)
+    // The data layer's statements, by family (the receipt check's rate limit is one upsert per request).
+    const upserts = sample(text, 'yibao_db_statements_total{family="insert rate_limits",outcome="ok"}')
+    expect(upserts).toBeGreaterThanOrEqual(1)
+    expect(sample(text, 'yibao_db_statement_duration_seconds_count{family="insert rate_limits"}')).toBe(upserts)
     expect(sample(text, 'yibao_outbox_pending')).toBe(0)
     expect(sample(text, 'yibao_payment_anomalies_open')).toBe(0)
     // The process's own (prom-client's default set): resident memory for the RSS goals of issue 14.

@@ -12,12 +12,13 @@ import lockfile from 'proper-lockfile'
 import postgres from 'postgres'
 import { createOrderEvents, pgliteNotifications, postgresNotifications } from './order-events'
 import * as schema from './schema'
+import { observedPglite, observedPostgres, type StatementObserver } from './statements'
 
 export { schema }
 export type { Database, Storage }
 
-export type StorageOptions
-  = | {
+export type StorageOptions = (
+  | {
     driver: 'pglite'
     /** Data directory; omitted = in memory (tests). */
     dataDir?: string
@@ -35,6 +36,10 @@ export type StorageOptions
     /** Told when the LISTEN connection of the order events fails to (re)connect (it keeps retrying). */
     onListenError?: (error: unknown, attempt: number) => void
   }
+) & {
+  /** Told the family, outcome and duration of every statement the app's queries run (`/metrics`). */
+  observeStatement?: StatementObserver
+}
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations')
 
@@ -62,7 +67,7 @@ export async function createStorage(opts: StorageOptions): Promise<Storage> {
   return pending
 }
 
-async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob, lockWaitMs?: number }): Promise<Storage> {
+async function openPgliteInstance(opts: Extract<StorageOptions, { driver: 'pglite' }>): Promise<Storage> {
   let release: (() => Promise<void>) | undefined
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true })
@@ -83,8 +88,9 @@ async function openPgliteInstance(opts: { dataDir?: string, loadDataDir?: Blob, 
   }
   try {
     const client = await PGlite.create({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
-    const db = drizzlePglite({ client, schema })
-    await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR })
+    await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR })
+    const observed = opts.observeStatement ? observedPglite(client, opts.observeStatement) : client
+    const db = drizzlePglite({ client: observed, schema })
     const orderEvents = createOrderEvents(pgliteNotifications(client))
     return {
       db: db as unknown as Database,
@@ -130,7 +136,8 @@ async function openPostgres(opts: Extract<StorageOptions, { driver: 'postgres' }
     await admin.end()
   }
   const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection })
-  const db = drizzlePostgres({ client, schema })
+  const observed = opts.observeStatement ? observedPostgres(client, opts.observeStatement) : client
+  const db = drizzlePostgres({ client: observed, schema })
   const orderEvents = createOrderEvents(postgresNotifications(opts.url, {
     searchPath: opts.schema,
     onError: opts.onListenError,

@@ -1,3 +1,4 @@
+import type { StatementObserver } from '../storage/statements'
 import type { Storage } from '../storage/types'
 import { readFile } from 'node:fs/promises'
 import process from 'node:process'
@@ -18,18 +19,18 @@ export function testSchemaName(): string {
  * run by the global setup (seconds saved per file); with TEST_DATABASE_URL, a unique schema on a real
  * PostgreSQL server.
  */
-export async function createTestStorage(): Promise<Storage> {
+export async function createTestStorage(opts: { observeStatement?: StatementObserver } = {}): Promise<Storage> {
   const url = process.env.TEST_DATABASE_URL
   if (url) {
     const schema = testSchemaName()
-    const storage = await createStorage({ driver: 'postgres', url, schema, max: 4 })
+    const storage = await createStorage({ driver: 'postgres', url, schema, max: 4, ...opts })
     return { ...storage, close: async () => {
       await storage.db.execute(sql.raw(`drop schema if exists "${schema}" cascade`))
       await storage.close()
     } }
   }
   const snapshot = await readFile(inject('pgliteSnapshot'))
-  return createStorage({ driver: 'pglite', loadDataDir: new Blob([snapshot]) })
+  return createStorage({ driver: 'pglite', loadDataDir: new Blob([snapshot]), ...opts })
 }
 
 declare module 'vitest' {

@@ -1,0 +1,79 @@
+import type { StatementOutcome } from './statements'
+import type { Storage } from './types'
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestStorage } from '../testing/storage'
+import { hitRateLimit } from './rate-limits'
+import { rateLimits } from './schema'
+import { statementFamily } from './statements'
+
+describe('statementFamily', () => {
+  it('names a statement by its verb and the table it reads or writes, as drizzle writes them', () => {
+    expect(statementFamily('select "id", "data" from "sessions" where "sessions"."id" = $1')).toBe('select sessions')
+    expect(statementFamily('insert into "premium_orders" ("id") values ($1) returning "id"'))
+      .toBe('insert premium_orders')
+    expect(statementFamily('update "outbox" set "status" = $1 where "outbox"."id" = $2')).toBe('update outbox')
+    expect(statementFamily('delete from "rate_limits" where "window_start" < $1')).toBe('delete rate_limits')
+    expect(statementFamily('select * from "t_1"."audit_events"')).toBe('select audit_events')
+    expect(statementFamily('  /* c */ -- x\n  WITH claimed AS (update "outbox" set x = 1 returning *) select 1'))
+      .toBe('with claimed')
+    expect(statementFamily('select count(*) from (select 1) s')).toBe('select')
+    expect(statementFamily('select 1')).toBe('select')
+    expect(statementFamily('BEGIN')).toBe('begin')
+    expect(statementFamily('vacuum full')).toBe('other')
+  })
+
+  it('never takes a value into the family: only the statement text, whose parameters are placeholders', () => {
+    // A literal in the text (raw SQL) comes after the table name and is not part of the family.
+    expect(statementFamily(`select * from "residents" where cert = '370502198603150420'`)).toBe('select residents')
+    expect(statementFamily(`insert into "x" values ('370502198603150420')`)).toBe('insert x')
+  })
+})
+
+describe('observed storage (the driver this run uses)', () => {
+  const seen: { family: string, outcome: StatementOutcome, seconds: number }[] = []
+  let storage: Storage
+  beforeAll(async () => {
+    storage = await createTestStorage({ observeStatement: (family, outcome, seconds) => {
+      seen.push({ family, outcome, seconds })
+    } })
+  })
+  afterAll(async () => { await storage.close() })
+
+  it('tells the family, outcome and duration of each statement drizzle runs, and each transaction', async () => {
+    seen.length = 0
+    const now = new Date('2026-11-15T02:00:00Z')
+    await hitRateLimit(storage.db, 'statements-test', 'subject', 60, now)
+    await storage.db.select().from(rateLimits).where(eq(rateLimits.bucket, 'statements-test'))
+    await storage.db.transaction(async (tx) => {
+      await tx.update(rateLimits).set({ count: 5 }).where(eq(rateLimits.bucket, 'statements-test'))
+      await tx.delete(rateLimits).where(eq(rateLimits.bucket, 'statements-test'))
+    })
+    await expect(storage.db.execute(sql`select * from "no_such_table"`)).rejects.toThrow()
+    // The error's observation may come a microtask after the rejection.
+    await new Promise(resolve => setImmediate(resolve))
+    expect(seen.map(s => `${s.family}:${s.outcome}`)).toEqual([
+      'insert rate_limits:ok',
+      'select rate_limits:ok',
+      'update rate_limits:ok',
+      'delete rate_limits:ok',
+      'transaction:ok',
+      'select no_such_table:error',
+    ])
+    for (const s of seen) expect(s.seconds).toBeGreaterThanOrEqual(0)
+    // A transaction lasts at least as long as the statements in it.
+    const inside = seen.slice(2, 4).reduce((sum, s) => sum + s.seconds, 0)
+    expect(seen[4]!.seconds).toBeGreaterThanOrEqual(inside * 0.99)
+  })
+
+  it('counts a transaction that rolls back as an error, and the storage still answers', async () => {
+    seen.length = 0
+    await expect(storage.db.transaction(async (tx) => {
+      await tx.select().from(rateLimits)
+      throw new Error('changed my mind')
+    })).rejects.toThrow('changed my mind')
+    await new Promise(resolve => setImmediate(resolve))
+    expect(seen.map(s => `${s.family}:${s.outcome}`)).toEqual(['select rate_limits:ok', 'transaction:error'])
+    expect(await storage.db.select().from(rateLimits)).toEqual([])
+  })
+})
