@@ -51,4 +51,45 @@ describe('PDF helpers', () => {
     expect(pdf.toString('latin1')).toContain(`/URI (${URL_})`)
     expect(below).toBe(80 + 84 + 14)
   })
+
+  it('shares one parsed face, yet each document embeds only its own glyphs, also when made at the same time', async () => {
+    const font = await loadCjkFont()
+    expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
+    expect(await loadCjkFont()).toBe(font)
+    const render = async (text: string) => {
+      const { doc, bytes } = startPdf(font!, { Title: '测试' })
+      doc.fontSize(12).text(text, 40, 40)
+      doc.end()
+      return bytes
+    }
+    const small = '医保'
+    // Many distinct glyphs: 一 (U+4E00) onwards.
+    const large = Array.from({ length: 600 }, (_, i) => String.fromCodePoint(0x4E00 + i)).join('')
+    const before = await render(small)
+    const [big, smallMeanwhile] = await Promise.all([render(large), render(small)])
+    const after = await render(small)
+    expect(pdfText(smallMeanwhile)).toBe(small)
+    expect(pdfText(after)).toBe(small)
+    expect(pdfText(big).replace(/\s+/g, '')).toBe(large)
+    // A small document stays small: the glyphs of the large one never leak into another document's subset.
+    expect(big.length).toBeGreaterThan(before.length * 5)
+    expect(Math.abs(after.length - before.length)).toBeLessThan(200)
+    expect(Math.abs(smallMeanwhile.length - before.length)).toBeLessThan(200)
+  })
+
+  it('keeps the text of a glyph readable after another document drew it only as part of a bigger character', async () => {
+    const font = await loadCjkFont()
+    expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
+    const render = async (text: string) => {
+      const { doc, bytes } = startPdf(font!, { Title: '测试' })
+      doc.fontSize(12).text(text, 40, 40)
+      doc.end()
+      return bytes
+    }
+    // In WenQuanYi Micro Hei 间, 问 and 闻 are composite glyphs built from the glyph of 门: embedding them reads
+    // 门 from the shared face as a bare component, with no character of its own.
+    expect(pdfText(await render('时间问闻'))).toBe('时间问闻')
+    // 门 drawn afterwards in its own right must still read 门 (税务部门 on every receipt), not nothing.
+    expect(pdfText(await render('税务部门已入账'))).toBe('税务部门已入账')
+  })
 })
