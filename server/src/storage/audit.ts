@@ -1,5 +1,6 @@
 import type { Database, Storage } from './types'
 import { and, desc, eq, sql } from 'drizzle-orm'
+import type { BatchOptions } from './batch'
 import { createBatcher } from './batch'
 import { auditEvents } from './schema'
 
@@ -36,28 +37,67 @@ export interface AuditWriter {
  * Appends audit events group-committed per turn of the event loop (see `createBatcher`), stamped on the
  * app's clock (`now`, default the database's) so they line up with everything else the app dates.
  */
-export function createAuditWriter(storage: Pick<Storage, 'run'>, maxBatch = 200, now?: () => Date): AuditWriter {
+export function createAuditWriter(
+  storage: Pick<Storage, 'run'>,
+  batching: BatchOptions = {},
+  now?: () => Date,
+): AuditWriter {
   const record = createBatcher<AuditEvent & { at: Date | null }, void>(async (events) => {
     await recordMany(storage, events)
     return events.map(() => undefined)
-  }, maxBatch)
+  }, batching)
   return { record: event => record({ ...event, at: now ? now() : null }) }
 }
 
-const COLUMNS = ['at', 'actor_type', 'actor_id', 'actor_role', 'subject_ref', 'subject_masked', 'subject_region', 'channel', 'action', 'target', 'success', 'request_id', 'client_ip', 'detail'] as const
+/** Each column of a stored event and its SQL type, in table order. */
+const COLUMNS = {
+  at: 'timestamptz',
+  actor_type: 'text',
+  actor_id: 'text',
+  actor_role: 'text',
+  subject_ref: 'text',
+  subject_masked: 'text',
+  subject_region: 'text',
+  channel: 'text',
+  action: 'text',
+  target: 'text',
+  success: 'boolean',
+  request_id: 'text',
+  client_ip: 'text',
+  detail: 'jsonb',
+} as const
 
+const NAMES = Object.keys(COLUMNS).join(', ')
+const RECORD = Object.entries(COLUMNS).map(([name, type]) => `${name} ${type}`).join(', ')
 /**
- * One multi-row INSERT for the whole batch, in batch order (ids follow the order events happened in),
- * run on the driver directly: through the query builder it cost several times the insert itself.
+ * The whole batch as one JSON parameter, in batch order (ids follow the order events happened in), so the
+ * statement's text is the same for every batch size. Measured on both drivers against a multi-row VALUES
+ * with 14 parameters a row: about the same for one event, 1.5–2.7× the rows per second from 10 events up.
+ * An event with no time of its own takes the database's.
  */
+const INSERT_BATCH = `insert into audit_events (${NAMES})
+  select ${Object.keys(COLUMNS).map(name => name === 'at' ? 'coalesce(at, now())' : name).join(', ')}
+  from rows from (jsonb_to_recordset($1::jsonb) as (${RECORD})) with ordinality as r(${NAMES}, n) order by n`
+
+/** One INSERT for the whole batch, run on the driver directly (the query builder cost more than the insert). */
 async function recordMany(storage: Pick<Storage, 'run'>, events: (AuditEvent & { at: Date | null })[]): Promise<void> {
-  const params: unknown[] = []
-  const rows = events.map((e) => {
-    const first = params.length + 1
-    params.push(e.at?.toISOString() ?? new Date().toISOString(), e.actorType, e.actorId, e.actorRole ?? null, e.subjectRef ?? null, e.subjectMasked ?? null, e.subjectRegion ?? null, e.channel, e.action, e.target ?? null, e.success, e.requestId ?? null, e.clientIp ?? null, e.detail === undefined ? null : JSON.stringify(e.detail))
-    return `(${COLUMNS.map((c, i) => `$${first + i}${c === 'success' ? '::boolean' : c === 'detail' ? '::jsonb' : c === 'at' ? '::timestamptz' : '::text'}`).join(', ')})`
-  })
-  await storage.run(`insert into audit_events (${COLUMNS.join(', ')}) values ${rows.join(', ')}`, params)
+  const rows = events.map(e => ({
+    at: e.at?.toISOString() ?? null,
+    actor_type: e.actorType,
+    actor_id: e.actorId,
+    actor_role: e.actorRole ?? null,
+    subject_ref: e.subjectRef ?? null,
+    subject_masked: e.subjectMasked ?? null,
+    subject_region: e.subjectRegion ?? null,
+    channel: e.channel,
+    action: e.action,
+    target: e.target ?? null,
+    success: e.success,
+    request_id: e.requestId ?? null,
+    client_ip: e.clientIp ?? null,
+    detail: e.detail ?? null,
+  } satisfies Record<keyof typeof COLUMNS, unknown>))
+  await storage.run(INSERT_BATCH, [JSON.stringify(rows)])
 }
 
 /**

@@ -42,8 +42,34 @@ describe('group commit', () => {
     const record = createBatcher<number, number>(async (items) => {
       sizes.push(items.length)
       return items
-    }, 3)
+    }, { maxBatch: 3 })
     await Promise.all([1, 2, 3, 4, 5, 6, 7].map(record))
     expect(sizes).toEqual([3, 3, 1])
+  })
+
+  it('pipelines up to maxInFlight batches: the next goes out while one is stored, and no more than that', async () => {
+    const batches: number[][] = []
+    const holds: (() => void)[] = []
+    const record = createBatcher<number, number>(async (items) => {
+      batches.push(items)
+      await new Promise<void>(r => holds.push(r))
+      return items.map(i => i * 10)
+    }, { maxInFlight: 2 })
+    const tick = () => new Promise(r => setImmediate(r))
+    const first = record(1)
+    await tick()
+    const second = [record(2), record(3)]
+    await tick()
+    const third = [record(4), record(5)]
+    await tick()
+    // Two batches being stored at once; the third waits for a place.
+    expect(batches).toEqual([[1], [2, 3]])
+    holds[1]!()
+    expect(await Promise.all(second)).toEqual([20, 30])
+    await tick()
+    expect(batches).toEqual([[1], [2, 3], [4, 5]])
+    holds[0]!()
+    holds[2]!()
+    expect(await Promise.all([first, ...third])).toEqual([10, 40, 50])
   })
 })

@@ -60,6 +60,31 @@ describe(`storage on ${pgUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
     expect(events[0]!.detail).toEqual({ nested: { ok: true } })
   })
 
+  it('stores each event at the time the app stamped it, text exactly as given, and batches of any size', async () => {
+    // A clock a millisecond further on each reading: two batches may be stored at once (pipelined), and
+    // their events still list in the order they happened, by time.
+    let ms = Date.parse('2026-12-31T15:59:59.995Z')
+    const writer = createAuditWriter(storage, { maxBatch: 3, maxInFlight: 2 }, () => new Date(ms++))
+    const base = { actorType: 'resident' as const, actorId: 'r-1', subjectRef: 'subject-stamped', channel: 'self' as const }
+    const tricky = 'a "quoted" \\ back\nslash, 张三 \u2028 {"not": "json"}'
+    await Promise.all(Array.from({ length: 7 }, (_, i) =>
+      writer.record({ ...base, action: `read.${i}`, success: i % 2 === 0, target: tricky, detail: { i, tricky } })))
+    const events = await listAuditForSubject(storage.db, 'subject-stamped')
+    expect(events.map(e => e.action)).toEqual([6, 5, 4, 3, 2, 1, 0].map(i => `read.${i}`))
+    expect(events.map(e => e.at.toISOString())).toEqual([
+      '2026-12-31T16:00:00.001Z',
+      '2026-12-31T16:00:00.000Z',
+      '2026-12-31T15:59:59.999Z',
+      '2026-12-31T15:59:59.998Z',
+      '2026-12-31T15:59:59.997Z',
+      '2026-12-31T15:59:59.996Z',
+      '2026-12-31T15:59:59.995Z',
+    ])
+    expect(events.map(e => e.success)).toEqual([true, false, true, false, true, false, true])
+    expect(events.every(e => e.target === tricky)).toBe(true)
+    expect(events[0]!.detail).toEqual({ i: 6, tricky })
+  })
+
   it('ends a session once: of many racing to end it, exactly one is told it did', async () => {
     const now = new Date('2026-12-31T15:59:59Z')
     const id = `race-${Math.random().toString(36).slice(2)}`
