@@ -24,7 +24,7 @@ async function writtenOrder() {
   const { order } = await createCodepayOrder(ctx.stack.deps, payer, {
     year: TEST_YEAR,
     people: [{ kind: 'other', name: person.name, certNo: person.certNo }],
-    idempotencyKeyId: null,
+    idempotency: null,
   })
   return order
 }

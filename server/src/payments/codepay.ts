@@ -69,7 +69,7 @@ function reasonOf(error: UpstreamError): string {
 export async function createCodepayOrder(
   deps: AppDeps,
   payer: Payer,
-  input: { year: number, people: PersonPick[], idempotencyKeyId: number | null },
+  input: { year: number, people: PersonPick[], idempotency: { id: number, resumed: boolean } | null },
   timing: CodepayTiming = codepayTiming(deps),
 ) {
   return createAndPrepay(deps, payer, { ...input, channel: 'codepay', codepayWaitMs: timing.waitMs })

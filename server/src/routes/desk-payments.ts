@@ -108,7 +108,7 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
           year,
           channel: 'native',
           people: [{ kind: 'other', name, certNo }],
-          idempotencyKeyId: c.get('idempotency')?.id ?? null,
+          idempotency: c.get('idempotency') ?? null,
         })
         await auditStaff(c, {
           ...subject,
@@ -182,7 +182,7 @@ export const deskPaymentRoutes = new Hono<DeskEnv>()
         const { order } = await createCodepayOrder(deps, payer, {
           year,
           people: [{ kind: 'other', name, certNo }],
-          idempotencyKeyId: c.get('idempotency')?.id ?? null,
+          idempotency: c.get('idempotency') ?? null,
         }, timing)
         orderId = order.id
         // The hall is the region served; the till is the clerk's PC (WeChat Pay's scene_info).

@@ -126,7 +126,7 @@ export const paymentRoutes = new Hono<AppEnv>()
         people: input.people,
         openid: account.openid,
         payerClientIp: c.get('deps').clientIp(c),
-        idempotencyKeyId: c.get('idempotency')?.id ?? null,
+        idempotency: c.get('idempotency') ?? null,
       })
       await c.get('deps').audit.record({
         actorType: 'resident',

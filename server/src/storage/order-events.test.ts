@@ -1,7 +1,8 @@
 import type { NotificationSource } from './order-events'
 import { describe, expect, it } from 'vitest'
 import { createTestStorage } from '../testing/storage'
-import { createOrderEvents, notifyOrderChanged } from './order-events'
+import { createOrderEvents } from './order-events'
+import { claimOrderQuery, findOrderBy, insertOrder, transitionOrder } from './payments'
 
 /** A source the test drives: what LISTEN would deliver, and a reconnect. */
 function fakeSource(failFirst = false) {
@@ -60,27 +61,57 @@ describe('order events', () => {
     await events.close()
   })
 
-  it('on the test database: a notification in a transaction arrives once it commits, never if it rolls back', async () => {
+  it('on the test database: a status change notifies once its transaction commits, never if it rolls back', async () => {
     const storage = await createTestStorage()
     try {
+      const at = new Date('2026-12-31T15:59:59Z')
+      const created = await insertOrder(storage.db, {
+        outTradeNo: `T${Date.now()}${Math.random().toString(36).slice(2, 8)}`,
+        principal: 'acct-1',
+        channel: 'native',
+        year: 2027,
+        totalFen: 40000,
+        status: 'created',
+        description: '城乡居民医保 2027',
+        timeExpire: new Date(at.getTime() + 30 * 60_000),
+        createdAt: at,
+      }, [{
+        personCertRef: `ref-${Math.random().toString(36).slice(2)}`,
+        personCertNoEnc: 'enc',
+        personNameMasked: '张*',
+        regionCode: '370502',
+        year: 2027,
+        amountFen: 40000,
+      }])
+      const id = created!.order.id
       const got: string[] = []
-      const id = '00000000-0000-4000-8000-000000000001'
       await storage.orderEvents.subscribe(id, () => got.push('changed'))
+      const settle = async (ms: number) => await new Promise(r => setTimeout(r, ms))
+
+      // Not a change of status (the WeChat Pay query lease): nobody is told.
+      expect(await claimOrderQuery(storage.db, id, at, 3000)).toBe(true)
+      await settle(300)
+      expect(got).toEqual([])
+
+      // A transition: told when it commits, not before.
       let reachedBeforeCommit = true
       await storage.db.transaction(async (tx) => {
-        await notifyOrderChanged(tx, id)
-        await new Promise(r => setTimeout(r, 100))
+        await transitionOrder(tx, id, 'prepay', { prepayId: 'wx-prepay-1' })
+        await settle(100)
         reachedBeforeCommit = got.length > 0
       })
       const deadline = Date.now() + 5000
-      while (!got.length && Date.now() < deadline) await new Promise(r => setTimeout(r, 10))
+      while (!got.length && Date.now() < deadline) await settle(10)
       expect([reachedBeforeCommit, got]).toEqual([false, ['changed']])
+
+      // Rolled back: never told.
       await storage.db.transaction(async (tx) => {
-        await notifyOrderChanged(tx, id)
+        await transitionOrder(tx, id, 'close')
         tx.rollback()
       }).catch(() => {})
-      await new Promise(r => setTimeout(r, 300))
+      await settle(300)
       expect(got).toEqual(['changed'])
+      expect((await findOrderBy(storage.db, 'id', id))!.status).toBe('prepaid')
     }
     finally {
       await storage.close()

@@ -1,13 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite'
-import type { Database } from './types'
-import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 
 /**
  * Order status changes pushed to the order event streams of every BFF instance on one database, through
- * PostgreSQL `LISTEN/NOTIFY` (PGlite: the same, within its one process). A change is announced by
- * `notifyOrderChanged` in the transaction that makes it, so it is delivered when that transaction commits,
- * and never when it rolls back.
+ * PostgreSQL `LISTEN/NOTIFY` (PGlite: the same, within its one process). A change of an order's status is
+ * announced by the statement that makes it (trigger `premium_orders_status_changed`, migration 0019), so it
+ * is delivered when that transaction commits, and never when it rolls back.
  */
 export interface OrderEvents {
   /**
@@ -28,10 +26,6 @@ export function orderEventsChannel(schema: string): string {
 }
 
 /** Announces that an order changed (on commit of the surrounding transaction, if any). */
-export async function notifyOrderChanged(db: Database, orderId: string): Promise<void> {
-  await db.execute(sql`select pg_notify('order_events_' || current_schema(), ${orderId})`)
-}
-
 /** Where notifications come from: one listener per storage, shared by every subscription. */
 export interface NotificationSource {
   /** Starts listening; `onPayload` gets each notification's payload, `onResumed` is called after a reconnect. */

@@ -11,7 +11,6 @@ import {
 } from '../domain/states'
 import type { PaymentAnomaly } from './anomalies'
 import { recordAnomaly } from './anomalies'
-import { notifyOrderChanged } from './order-events'
 import { outbox, paymentNotifications, premiumOrderLines, premiumOrders } from './schema'
 import { isUuid } from './ids'
 
@@ -179,11 +178,9 @@ export async function transitionOrder(
   const { from, to } = edgesOf(ORDER_MACHINE, event)
   const rows = await db.update(premiumOrders).set({ ...set, status: to, updatedAt: sql`now()` })
     .where(and(eq(premiumOrders.id, id), inArray(premiumOrders.status, from))).returning()
-  if (rows[0]) {
-    // The order's event streams on every instance hear of it when this commits.
-    await notifyOrderChanged(db, id)
-    return rows[0]
-  }
+  // The order's event streams on every instance hear of it when this commits: the status change notifies them
+  // itself (trigger premium_orders_status_changed, migration 0019).
+  if (rows[0]) return rows[0]
   const [current] = await db.select({ status: premiumOrders.status }).from(premiumOrders)
     .where(eq(premiumOrders.id, id))
   if (current?.status === to) return null
@@ -281,7 +278,8 @@ export async function markOrderPaid(
     orderId: string
     transactionId: string
     paidAt: Date
-    receiptCodes: Map<string, string>
+    /** A new receipt code, for each line that becomes paid. */
+    newReceiptCode: () => string
     eventId?: string
     eventType?: string
     outTradeNo: string
@@ -295,18 +293,14 @@ export async function markOrderPaid(
         .onConflictDoNothing().returning()
       if (!seen.length) return { outcome: 'repeat' }
     }
-    const [current] = await tx.select().from(premiumOrders).where(eq(premiumOrders.id, p.orderId)).for('update')
-    if (!current || current.status === 'paid') return { outcome: 'repeat' }
-    const late = current.status === 'closed'
-    const order = (await transitionOrder(tx, p.orderId, late ? 'pay_after_close' : 'pay', {
-      transactionId: p.transactionId,
-      paidAt: p.paidAt,
-    }))!
+    const moved = await payOrder(tx, p.orderId, { transactionId: p.transactionId, paidAt: p.paidAt })
+    if (!moved) return { outcome: 'repeat' }
+    const { order, late } = moved
     const lines: PremiumOrderLine[] = []
     const anomalies: (PaymentAnomaly | null)[] = []
     for (const l of await orderLines(tx, p.orderId)) {
       const paid = await tx.transaction(async sp => transitionLine(sp, l.id, 'pay', {
-        receiptCode: p.receiptCodes.get(l.id) ?? null,
+        receiptCode: p.newReceiptCode(),
         receiptIssuedAt: p.paidAt,
       }))
         .catch((error: unknown) => {
@@ -354,6 +348,28 @@ export async function markOrderPaid(
     }
     return { outcome: late ? 'paid_after_close' : 'paid', order, lines, anomalies: anomalies.filter(a => a !== null) }
   })
+}
+
+/**
+ * Moves an order to paid, first as `pay` and, when we had closed it, as `pay_after_close` (`late`); `null`
+ * when it is paid already (a repeat). The update locks the order's row, so a second report of the same
+ * payment waits for the first one's transaction and then finds it paid: one statement where a
+ * `SELECT … FOR UPDATE` and the update were two.
+ */
+async function payOrder(
+  tx: Database,
+  id: string,
+  set: { transactionId: string, paidAt: Date },
+): Promise<{ order: PremiumOrder, late: boolean } | null> {
+  try {
+    const order = await transitionOrder(tx, id, 'pay', set)
+    return order && { order, late: false }
+  }
+  catch (error) {
+    if (!(error instanceof IllegalTransition) || error.from !== 'closed') throw error
+  }
+  const order = await transitionOrder(tx, id, 'pay_after_close', set)
+  return order && { order, late: true }
 }
 
 /**

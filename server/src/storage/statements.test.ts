@@ -3,6 +3,7 @@ import type { Storage } from './types'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestStorage } from '../testing/storage'
+import { insertOrder, markOrderPaid } from './payments'
 import { hitRateLimit } from './rate-limits'
 import { rateLimits } from './schema'
 import { statementFamily } from './statements'
@@ -75,5 +76,63 @@ describe('observed storage (the driver this run uses)', () => {
     await new Promise(resolve => setImmediate(resolve))
     expect(seen.map(s => `${s.family}:${s.outcome}`)).toEqual(['select rate_limits:ok', 'transaction:error'])
     expect(await storage.db.select().from(rateLimits)).toEqual([])
+  })
+})
+
+describe('statements of the payment path (issue 14: their number is its cost)', () => {
+  const seen: string[] = []
+  let storage: Storage
+  beforeAll(async () => {
+    storage = await createTestStorage({ observeStatement: family => seen.push(family) })
+  })
+  afterAll(async () => { await storage.close() })
+
+  it('stores a reported payment of a one-line order in one transaction of six statements, a repeat in two', async () => {
+    const at = new Date('2026-12-31T15:59:59Z')
+    const outTradeNo = `T${Math.random().toString(36).slice(2, 14)}`
+    const created = await insertOrder(storage.db, {
+      outTradeNo,
+      principal: 'acct-1',
+      channel: 'native',
+      year: 2027,
+      totalFen: 40000,
+      status: 'created',
+      description: '城乡居民医保 2027',
+      timeExpire: new Date(at.getTime() + 30 * 60_000),
+      createdAt: at,
+    }, [{
+      personCertRef: `ref-${outTradeNo}`,
+      personCertNoEnc: 'enc',
+      personNameMasked: '张*',
+      regionCode: '370502',
+      year: 2027,
+      amountFen: 40000,
+    }])
+    const pay = (eventId: string) => markOrderPaid(storage.db, {
+      orderId: created!.order.id,
+      outTradeNo,
+      transactionId: `4200${outTradeNo}`,
+      paidAt: at,
+      newReceiptCode: () => `R-${eventId}`,
+      eventId,
+      eventType: 'TRANSACTION.SUCCESS',
+      now: at,
+    })
+    seen.length = 0
+    const paid = await pay('evt-1')
+    expect(paid.outcome).toBe('paid')
+    // The notification, the order (its status change tells the order streams itself), its lines, each line
+    // (in a savepoint: the person-year may have been taken meanwhile) and its report job.
+    expect(seen.filter(f => f !== 'savepoint' && f !== 'release')).toEqual([
+      'insert payment_notifications',
+      'update premium_orders',
+      'select premium_order_lines',
+      'update premium_order_lines',
+      'insert outbox',
+      'transaction',
+    ])
+    seen.length = 0
+    expect((await pay('evt-1')).outcome).toBe('repeat')
+    expect(seen).toEqual(['insert payment_notifications', 'transaction'])
   })
 })
