@@ -1,8 +1,8 @@
 import type { NotificationSource } from './order-events'
 import { describe, expect, it } from 'vitest'
-import { createTestStorage } from '../testing/storage'
+import { createTestStorage, insertOneLineOrder } from '../testing/storage'
 import { createOrderEvents } from './order-events'
-import { claimOrderQuery, findOrderBy, insertOrder, transitionOrder } from './payments'
+import { claimOrderQuery, findOrderBy, transitionOrder } from './payments'
 
 /** A source the test drives: what LISTEN would deliver, and a reconnect. */
 function fakeSource(failFirst = false) {
@@ -65,25 +65,7 @@ describe('order events', () => {
     const storage = await createTestStorage()
     try {
       const at = new Date('2026-12-31T15:59:59Z')
-      const created = await insertOrder(storage.db, {
-        outTradeNo: `T${Date.now()}${Math.random().toString(36).slice(2, 8)}`,
-        principal: 'acct-1',
-        channel: 'native',
-        year: 2027,
-        totalFen: 40000,
-        status: 'created',
-        description: '城乡居民医保 2027',
-        timeExpire: new Date(at.getTime() + 30 * 60_000),
-        createdAt: at,
-      }, [{
-        personCertRef: `ref-${Math.random().toString(36).slice(2)}`,
-        personCertNoEnc: 'enc',
-        personNameMasked: '张*',
-        regionCode: '370502',
-        year: 2027,
-        amountFen: 40000,
-      }])
-      const id = created!.order.id
+      const id = (await insertOneLineOrder(storage.db, at)).order.id
       const got: string[] = []
       await storage.orderEvents.subscribe(id, () => got.push('changed'))
       const settle = async (ms: number) => await new Promise(r => setTimeout(r, ms))

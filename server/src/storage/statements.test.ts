@@ -2,8 +2,8 @@ import type { StatementOutcome } from './statements'
 import type { Storage } from './types'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestStorage } from '../testing/storage'
-import { insertOrder, markOrderPaid } from './payments'
+import { createTestStorage, insertOneLineOrder } from '../testing/storage'
+import { markOrderPaid } from './payments'
 import { hitRateLimit } from './rate-limits'
 import { rateLimits } from './schema'
 import { statementFamily } from './statements'
@@ -89,29 +89,11 @@ describe('statements of the payment path (issue 14: their number is its cost)', 
 
   it('stores a reported payment of a one-line order in one transaction of six statements, a repeat in two', async () => {
     const at = new Date('2026-12-31T15:59:59Z')
-    const outTradeNo = `T${Math.random().toString(36).slice(2, 14)}`
-    const created = await insertOrder(storage.db, {
-      outTradeNo,
-      principal: 'acct-1',
-      channel: 'native',
-      year: 2027,
-      totalFen: 40000,
-      status: 'created',
-      description: '城乡居民医保 2027',
-      timeExpire: new Date(at.getTime() + 30 * 60_000),
-      createdAt: at,
-    }, [{
-      personCertRef: `ref-${outTradeNo}`,
-      personCertNoEnc: 'enc',
-      personNameMasked: '张*',
-      regionCode: '370502',
-      year: 2027,
-      amountFen: 40000,
-    }])
+    const { order } = await insertOneLineOrder(storage.db, at)
     const pay = (eventId: string) => markOrderPaid(storage.db, {
-      orderId: created!.order.id,
-      outTradeNo,
-      transactionId: `4200${outTradeNo}`,
+      orderId: order.id,
+      outTradeNo: order.outTradeNo,
+      transactionId: `4200${order.outTradeNo}`,
       paidAt: at,
       newReceiptCode: () => `R-${eventId}`,
       eventId,

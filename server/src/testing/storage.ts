@@ -5,6 +5,7 @@ import process from 'node:process'
 import { sql } from 'drizzle-orm'
 import { inject } from 'vitest'
 import { createStorage } from '../storage'
+import { insertOrder } from '../storage/payments'
 
 let counter = 0
 
@@ -37,4 +38,32 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string
   }
+}
+
+/**
+ * A Native order for one person (¥400, year 2027), written as the app writes orders, created at `at` (the
+ * 30-minute expiry follows it): for storage tests that need a real order row and line.
+ */
+export async function insertOneLineOrder(db: Storage['db'], at: Date) {
+  const outTradeNo = `T${Math.random().toString(36).slice(2, 14)}`
+  const created = await insertOrder(db, {
+    outTradeNo,
+    principal: 'acct-1',
+    channel: 'native',
+    year: 2027,
+    totalFen: 40000,
+    status: 'created',
+    description: '城乡居民医保 2027',
+    timeExpire: new Date(at.getTime() + 30 * 60_000),
+    createdAt: at,
+  }, [{
+    personCertRef: `ref-${outTradeNo}`,
+    personCertNoEnc: 'enc',
+    personNameMasked: '张*',
+    regionCode: '370502',
+    year: 2027,
+    amountFen: 40000,
+  }])
+  if (!created) throw new Error('the person-year of a fresh random person was taken')
+  return created
 }
