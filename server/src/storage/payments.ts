@@ -1,5 +1,5 @@
 import type { Database } from './types'
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { LineEvent, OrderEvent } from '../domain/states'
 import {
   edgesOf,
@@ -17,7 +17,11 @@ import { isUuid } from './ids'
 export type PremiumOrder = typeof premiumOrders.$inferSelect
 export type PremiumOrderLine = typeof premiumOrderLines.$inferSelect
 export type NewOrder = typeof premiumOrders.$inferInsert
-export type NewOrderLine = Omit<typeof premiumOrderLines.$inferInsert, 'orderId' | 'status'>
+/** What a new line says about its person-year; the order, status and receipt are the storage's to set. */
+export type NewOrderLine = Pick<
+  typeof premiumOrderLines.$inferInsert,
+  'personCertRef' | 'personCertNoEnc' | 'personNameMasked' | 'regionCode' | 'year' | 'amountFen'
+>
 
 /** A write refused by the one-live-line-per-person-year index: someone else holds that person-year. */
 export function isPersonYearTaken(error: unknown): boolean {
@@ -40,8 +44,9 @@ const PERSON_YEAR_INDEX = 'premium_order_lines_person_year_live_idx'
 export interface OrderJob { topic: string, key: string, payload: Record<string, unknown>, availableAt: Date }
 
 /**
- * Creates an order, its lines and its jobs in one transaction (one commit); `null` when a person-year
- * is already held (the index decides). Jobs' dedupe keys and payloads get the order id.
+ * Creates an order, its lines and its jobs in one statement (one commit, no transaction round trips); `null`
+ * when a person-year is already held (the index decides). Jobs' dedupe keys and payloads get the order id.
+ * The lines come back in the order given.
  */
 export async function insertOrder(
   db: Database,
@@ -49,29 +54,66 @@ export async function insertOrder(
   lines: NewOrderLine[],
   jobs: OrderJob[] = [],
 ): Promise<{ order: PremiumOrder, lines: PremiumOrderLine[] } | null> {
+  const lineRows = lines.map(l => ({
+    person_cert_ref: l.personCertRef,
+    person_cert_no_enc: l.personCertNoEnc,
+    person_name_masked: l.personNameMasked,
+    region_code: l.regionCode,
+    year: l.year,
+    amount_fen: l.amountFen,
+  }))
+  const jobRows = jobs.map(j => ({
+    topic: j.topic,
+    key: j.key,
+    payload: j.payload,
+    available_at: j.availableAt.toISOString(),
+  }))
   try {
-    return await db.transaction(async (tx) => {
-      const [created] = await tx.insert(premiumOrders).values({ ...order, status: 'created' }).returning()
-      const id = created!.id
-      const inserted = await tx.insert(premiumOrderLines)
-        .values(lines.map(l => ({ ...l, orderId: id, status: 'pending' })))
-        .returning()
-      if (jobs.length) {
-        await tx.insert(outbox).values(jobs.map(j => ({
-          topic: j.topic,
-          dedupeKey: `${j.topic}:${id}:${j.key}`,
-          payload: { ...j.payload, orderId: id },
-          availableAt: j.availableAt,
-          createdAt: order.createdAt,
-        }))).onConflictDoNothing()
-      }
-      return { order: created!, lines: inserted }
-    })
+    const result = await db.execute(sql`
+      with o as (${db.insert(premiumOrders).values({ ...order, status: 'created' }).returning().getSQL()}),
+      l as (
+        insert into premium_order_lines (order_id, status, person_cert_ref, person_cert_no_enc, person_name_masked,
+          region_code, year, amount_fen)
+        select o.id, 'pending', r.person_cert_ref, r.person_cert_no_enc, r.person_name_masked, r.region_code, r.year,
+          r.amount_fen
+        from o, jsonb_to_recordset(${JSON.stringify(lineRows)}::jsonb) as r(person_cert_ref text,
+          person_cert_no_enc text, person_name_masked text, region_code text, year integer, amount_fen bigint)
+        returning *
+      ),
+      j as (
+        insert into outbox (topic, dedupe_key, payload, available_at, created_at)
+        select r.topic, r.topic || ':' || o.id || ':' || r.key, r.payload || jsonb_build_object('orderId', o.id),
+          r.available_at, o.created_at
+        from o, jsonb_to_recordset(${JSON.stringify(jobRows)}::jsonb) as r(topic text, key text, payload jsonb,
+          available_at timestamptz)
+        on conflict do nothing
+      )
+      select row_to_json(o) as "order", (select json_agg(l) from l) as lines from o`)
+    const [row] = rowsOf<{ order: Record<string, unknown>, lines: Record<string, unknown>[] }>(result)
+    const created = fromJsonRow(premiumOrders, row!.order)
+    const byPerson = new Map(row!.lines.map(l => [l.person_cert_ref, fromJsonRow(premiumOrderLines, l)]))
+    return { order: created, lines: lines.map(l => byPerson.get(l.personCertRef)!) }
   }
   catch (error) {
     if (isPersonYearTaken(error)) return null
     throw error
   }
+}
+
+/** The rows of `db.execute`, which PGlite gives as `{ rows }` and postgres.js as the array itself. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+}
+
+/** A row of `table` that a statement returned as JSON (`row_to_json`), read as drizzle reads its columns. */
+function fromJsonRow<T extends typeof premiumOrders | typeof premiumOrderLines>(
+  table: T,
+  json: Record<string, unknown>,
+): T['$inferSelect'] {
+  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => {
+    const value = json[column.name]
+    return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)]
+  })) as T['$inferSelect']
 }
 
 export async function findOrderBy(

@@ -3,9 +3,9 @@ import type { Storage } from './types'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestStorage, insertOneLineOrder } from '../testing/storage'
-import { markOrderPaid } from './payments'
+import { findOrderBy, insertOrder, markOrderPaid, orderLines } from './payments'
 import { hitRateLimit } from './rate-limits'
-import { rateLimits } from './schema'
+import { outbox, rateLimits } from './schema'
 import { statementFamily } from './statements'
 
 describe('statementFamily', () => {
@@ -86,6 +86,53 @@ describe('statements of the payment path (issue 14: their number is its cost)', 
     storage = await createTestStorage({ observeStatement: family => seen.push(family) })
   })
   afterAll(async () => { await storage.close() })
+
+  it('writes an order, its lines and its jobs in one statement, and returns them as a read gives them', async () => {
+    const at = new Date('2026-12-31T15:59:59.123Z')
+    const line = (ref: string, amountFen: number) => ({
+      personCertRef: ref,
+      personCertNoEnc: `enc-${ref}`,
+      personNameMasked: '王*',
+      regionCode: '520102',
+      year: 2027,
+      amountFen,
+    })
+    const ref = Math.random().toString(36).slice(2)
+    seen.length = 0
+    const created = await insertOrder(storage.db, {
+      outTradeNo: `T${ref}`,
+      principal: 'acct-2',
+      channel: 'jsapi',
+      year: 2027,
+      totalFen: 40000 + 20000,
+      status: 'created',
+      description: '城乡居民医保 2027（2人）',
+      payerOpenid: 'o-openid',
+      timeExpire: new Date(at.getTime() + 30 * 60_000),
+      createdAt: at,
+    }, [line(`b-${ref}`, 40000), line(`a-${ref}`, 20000)], [
+      { topic: 'check_order', key: '0', payload: { n: 1 }, availableAt: new Date(at.getTime() + 60_000) },
+    ])
+    expect(seen).toEqual(['with o'])
+    // The lines in the order given; every column as drizzle reads it (dates as dates, fen as numbers).
+    expect(created!.lines.map(l => l.amountFen)).toEqual([40000, 20000])
+    expect(created!.order).toEqual(await findOrderBy(storage.db, 'id', created!.order.id))
+    expect([...created!.lines].sort((a, b) => a.personCertRef.localeCompare(b.personCertRef)))
+      .toEqual(await orderLines(storage.db, created!.order.id))
+    expect(created!.order.createdAt.toISOString()).toBe(at.toISOString())
+    const [job] = await storage.db.select().from(outbox).where(eq(outbox.dedupeKey, `check_order:${created!.order.id}:0`))
+    expect(job).toMatchObject({ payload: { n: 1, orderId: created!.order.id }, availableAt: new Date(at.getTime() + 60_000) })
+
+    // A person-year already held: nothing written, and the caller is told (null), not thrown at.
+    const again = await insertOrder(storage.db, {
+      ...created!.order,
+      id: undefined,
+      outTradeNo: `U${ref}`,
+      idempotencyKeyId: null,
+    }, [line(`c-${ref}`, 1), line(`a-${ref}`, 20000)])
+    expect(again).toBeNull()
+    expect(await findOrderBy(storage.db, 'outTradeNo', `U${ref}`)).toBeNull()
+  })
 
   it('stores a reported payment of a one-line order in one transaction of six statements, a repeat in two', async () => {
     const at = new Date('2026-12-31T15:59:59Z')
