@@ -21,7 +21,6 @@ import QRCode from 'qrcode'
  */
 export interface CjkFont {
   path: string
-  data: Buffer
   postscriptName: string | undefined
   face: Font
 }
@@ -38,11 +37,10 @@ const cache = new Map<string, Promise<CjkFont | null>>()
 async function tryLoad(setting: string): Promise<CjkFont | null> {
   const [path, postscriptName] = setting.split('#') as [string, string | undefined]
   try {
-    const data = await readFile(path)
-    const opened = openFont(data, postscriptName)
+    const opened = openFont(await readFile(path), postscriptName)
     // A collection opened without a face name is not a font.
     if (!('layout' in opened)) return null
-    const font = { path, data, postscriptName, face: withCharactersKept(opened) }
+    const font = { path, postscriptName, face: withCharactersKept(opened) }
     // Check that pdfkit can use it now, not halfway through a document.
     registerCjk(new PDFDocument({ autoFirstPage: false }), font)
     return font

@@ -1,15 +1,13 @@
-import PDFDocument from 'pdfkit'
 import { describe, expect, it } from 'vitest'
-import { loadCjkFont } from './pdf'
+import { loadCjkFont, startPdf } from './pdf'
 import { gridWidths } from './slip-pdf'
 
 describe('slip PDF grid', () => {
   it('fits the longest label (基本医保统筹基金支付) in the label column at the cell size, with the CJK font', async () => {
     const font = await loadCjkFont()
     expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
-    const doc = new PDFDocument({ size: 'A4' })
-    doc.registerFont('cjk', font!.data, font!.postscriptName)
-    doc.font('cjk').fontSize(9.5)
+    const { doc } = startPdf(font!, { Title: '测试' })
+    doc.fontSize(9.5)
     const labels = ['医保结算号', '基本医保统筹基金支付', '大病保险']
     const [label, value, label2, value2] = gridWidths(labels, text => doc.widthOfString(text))
     for (const text of labels) expect(doc.widthOfString(text)).toBeLessThanOrEqual(label - 8)
