@@ -5,7 +5,10 @@
 export default {
   testRunner: 'vitest',
   // pnpm does not hoist the runner next to @stryker-mutator/core, so its default '@stryker-mutator/*' finds nothing.
-  plugins: [import.meta.resolve('@stryker-mutator/vitest-runner')],
+  plugins: [
+    import.meta.resolve('@stryker-mutator/vitest-runner'),
+    import.meta.resolve('./scripts/stryker-progress.mjs'),
+  ],
   vitest: {
     // Only the server project (vitest.mutate.config.ts), and per mutated file only the tests that import it.
     configFile: 'vitest.mutate.config.ts',
@@ -37,7 +40,8 @@ export default {
   dryRunTimeoutMinutes: 20,
   // The sandbox needs the server and what it imports by path; workspace packages resolve through node_modules.
   ignorePatterns: ['/web', '/docs', '/test', '.data', '/coverage', 'test-results', '/reports', '.eslintcache'],
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // progress-file keeps the score's bounds in reports/mutation/progress.json while the run goes on.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'progress-file'],
   clearTextReporter: { allowColor: true, logTests: false, reportScoreTable: true, reportMutants: true },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

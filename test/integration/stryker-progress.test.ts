@@ -1,0 +1,44 @@
+// The Stryker reporter that keeps the mutation score's bounds on disk while a run goes on
+// (scripts/stryker-progress.mjs).
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ProgressFileReporter, scoreBounds } from '../../scripts/stryker-progress.mjs'
+
+const early = (status: string) => ({ plan: 'EarlyResult', mutant: { status } })
+const run = (tests: string[], reloadEnvironment = false) =>
+  ({ plan: 'Run', mutant: {}, runOptions: { testFilter: tests, reloadEnvironment } })
+
+describe('mutation score bounds while a run goes on', () => {
+  it('counts every untested mutant as survived for the lowest score and as killed for the highest', () => {
+    expect(scoreBounds({ detected: 3, undetected: 2, pending: 3 })).toEqual({ lowest: 37.5, highest: 75 })
+    expect(scoreBounds({ detected: 0, undetected: 0, pending: 0 })).toEqual({ lowest: null, highest: null })
+  })
+
+  it('reads the plan and the results as Stryker reports them, and the bounds meet when the run ends', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stryker-progress-')), 'progress.json')
+    const reporter = new ProgressFileReporter(file)
+    const read = () => JSON.parse(readFileSync(file, 'utf8'))
+    reporter.onMutationTestingPlanReady({
+      mutantPlans: [
+        early('Ignored'),
+        early('Ignored'),
+        run([]),
+        ...Array.from({ length: 5 }, () => run(['t1'])),
+        run(['t2'], true),
+        run(['t2'], true),
+      ],
+    })
+    expect(read().planned).toEqual({ mutants: 10, ignored: 2, noCoverage: 1, run: 7, reloadingEnvironment: 2 })
+    expect(read().pending).toBe(8)
+    // Stryker reports early results and uncovered mutants through onMutantTested too.
+    for (const status of ['Ignored', 'Ignored', 'NoCoverage', 'Killed', 'Killed', 'Killed', 'Survived'])
+      reporter.onMutantTested({ status })
+    expect(read()).toMatchObject({ pending: 3, score: { lowest: 37.5, highest: 75 } })
+    for (const status of ['Killed', 'Timeout', 'RuntimeError'])
+      reporter.onMutantTested({ status })
+    // A runtime error is left out of the score, as Stryker does: 5 detected (4 killed, 1 timeout) of 7.
+    expect(read()).toMatchObject({ pending: 0, score: { lowest: 71.43, highest: 71.43 } })
+  })
+})
