@@ -17,7 +17,7 @@ import { assessRefund, newOutRefundNo } from '../domain/refund'
 import { crashPoint } from '../lib/crash-points'
 import { AppError, UpstreamError } from '../lib/errors'
 import { clerksOf } from '../lib/desk-acts'
-import { recordAnomaly, resolveAnomaliesOf } from '../storage/anomalies'
+import { recordAnomaly } from '../storage/anomalies'
 import { insertDeskAct } from '../storage/desk-acts'
 import { enqueue, findLine, findOrderBy, orderIsFor, orderLines } from '../storage/payments'
 import {
@@ -212,16 +212,15 @@ export async function applyRefundResult(deps: AppDeps, r: WechatPayRefund): Prom
       at,
       wechatRefundId: r.refundId,
       receivedAccount: r.userReceivedAccount,
-    })
-    if (moved) {
-      if (line) deps.personReads.forget(line.line.personCertRef)
-      await resolveAnomaliesOf(deps.storage.db, {
-        lineId: refund.lineId,
+      settles: {
         kinds: ['duplicate_payment', 'tax_refused', 'refund_failed'],
         by: 'system',
         resolution: '已原路退回',
         at: deps.now(),
-      })
+      },
+    })
+    if (moved) {
+      if (line) deps.personReads.forget(line.line.personCertRef)
       await auditRefund(deps, refund, 'refund.succeeded', true, { amountFen: refund.amountFen })
     }
   }

@@ -2,6 +2,7 @@ import type { Database } from './types'
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { RefundEvent } from '../domain/states'
 import { edgesOf, IllegalTransition, REFUND_MACHINE } from '../domain/states'
+import { resolveAnomaliesOf } from './anomalies'
 import { transitionLine } from './payments'
 import { premiumRefunds } from './schema'
 import { isUuid } from './ids'
@@ -83,6 +84,8 @@ export async function markRefundSucceeded(
     wechatRefundId: string
     receivedAccount: string | null
     wholeLine: boolean
+    /** The line's open anomalies the money's return settles: resolved in the same commit, never left open. */
+    settles: Pick<Parameters<typeof resolveAnomaliesOf>[1], 'kinds' | 'by' | 'resolution' | 'at'>
   },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -93,6 +96,7 @@ export async function markRefundSucceeded(
     })
     if (!moved) return false
     if (p.wholeLine) await transitionLine(tx, p.lineId, 'refund')
+    await resolveAnomaliesOf(tx, { ...p.settles, lineId: p.lineId })
     return true
   })
 }
