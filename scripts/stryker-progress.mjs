@@ -45,6 +45,7 @@ export class ProgressFileReporter {
         if (p.runOptions.reloadEnvironment) this.planned.reloadingEnvironment += 1
       }
     }
+    mkdirSync(dirname(this.file), { recursive: true })
     this.write()
   }
 
@@ -58,7 +59,6 @@ export class ProgressFileReporter {
     const pending = this.planned.mutants - this.planned.ignored - sum(s => s !== 'Ignored')
     const detected = sum(s => DETECTED.has(s))
     const bounds = scoreBounds({ detected, undetected: sum(s => UNDETECTED.has(s)), pending })
-    mkdirSync(dirname(this.file), { recursive: true })
     writeFileSync(this.file, `${JSON.stringify({
       started: this.started,
       updated: new Date().toISOString(),
