@@ -4,7 +4,7 @@
 // score at all. From the plan (how many mutants are ignored, have no coverage, or will run) and the results so
 // far, this file always holds the lowest score the run can still reach (every untested mutant survives) and the
 // highest (every one is killed). The score is Stryker's: killed + timed out over those plus survived and uncovered.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 const FILE = 'reports/mutation/progress.json'
@@ -59,7 +59,8 @@ export class ProgressFileReporter {
     const pending = this.planned.mutants - this.planned.ignored - sum(s => s !== 'Ignored')
     const detected = sum(s => DETECTED.has(s))
     const bounds = scoreBounds({ detected, undetected: sum(s => UNDETECTED.has(s)), pending })
-    writeFileSync(this.file, `${JSON.stringify({
+    // Written beside it and renamed over it: a run killed mid-write leaves the last whole file, never half of one.
+    writeFileSync(`${this.file}.tmp`, `${JSON.stringify({
       started: this.started,
       updated: new Date().toISOString(),
       planned: this.planned,
@@ -67,6 +68,7 @@ export class ProgressFileReporter {
       results: this.results,
       score: bounds,
     }, null, 2)}\n`)
+    renameSync(`${this.file}.tmp`, this.file)
   }
 }
 

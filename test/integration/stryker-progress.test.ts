@@ -1,6 +1,6 @@
 // The Stryker reporter that keeps the mutation score's bounds on disk while a run goes on
 // (scripts/stryker-progress.mjs).
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -17,7 +17,8 @@ describe('mutation score bounds while a run goes on', () => {
   })
 
   it('reads the plan and the results as Stryker reports them, and the bounds meet when the run ends', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'stryker-progress-')), 'progress.json')
+    const dir = mkdtempSync(join(tmpdir(), 'stryker-progress-'))
+    const file = join(dir, 'progress.json')
     const reporter = new ProgressFileReporter(file)
     const read = () => JSON.parse(readFileSync(file, 'utf8'))
     reporter.onMutationTestingPlanReady({
@@ -40,5 +41,7 @@ describe('mutation score bounds while a run goes on', () => {
       reporter.onMutantTested({ status })
     // A runtime error is left out of the score, as Stryker does: 5 detected (4 killed, 1 timeout) of 7.
     expect(read()).toMatchObject({ pending: 0, score: { lowest: 71.43, highest: 71.43 } })
+    // Each write replaces the whole file by a rename: nothing half-written is left beside it.
+    expect(readdirSync(dir)).toEqual(['progress.json'])
   })
 })
