@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestStorage, testSchemaName } from '../testing/storage'
 import { createAuditWriter, listAuditForSubject, recordAudit } from './audit'
-import { createStorage } from './index'
+import { createStorage, PGLITE_SETTINGS } from './index'
 import { insertSession, revokeSession } from './sessions'
 import journal from './migrations/meta/_journal.json' with { type: 'json' }
 
@@ -22,6 +22,13 @@ describe(`storage on ${pgUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('applies the migrations', async () => {
     const rows = await storage.db.execute(sql`select count(*)::int as n from audit_events`)
     expect(rows).toBeDefined()
+  })
+
+  it.skipIf(pgUrl)('runs the embedded PostgreSQL with small shared buffers (they are the process\'s own memory)', async () => {
+    // PGlite's drizzle answers `execute` with `{ rows }`.
+    const { rows } = await storage.db.execute(sql`show shared_buffers`) as unknown as { rows: unknown[] }
+    expect(rows).toEqual([{ shared_buffers: '16MB' }])
+    expect(PGLITE_SETTINGS).toContain('shared_buffers=16MB')
   })
 
   // Each test file (and each BFF deployment) migrates into its own schema: a migration that names "public"
