@@ -1,7 +1,11 @@
 import type { Database, Storage } from './types'
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { basename, dirname, join, resolve } from 'node:path'
+import process from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -75,6 +79,33 @@ export async function createStorage(opts: StorageOptions): Promise<Storage> {
   return pending
 }
 
+/**
+ * Creates a new PGlite data directory in a short-lived child process, so initdb's memory (a second PostgreSQL
+ * instance, hundreds of MiB of WebAssembly memory that the BFF would otherwise keep) ends with that process:
+ * a BFF on a new directory then runs at the size of one on an existing one. initdb writes into a staging
+ * directory that is renamed into place, so a crash part-way leaves no half-made database behind.
+ */
+export async function initPgliteDataDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return
+  if (readdirSync(dataDir).length > 0) {
+    throw new Error(`The data directory ${dataDir} is not empty and holds no database. `
+      + 'Empty it, or set DATA_DIR to another directory.')
+  }
+  // Staging is per process: a child orphaned by a BFF killed during initdb may still be writing its own. Ours
+  // holds the directory lock, so any other staging directory is left from a dead run and goes.
+  const parent = dirname(dataDir)
+  const prefix = `${basename(dataDir)}.initdb-`
+  for (const left of readdirSync(parent)) {
+    if (left.startsWith(prefix)) rmSync(join(parent, left), { recursive: true, force: true })
+  }
+  const staging = join(parent, `${prefix}${process.pid}`)
+  const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite')
+  const script = 'require(process.argv[1]).PGlite.create({ dataDir: process.argv[2] }).then(db => db.close())'
+  await promisify(execFile)(process.execPath, ['-e', script, pglite, staging], { timeout: 120_000 })
+  if (!existsSync(join(staging, 'PG_VERSION'))) throw new Error(`initdb made no database in ${staging}`)
+  renameSync(staging, dataDir)
+}
+
 async function openPgliteInstance(opts: Extract<StorageOptions, { driver: 'pglite' }>): Promise<Storage> {
   let release: (() => Promise<void>) | undefined
   if (opts.dataDir) {
@@ -95,6 +126,7 @@ async function openPgliteInstance(opts: Extract<StorageOptions, { driver: 'pglit
     }
   }
   try {
+    if (opts.dataDir && !opts.loadDataDir) await initPgliteDataDir(opts.dataDir)
     const client = await PGlite.create({
       dataDir: opts.dataDir,
       loadDataDir: opts.loadDataDir,

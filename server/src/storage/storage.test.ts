@@ -1,6 +1,6 @@
 import type { Storage } from './types'
 import { execFile } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestStorage, testSchemaName } from '../testing/storage'
 import { createAuditWriter, listAuditForSubject, recordAudit } from './audit'
-import { createStorage, PGLITE_SETTINGS } from './index'
+import { createStorage, initPgliteDataDir, PGLITE_SETTINGS } from './index'
 import { insertSession, revokeSession } from './sessions'
 import journal from './migrations/meta/_journal.json' with { type: 'json' }
 
@@ -24,7 +24,7 @@ describe(`storage on ${pgUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
     expect(rows).toBeDefined()
   })
 
-  it.skipIf(pgUrl)('runs the embedded PostgreSQL with small shared buffers (they are the process\'s own memory)', async () => {
+  it.skipIf(pgUrl)('runs the embedded PostgreSQL with small shared buffers (the process\'s own memory)', async () => {
     // PGlite's drizzle answers `execute` with `{ rows }`.
     const { rows } = await storage.db.execute(sql`show shared_buffers`) as unknown as { rows: unknown[] }
     expect(rows).toEqual([{ shared_buffers: '16MB' }])
@@ -152,6 +152,35 @@ describe.skipIf(pgUrl)('PGlite data directory', () => {
       const restarted = await createStorage({ driver: 'pglite', dataDir: join(dir, 'db') })
       await restarted.ping()
       await restarted.close()
+    }
+    finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 90_000)
+
+  it('makes a new data directory outside the process, whole or not at all, and never over other files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yibao-initdb-'))
+    try {
+      const db = join(dir, 'db')
+      await mkdir(db)
+      // What a crash part-way through an earlier initdb left: the staging directory, never the database.
+      await mkdir(`${db}.initdb-1`)
+      await writeFile(join(`${db}.initdb-1`, 'PG_VERSION'), 'half')
+      await initPgliteDataDir(db)
+      expect((await readFile(join(db, 'PG_VERSION'), 'utf8')).trim()).toMatch(/^\d+$/)
+      expect(await readdir(dir)).toEqual(['db'])
+      const opened = await createStorage({ driver: 'pglite', dataDir: db })
+      const event = { actorType: 'system', actorId: 's', subjectRef: 'new', channel: 'self', action: 'x' } as const
+      await recordAudit(opened.db, { ...event, success: true })
+      expect((await listAuditForSubject(opened.db, 'new')).map(e => e.action)).toEqual(['x'])
+      await opened.close()
+
+      const other = join(dir, 'other')
+      await mkdir(other)
+      await writeFile(join(other, 'notes.txt'), 'not a database')
+      await expect(createStorage({ driver: 'pglite', dataDir: other }))
+        .rejects.toThrow(/not empty and holds no database/)
+      expect(await readdir(other)).toEqual(['notes.txt'])
     }
     finally {
       await rm(dir, { recursive: true, force: true })
