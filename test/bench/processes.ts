@@ -87,7 +87,11 @@ export async function startBff(sandboxUrl: string, env: Record<string, string> =
   const dir = mkdtempSync(join(tmpdir(), 'yibao-bench-'))
   const url = `http://127.0.0.1:${port}`
   // Built by `pnpm bench` (scripts/bench.mjs): the compiled BFF under plain node, as `pnpm start` runs it.
-  const child = spawn(process.execPath, [join(ROOT, 'server/dist-bench/main.mjs')], {
+  // BENCH_CPU_PROFILE_DIR=/some/dir: the BFF writes a V8 CPU profile there when it stops (open it in Chrome's
+  // DevTools or speedscope), to see where a section's time goes.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'server/dist-bench/main.mjs')], {
     // Production requires PUBLIC_ORIGIN: the bench's own loopback address.
     env: { ...process.env, NODE_ENV: 'production', PUBLIC_ORIGIN: url, PII_HASH_KEY: 'bench-only-key-0123456789abcdef0123456789', PORT: String(port), SANDBOX: 'external', NHSA_BASE_URL: sandboxUrl, SMS_BASE_URL: sandboxUrl, WECHAT_AUTHORIZE_BASE_URL: sandboxUrl, WECHAT_API_BASE_URL: sandboxUrl, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'warn', ...database, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
