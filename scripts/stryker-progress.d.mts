@@ -8,10 +8,21 @@ interface PlannedMutant {
   runOptions?: { testFilter?: string[], reloadEnvironment?: boolean }
 }
 
+/** A tested mutant as Stryker reports it; an undetected one carries where it is and what it changed. */
+interface TestedMutant {
+  status: string
+  fileName?: string
+  location?: { start: { line: number, column: number }, end: { line: number, column: number } }
+  mutatorName?: string
+  replacement?: string
+}
+
+export function describeMutant(mutant: Required<TestedMutant>): string
+
 export class ProgressFileReporter {
   constructor(file?: string)
   onMutationTestingPlanReady(event: { mutantPlans: PlannedMutant[] }): void
-  onMutantTested(result: { status: string }): void
+  onMutantTested(result: TestedMutant): void
 }
 
 export const strykerPlugins: { kind: 'Reporter', name: string, injectableClass: typeof ProgressFileReporter }[]

@@ -4,8 +4,11 @@
 // score at all. From the plan (how many mutants are ignored, have no coverage, or will run) and the results so
 // far, this file always holds the lowest score the run can still reach (every untested mutant survives) and the
 // highest (every one is killed). The score is Stryker's: killed + timed out over those plus survived and uncovered.
+// It also lists each surviving mutant (file:line:column, mutator, replacement), so a run stopped part-way still
+// says which tests are missing.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, relative } from 'node:path'
+import process from 'node:process'
 
 const FILE = 'reports/mutation/progress.json'
 const DETECTED = new Set(['Killed', 'Timeout'])
@@ -17,6 +20,13 @@ export function scoreBounds({ detected, undetected, pending }) {
   if (total === 0) return { lowest: null, highest: null }
   const pct = n => Math.round((n / total) * 10_000) / 100
   return { lowest: pct(detected), highest: pct(detected + pending) }
+}
+
+/** One mutant as a line a person can go to: where it is, which mutator, and what it put there. */
+export function describeMutant({ fileName, location, mutatorName, replacement }) {
+  const where = `${relative(process.cwd(), fileName)}:${location.start.line}:${location.start.column}`
+  const what = replacement === undefined ? '' : ` → ${replacement.replace(/\s+/g, ' ').slice(0, 80)}`
+  return `${where} ${mutatorName}${what}`
 }
 
 export class ProgressFileReporter {
@@ -32,6 +42,8 @@ export class ProgressFileReporter {
   planned = { mutants: 0, ignored: 0, noCoverage: 0, run: 0, reloadingEnvironment: 0 }
   /** Every result so far by status (Stryker reports early results and uncovered mutants here too). */
   results = {}
+  /** The surviving mutants so far, each as `file:line:column mutator → replacement` (lines and columns 1-based). */
+  survived = []
 
   onMutationTestingPlanReady({ mutantPlans }) {
     for (const p of mutantPlans) {
@@ -51,6 +63,7 @@ export class ProgressFileReporter {
 
   onMutantTested(result) {
     this.results[result.status] = (this.results[result.status] ?? 0) + 1
+    if (result.status === 'Survived') this.survived.push(describeMutant(result))
     this.write()
   }
 
@@ -67,6 +80,7 @@ export class ProgressFileReporter {
       pending,
       results: this.results,
       score: bounds,
+      survived: this.survived,
     }, null, 2)}\n`)
     renameSync(`${this.file}.tmp`, this.file)
   }

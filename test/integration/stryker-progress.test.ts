@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import process from 'node:process'
 import { describe, expect, it } from 'vitest'
 import { ProgressFileReporter, scoreBounds } from '../../scripts/stryker-progress.mjs'
 
@@ -33,14 +34,28 @@ describe('mutation score bounds while a run goes on', () => {
     })
     expect(read().planned).toEqual({ mutants: 10, ignored: 2, noCoverage: 1, run: 7, reloadingEnvironment: 2 })
     expect(read().pending).toBe(8)
-    // Stryker reports early results and uncovered mutants through onMutantTested too.
-    for (const status of ['Ignored', 'Ignored', 'NoCoverage', 'Killed', 'Killed', 'Killed', 'Survived'])
+    // Stryker reports early results and uncovered mutants through onMutantTested too; a result carries its mutant.
+    const survivor = {
+      status: 'Survived',
+      fileName: join(process.cwd(), 'server/src/lib/otp.ts'),
+      location: { start: { line: 42, column: 7 }, end: { line: 42, column: 9 } },
+      mutatorName: 'EqualityOperator',
+      replacement: 'attempts <=\n   limit',
+    }
+    for (const status of ['Ignored', 'Ignored', 'NoCoverage', 'Killed', 'Killed', 'Killed'])
       reporter.onMutantTested({ status })
+    expect(read().survived).toEqual([])
+    reporter.onMutantTested(survivor)
     expect(read()).toMatchObject({ pending: 3, score: { lowest: 37.5, highest: 75 } })
-    for (const status of ['Killed', 'Timeout', 'RuntimeError'])
-      reporter.onMutantTested({ status })
-    // A runtime error is left out of the score, as Stryker does: 5 detected (4 killed, 1 timeout) of 7.
-    expect(read()).toMatchObject({ pending: 0, score: { lowest: 71.43, highest: 71.43 } })
+    // Each survivor is listed where a person can find it (path from the project, 1-based line and column).
+    expect(read().survived).toEqual(['server/src/lib/otp.ts:42:7 EqualityOperator → attempts <= limit'])
+    const another = { ...survivor, mutatorName: 'ConditionalExpression', replacement: 'false' }
+    for (const result of [another, { status: 'Timeout' }, { status: 'RuntimeError' }])
+      reporter.onMutantTested(result)
+    // A runtime error is left out of the score, as Stryker does: 4 detected (3 killed, 1 timeout) of 7.
+    expect(read()).toMatchObject({ pending: 0, score: { lowest: 57.14, highest: 57.14 } })
+    expect(read().survived).toHaveLength(2)
+    expect(read().survived[1]).toBe('server/src/lib/otp.ts:42:7 ConditionalExpression → false')
     // Each write replaces the whole file by a rename: nothing half-written is left beside it.
     expect(readdirSync(dir)).toEqual(['progress.json'])
   })
