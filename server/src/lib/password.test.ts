@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { benchPasswordHash, generatePassword, hashPassword, PASSWORD_HASH_PARAMS, verifyDummyPassword, verifyPassword } from './password'
+import { benchPasswordHash, generatePassword, hashPassword, median, PASSWORD_HASH_PARAMS, verifyDummyPassword, verifyPassword } from './password'
 
 describe('staff password hashing (argon2id)', () => {
   it('writes an argon2id PHC string with 64 MiB, 4 passes, 1 lane and a fresh salt each time', async () => {
@@ -41,6 +41,15 @@ describe('staff password hashing (argon2id)', () => {
       expect(minMs).toBeLessThanOrEqual(medianMs)
       expect(medianMs).toBeLessThanOrEqual(maxMs)
     }
+  })
+
+  it('takes the middle value of an odd count and the mean of the middle two of an even count', () => {
+    expect(median([7])).toBe(7)
+    expect(median([1, 2, 9])).toBe(2)
+    expect(median([1, 2, 4, 9])).toBe(3)
+    expect(median([1, 3])).toBe(2)
+    expect(median([1, 2, 3, 40, 50])).toBe(3)
+    expect(median([])).toBeNaN()
   })
 
   it('generates 20-character passwords without look-alike characters', () => {

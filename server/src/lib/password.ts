@@ -66,8 +66,13 @@ export async function benchPasswordHash(rounds = 10): Promise<{ medianMs: number
     await verifyPassword(phc, 'bench-password-123456')
     times.push(performance.now() - started)
   }
-  times.sort((a, b) => a - b)
-  const mid = Math.floor(times.length / 2)
-  const medianMs = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2
-  return { medianMs, minMs: times[0]!, maxMs: times.at(-1)!, params: PASSWORD_HASH_PARAMS }
+  const sorted = times.toSorted((a, b) => a - b)
+  return { medianMs: median(sorted), minMs: sorted[0]!, maxMs: sorted.at(-1)!, params: PASSWORD_HASH_PARAMS }
+}
+
+/** The median of numbers sorted ascending (the mean of the middle two for an even count); NaN for none. */
+export function median(sortedAsc: readonly number[]): number {
+  const mid = Math.floor(sortedAsc.length / 2)
+  if (sortedAsc.length % 2 === 1) return sortedAsc[mid]!
+  return (sortedAsc[mid - 1]! + sortedAsc[mid]!) / 2
 }

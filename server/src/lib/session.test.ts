@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest'
-import { newToken } from './pii'
-import { sessionToken } from './session'
+import type { SessionKind } from '../storage/sessions'
+import type { Storage } from '../storage/types'
+import type { AppDeps, AppEnv } from './types'
+import { eq } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessions } from '../storage/schema'
+import { insertSession, revokeSession } from '../storage/sessions'
+import { createTestStorage } from '../testing/storage'
+import { createTestApp } from '../testing/test-app'
+import { hashToken, newToken } from './pii'
+import { endSession, SESSION_CACHE_MS, SESSION_COOKIE, SESSION_POLICY, sessionMiddleware, sessionToken, startSession } from './session'
 
 describe('session cookie', () => {
   const token = newToken()
@@ -19,5 +28,174 @@ describe('session cookie', () => {
     expect(sessionToken(`yb_sid=${token.slice(1)}`)).toBeUndefined()
     expect(sessionToken(`yb_sid=${token.slice(1)}%`)).toBeUndefined()
     expect(sessionToken('yb_sid=')).toBeUndefined()
+  })
+})
+
+describe('session middleware: the per-instance cache, idle and absolute limits, touches and cookies', () => {
+  const statements: string[] = []
+  let storage: Storage
+  let clock = 0
+  let app: Hono<AppEnv>
+  let deps: AppDeps
+  const t0 = Date.parse('2026-11-22T02:00:00Z')
+
+  beforeAll(async () => {
+    storage = await createTestStorage({ observeStatement: family => statements.push(family) })
+    deps = createTestApp({ storage, now: () => new Date(clock) }).deps
+    app = new Hono<AppEnv>()
+    app.use(async (c, next) => {
+      c.set('deps', deps)
+      c.set('logger', deps.logger)
+      await next()
+    })
+    app.use(sessionMiddleware())
+    app.get('/who', c => c.json({ id: c.get('session')?.id ?? null }))
+    app.post('/start/:kind', async (c) => {
+      const s = await startSession(c, c.req.param('kind') as SessionKind, null)
+      return c.json({ id: s.id })
+    })
+    app.post('/end', async (c) => {
+      await endSession(c)
+      return c.json({ ok: true })
+    })
+  })
+  afterAll(async () => { await storage.close() })
+
+  /** A session written straight into the database (as another instance would), `lastSeen` ms before now. */
+  async function sessionInDb(opts: { idleS: number, expiresInMs: number, lastSeenAgoMs?: number }) {
+    const token = newToken()
+    const id = hashToken(token)
+    await insertSession(storage.db, {
+      id,
+      kind: 'resident',
+      accountId: null,
+      csrfToken: newToken(),
+      idleTimeoutS: opts.idleS,
+      expiresAt: new Date(clock + opts.expiresInMs),
+      now: new Date(clock - (opts.lastSeenAgoMs ?? 0)),
+    })
+    return { token, id }
+  }
+
+  /** GET /who at `at` with the cookie; what it answered and which session statements it ran. */
+  async function who(token: string, at: number) {
+    clock = at
+    statements.length = 0
+    const res = await app.request('/who', { headers: { cookie: `${SESSION_COOKIE}=${token}` } })
+    const body = await res.json() as { id: string | null }
+    return { id: body.id, setCookie: res.headers.get('set-cookie'), reads: statements.filter(s => s === 'select sessions').length, touches: statements.filter(s => s === 'update sessions').length }
+  }
+
+  async function lastSeenInDb(id: string): Promise<number> {
+    const rows = await storage.db.select({ lastSeenAt: sessions.lastSeenAt }).from(sessions).where(eq(sessions.id, id))
+    return rows[0]!.lastSeenAt.getTime()
+  }
+
+  it('reads a session from the database once, then serves it from the cache for SESSION_CACHE_MS, not longer', async () => {
+    clock = t0
+    const { token, id } = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    expect(await who(token, t0)).toMatchObject({ id, reads: 1, touches: 0, setCookie: null })
+    expect(await who(token, t0 + 1_000)).toMatchObject({ id, reads: 0 })
+    // A hit does not extend the cached copy: it was cached at t0, so at t0 + SESSION_CACHE_MS it is read again.
+    expect(await who(token, t0 + SESSION_CACHE_MS - 1)).toMatchObject({ id, reads: 0 })
+    expect(await who(token, t0 + SESSION_CACHE_MS)).toMatchObject({ id, reads: 1 })
+    expect(deps.sessionCache.get(token, clock)).toMatchObject({ id })
+  })
+
+  it('refuses a session revoked on another instance once this instance\'s copy is SESSION_CACHE_MS old', async () => {
+    clock = t0 + 3_600_000
+    const start = clock
+    const { token, id } = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    expect((await who(token, start)).id).toBe(id)
+    await revokeSession(storage.db, id, new Date(start + 500))
+    // The documented bound: another instance's revocation is seen here within SESSION_CACHE_MS.
+    expect((await who(token, start + 2_000)).id).toBe(id)
+    const refused = await who(token, start + SESSION_CACHE_MS + 500)
+    expect(refused).toMatchObject({ id: null, reads: 1 })
+    // The cookie is cleared and the copy dropped.
+    expect(refused.setCookie).toMatch(/^yb_sid=; Max-Age=0; Path=\/$/)
+    expect(deps.sessionCache.get(token, clock)).toBeUndefined()
+  })
+
+  it('refuses a cached copy that has since gone idle, and drops it from the cache', async () => {
+    clock = t0 + 2 * 3_600_000
+    const start = clock
+    const { token, id } = await sessionInDb({ idleS: 2, expiresInMs: 3_600_000 })
+    expect((await who(token, start)).id).toBe(id)
+    // Exactly the idle limit is still live, from the cache.
+    expect(await who(token, start + 2_000)).toMatchObject({ id, reads: 0 })
+    // Past it, although the cached copy is younger than SESSION_CACHE_MS.
+    const refused = await who(token, start + 2_001)
+    expect(refused).toMatchObject({ id: null, reads: 1 })
+    expect(refused.setCookie).toMatch(/^yb_sid=; Max-Age=0/)
+    expect(deps.sessionCache.get(token, clock)).toBeUndefined()
+  })
+
+  it('refuses a cached copy at its absolute expiry', async () => {
+    clock = t0 + 3 * 3_600_000
+    const start = clock
+    const { token, id } = await sessionInDb({ idleS: 1800, expiresInMs: 2_000 })
+    expect((await who(token, start)).id).toBe(id)
+    expect(await who(token, start + 1_999)).toMatchObject({ id, reads: 0 })
+    expect(await who(token, start + 2_000)).toMatchObject({ id: null, reads: 1 })
+    expect(deps.sessionCache.get(token, clock)).toBeUndefined()
+  })
+
+  it('writes last_seen only when it is more than a minute old, and caches the touched copy', async () => {
+    clock = t0 + 4 * 3_600_000
+    const start = clock
+    // Last seen 60 s ago: not touched yet.
+    const a = await sessionInDb({ idleS: 62, expiresInMs: 3_600_000, lastSeenAgoMs: 60_000 })
+    expect(await who(a.token, start)).toMatchObject({ id: a.id, reads: 1, touches: 0 })
+    expect(await lastSeenInDb(a.id)).toBe(start - 60_000)
+    // 61 s ago: touched now, and the cache holds the touched copy (it is not idle 1.5 s later).
+    const b = await sessionInDb({ idleS: 62, expiresInMs: 3_600_000, lastSeenAgoMs: 61_000 })
+    expect(await who(b.token, start)).toMatchObject({ id: b.id, reads: 1, touches: 1 })
+    expect(await lastSeenInDb(b.id)).toBe(start)
+    expect(await who(b.token, start + 1_500)).toMatchObject({ id: b.id, reads: 0, touches: 0 })
+  })
+
+  it('answers no session, and clears nothing, without a cookie of ours', async () => {
+    clock = t0 + 5 * 3_600_000
+    statements.length = 0
+    const res = await app.request('/who', { headers: { cookie: 'other=1' } })
+    expect(await res.json()).toEqual({ id: null })
+    expect(res.headers.get('set-cookie')).toBeNull()
+    expect(statements).toEqual([])
+    const unknown = await who(newToken(), clock)
+    expect(unknown).toMatchObject({ id: null, reads: 1 })
+    expect(unknown.setCookie).toMatch(/^yb_sid=; Max-Age=0; Path=\/$/)
+  })
+
+  it('sets a host-only, HttpOnly, Secure, SameSite=Lax cookie living as long as the session may', async () => {
+    clock = t0 + 6 * 3_600_000
+    for (const kind of ['resident', 'staff', 'pending'] as const) {
+      const res = await app.request(`/start/${kind}`, { method: 'POST' })
+      const cookie = res.headers.get('set-cookie')!
+      const token = sessionToken(cookie)!
+      expect(cookie).toBe(`yb_sid=${token}; Max-Age=${SESSION_POLICY[kind].absoluteS}; Path=/; HttpOnly; Secure; SameSite=Lax`)
+      const { id } = await res.json() as { id: string }
+      expect(id).toBe(hashToken(token))
+      const [row] = await storage.db.select().from(sessions).where(eq(sessions.id, id))
+      expect(row).toMatchObject({ kind, idleTimeoutS: SESSION_POLICY[kind].idleS, expiresAt: new Date(clock + SESSION_POLICY[kind].absoluteS * 1000) })
+    }
+    expect(SESSION_POLICY).toEqual({
+      resident: { idleS: 30 * 60, absoluteS: 30 * 24 * 3600 },
+      staff: { idleS: 15 * 60, absoluteS: 12 * 3600 },
+      pending: { idleS: 15 * 60, absoluteS: 30 * 60 },
+    })
+  })
+
+  it('signing out revokes the session, forgets this instance\'s copy at once and clears the cookie', async () => {
+    clock = t0 + 7 * 3_600_000
+    const { token, id } = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    expect((await who(token, clock)).id).toBe(id)
+    const res = await app.request('/end', { method: 'POST', headers: { cookie: `${SESSION_COOKIE}=${token}` } })
+    expect(res.headers.get('set-cookie')).toBe('yb_sid=; Max-Age=0; Path=/; Secure')
+    expect(deps.sessionCache.get(token, clock)).toBeUndefined()
+    const [row] = await storage.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, id))
+    expect(row!.revokedAt).toEqual(new Date(clock))
+    // Within what would have been the cache window, the session is already gone here.
+    expect((await who(token, clock + 100)).id).toBeNull()
   })
 })
