@@ -84,7 +84,7 @@ export const authRoutes = new Hono<AppEnv>()
     const phoneRef = vault.ref(phone)
     const account = await findResidentBy(storage.db, 'phoneRef', phoneRef)
     if (account) {
-      await startSession(c, 'resident', account.id, { via: 'wechat' })
+      await startSession(c, 'resident', account.id)
       await audit(c, 'auth.sign_in.phone', true, { actorId: account.id, subjectRef: account.certRef })
       return c.json({ status: 'signed_in' } satisfies SignInResult, 200)
     }
@@ -202,7 +202,8 @@ export const authRoutes = new Hono<AppEnv>()
     }
     const account = await findResidentBy(c.get('deps').storage.db, 'openid', openid)
     if (account) {
-      await startSession(c, 'resident', account.id)
+      // How the resident signed in, for the consent record (lib/consent.ts sessionChannel).
+      await startSession(c, 'resident', account.id, { via: 'wechat' })
       await audit(c, 'auth.sign_in.wechat', true, { actorId: account.id, subjectRef: account.certRef })
       return c.redirect('/', 302)
     }
