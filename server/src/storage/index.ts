@@ -101,9 +101,25 @@ export async function initPgliteDataDir(dataDir: string): Promise<void> {
   const staging = join(parent, `${prefix}${process.pid}`)
   const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite')
   const script = 'require(process.argv[1]).PGlite.create({ dataDir: process.argv[2] }).then(db => db.close())'
-  await promisify(execFile)(process.execPath, ['-e', script, pglite, staging], { timeout: 120_000 })
+  try {
+    await promisify(execFile)(process.execPath, ['-e', script, pglite, staging], { timeout: 120_000 })
+  }
+  catch (cause) {
+    rmSync(staging, { recursive: true, force: true })
+    throw new Error(`Could not create a new database in ${dataDir}: initdb ${initdbFailure(cause)}. `
+      + `Check the free disk space and that this user may write to ${parent}.`, { cause })
+  }
   if (!existsSync(join(staging, 'PG_VERSION'))) throw new Error(`initdb made no database in ${staging}`)
   renameSync(staging, dataDir)
+}
+
+/** What went wrong in the initdb child, in one line: the error it printed (not its stack), or how it ended. */
+function initdbFailure(error: unknown): string {
+  const { killed, stderr = '' } = error as { killed?: boolean, stderr?: string }
+  if (killed) return 'did not finish within 120 s'
+  const lines = stderr.split('\n').map(line => line.trim())
+  const said = lines.findLast(line => /^[\w.]*(?:Error|Exception)\b/.test(line)) ?? lines.findLast(Boolean)
+  return said ? `failed: ${said.slice(0, 300)}` : 'failed'
 }
 
 async function openPgliteInstance(opts: Extract<StorageOptions, { driver: 'pglite' }>): Promise<Storage> {

@@ -187,6 +187,27 @@ describe.skipIf(pgUrl)('PGlite data directory', () => {
     }
   }, 90_000)
 
+  it('says in one line why a new data directory could not be made, and leaves nothing half made', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yibao-initdb-'))
+    const before = process.env.NODE_OPTIONS
+    try {
+      const db = join(dir, 'db')
+      await mkdir(db)
+      // The child node process cannot start (as on a machine out of memory or with a broken install).
+      process.env.NODE_OPTIONS = `--require=${join(dir, 'missing.cjs')}`
+      const made = initPgliteDataDir(db)
+      await expect(made).rejects.toThrow(new RegExp(`^Could not create a new database in ${db}: initdb failed: Error: Cannot find module .*missing\\.cjs'\\. `))
+      await expect(made).rejects.toThrow(/Check the free disk space and that this user may write to /)
+      expect(await readdir(dir)).toEqual(['db'])
+      expect(await readdir(db)).toEqual([])
+    }
+    finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS
+      else process.env.NODE_OPTIONS = before
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('keeps data across reopen and cannot be opened by a second process', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'yibao-lock-'))
     try {
