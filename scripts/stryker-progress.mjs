@@ -4,8 +4,8 @@
 // score at all. From the plan (how many mutants are ignored, have no coverage, or will run) and the results so
 // far, this file always holds the lowest score the run can still reach (every untested mutant survives) and the
 // highest (every one is killed). The score is Stryker's: killed + timed out over those plus survived and uncovered.
-// It also lists each surviving mutant (file:line:column, mutator, replacement), so a run stopped part-way still
-// says which tests are missing.
+// It also lists each surviving mutant and each mutant no test reaches (file:line:column, mutator, replacement), so a
+// run stopped part-way still says which tests are missing.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import process from 'node:process'
@@ -44,6 +44,8 @@ export class ProgressFileReporter {
   results = {}
   /** The surviving mutants so far, each as `file:line:column mutator → replacement` (lines and columns 1-based). */
   survived = []
+  /** The mutants no test covers, listed the same way (Stryker reports them before the first mutant runs). */
+  uncovered = []
 
   onMutationTestingPlanReady({ mutantPlans }) {
     for (const p of mutantPlans) {
@@ -64,6 +66,7 @@ export class ProgressFileReporter {
   onMutantTested(result) {
     this.results[result.status] = (this.results[result.status] ?? 0) + 1
     if (result.status === 'Survived') this.survived.push(describeMutant(result))
+    if (result.status === 'NoCoverage') this.uncovered.push(describeMutant(result))
     this.write()
   }
 
@@ -81,6 +84,7 @@ export class ProgressFileReporter {
       results: this.results,
       score: bounds,
       survived: this.survived,
+      uncovered: this.uncovered,
     }, null, 2)}\n`)
     renameSync(`${this.file}.tmp`, this.file)
   }

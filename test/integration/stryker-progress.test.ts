@@ -42,9 +42,18 @@ describe('mutation score bounds while a run goes on', () => {
       mutatorName: 'EqualityOperator',
       replacement: 'attempts <=\n   limit',
     }
-    for (const status of ['Ignored', 'Ignored', 'NoCoverage', 'Killed', 'Killed', 'Killed'])
-      reporter.onMutantTested({ status })
+    const uncovered = {
+      status: 'NoCoverage',
+      fileName: join(process.cwd(), 'server/src/lib/session.ts'),
+      location: { start: { line: 175, column: 12 }, end: { line: 175, column: 21 } },
+      mutatorName: 'StringLiteral',
+      replacement: '""',
+    }
+    for (const result of [{ status: 'Ignored' }, { status: 'Ignored' }, uncovered, ...Array.from({ length: 3 }, () => ({ status: 'Killed' }))])
+      reporter.onMutantTested(result)
     expect(read().survived).toEqual([])
+    // What no test reaches is listed too, apart from what survived a test.
+    expect(read().uncovered).toEqual(['server/src/lib/session.ts:175:12 StringLiteral → ""'])
     reporter.onMutantTested(survivor)
     expect(read()).toMatchObject({ pending: 3, score: { lowest: 37.5, highest: 75 } })
     // Each survivor is listed where a person can find it (path from the project, 1-based line and column).
@@ -56,6 +65,7 @@ describe('mutation score bounds while a run goes on', () => {
     expect(read()).toMatchObject({ pending: 0, score: { lowest: 57.14, highest: 57.14 } })
     expect(read().survived).toHaveLength(2)
     expect(read().survived[1]).toBe('server/src/lib/otp.ts:42:7 ConditionalExpression → false')
+    expect(read().uncovered).toHaveLength(1)
     // Each write replaces the whole file by a rename: nothing half-written is left beside it.
     expect(readdirSync(dir)).toEqual(['progress.json'])
   })
