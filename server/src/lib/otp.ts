@@ -13,13 +13,18 @@ function codeHash(phoneRef: string, code: string): string {
   return createHash('sha256').update(`${phoneRef}:${code}`).digest('base64url')
 }
 
+/** A 6-digit code, leading zeros kept: each of the 1,000,000 equally likely (`below(n)` is uniform on 0…n-1). */
+export function newOtpCode(below: (n: number) => number = n => randomInt(0, n)): string {
+  return String(below(1_000_000)).padStart(6, '0')
+}
+
 /** Creates and sends a one-time code to a phone (at most one per minute). */
 export async function sendOtp(c: Context<AppEnv>, phone: string, purpose: string): Promise<void> {
   const { storage, vault, sms, now } = c.get('deps')
   const phoneRef = vault.ref(phone)
   const last = await latestOtp(storage.db, phoneRef, purpose, now())
   if (last && now().getTime() - last.createdAt.getTime() < OTP_RESEND_S * 1000) throw new AppError('OTP_RESEND_TOO_SOON', 429)
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+  const code = newOtpCode()
   await insertOtp(storage.db, { purpose, phoneRef, codeHash: codeHash(phoneRef, code), expiresAt: new Date(now().getTime() + OTP_TTL_S * 1000), now: now() })
   await sms.sendCode(phone, code, c.get('logger'))
 }
