@@ -31,7 +31,8 @@ describe('staff password hashing (argon2id)', () => {
 
   it('reports the median between the fastest and the slowest verification, for an even and an odd count', async () => {
     for (const rounds of [4, 3]) {
-      const { medianMs, minMs, maxMs } = await benchPasswordHash(rounds)
+      const { medianMs, minMs, maxMs, samples } = await benchPasswordHash(rounds)
+      expect(samples).toBe(rounds)
       for (const ms of [minMs, medianMs, maxMs]) {
         expect(typeof ms).toBe('number')
         // Real durations of one verification: more than nothing, far less than a minute.
