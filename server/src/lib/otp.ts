@@ -23,9 +23,12 @@ export async function sendOtp(c: Context<AppEnv>, phone: string, purpose: string
   const { storage, vault, sms, now } = c.get('deps')
   const phoneRef = vault.ref(phone)
   const last = await latestOtp(storage.db, phoneRef, purpose, now())
-  if (last && now().getTime() - last.createdAt.getTime() < OTP_RESEND_S * 1000) throw new AppError('OTP_RESEND_TOO_SOON', 429)
+  if (last && now().getTime() - last.createdAt.getTime() < OTP_RESEND_S * 1000)
+    throw new AppError('OTP_RESEND_TOO_SOON', 429)
   const code = newOtpCode()
-  await insertOtp(storage.db, { purpose, phoneRef, codeHash: codeHash(phoneRef, code), expiresAt: new Date(now().getTime() + OTP_TTL_S * 1000), now: now() })
+  const at = now()
+  const expiresAt = new Date(at.getTime() + OTP_TTL_S * 1000)
+  await insertOtp(storage.db, { purpose, phoneRef, codeHash: codeHash(phoneRef, code), expiresAt, now: at })
   await sms.sendCode(phone, code, c.get('logger'))
 }
 
@@ -42,5 +45,6 @@ export async function verifyOtp(c: Context<AppEnv>, phone: string, purpose: stri
     throw new AppError('OTP_TOO_MANY_ATTEMPTS', 400, { fields: { code: '错误次数过多，请重新获取' } })
   if (!secretsEqual(otp.codeHash, codeHash(phoneRef, code)))
     throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码不正确或已过期' } })
-  if (!await consumeOtp(storage.db, otp.id, now())) throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码已使用，请重新获取' } })
+  if (!await consumeOtp(storage.db, otp.id, now()))
+    throw new AppError('OTP_INVALID', 400, { fields: { code: '验证码已使用，请重新获取' } })
 }
