@@ -18,6 +18,23 @@ if (js > BUDGET.js || css > BUDGET.css) {
   process.exit(1)
 }
 
+// /login's first screen evaluates no zod (Lighthouse's TBT, issue 14): the form's checks load on first use
+// (web/src/pages/login/login-checks.ts). The chunks the page imports statically, followed through, hold none of it.
+const read = f => readFileSync(join(dist, 'assets', f), 'utf8')
+function staticGraph(file, seen = new Set()) {
+  if (seen.has(file)) return seen
+  seen.add(file)
+  for (const [, next] of read(file).matchAll(/\b(?:from|import)\s*"\.\/([^"]+\.js)"/g)) staticGraph(next, seen)
+  return seen
+}
+const loginPage = readdirSync(join(dist, 'assets')).find(f => /^LoginPage-[\w-]+\.js$/.test(f))
+const withZod = loginPage ? [...staticGraph(loginPage)].filter(f => read(f).includes('$ZodType')) : []
+if (!loginPage || withZod.length > 0) {
+  console.error(loginPage ? `✗ /login loads zod at start: ${withZod.join(', ')}` : '✗ no LoginPage chunk in the build')
+  process.exit(1)
+}
+console.log(`/login at start: ${staticGraph(loginPage).size} chunks, no zod`)
+
 // Nothing the app loads may come from another origin (the CSP blocks it and the console logs an error):
 // e.g. Vant's icon-font fallback on at.alicdn.com, which web/vite.config.ts drops (the font is self-hosted).
 const foreign = readdirSync(join(dist, 'assets')).filter(f => /\.(?:css|js)$/.test(f))

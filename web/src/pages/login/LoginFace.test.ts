@@ -29,6 +29,8 @@ const EXPIRES = '2026-11-15T02:10:00Z'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+// The page loads its form checks on first use; loaded once here, so a submit settles within flushPromises.
+beforeAll(async () => { await import('./login-checks') })
 afterEach(() => {
   server.resetHandlers()
   sessionStorage.clear()

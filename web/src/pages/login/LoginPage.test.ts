@@ -37,6 +37,8 @@ const PHONE_TAKEN: ApiErrorBody = {
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+// The page loads its form checks on first use; loaded once here, so a submit settles within flushPromises.
+beforeAll(async () => { await import('./login-checks') })
 afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
 beforeEach(() => setActivePinia(createPinia()))
