@@ -8,9 +8,14 @@ import { sessions } from '../storage/schema'
 import { insertSession, revokeSession } from '../storage/sessions'
 import { createTestStorage } from '../testing/storage'
 import { createTestApp } from '../testing/test-app'
+import { AppError } from './errors'
 import { hashToken, newToken } from './pii'
 import {
+  addToSession,
+  anonymousActorId,
   endSession,
+  phoneActorId,
+  requireResident,
   SESSION_CACHE_MS,
   SESSION_COOKIE,
   SESSION_POLICY,
@@ -60,23 +65,41 @@ describe('session middleware: the per-instance cache, idle and absolute limits, 
     app.get('/who', c => c.json({ id: c.get('session')?.id ?? null }))
     app.post('/start/:kind', async (c) => {
       const s = await startSession(c, c.req.param('kind') as SessionKind, null)
-      return c.json({ id: s.id })
+      // What the rest of the request sees is the new session.
+      return c.json({ id: s.id, seen: c.get('session')?.id ?? null })
     })
     app.post('/end', async (c) => {
       await endSession(c)
-      return c.json({ ok: true })
+      return c.json({ ok: true, seen: c.get('session') })
     })
+    app.post('/prove', async (c) => {
+      await addToSession(c, { phoneRef: 'proved-ref' })
+      return c.json({ seen: c.get('session')?.data ?? null })
+    })
+    app.get('/actor', c => c.json({ actor: anonymousActorId(c) }))
+    app.get('/resident', c => c.json({ id: requireResident(c).id }))
+    app.onError((error, c) => error instanceof AppError
+      ? c.json({ code: error.code }, error.status)
+      : c.json({ code: 'CRASH', message: error.message }, 500))
   })
   afterAll(async () => { await storage.close() })
 
   /** A session written straight into the database (as another instance would), `lastSeen` ms before now. */
-  async function sessionInDb(opts: { idleS: number, expiresInMs: number, lastSeenAgoMs?: number }) {
+  async function sessionInDb(opts: {
+    idleS: number
+    expiresInMs: number
+    lastSeenAgoMs?: number
+    kind?: SessionKind
+    accountId?: string
+    data?: Record<string, unknown>
+  }) {
     const token = newToken()
     const id = hashToken(token)
     await insertSession(storage.db, {
       id,
-      kind: 'resident',
-      accountId: null,
+      kind: opts.kind ?? 'resident',
+      accountId: opts.accountId ?? null,
+      data: opts.data,
       csrfToken: newToken(),
       idleTimeoutS: opts.idleS,
       expiresAt: new Date(clock + opts.expiresInMs),
@@ -212,5 +235,87 @@ describe('session middleware: the per-instance cache, idle and absolute limits, 
     expect(row!.revokedAt).toEqual(new Date(clock))
     // Within what would have been the cache window, the session is already gone here.
     expect((await who(token, clock + 100)).id).toBeNull()
+  })
+  const post = (path: string, token?: string) =>
+    app.request(path, { method: 'POST', headers: token ? { cookie: `${SESSION_COOKIE}=${token}` } : {} })
+  const get = (path: string, token?: string) =>
+    app.request(path, { headers: token ? { cookie: `${SESSION_COOKIE}=${token}` } : {} })
+
+  it('a new session is the one the rest of its request sees', async () => {
+    clock = t0 + 8 * 3_600_000
+    const body = await (await post('/start/resident')).json() as { id: string, seen: string }
+    expect(body.seen).toBe(body.id)
+  })
+
+  it('signing out forgets only that session\'s cached copy; without a session it only clears the cookie', async () => {
+    clock = t0 + 9 * 3_600_000
+    const mine = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    const other = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    await who(mine.token, clock)
+    await who(other.token, clock)
+    const ended = await post('/end', mine.token)
+    expect(await ended.json()).toEqual({ ok: true, seen: null })
+    expect(await who(other.token, clock + 100)).toMatchObject({ id: other.id, reads: 0 })
+    const nobody = await post('/end')
+    expect(nobody.status).toBe(200)
+    expect(await nobody.json()).toEqual({ ok: true, seen: null })
+    expect(nobody.headers.get('set-cookie')).toBe('yb_sid=; Max-Age=0; Path=/; Secure')
+  })
+
+  it('a pending step ended by a racing request is refused, not turned into a second session', async () => {
+    clock = t0 + 10 * 3_600_000
+    for (const [data, code] of [[{}, 'BINDING_REQUIRED'], [{ staffId: 'staff-1' }, 'UNAUTHENTICATED']] as const) {
+      const pending = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data })
+      await who(pending.token, clock)
+      // The other request ended it first (on another instance: this one still holds its copy).
+      await revokeSession(storage.db, pending.id, new Date(clock))
+      const res = await post('/start/resident', pending.token)
+      expect(res.status).toBe(401)
+      expect(await res.json()).toEqual({ code })
+    }
+    // A resident session ended elsewhere in the meantime does not stop a new sign-in.
+    const resident = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    await who(resident.token, clock)
+    await revokeSession(storage.db, resident.id, new Date(clock))
+    expect((await post('/start/resident', resident.token)).status).toBe(200)
+  })
+
+  it('adds what a session proved to it, seen by the rest of the request, and does nothing without a session', async () => {
+    clock = t0 + 11 * 3_600_000
+    const pending = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data: { openid: 'o-1' } })
+    await who(pending.token, clock)
+    const proved = await post('/prove', pending.token)
+    expect(await proved.json()).toEqual({ seen: { openid: 'o-1', phoneRef: 'proved-ref' } })
+    const [row] = await storage.db.select({ data: sessions.data }).from(sessions).where(eq(sessions.id, pending.id))
+    expect(row!.data).toEqual({ openid: 'o-1', phoneRef: 'proved-ref' })
+    // The cached copy without it is gone: the next request reads the proved data.
+    expect(await who(pending.token, clock + 100)).toMatchObject({ id: pending.id, reads: 1 })
+    const none = await post('/prove')
+    expect(none.status).toBe(200)
+    expect(await none.json()).toEqual({ seen: null })
+  })
+
+  it('names someone not signed in by the phone their sign-in proved, else anonymous', async () => {
+    clock = t0 + 12 * 3_600_000
+    expect(phoneActorId('ref-9')).toBe('phone:ref-9')
+    const proved = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data: { phoneRef: 'ref-9' } })
+    expect(await (await get('/actor', proved.token)).json()).toEqual({ actor: 'phone:ref-9' })
+    const wechatOnly = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data: { openid: 'o' } })
+    expect(await (await get('/actor', wechatOnly.token)).json()).toEqual({ actor: 'anonymous' })
+    expect(await (await get('/actor')).json()).toEqual({ actor: 'anonymous' })
+  })
+
+  it('lets only a signed-in resident through requireResident', async () => {
+    clock = t0 + 13 * 3_600_000
+    const resident = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000, accountId: 'acct-1' })
+    expect(await (await get('/resident', resident.token)).json()).toEqual({ id: resident.id })
+    const staff = await sessionInDb({ idleS: 900, expiresInMs: 3_600_000, kind: 'staff', accountId: 'staff-1' })
+    const pending = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending' })
+    const noAccount = await sessionInDb({ idleS: 1800, expiresInMs: 3_600_000 })
+    for (const token of [staff.token, pending.token, noAccount.token, undefined]) {
+      const res = await get('/resident', token)
+      expect(res.status).toBe(401)
+      expect(await res.json()).toEqual({ code: 'UNAUTHENTICATED' })
+    }
   })
 })
