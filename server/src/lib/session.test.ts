@@ -280,7 +280,7 @@ describe('session middleware: the per-instance cache, idle and absolute limits, 
     expect((await post('/start/resident', resident.token)).status).toBe(200)
   })
 
-  it('adds what a session proved to it, seen by the rest of the request, and does nothing without a session', async () => {
+  it('adds what a session proved to it, seen by the rest of its request; without a session, nothing', async () => {
     clock = t0 + 11 * 3_600_000
     const pending = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data: { openid: 'o-1' } })
     await who(pending.token, clock)
@@ -298,9 +298,11 @@ describe('session middleware: the per-instance cache, idle and absolute limits, 
   it('names someone not signed in by the phone their sign-in proved, else anonymous', async () => {
     clock = t0 + 12 * 3_600_000
     expect(phoneActorId('ref-9')).toBe('phone:ref-9')
-    const proved = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data: { phoneRef: 'ref-9' } })
+    const pendingWith = (data: Record<string, unknown>) =>
+      sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data })
+    const proved = await pendingWith({ phoneRef: 'ref-9' })
     expect(await (await get('/actor', proved.token)).json()).toEqual({ actor: 'phone:ref-9' })
-    const wechatOnly = await sessionInDb({ idleS: 900, expiresInMs: 1_800_000, kind: 'pending', data: { openid: 'o' } })
+    const wechatOnly = await pendingWith({ openid: 'o' })
     expect(await (await get('/actor', wechatOnly.token)).json()).toEqual({ actor: 'anonymous' })
     expect(await (await get('/actor')).json()).toEqual({ actor: 'anonymous' })
   })
