@@ -1,6 +1,4 @@
 import type { Storage } from '../storage/types'
-import process from 'node:process'
-import { idCardCheckChar } from '@yibao/shared'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { findResidentBy } from '../storage/residents'
@@ -8,7 +6,7 @@ import { auditEvents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { carrierChecks, carrierVerdicts } from '../testing/carrier-handlers'
 import { json } from '../testing/http'
-import { PERSON_FIXTURES } from '../testing/nhsa-handlers'
+import { freshPerson, freshPhone, phoneSignIn } from '../testing/people'
 import { lastCodeFor, wechatCodes } from '../testing/sms-wechat-handlers'
 import { createTestStorage } from '../testing/storage'
 import { clockedTestApps } from '../testing/test-app'
@@ -23,31 +21,6 @@ afterEach(() => {
 })
 
 const { setup } = clockedTestApps(() => storage)
-
-let seq = 0
-/** A Dongying resident of its own (a fresh ID number the fake bureau answers for). */
-function freshPerson() {
-  seq += 1
-  const first17 = `37050219750505${String(200 + seq).padStart(3, '0')}`
-  const certNo = `${first17}${idCardCheckChar(first17)}`
-  const base = Object.values(PERSON_FIXTURES).find(p => p.baseinfo.certno.startsWith('370502'))!
-  const name = `李核${'一二三四五六七八九十'[seq % 10]}`
-  PERSON_FIXTURES[certNo] = { ...base, baseinfo: { ...base.baseinfo, certno: certNo, psn_name: name } }
-  return { name, certNo }
-}
-function freshPhone(): string {
-  seq += 1
-  return `1355${String(process.pid % 10_000).padStart(4, '0')}${String(seq).padStart(3, '0')}`
-}
-
-/** SMS sign-in with a phone no account holds: ends in a pending session that needs binding. */
-async function phoneSignIn(browser: TestBrowser, phone: string) {
-  expect((await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })).status).toBe(200)
-  const json_ = { phone, code: lastCodeFor(phone) }
-  const login = await browser.request('/api/v1/auth/phone-login', { method: 'POST', json: json_ })
-  expect(await json(login)).toEqual({ status: 'needs_binding' })
-  await browser.refreshSession()
-}
 
 function checks(deps: { vault: { ref: (v: string) => string } }, certNo: string) {
   return storage.db.select().from(auditEvents)

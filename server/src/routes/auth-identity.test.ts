@@ -7,7 +7,7 @@ import { TestBrowser } from '../testing/auth'
 import { serveOnLoopback } from '../testing/loopback'
 import { WECHAT_BIND_WINDOW_MS } from './auth'
 import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD, GUIZHOU_POVERTY } from '../testing/nhsa-handlers'
-import { lastCodeFor, wechatCodes } from '../testing/sms-wechat-handlers'
+import { sendCode, wechatSignIn } from '../testing/people'
 import { createTestStorage } from '../testing/storage'
 import { clockedTestApps } from '../testing/test-app'
 
@@ -21,23 +21,6 @@ const { setup } = clockedTestApps(() => storage)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply bodies are checked by toMatchObject below
 async function json(res: Response): Promise<any> {
   return res.json()
-}
-
-let wechatSeq = 0
-/** Goes through WeChat web authorisation in `browser` as the WeChat user `openid`; resolves to the redirect. */
-async function wechatSignIn(browser: TestBrowser, openid: string): Promise<string | null> {
-  const start = new URL((await browser.request('/api/v1/auth/wechat/start')).headers.get('location')!)
-  const code = `code-${++wechatSeq}`
-  wechatCodes.set(code, openid)
-  const back = await browser.request(`/api/v1/auth/wechat/callback?code=${code}&state=${start.searchParams.get('state')}`)
-  await browser.refreshSession()
-  return back.headers.get('location')
-}
-
-async function sendCode(browser: TestBrowser, phone: string) {
-  const res = await browser.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
-  expect(res.status).toBe(200)
-  return lastCodeFor(phone)
 }
 
 describe('a pending session left behind carries nothing into the next person\'s sign-in', () => {
