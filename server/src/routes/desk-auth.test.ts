@@ -1,10 +1,13 @@
 import type { Storage } from '../storage/types'
-import { desc, eq } from 'drizzle-orm'
+import process from 'node:process'
+import { and, desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditEvents, staffAccounts } from '../storage/schema'
+import { setStaffDisabledByUsername } from '../lib/staff-admin'
 import { TestBrowser } from '../testing/auth'
 import { serveOnLoopback } from '../testing/loopback'
 import { DONGYING_ADULT } from '../testing/nhsa-handlers'
+import { wechatSignIn } from '../testing/people'
 import { authenticatorCode, createTestStaff, signInStaff } from '../testing/staff'
 import { createTestStorage } from '../testing/storage'
 import { clockedTestApps, createTestApp } from '../testing/test-app'
@@ -356,5 +359,136 @@ describe('staff locks are per account and source', () => {
 
   it('slows sign-in down progressively when an account is guessed at from many sources, never locking it', () => {
     expect([0, 5, 6, 7, 8, 10, 11, 50].map(signInDelayMs)).toEqual([0, 0, 250, 500, 1000, 4000, 8000, 8000])
+  })
+})
+
+describe('staff sign-in: the edges of each step', () => {
+  it('a disabled (停用) account is told so only after its right password, and audited', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    await setStaffDisabledByUsername(storage.db, staff.username, true, now())
+    const wrong = await password(browser, staff.username, 'wrong-password-123')
+    expect(wrong.status).toBe(401)
+    const right = await password(browser, staff.username, staff.password)
+    expect(right.status).toBe(403)
+    expect(await json(right)).toMatchObject({ error: { code: 'ACCOUNT_DISABLED' } })
+    expect((await browser.refreshSession()).kind).toBeNull()
+    expect(await outcomes(staff.account.id, 'desk.auth.password')).toEqual(['invalid', 'disabled'])
+  })
+
+  it('shows the same authenticator secret until the first code confirms it; the reply is not cached', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    const first = await password(browser, staff.username, staff.password)
+    expect(first.headers.get('cache-control')).toBe('no-store')
+    const again = await password(new TestBrowser(browser.app), staff.username, staff.password)
+    expect((await json(again)).secret).toBe((await json(first)).secret)
+    const audited = (await auditOf(staff.account.id)).filter(e => e.action === 'desk.auth.password')
+    expect(audited.map(e => e.detail)).toEqual([{ next: 'enrol' }, { next: 'enrol' }])
+    // Each audited step carries its request's id (the log and the trail meet there).
+    expect(audited[0]!.requestId).toBe(again.headers.get('x-request-id'))
+  })
+
+  it('records whether a sign-in enrolled the authenticator', async () => {
+    const { browser, deps, app, advance } = setup()
+    const staff = await createTestStaff(deps)
+    const secret = await signInStaff(browser, deps, staff)
+    advance(60_000)
+    await signInStaff(new TestBrowser(app), deps, staff, secret)
+    const signIns = (await auditOf(staff.account.id)).filter(e => e.action === 'desk.auth.sign_in').reverse()
+    expect(signIns.map(e => e.detail)).toEqual([{ enrolled: true }, { enrolled: false }])
+  })
+
+  it('takes a TOTP code only in the pending step a right password started, for 5 minutes to the ms', async () => {
+    const { browser, deps, advance } = setup()
+    const staff = await createTestStaff(deps)
+    const code = '123456'
+    // No session, a resident's session, a resident's pending sign-in: no staff password step behind them.
+    expect((await totp(browser, code)).status).toBe(401)
+    const resident = new TestBrowser(browser.app)
+    await resident.signInDirect(deps, { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno })
+    expect(await json(await totp(resident, code))).toMatchObject({ error: { code: 'UNAUTHENTICATED' } })
+    const pendingResident = new TestBrowser(browser.app)
+    expect(await wechatSignIn(pendingResident, 'openid-desk-edge')).toBe('/login?step=bind')
+    expect((await totp(pendingResident, code)).status).toBe(401)
+
+    const first = await json(await password(browser, staff.username, staff.password))
+    await browser.refreshSession()
+    advance(5 * 60_000)
+    expect((await totp(browser, authenticatorCode(first.secret, now()))).status).toBe(200)
+
+    const late = new TestBrowser(browser.app)
+    advance(60_000)
+    await password(late, staff.username, staff.password)
+    await late.refreshSession()
+    advance(5 * 60_000 + 1)
+    expect((await totp(late, authenticatorCode(first.secret, now()))).status).toBe(401)
+    expect((await late.refreshSession()).kind).toBeNull()
+  })
+
+  it('refuses the TOTP step of an account disabled after its password step', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    const first = await json(await password(browser, staff.username, staff.password))
+    await browser.refreshSession()
+    // Disabled by a path that leaves the pending session alone (as another instance's cached copy would be).
+    await storage.db.update(staffAccounts).set({ disabledAt: now() }).where(eq(staffAccounts.id, staff.account.id))
+    const res = await totp(browser, authenticatorCode(first.secret, now()))
+    expect(res.status).toBe(401)
+    expect(await json(res)).toMatchObject({ error: { code: 'UNAUTHENTICATED' } })
+    expect((await browser.refreshSession()).kind).not.toBe('staff')
+  })
+
+  it('a source locked while a TOTP step waits: that step is refused unchecked, audited and ended', async () => {
+    const { deps } = setup()
+    const { app } = createTestApp({ storage, now, env: { TRUST_PROXY: 'true' } })
+    const staff = await createTestStaff(deps)
+    const ip = '198.51.100.90'
+    const clerk = new TestBrowser(app)
+    const first = await json(await password(clerk, staff.username, staff.password, ip))
+    await clerk.refreshSession()
+    const guesser = new TestBrowser(app)
+    const guess = () => password(guesser, staff.username, 'wrong-password-123', ip)
+    for (let i = 1; i <= 5; i++) expect((await guess()).status).toBe(401)
+    expect((await password(guesser, staff.username, 'wrong-password-123', ip)).status).toBe(423)
+    const res = await totp(clerk, authenticatorCode(first.secret, now()), ip)
+    expect(res.status).toBe(423)
+    expect(await outcomes(staff.account.id, 'desk.auth.totp')).toEqual(['locked'])
+    expect((await clerk.refreshSession()).kind).toBeNull()
+  })
+
+  it('a lock reached at the password step ends no other session of that browser', async () => {
+    const { browser, deps } = setup()
+    const staff = await createTestStaff(deps)
+    await browser.signInDirect(deps, { name: DONGYING_ADULT.psn_name, certNo: DONGYING_ADULT.certno })
+    const guess = () => password(browser, staff.username, 'wrong-password-123')
+    for (let i = 1; i <= 5; i++) expect((await guess()).status).toBe(401)
+    const locked = await guess()
+    expect(locked.status).toBe(423)
+    expect(locked.headers.get('set-cookie')).toBeNull()
+    expect((await browser.refreshSession()).kind).toBe('resident')
+  })
+
+  it('audits a guessed unknown username by a keyed reference, never the name', async () => {
+    const { browser, deps } = setup()
+    const username = `ghost-${process.pid}`
+    expect((await password(browser, username, 'wrong-password-123')).status).toBe(401)
+    const [event] = await storage.db.select().from(auditEvents)
+      .where(and(eq(auditEvents.actorId, 'unknown'), eq(auditEvents.action, 'desk.auth.password')))
+      .orderBy(desc(auditEvents.id)).limit(1)
+    expect(event!.detail).toEqual({ outcome: 'unknown_user', usernameRef: deps.vault.ref(username) })
+    expect(JSON.stringify(event)).not.toContain(username)
+  })
+
+  it('slows down the password step once the account has failed from 6 sources in 15 minutes', async () => {
+    const { deps } = setup()
+    const { app } = createTestApp({ storage, now, env: { TRUST_PROXY: 'true' } })
+    const staff = await createTestStaff(deps)
+    const guessFrom = (ip: string) => password(new TestBrowser(app), staff.username, 'wrong-password-123', ip)
+    for (let i = 1; i <= 6; i++) expect((await guessFrom(`203.0.113.${i}`)).status).toBe(401)
+    const started = performance.now()
+    expect((await guessFrom('203.0.113.7')).status).toBe(401)
+    // At least the delay for 6 failures (a busy machine is only slower).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(signInDelayMs(6))
   })
 })
