@@ -781,3 +781,124 @@ describe('what operators and callers can tell apart', () => {
     expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(5)
   })
 })
+
+describe('付款码 payments (codepay) and 撤销 (reverse)', () => {
+  const codepayPath = `${WECHATPAY_TEST_URL}/v3/pay/transactions/codepay`
+  const reversePath = `${WECHATPAY_TEST_URL}/v3/pay/transactions/out-trade-no/:no/reverse`
+  const AUTH_CODE = '134567890123456789'
+  const input = (extra: Record<string, unknown> = {}) => ({
+    outTradeNo: 'YB2026061500040',
+    description: '2027年度城乡居民医保缴费',
+    amountFen: 38000,
+    authCode: AUTH_CODE,
+    storeId: 'HALL-370502',
+    ...extra,
+  })
+  const paid = (extra: Record<string, unknown> = {}) => ({
+    appid: K.appid,
+    mchid: K.mchid,
+    out_trade_no: 'YB2026061500040',
+    transaction_id: '4200000000202606150040',
+    trade_state: 'SUCCESS',
+    amount: { total: 38000 },
+    ...extra,
+  })
+
+  it.each([
+    ['a bad out_trade_no', { outTradeNo: 'YB1' }],
+    ['0 fen', { amountFen: 0 }],
+    ['fractional fen', { amountFen: 0.5 }],
+    ['an empty description', { description: '' }],
+    ['a 128-character description', { description: '缴'.repeat(128) }],
+    ['a payment code of 17 digits', { authCode: AUTH_CODE.slice(1) }],
+    ['a payment code that is not WeChat\'s (16…)', { authCode: `16${AUTH_CODE.slice(2)}` }],
+    ['no store', { storeId: '' }],
+    ['a 33-character store', { storeId: 'S'.repeat(33) }],
+    ['a till address that is not an IP', { deviceIp: 'till-7' }],
+  ])('refuses %s before sending anything', async (_label, change) => {
+    const seen = recordRequests()
+    await expect(client().codepay(input(change))).rejects.toThrow(TypeError)
+    expect(seen).toEqual([])
+  })
+
+  it('sends the payer\'s code, our store and till, and only the optional fields given', async () => {
+    mswServer.use(http.post(codepayPath, () => signed(JSON.stringify(paid()))))
+    // Registered after the answer, so it sees each request first.
+    const seen = recordRequests()
+    const full = { attach: 'a1', storeName: '东营区医保服务大厅', deviceId: 'TILL-07', deviceIp: '2001:db8::7' }
+    await client().codepay(input({ ...full, description: '缴'.repeat(127), storeId: 'S'.repeat(32) }))
+    await client().codepay(input())
+    expect(seen.map(s => `${s.method} ${s.url.pathname}`)).toEqual([
+      'POST /v3/pay/transactions/codepay',
+      'POST /v3/pay/transactions/codepay',
+    ])
+    expect(JSON.parse(seen[0]!.body)).toEqual({
+      appid: K.appid,
+      mchid: K.mchid,
+      description: '缴'.repeat(127),
+      out_trade_no: 'YB2026061500040',
+      attach: 'a1',
+      payer: { auth_code: AUTH_CODE },
+      amount: { total: 38000, currency: 'CNY' },
+      scene_info: {
+        device_id: 'TILL-07',
+        device_ip: '2001:db8::7',
+        store_info: { out_id: 'S'.repeat(32), name: '东营区医保服务大厅' },
+      },
+    })
+    expect(JSON.parse(seen[1]!.body)).toEqual({
+      appid: K.appid,
+      mchid: K.mchid,
+      description: '2027年度城乡居民医保缴费',
+      out_trade_no: 'YB2026061500040',
+      payer: { auth_code: AUTH_CODE },
+      amount: { total: 38000, currency: 'CNY' },
+      scene_info: { store_info: { out_id: 'HALL-370502' } },
+    })
+  })
+
+  it('tells paid, still paying (202, an USERPAYING error or state) and refused apart', async () => {
+    mswServer.use(http.post(codepayPath, () => signed(JSON.stringify(paid()))))
+    expect(await client().codepay(input())).toMatchObject({
+      state: 'SUCCESS',
+      transaction: { outTradeNo: 'YB2026061500040', tradeState: 'SUCCESS', totalFen: 38000 },
+    })
+    mswServer.use(http.post(codepayPath, () => signed('', 202)))
+    expect(await client().codepay(input())).toEqual({ state: 'USERPAYING' })
+    const userPaying = JSON.stringify({ code: 'USERPAYING', message: '需要用户输入支付密码' })
+    mswServer.use(http.post(codepayPath, () => signed(userPaying, 403)))
+    expect(await client().codepay(input())).toEqual({ state: 'USERPAYING' })
+    mswServer.use(http.post(codepayPath, () => signed(JSON.stringify(paid({ trade_state: 'USERPAYING' })))))
+    expect(await client().codepay(input())).toEqual({ state: 'USERPAYING' })
+
+    mswServer.use(http.post(codepayPath, () => signed(JSON.stringify(paid({ trade_state: 'PAYERROR' })))))
+    const failed = await rejection(client().codepay(input()))
+    expect([failed.kind, failed.detail.upstreamCode, failed.detail.status]).toEqual(['rejected', 'PAYERROR', 200])
+    const poor = JSON.stringify({ code: 'NOTENOUGH', message: '用户余额不足' })
+    mswServer.use(http.post(codepayPath, () => signed(poor, 403)))
+    const refused = await rejection(client().codepay(input()))
+    expect([refused.kind, refused.detail.upstreamCode]).toEqual(['rejected', 'NOTENOUGH'])
+    mswServer.use(http.post(codepayPath, () => signed(JSON.stringify(paid({ out_trade_no: 'YB2026061500041' })))))
+    const other = await rejection(client().codepay(input()))
+    expect([other.kind, other.detail.upstreamCode]).toEqual(['bad_response', 'codepay:OTHER_ORDER'])
+    mswServer.use(http.post(codepayPath, () => signed(JSON.stringify(paid({ mchid: '1900000999' })))))
+    expect((await rejection(client().codepay(input()))).detail.upstreamCode).toBe('codepay:FOREIGN_MERCHANT')
+  })
+
+  it('reverses by out_trade_no as our merchant, and refuses an answer about another order', async () => {
+    const answer = { appid: K.appid, mchid: K.mchid, out_trade_no: 'YB2026061500042' }
+    mswServer.use(http.post(reversePath, () => signed(JSON.stringify(answer))))
+    const seen = recordRequests()
+    await expect(client().reverse('YB2026061500042')).resolves.toBeUndefined()
+    expect(seen.map(s => `${s.method} ${s.url.pathname}`)).toEqual([
+      'POST /v3/pay/transactions/out-trade-no/YB2026061500042/reverse',
+    ])
+    expect(JSON.parse(seen[0]!.body)).toEqual({ appid: K.appid, mchid: K.mchid })
+    for (const wrong of [{ out_trade_no: 'YB2026061500043' }, { mchid: '1900000999' }]) {
+      mswServer.use(http.post(reversePath, () => signed(JSON.stringify({ ...answer, ...wrong }))))
+      const error = await rejection(client().reverse('YB2026061500042'))
+      expect([error.kind, error.detail.upstreamCode]).toEqual(['bad_response', 'reverse-order:OTHER_ORDER'])
+    }
+    await expect(client().reverse('YB1')).rejects.toThrow(TypeError)
+  })
+})
