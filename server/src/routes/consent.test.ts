@@ -10,6 +10,7 @@ import { latestConsent } from '../storage/consents'
 import { auditEvents, residentConsents } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { DONGYING_ADULT, DONGYING_CHILD, FENGXIANG_CHILD } from '../testing/nhsa-handlers'
+import { sendCode, wechatSignIn } from '../testing/people'
 import { lastCodeFor, wechatCodes } from '../testing/sms-wechat-handlers'
 import { createTestStorage } from '../testing/storage'
 import { clockedTestApps, createTestApp } from '../testing/test-app'
@@ -167,17 +168,14 @@ describe('first sign-in: nothing is processed before the resident agrees', () =>
       .toMatchObject({ required: false, agreed: { channel: 'wechat' } })
   })
 
-  it('records the channel of the sign-in the agreement is given in: phone, then WeChat, for accounts already bound', async () => {
+  it('records the channel of the sign-in an agreement is given in: phone, then WeChat, for bound accounts', async () => {
     // Bound earlier through WeChat (so the account has both a phone and an openid), never agreed.
     const first = setup().browser
-    const start = new URL((await first.request('/api/v1/auth/wechat/start')).headers.get('location')!)
-    wechatCodes.set('consent-code-3', 'openid-consent-3')
-    await first.request(`/api/v1/auth/wechat/callback?code=consent-code-3&state=${start.searchParams.get('state')}`)
-    await first.refreshSession()
+    expect(await wechatSignIn(first, 'openid-consent-3')).toBe('/login?step=bind')
     const phone = '13905469003'
-    await first.request('/api/v1/auth/sms-codes', { method: 'POST', json: { phone } })
+    const code = await sendCode(first, phone)
     const someone = { name: DONGYING_CHILD.psn_name, certNo: DONGYING_CHILD.certno }
-    await first.bindWithFace({ ...someone, phone, code: lastCodeFor(phone) }, { consent: false })
+    await first.bindWithFace({ ...someone, phone, code }, { consent: false })
 
     // Back by SMS code on another phone's browser: the agreement is given through the phone sign-in.
     const byPhone = setup().browser
@@ -188,10 +186,7 @@ describe('first sign-in: nothing is processed before the resident agrees', () =>
     // Withdrawn, then back through WeChat: the new agreement is given through WeChat.
     expect((await byPhone.request('/api/v1/me/consent/withdraw', { method: 'POST' })).status).toBe(200)
     const byWechat = setup().browser
-    const again = new URL((await byWechat.request('/api/v1/auth/wechat/start')).headers.get('location')!)
-    wechatCodes.set('consent-code-4', 'openid-consent-3')
-    const back = await byWechat.request(`/api/v1/auth/wechat/callback?code=consent-code-4&state=${again.searchParams.get('state')}`)
-    expect(back.headers.get('location')).toBe('/')
+    expect(await wechatSignIn(byWechat, 'openid-consent-3')).toBe('/')
     expect((await byWechat.refreshSession()).resident?.consent?.required).toBe(true)
     expect(await json(await agree(byWechat))).toMatchObject({ required: false, agreed: { channel: 'wechat' } })
   })
