@@ -168,7 +168,7 @@ describe('first sign-in: nothing is processed before the resident agrees', () =>
       .toMatchObject({ required: false, agreed: { channel: 'wechat' } })
   })
 
-  it('records the channel of the sign-in an agreement is given in: phone, then WeChat, for bound accounts', async () => {
+  it('records each agreement with the channel of its sign-in: phone, then WeChat, for a bound account', async () => {
     // Bound earlier through WeChat (so the account has both a phone and an openid), never agreed.
     const first = setup().browser
     expect(await wechatSignIn(first, 'openid-consent-3')).toBe('/login?step=bind')
