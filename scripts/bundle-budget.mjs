@@ -18,8 +18,9 @@ if (js > BUDGET.js || css > BUDGET.css) {
   process.exit(1)
 }
 
-// /login's first screen evaluates no zod (Lighthouse's TBT, issue 14): the form's checks load on first use
-// (web/src/pages/login/login-checks.ts). The chunks the page imports statically, followed through, hold none of it.
+// The first screen of /login and /pay evaluates no zod (Lighthouse's TBT, issue 14): their forms' checks load on
+// first use (web/src/pages/{login/login-checks,pay/pay-checks}.ts). The chunks each page imports statically, followed
+// through, hold none of it.
 const read = f => readFileSync(join(dist, 'assets', f), 'utf8')
 function staticGraph(file, seen = new Set()) {
   if (seen.has(file)) return seen
@@ -27,14 +28,16 @@ function staticGraph(file, seen = new Set()) {
   for (const [, next] of read(file).matchAll(/\b(?:from|import)\s*"\.\/([^"]+\.js)"/g)) staticGraph(next, seen)
   return seen
 }
-const loginPage = readdirSync(join(dist, 'assets')).find(f => /^LoginPage-[\w-]+\.js$/.test(f))
-const loginGraph = loginPage ? [...staticGraph(loginPage)] : []
-const withZod = loginGraph.filter(f => read(f).includes('$ZodType'))
-if (!loginPage || withZod.length > 0) {
-  console.error(loginPage ? `✗ /login loads zod at start: ${withZod.join(', ')}` : '✗ no LoginPage chunk in the build')
-  process.exit(1)
+for (const [path, page] of [['/login', 'LoginPage'], ['/pay', 'PayPage']]) {
+  const chunk = readdirSync(join(dist, 'assets')).find(f => new RegExp(`^${page}-[\\w-]+\\.js$`).test(f))
+  const graph = chunk ? [...staticGraph(chunk)] : []
+  const withZod = graph.filter(f => read(f).includes('$ZodType'))
+  if (!chunk || withZod.length > 0) {
+    console.error(chunk ? `✗ ${path} loads zod at start: ${withZod.join(', ')}` : `✗ no ${page} chunk in the build`)
+    process.exit(1)
+  }
+  console.log(`${path} at start: ${graph.length} chunks, no zod`)
 }
-console.log(`/login at start: ${loginGraph.length} chunks, no zod`)
 
 // Nothing the app loads may come from another origin (the CSP blocks it and the console logs an error):
 // e.g. Vant's icon-font fallback on at.alicdn.com, which web/vite.config.ts drops (the font is self-hosted).

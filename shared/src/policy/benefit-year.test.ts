@@ -1,4 +1,5 @@
-import type { BenefitYearInput, CollectionCalendar } from './benefit-year'
+import type { BenefitYearInput } from './benefit-year'
+import type { CollectionCalendar } from './calendar-schema'
 import { describe, expect, it } from 'vitest'
 import { benefitStartsAt, benefitYearState, collectionPhase, waitingPeriodFor } from './benefit-year'
 import { POLICY_IDS } from './ids'

@@ -1,7 +1,6 @@
 import type { EnrolmentStatus } from '../schemas/person'
-import { z } from 'zod'
+import type { CollectionCalendar } from './calendar-schema'
 import { shanghaiDate } from '../time'
-import { paramSchema } from './policy-schema'
 
 /**
  * The benefit-year rule: where benefit year Y stands on a given instant, and what a person's record of
@@ -28,22 +27,6 @@ import { paramSchema } from './policy-schema'
  *   says so — and a year the tax bureau has no record of is 未参保 (`not_enrolled`);
  * - a relation the platform ended (终止/无效) before the year began gives nothing (`terminated`).
  */
-
-const MonthDaySchema = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
-
-/** A region's collection calendar (each date a parameter with its source; `MM-DD`). */
-export const CollectionCalendarSchema = z.object({
-  /** Day of year Y−1 on which the tax bureau starts collecting benefit year Y's premiums. */
-  opens: paramSchema(MonthDaySchema),
-  /** Last day of year Y−1 of the concentrated enrolment period (集中参保期). */
-  concentratedEnds: paramSchema(MonthDaySchema),
-  /** 延长缴费期: payments from 1 January to the end of February of Y still count as on time. */
-  februaryExtension: paramSchema(z.boolean()),
-  /** Last day of year Y on which its premiums are still collected (late). */
-  closes: paramSchema(MonthDaySchema),
-})
-export type CollectionCalendar = z.infer<typeof CollectionCalendarSchema>
-export type CollectionCalendarInput = z.input<typeof CollectionCalendarSchema>
 
 /** Months without benefits after a late payment (国办发〔2024〕38号 固定待遇等待期). */
 export const WAITING_PERIOD_MONTHS = 3

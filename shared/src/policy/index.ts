@@ -10,7 +10,6 @@ export {
   benefitYearState,
   collectionDays,
   collectionPhase,
-  CollectionCalendarSchema,
   WAITING_PERIOD_MONTHS,
   waitingPeriodFor,
 } from './benefit-year'
@@ -18,12 +17,12 @@ export type {
   BenefitYearInput,
   BenefitYearState,
   BenefitYearStatus,
-  CollectionCalendar,
-  CollectionCalendarInput,
   CollectionPhase,
   WaitingPeriod,
 } from './benefit-year'
 export type { AssumedParameter } from './assumptions'
+export { CollectionCalendarSchema } from './calendar-schema'
+export type { CollectionCalendar, CollectionCalendarInput } from './calendar-schema'
 export { benchEngine } from './bench'
 export { applyDisabilityScope, describeDisabilityScope, inDisabilityScope } from './disability-scope'
 export type { DisabilityScopeOutcome } from './disability-scope'

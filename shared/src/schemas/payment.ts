@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import { collectionPhase } from '../policy/benefit-year'
-import { DEFAULT_CALENDAR } from '../policy/policies/calendars'
-import { shanghaiDate } from '../time'
+import { DUE_STATUS_LABELS } from '../payment-terms'
 import { IdCardNoSchema, PersonNameSchema, YearSchema } from './common'
 import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
 import { EnrolmentStatusSchema } from './person'
@@ -29,14 +27,6 @@ export const PaymentOrderInputSchema = PaymentQuoteInputSchema.extend({
   channel: z.enum(['jsapi', 'native', 'h5'], { error: '请选择支付方式' }),
 })
 export type PaymentOrderInput = z.infer<typeof PaymentOrderInputSchema>
-
-export const DUE_STATUS_LABELS = {
-  payable: '待缴费',
-  paid: '已缴费',
-  fully_funded: '政府全额资助，无需缴费',
-  not_eligible: '不能在线缴费（未参加城乡居民医保）',
-  outside_window: '不在缴费期内',
-} as const
 
 /**
  * Help desk (窗口代缴): a Native QR for one resident, by name + ID number, or the handle of a resident
@@ -97,16 +87,6 @@ export const DeskCodepayInputSchema = z.object({
   if (v.certNo === undefined) ctx.addIssue({ code: 'custom', path: ['certNo'], message: NO_DESK_TARGET })
 })
 export type DeskCodepayInput = z.infer<typeof DeskCodepayInputSchema>
-
-/**
- * The benefit year a payment screen offers first: the coming year once its collection has opened
- * (1 September, Shanghai time, by the benefit-year calendar `collectionPhase` reads), else the current year.
- */
-export function defaultPaymentYear(now: Date): number {
-  const today = shanghaiDate(now)
-  const year = Number(today.slice(0, 4))
-  return collectionPhase(year + 1, today, DEFAULT_CALENDAR) === 'not_open' ? year : year + 1
-}
 
 // ---------------------------------------------------------------- what the BFF answers (OpenAPI, issue 11)
 

@@ -1,6 +1,5 @@
 import type { PolicyId } from '../ids'
-import type { CollectionCalendar, CollectionCalendarInput } from '../benefit-year'
-import { CollectionCalendarSchema } from '../benefit-year'
+import type { CollectionCalendar } from '../calendar-schema'
 
 /**
  * The collection calendar of each policy region: when the tax bureau collects a benefit year's
@@ -39,7 +38,7 @@ const CLOSES = {
 } as const
 
 /** Where no policy region applies: the national shape, with the extension most provinces use. */
-const DEFAULT_INPUT: CollectionCalendarInput = {
+const DEFAULT_CALENDAR_DATA: CollectionCalendar = {
   opens: OPENS,
   concentratedEnds: CONCENTRATED_ENDS,
   februaryExtension: {
@@ -51,7 +50,7 @@ const DEFAULT_INPUT: CollectionCalendarInput = {
   closes: CLOSES,
 }
 
-const REGION_INPUTS: Record<PolicyId, CollectionCalendarInput> = {
+const REGION_DATA: Record<PolicyId, CollectionCalendar> = {
   'dongying-2020': {
     opens: OPENS,
     concentratedEnds: CONCENTRATED_ENDS,
@@ -87,18 +86,17 @@ const REGION_INPUTS: Record<PolicyId, CollectionCalendarInput> = {
   },
 }
 
-function load(input: CollectionCalendarInput): CollectionCalendar {
-  return Object.freeze(CollectionCalendarSchema.parse(input))
-}
-
 /** The calendar used where no policy region applies. */
-export const DEFAULT_CALENDAR: CollectionCalendar = load(DEFAULT_INPUT)
+export const DEFAULT_CALENDAR: CollectionCalendar = Object.freeze(DEFAULT_CALENDAR_DATA)
 
-/** Each policy region's calendar, validated when this module loads. */
+/**
+ * Each policy region's calendar. Not parsed when this module loads (a payment screen reads it at start, and zod
+ * would cost the phone ~90 KiB of script): calendars.test.ts checks each one against `CollectionCalendarSchema`.
+ */
 export const REGION_CALENDARS: Readonly<Record<PolicyId, CollectionCalendar>> = Object.freeze({
-  'dongying-2020': load(REGION_INPUTS['dongying-2020']),
-  'fengxiang-2020': load(REGION_INPUTS['fengxiang-2020']),
-  'guizhou-2019': load(REGION_INPUTS['guizhou-2019']),
+  'dongying-2020': Object.freeze(REGION_DATA['dongying-2020']),
+  'fengxiang-2020': Object.freeze(REGION_DATA['fengxiang-2020']),
+  'guizhou-2019': Object.freeze(REGION_DATA['guizhou-2019']),
 })
 
 /** The calendar of a policy region, or the default one (`null`: no policy covers the region). */

@@ -260,8 +260,8 @@ describe('PayPage', () => {
     await wrapper.get('[name="name"]').setValue('李四')
     await wrapper.get('[name="certNo"]').setValue('370502198603150421')
     await wrapper.findAll('form')[0]!.trigger('submit')
-    await flushPromises()
-    expect(wrapper.text()).toContain('身份证号码校验不通过，请核对后重新输入')
+    // The checks arrive as a chunk of their own on first use.
+    await vi.waitFor(() => expect(wrapper.text()).toContain('身份证号码校验不通过，请核对后重新输入'))
     expect(wrapper.findAll('[data-testid="pay-person"]')).toHaveLength(2)
     wrapper.unmount()
   })
@@ -370,6 +370,33 @@ describe('PayPage', () => {
     expect(wrapper.get('[data-testid="pay-total"]').text()).toBe('共0人，合计 ¥0.00')
     expect(wrapper.get('[data-testid="pay-confirm"]').attributes('disabled')).toBeDefined()
     expect(orders).toHaveLength(1)
+    wrapper.unmount()
+  })
+
+  it('为他人代缴: a person whose name and ID number pass the checks is asked about, added and chosen', async () => {
+    bff()
+    const asked: { kind: string, certNo?: string }[][] = []
+    server.use(http.post('*/api/v1/payments/quotes', async ({ request }) => {
+      const { people } = await request.json() as { people: { kind: string, certNo?: string }[] }
+      asked.push(people)
+      return HttpResponse.json({
+        year: 2027,
+        totalFen: 0,
+        lines: people.map(p => p.kind === 'other'
+          ? line('张**', '370502********0420', 'proxy', 'payable', 38_000)
+          : quoteOf([p], null, null).lines[0]),
+      })
+    }))
+    const { wrapper } = await mountPage()
+    const before = asked.length
+    await wrapper.get('[name="name"]').setValue('张秀英')
+    await wrapper.get('[name="certNo"]').setValue('370502198603150420')
+    await wrapper.get('[data-testid="pay-add-other"]').trigger('submit')
+    await vi.waitFor(() => expect(asked).toHaveLength(before + 1))
+    await flushPromises()
+    expect(asked[before]).toEqual([{ kind: 'other', name: '张秀英', certNo: '370502198603150420' }])
+    expect((wrapper.get('[name="certNo"]').element as HTMLInputElement).value).toBe('')
+    expect(wrapper.get('[data-testid="pay-total"]').text()).toBe('共2人，合计 ¥780.00')
     wrapper.unmount()
   })
 })
