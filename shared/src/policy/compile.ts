@@ -1,10 +1,9 @@
-import type { SpecialStatus } from '../schemas/person'
+import type { SpecialStatus } from '../terms/person'
 import type { PolicyId } from './ids'
 import type { Param, Policy } from './policy-schema'
-import { SPECIAL_STATUSES } from '../schemas/person'
+import { SPECIAL_STATUSES } from '../terms/person'
 import { applyRate, toBasisPoints } from './arithmetic'
 import { POLICIES } from './policies'
-import { PolicySchema } from './policy-schema'
 
 /**
  * A policy turned into flat numbers (fen, basis points) with the citations of every step prepared
@@ -249,17 +248,16 @@ function compile(policy: Policy): CompiledPolicy {
 }
 
 const cache = new WeakMap<object, CompiledPolicy>()
-const known = new Set<object>(Object.values(POLICIES))
 
 /**
- * The compiled form of a policy (by object or id), cached per policy object. A policy object that is not
- * one of `POLICIES` is validated with `PolicySchema` once.
+ * The compiled form of a policy (by object or id), cached per policy object. A policy object that is not one
+ * of `POLICIES` must be one `PolicySchema` has parsed (this module loads no zod: the estimate screen runs it).
  */
 export function compiledPolicy(policy: Policy | PolicyId): CompiledPolicy {
   const p: Policy = typeof policy === 'string' ? lookup(policy) : policy
   let c = cache.get(p)
   if (!c) {
-    c = compile(known.has(p) ? p : PolicySchema.parse(p))
+    c = compile(p)
     cache.set(p, c)
   }
   return c

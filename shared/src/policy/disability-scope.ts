@@ -2,7 +2,7 @@ import type { DisabilityFacts, DisabilityGrade, DisabilityKind } from '../schema
 import type { SpecialStatus } from '../schemas/person'
 import type { Cite } from './compile'
 import type { DisabilityScope, Policy } from './policy-schema'
-import { DISABILITY_GRADE_LABELS, DISABILITY_KIND_LABELS, describeDisability } from '../schemas/disability'
+import { DISABILITY_GRADE_LABELS, DISABILITY_KIND_LABELS, describeDisability } from '../terms/disability'
 import { cite } from './compile'
 
 /**

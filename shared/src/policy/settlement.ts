@@ -1,5 +1,5 @@
 import type { DisabilityFacts } from '../schemas/disability'
-import type { SpecialStatus } from '../schemas/person'
+import type { SpecialStatus } from '../terms/person'
 import type {
   AssistanceStep,
   BasicStep,
@@ -13,7 +13,7 @@ import type { Cite, CompiledPolicy, CompiledTable, Profile } from './compile'
 import type { DisabilityScopeOutcome } from './disability-scope'
 import type { HospitalLevel, PolicyId } from './ids'
 import type { Policy } from './policy-schema'
-import { SPECIAL_STATUS_LABELS, SPECIAL_STATUSES } from '../schemas/person'
+import { SPECIAL_STATUS_LABELS, SPECIAL_STATUSES } from '../terms/person'
 import { applyRate, BP_ONE, isFen, percent, yuan } from './arithmetic'
 import { cite, compiledPolicy, withCite } from './compile'
 import { criticalCumulativePayout, criticalParts } from './critical'

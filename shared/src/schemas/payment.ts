@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DUE_STATUS_LABELS } from '../payment-terms'
+import { DUE_STATUS_LABELS } from '../terms/payment'
 import { IdCardNoSchema, PersonNameSchema, YearSchema } from './common'
 import { DeskSubjectSchema, NO_DESK_TARGET } from './desk'
 import { EnrolmentStatusSchema } from './person'

@@ -1,20 +1,10 @@
 import { z } from 'zod'
+import { SPECIAL_STATUSES } from '../terms/person'
 
-/**
- * Special statuses that change premiums and benefits. The identifiers are the public contract of the
- * estimate API (issue 3): 建档立卡, 低保, 特困, 重度残疾, 边缘/监测对象.
- */
-export const SPECIAL_STATUSES = ['poverty_registered', 'minimum_living', 'extreme_poverty', 'severe_disability', 'marginal'] as const
+export { SPECIAL_STATUS_LABELS, SPECIAL_STATUSES } from '../terms/person'
+export type { SpecialStatus } from '../terms/person'
+
 export const SpecialStatusSchema = z.enum(SPECIAL_STATUSES, { error: '人员身份类别不正确' })
-export type SpecialStatus = z.infer<typeof SpecialStatusSchema>
-
-export const SPECIAL_STATUS_LABELS: Record<SpecialStatus, string> = {
-  poverty_registered: '建档立卡贫困人口',
-  minimum_living: '低保对象',
-  extreme_poverty: '特困人员',
-  severe_disability: '重度残疾人',
-  marginal: '边缘易致贫人口（监测对象）',
-}
 
 /** Person category (人员类别) as normalised from the bureau's psn_type codes. */
 export const PERSON_CATEGORIES = ['newborn', 'preschool', 'student', 'college_student', 'minor', 'adult', 'senior', 'employee', 'retiree', 'other'] as const

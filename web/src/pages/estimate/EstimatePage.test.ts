@@ -35,6 +35,8 @@ async function fill(wrapper: VueWrapper, testId: string, value: string) {
 
 async function submit(wrapper: VueWrapper) {
   await wrapper.get('[data-testid="estimate-form"]').trigger('submit')
+  // The form's checks are a chunk of their own, fetched on first use: here it arrives.
+  await import('./estimate-checks')
   await flushPromises()
 }
 

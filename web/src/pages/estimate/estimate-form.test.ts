@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { blankEstimateForm, checkEstimateForm, parseYuan } from './estimate-form'
+import { checkEstimateForm } from './estimate-checks'
+import { blankEstimateForm, parseYuan } from './estimate-form'
 
 describe('parseYuan (元 text → exact fen)', () => {
   it('converts without floating-point drift', () => {

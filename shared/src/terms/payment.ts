@@ -1,9 +1,9 @@
-import { collectionPhase } from './policy/benefit-year'
-import { DEFAULT_CALENDAR } from './policy/policies/calendars'
-import { shanghaiDate } from './time'
+import { collectionPhase } from '../policy/benefit-year'
+import { DEFAULT_CALENDAR } from '../policy/policies/calendars'
+import { shanghaiDate } from '../time'
 
-// Payment words and the default year, without zod: the payment screen shows them at start (schemas/payment.ts
-// holds the request and answer schemas, which the screen needs only later).
+// Payment words and the default year, without zod (see ./README.md): the payment screen shows them at start;
+// schemas/payment.ts holds the request and answer schemas, which the screen needs only later.
 
 /** What a person-year is for a premium quote, as the resident reads it. */
 export const DUE_STATUS_LABELS = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultPaymentYear, DUE_STATUS_LABELS } from './payment-terms'
-import { DueStatusSchema } from './schemas/payment'
+import { DueStatusSchema } from '../schemas/payment'
+import { defaultPaymentYear, DUE_STATUS_LABELS } from './payment'
 
 describe('defaultPaymentYear', () => {
   it('offers the coming year from 1 September (Shanghai), else the current year', () => {
