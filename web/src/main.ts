@@ -2,6 +2,7 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
 import { i18n, loadPageMessages } from './i18n'
+import { whenIdle } from './idle'
 import { createAppRouter } from './router'
 import { installAccessibleToasts } from './toast'
 import './styles/theme.css'
@@ -9,5 +10,4 @@ import './styles/theme.css'
 installAccessibleToasts()
 createApp(App).use(createPinia()).use(createAppRouter()).use(i18n).mount('#app')
 // The other pages' texts once the first screen is up, so the first tap does not wait for them.
-const idle = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 1500))
-idle(() => void loadPageMessages().catch(() => undefined))
+whenIdle(() => void loadPageMessages().catch(() => undefined))
