@@ -399,4 +399,32 @@ describe('PayPage', () => {
     expect(wrapper.get('[data-testid="pay-total"]').text()).toBe('共2人，合计 ¥780.00')
     wrapper.unmount()
   })
+
+  it('while the amounts are asked, keeps their lines free and shows nothing below the people that could jump', async () => {
+    bff()
+    let answer!: () => void
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve
+    })
+    server.use(http.post('*/api/v1/payments/quotes', async ({ request }) => {
+      const { people } = await request.json() as { people: { kind: string }[] }
+      await answered
+      return HttpResponse.json(quoteOf(people, null, null))
+    }))
+    const { wrapper } = await mountPage()
+    const people = wrapper.findAll('[data-testid="pay-person"]')
+    expect(people).toHaveLength(2)
+    for (const person of people) {
+      expect(person.findAll('.pay__due > p[aria-hidden="true"]').map(p => p.classes()[0])).toEqual(['pay__amounts', 'pay__status'])
+    }
+    for (const id of ['pay-add-other', 'pay-total', 'pay-confirm', 'pay-records']) {
+      expect(wrapper.find(`[data-testid="${id}"]`).exists(), id).toBe(false)
+    }
+    answer()
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="pay-total"]').exists()).toBe(true))
+    expect(wrapper.findAll('.pay__due > p[aria-hidden="true"]')).toHaveLength(0)
+    expect(wrapper.findAll('[data-testid="pay-status"]')).toHaveLength(2)
+    expect(wrapper.find('[data-testid="pay-records"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
 })
