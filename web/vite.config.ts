@@ -35,9 +35,46 @@ function selfHostedVantIcons(): Plugin {
   }
 }
 
+/**
+ * Chunks a page fetches when the phone is idle, without running them (issue 14: running zod at idle was /estimate's
+ * blocking time). For each name, the build lists the chunk of the module ending in its path, and every chunk that
+ * one imports, in `<meta name="yibao:idle-preload:NAME">`; `preloadModules(NAME)` (src/idle.ts) turns them into
+ * `<link rel="modulepreload">`. The modules are then in the page's module map: `import()` later needs no network.
+ */
+function idlePreloadList(modules: Record<string, string>): Plugin {
+  let base = '/'
+  return {
+    name: 'yibao:idle-preload-list',
+    apply: 'build',
+    configResolved(config) { base = config.base },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle }) {
+        if (!bundle) return []
+        const chunks = Object.values(bundle).filter(c => c.type === 'chunk')
+        return Object.entries(modules).map(([name, path]) => {
+          const top = chunks.find(c => c.facadeModuleId?.endsWith(path))
+          if (!top) throw new Error(`idle preload ${name}: no chunk for ${path}`)
+          const files = new Set<string>()
+          const add = (file: string) => {
+            if (files.has(file)) return
+            files.add(file)
+            const chunk = bundle[file]
+            if (chunk?.type === 'chunk') chunk.imports.forEach(add)
+          }
+          add(top.fileName)
+          const content = [...files].map(f => base + f).join(' ')
+          return { tag: 'meta', attrs: { name: `yibao:idle-preload:${name}`, content }, injectTo: 'head' as const }
+        })
+      },
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
     selfHostedVantIcons(),
+    idlePreloadList({ 'estimate-checks': '/src/pages/estimate/estimate-checks.ts' }),
     vue(),
     // Vant on demand: only the components a page uses, with their CSS.
     Components({ resolvers: [VantResolver()], dts: false }),
