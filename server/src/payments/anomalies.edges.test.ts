@@ -1,14 +1,15 @@
-import type { AppError } from '../lib/errors'
+import type { AppDeps } from '../lib/types'
 import type { StaffRole } from '../storage/staff'
+import type { Database } from '../storage/types'
 import type { StaffActor } from './anomalies'
 import { randomUUID } from 'node:crypto'
 import { maskIdCard } from '@yibao/shared'
 import { and, desc, eq, like } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { UpstreamError } from '../lib/errors'
+import { AppError, UpstreamError } from '../lib/errors'
 import { findAnomaly, recordAnomaly } from '../storage/anomalies'
-import { findOrderBy, orderLines } from '../storage/payments'
-import { auditEvents, outbox, paymentAnomalies, premiumOrders } from '../storage/schema'
+import { findOrderBy, markLineReported, orderLines } from '../storage/payments'
+import { auditEvents, outbox, paymentAnomalies, premiumOrders, premiumRefunds } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { json, until } from '../testing/http'
@@ -26,7 +27,8 @@ import { applyRefundResult, requestRefund } from './refunds'
 /**
  * Edges of 异常处理 (payments/anomalies.ts) at the service level, on the real payment stack: who may work an
  * anomaly (admin, supervisor of the region, clerk), what each action (重试 / 退款 / 标记已处理) does and
- * records with the anomaly, in the audit trail and in the log, and the refusals.
+ * records with the anomaly, in the audit trail and in the log, and the refusals; a 退款 whose line moved on
+ * meanwhile, the audit target of an over-long id, and a bill amount of none (null) in the queue's facts.
  */
 const { ctx, payablePerson, paidResident } = usePaymentStack()
 const YEAR = TEST_YEAR
@@ -342,5 +344,102 @@ describe('重试 of a refund amount that did not match', () => {
     expect(settled).toMatchObject({ refundStatus: 'succeeded', available: { retry: false } })
     expect(await refusal(retryAnomaly(deps(), sup, anomaly.id)))
       .toMatchObject({ code: 'ANOMALY_ACTION_UNAVAILABLE', status: 409 })
+  })
+})
+
+/**
+ * `db` on which `meanwhile` runs (on the real database) just before the first query that joins two tables
+ * is sent: the read of the line with its order by the refund, after the anomaly and its subjects were read.
+ */
+function meanwhileBeforeJoin(real: Database, meanwhile: () => Promise<unknown>): Database {
+  let pending: (() => Promise<unknown>) | null = meanwhile
+  const chain = <T extends object>(target: T, joined: boolean): T => new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t) as unknown
+      if (typeof value !== 'function') return value
+      if (prop === 'then') {
+        return (ok?: (v: unknown) => unknown, ko?: (e: unknown) => unknown) => {
+          const before = joined ? pending : null
+          if (before) pending = null
+          return (before ? before() : Promise.resolve()).then(() => value.call(t, ok, ko) as Promise<unknown>)
+        }
+      }
+      return (...args: unknown[]) => {
+        const out = value.apply(t, args) as unknown
+        return out && typeof out === 'object' ? chain(out, joined || prop === 'innerJoin') : out
+      }
+    },
+  })
+  return chain(real, false)
+}
+
+describe('退款 of a tax refusal whose line moved on meanwhile', () => {
+  it('the line was reported between the check and the refund: ANOMALY_ACTION_UNAVAILABLE, nothing sent', async () => {
+    const { line, anomaly } = await taxRefusal()
+    expect(line.status).toBe('paid')
+    const sup = await staff('supervisor', ['370500'], '周科长')
+    const before = (await listForStaff(deps(), sup.staff, 'open')).find(a => a.id === anomaly.id)!
+    expect(before).toMatchObject({ lineStatus: 'paid', available: { refund: true } })
+
+    // The bureau records the collection (a 重试's report) while the 退款 is under way.
+    const racing: AppDeps = {
+      ...deps(),
+      storage: {
+        ...deps().storage,
+        db: meanwhileBeforeJoin(db(), () => markLineReported(db(), line.id, ctx.stack.clock.now())),
+      },
+    }
+    const error = await refusal(refundAnomaly(racing, sup, anomaly.id))
+    expect(error).toBeInstanceOf(AppError)
+    expect(error).toMatchObject({ code: 'ANOMALY_ACTION_UNAVAILABLE', status: 409 })
+
+    expect((await orderLines(db(), line.orderId)).map(l => l.status)).toEqual(['reported'])
+    expect(await db().select().from(premiumRefunds).where(eq(premiumRefunds.lineId, line.id))).toEqual([])
+    expect((await findAnomaly(db(), anomaly.id))!.actions).toEqual([])
+    const [event] = await auditOf(sup, 'refund')
+    expect(event).toMatchObject({ success: false, target: `anomaly:${anomaly.id}`, subjectRef: line.personCertRef })
+    expect(event!.detail).toEqual({ kind: 'tax_refused', outcome: 'ANOMALY_ACTION_UNAVAILABLE' })
+  })
+})
+
+describe('the audit trail of an anomaly id that is not one', () => {
+  it('an over-long id is cut to 36 characters in the audit target (NOT_FOUND)', async () => {
+    const sup = await staff('supervisor', ['370500'])
+    const head = randomUUID()
+    const id = `${head}${'x'.repeat(64)}`
+    expect(await refusal(retryAnomaly(deps(), sup, id))).toMatchObject({ code: 'NOT_FOUND', status: 404 })
+    const [event] = await auditOf(sup, 'retry')
+    expect(event).toMatchObject({ success: false, target: `anomaly:${head}` })
+    expect(event!.target).toHaveLength('anomaly:'.length + 36)
+    expect(event!.detail).toEqual({ outcome: 'NOT_FOUND' })
+  })
+})
+
+describe('facts of a reconcile anomaly: the bill amount', () => {
+  async function missingInBill(detail: Record<string, unknown>) {
+    const outTradeNo = `MISSING${Date.now()}${Math.floor(Math.random() * 1e6)}`
+    return (await recordAnomaly(db(), {
+      at: ctx.stack.clock.now(),
+      kind: 'reconcile_missing_in_bill',
+      dedupeKey: `reconcile_missing_in_bill:${outTradeNo}`,
+      orderId: null,
+      regionCode: null,
+      detail: { date: '2026-11-14', outTradeNo, ...detail },
+    }))!
+  }
+
+  it('null (the bill has no such payment) shows as null; a number as it is; absent not at all', async () => {
+    const none = await missingInBill({ totalFen: 38000, billFen: null })
+    const other = await missingInBill({ totalFen: 38000, billFen: 37000 })
+    const unsaid = await missingInBill({ totalFen: 38000 })
+    const admin = await staff('admin', ['370500'])
+    const queue = await listForStaff(deps(), admin.staff, 'open')
+    const factsOf = (id: string) => queue.find(a => a.id === id)!.facts
+
+    expect(factsOf(none.id)).toEqual({ date: '2026-11-14', billFen: null })
+    expect(factsOf(none.id)).toHaveProperty('billFen', null)
+    expect(factsOf(other.id)).toEqual({ date: '2026-11-14', billFen: 37000 })
+    expect(factsOf(unsaid.id)).toEqual({ date: '2026-11-14' })
+    expect(factsOf(unsaid.id)).not.toHaveProperty('billFen')
   })
 })
