@@ -81,8 +81,16 @@ function alarmsFor(order: PremiumOrder, logsBefore: number) {
     .filter(l => l.msg === PAID_ALARM && l.orderId === order.id)
 }
 
-/** The order was 撤销 for `reason`: closed here, one audit row of the system's 撤销, no alarm. */
-async function expectReversed(order: PremiumOrder, reason: string, logsBefore: number) {
+/**
+ * One step of `settleCodepay` on `deps` 撤销 the order for `reason`: it answers so, the order is closed here, one
+ * audit row of the system's 撤销, no alarm.
+ */
+async function expectStepReverses(deps: AppDeps, order: PremiumOrder, reason: string) {
+  const logsBefore = ctx.stack.logs.length
+  const result = await step(deps, order)
+  expect(result.outcome).toBe('reversed')
+  expect(result.reason).toBe(reason)
+  expect(result.order).toMatchObject({ id: order.id, status: 'closed' })
   expect((await findOrderBy(ctx.storage.db, 'id', order.id))!.status).toBe('closed')
   const audit = await auditOf(order)
   expect(audit.map(e => [e.actorType, e.actorId, e.channel, e.action, e.success, e.detail])).toEqual([
@@ -98,14 +106,9 @@ async function expectReversed(order: PremiumOrder, reason: string, logsBefore: n
 describe('付款码 past its deadline: why the order is 撤销', () => {
   it('never reached WeChat Pay (ORDER_NOT_EXIST): 撤销 as not sent (未送达, 未扣款), not as a timeout', async () => {
     const order = await newOrder()
-    const logsBefore = ctx.stack.logs.length
-    const result = await step(pastDeadline(order), order)
-    expect(result.outcome).toBe('reversed')
-    expect(result.reason).toBe(CODEPAY_REASONS.NOT_SENT)
-    expect(result.order).toMatchObject({ id: order.id, status: 'closed' })
+    await expectStepReverses(pastDeadline(order), order, CODEPAY_REASONS.NOT_SENT)
     // WeChat Pay never had it.
     expect((await simOrder(order.outTradeNo)).trade_state).toBeUndefined()
-    await expectReversed(order, CODEPAY_REASONS.NOT_SENT, logsBefore)
   })
 
   it('sent, and the query fails (500): the outcome is unknown, so it is a timeout (已撤销), not “not sent”', async () => {
@@ -113,42 +116,22 @@ describe('付款码 past its deadline: why the order is 撤销', () => {
     await ctx.stack.control('/config', {
       failNext: [{ path: `${ORDER_PATH}${order.outTradeNo}`, status: 500, code: 'SYSTEM_ERROR' }],
     }, 'PUT')
-    const logsBefore = ctx.stack.logs.length
-    const result = await step(pastDeadline(order), order)
-    expect(result.outcome).toBe('reversed')
-    expect(result.reason).toBe(CODEPAY_REASONS.TIMEOUT)
-    expect(result.order).toMatchObject({ id: order.id, status: 'closed' })
+    await expectStepReverses(pastDeadline(order), order, CODEPAY_REASONS.TIMEOUT)
     // The 撤销 reached WeChat Pay: the payer can no longer finish paying.
     expect((await simOrder(order.outTradeNo)).trade_state).toBe('REVOKED')
-    await expectReversed(order, CODEPAY_REASONS.TIMEOUT, logsBefore)
   })
 })
 
 describe('付款码 ended at WeChat Pay before its deadline', () => {
-  it('REVOKED there (撤销 by another call): closed here at once, 该订单已在微信支付撤销', async () => {
+  it.each([
+    ['REVOKED', (outTradeNo: string) => ctx.stack.deps.wechatpay.reverse(outTradeNo)],
+    ['CLOSED', (outTradeNo: string) => ctx.stack.deps.wechatpay.close(outTradeNo)],
+  ] as const)('%s there: closed here at once, 该订单已在微信支付撤销', async (state, end) => {
     const order = await waitingOrder()
-    await ctx.stack.deps.wechatpay.reverse(order.outTradeNo)
-    expect((await simOrder(order.outTradeNo)).trade_state).toBe('REVOKED')
+    await end(order.outTradeNo)
+    expect((await simOrder(order.outTradeNo)).trade_state).toBe(state)
     expect(ctx.stack.deps.now().getTime()).toBeLessThan(order.timeExpire.getTime())
-    const logsBefore = ctx.stack.logs.length
-    const result = await step(ctx.stack.deps, order)
-    expect(result.outcome).toBe('reversed')
-    expect(result.reason).toBe(CODEPAY_REASONS.REVOKED)
-    expect(result.order).toMatchObject({ id: order.id, status: 'closed' })
-    await expectReversed(order, CODEPAY_REASONS.REVOKED, logsBefore)
-  })
-
-  it('CLOSED there: 撤销 and closed here at once, 该订单已在微信支付撤销', async () => {
-    const order = await waitingOrder()
-    await ctx.stack.deps.wechatpay.close(order.outTradeNo)
-    expect((await simOrder(order.outTradeNo)).trade_state).toBe('CLOSED')
-    expect(ctx.stack.deps.now().getTime()).toBeLessThan(order.timeExpire.getTime())
-    const logsBefore = ctx.stack.logs.length
-    const result = await step(ctx.stack.deps, order)
-    expect(result.outcome).toBe('reversed')
-    expect(result.reason).toBe(CODEPAY_REASONS.REVOKED)
-    expect(result.order).toMatchObject({ id: order.id, status: 'closed' })
-    await expectReversed(order, CODEPAY_REASONS.REVOKED, logsBefore)
+    await expectStepReverses(ctx.stack.deps, order, CODEPAY_REASONS.REVOKED)
   })
 
   it('still USERPAYING there: the step leaves it waiting (nothing 撤销, nothing audited)', async () => {

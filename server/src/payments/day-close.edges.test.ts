@@ -1,34 +1,35 @@
 import type { DayDifference, DayPayment, DaySheet } from '@yibao/shared'
-import type { PremiumOrder } from '../storage/payments'
 import type { StaffAccount } from '../storage/staff'
+import { shanghaiDate } from '@yibao/shared'
 import { eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../lib/errors'
 import { findDayClose, findDayCloseById } from '../storage/day-closes'
-import { findOrderBy } from '../storage/payments'
 import { deskDayCloses, premiumOrderLines } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
-import { TEST_NOW, TEST_YEAR } from '../testing/clock'
-import { json, waitFor } from '../testing/http'
+import { TEST_NOW } from '../testing/clock'
+import { json } from '../testing/http'
 import { usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff, signInStaff } from '../testing/staff'
 import {
   assertClerkInScope,
+  clerkFor,
   closeDay,
   DAY_CSV_HEADER,
+  dayCloseList,
   dayCsv,
   daySheet,
   reconcileDay,
   reopenDayClose,
 } from './day-close'
-import { createAndPrepay } from './service'
 
 /**
  * Edges of 日结 (payments/day-close.ts): the T+1 match when WeChat Pay's trade bill is refused, unavailable or
  * not made (an empty bill only once it is due), a close reopened under the match, two 重开 at once, the
- * defaults of a sheet whose stored close lacks a field, and the finance CSV's labels and difference rows.
+ * defaults of a sheet whose stored close lacks a field, the finance CSV's labels and difference rows, and whose day
+ * each role may see (an admin every clerk's, a clerk only their own, a supervisor those of their regions).
  */
-const { ctx, payablePerson } = usePaymentStack()
+const { ctx, deskOrder } = usePaymentStack()
 
 const DAY = '2026-11-15'
 /** The bill of DAY is made from this instant (10:00 the next day, Shanghai). */
@@ -39,21 +40,6 @@ beforeEach(() => ctx.stack.clock.set(new Date(TEST_NOW)))
 
 async function clerk(role: 'clerk' | 'supervisor' = 'clerk'): Promise<StaffAccount> {
   return (await createTestStaff(ctx.stack.deps, { role, regions: ['370500'] })).account
-}
-
-/** A 窗口代缴 QR order of `staff` for a payable Dongying resident, paid by the resident when `pay`. */
-async function deskOrder(staff: StaffAccount, pay = true): Promise<PremiumOrder> {
-  const person = await payablePerson(TEST_YEAR, '370500')
-  const payer = { principal: `staff:${staff.id}`, resident: null, logger: ctx.stack.deps.logger }
-  const { order } = await createAndPrepay(ctx.stack.deps, payer, {
-    year: TEST_YEAR,
-    channel: 'native',
-    people: [{ kind: 'other', name: person.name, certNo: person.certNo }],
-    idempotency: null,
-  })
-  if (!pay) return order
-  await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
-  return waitFor('paid', async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!, o => o.status === 'paid')
 }
 
 /** WeChat Pay answers the next call under `path` with this error. */
@@ -295,5 +281,53 @@ describe('日结 CSV for finance', () => {
     ])
     expect(rows).toHaveLength(5)
     expect(dayCsv([]).split('\r\n')[0]).toBe(`\uFEFF${DAY_CSV_HEADER.join(',')}`)
+  })
+})
+
+describe('assertClerkInScope', () => {
+  const guiyangClerk = { id: 'clerk-gy', regionCodes: ['520102'] }
+
+  it('an admin sees any clerk\'s day, with no region in common', () => {
+    const admin = { id: 'admin-dy', role: 'admin' as const, regionCodes: ['370500'] }
+    expect(thrown(() => assertClerkInScope(admin, guiyangClerk))).toBe('returned')
+    expect(thrown(() => assertClerkInScope(admin, { id: 'clerk-none', regionCodes: [] }))).toBe('returned')
+  })
+
+  it('a clerk sees no other clerk\'s day (FORBIDDEN), even of their own region; their own always', () => {
+    const clerk = { id: 'clerk-dy', role: 'clerk' as const, regionCodes: ['370500'] }
+    expect(thrown(() => assertClerkInScope(clerk, { id: 'clerk-dy-2', regionCodes: ['370500'] })))
+      .toEqual(['FORBIDDEN', 403])
+    expect(thrown(() => assertClerkInScope(clerk, guiyangClerk))).toEqual(['FORBIDDEN', 403])
+    expect(thrown(() => assertClerkInScope(clerk, { id: 'clerk-dy', regionCodes: ['370500'] }))).toBe('returned')
+  })
+
+  it('a supervisor elsewhere gets OUT_OF_REGION, of the region sees it', () => {
+    const elsewhere = { id: 'sup-dy', role: 'supervisor' as const, regionCodes: ['370500'] }
+    expect(thrown(() => assertClerkInScope(elsewhere, guiyangClerk))).toEqual(['OUT_OF_REGION', 403])
+    const there = { id: 'sup-gz', role: 'supervisor' as const, regionCodes: ['520000'] }
+    expect(thrown(() => assertClerkInScope(there, guiyangClerk))).toBe('returned')
+  })
+})
+
+describe('a clerk\'s day as each role asks for it (stored accounts)', () => {
+  it('clerkFor: an admin of another region gets the clerk; another clerk FORBIDDEN', async () => {
+    const clerk = (await createTestStaff(ctx.stack.deps, { role: 'clerk', regions: ['520102'] })).account
+    const admin = (await createTestStaff(ctx.stack.deps, { role: 'admin', regions: ['370500'] })).account
+    const other = (await createTestStaff(ctx.stack.deps, { role: 'clerk', regions: ['520102'] })).account
+    expect(await clerkFor(ctx.stack.deps, admin, clerk.id)).toMatchObject({ id: clerk.id, regionCodes: ['520102'] })
+    expect(await codeOf(clerkFor(ctx.stack.deps, other, clerk.id))).toEqual(['FORBIDDEN', 403])
+  })
+
+  it('dayCloseList: an admin of another region lists the clerk\'s closed day; a supervisor elsewhere not', async () => {
+    const day = shanghaiDate(ctx.stack.deps.now())
+    const clerk = (await createTestStaff(ctx.stack.deps, { role: 'clerk', regions: ['520102'] })).account
+    expect((await closeDay(ctx.stack.deps, clerk, day)).closed).toBe(true)
+    const admin = (await createTestStaff(ctx.stack.deps, { role: 'admin', regions: ['370500'] })).account
+    const supervisor = (await createTestStaff(ctx.stack.deps, { role: 'supervisor', regions: ['370500'] })).account
+
+    const byAdmin = await dayCloseList(ctx.stack.deps, admin, day)
+    expect(byAdmin.clerks.find(c => c.staff.id === clerk.id)).toMatchObject({ status: 'closed' })
+    const bySupervisor = await dayCloseList(ctx.stack.deps, supervisor, day)
+    expect(bySupervisor.clerks.map(c => c.staff.id)).not.toContain(clerk.id)
   })
 })

@@ -6,10 +6,8 @@ import { and, asc, eq, like } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../lib/errors'
 import { findDayClose, findDayCloseById } from '../storage/day-closes'
-import { findOrderBy } from '../storage/payments'
 import { auditEvents, outbox } from '../storage/schema'
-import { TEST_NOW, TEST_YEAR } from '../testing/clock'
-import { waitFor } from '../testing/http'
+import { TEST_NOW } from '../testing/clock'
 import { usePaymentStack } from '../testing/payment-stack'
 import { createTestStaff } from '../testing/staff'
 import { parseTradeBill } from '../upstream/wechatpay/mapper'
@@ -23,14 +21,13 @@ import {
   reopenDayClose,
   runDeskDayReconcile,
 } from './day-close'
-import { createAndPrepay } from './service'
 
 /**
  * 日结 对账 (payments/day-close.ts): a supervisor's view of a clerk with several regions, a clerk asking for
  * their own day, which rows of WeChat Pay's trade bill count as payments, 对账 of a day that is not closed,
  * the worker's T+1 job (what it audits, and the closes it leaves alone) and who the supervisors' list shows.
  */
-const { ctx, payablePerson } = usePaymentStack()
+const { ctx, deskOrder } = usePaymentStack()
 
 /** The stack's day (TEST_NOW, 15 November 2026 in Shanghai), the day before, and the worker's T+1 match. */
 const DAY = '2026-11-15'
@@ -42,21 +39,6 @@ beforeEach(() => ctx.stack.clock.set(new Date(TEST_NOW)))
 
 async function staffOf(role: 'clerk' | 'supervisor' | 'admin' = 'clerk', regions = ['370500']): Promise<StaffAccount> {
   return (await createTestStaff(ctx.stack.deps, { role, regions })).account
-}
-
-/** A 窗口代缴 QR order of `staff` for a payable Dongying resident, paid by the resident when `pay`. */
-async function deskOrder(staff: StaffAccount, pay = true): Promise<PremiumOrder> {
-  const person = await payablePerson(TEST_YEAR, '370500')
-  const payer = { principal: `staff:${staff.id}`, resident: null, logger: ctx.stack.deps.logger }
-  const { order } = await createAndPrepay(ctx.stack.deps, payer, {
-    year: TEST_YEAR,
-    channel: 'native',
-    people: [{ kind: 'other', name: person.name, certNo: person.certNo }],
-    idempotency: null,
-  })
-  if (!pay) return order
-  await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
-  return waitFor('paid', async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!, o => o.status === 'paid')
 }
 
 async function closedDay(staff: StaffAccount): Promise<DeskDayClose> {

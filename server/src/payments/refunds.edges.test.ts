@@ -409,26 +409,16 @@ describe('requestRefund: a line that has nothing left to give back', () => {
     expect(rows.map(r => [r.id, r.status])).toEqual([[first.id, 'succeeded']])
 
     // An order not paid, for a reason the rules would allow: refused the same way, nothing written.
-    const person = await payablePerson(YEAR)
-    const browser = new TestBrowser(ctx.stack.app)
-    await browser.signInDirect(deps(), person)
-    const res = await browser.request('/api/v1/payments/orders', {
-      method: 'POST',
-      json: { year: YEAR, channel: 'native', people: [{ kind: 'self' }] },
-      headers: { 'idempotency-key': randomUUID() },
-    })
-    expect(res.status).toBe(201)
-    const placed = await json(res) as { id: string }
-    const [pending] = await orderLines(db(), placed.id)
+    const placed = await placedOrder()
     const unpaid = await refusal(requestRefund(deps(), {
-      principal: await principalOf(placed.id),
-      orderId: placed.id,
-      lineId: pending!.id,
+      principal: placed.principal,
+      orderId: placed.order.id,
+      lineId: placed.line.id,
       reason: 'overpaid',
       idempotencyKeyId: null,
     }))
     expect(unpaid).toMatchObject({ code: 'REFUND_NOT_REFUNDABLE', status: 409 })
-    expect(await db().select().from(premiumRefunds).where(eq(premiumRefunds.lineId, pending!.id))).toEqual([])
+    expect(await db().select().from(premiumRefunds).where(eq(premiumRefunds.lineId, placed.line.id))).toEqual([])
   })
 })
 

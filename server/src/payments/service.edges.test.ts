@@ -203,6 +203,17 @@ describe('who a payment is for', () => {
     expect((error as AppError).options.fields).toEqual({ people: `一次最多为${MAX_ORDER_LINES}人缴费` })
   })
 
+  it('asks the bureau about an 代缴 person by name and ID number together: a wrong name is no such person', async () => {
+    const person = await payablePerson(YEAR)
+    const payer = deskPayer()
+    const [found] = await resolvePeople(deps(), payer, [other(person)])
+    expect(found).toMatchObject({ certNo: person.certNo, relation: 'proxy' })
+    const wrongName = person.name === '王小明' ? '李小明' : '王小明'
+    const error = await thrown(resolvePeople(deps(), payer, [other({ name: wrongName, certNo: person.certNo })]))
+    expect(error).toBeInstanceOf(AppError)
+    expect(error).toMatchObject({ code: 'PERSON_NOT_FOUND' })
+  })
+
   it('refuses 本人 and 家庭成员 picks from a payer who is not a signed-in resident: 403 FORBIDDEN', async () => {
     for (const pick of [{ kind: 'self' }, { kind: 'member', memberId: randomUUID() }] as PersonPick[]) {
       const error = await thrown(resolvePeople(deps(), deskPayer(), [pick]))

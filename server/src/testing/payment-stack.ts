@@ -1,5 +1,6 @@
 import type { ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
+import type { PremiumOrder } from '../storage/payments'
 import type { Storage } from '../storage/types'
 import type { TestClock } from './clock'
 import type { SandboxPerson } from '@yibao/sandbox'
@@ -17,11 +18,12 @@ import { parseEnv } from '../env'
 import { createLogger } from '../lib/logger'
 import { findOrderBy, orderLines } from '../storage/payments'
 import { outbox } from '../storage/schema'
+import { createAndPrepay } from '../payments/service'
 import { MAX_JOB_ATTEMPTS, startPaymentWorker } from '../payments/worker'
 import { generateSandboxWechatPayKeys } from '../upstream/wechatpay/keys'
 import { WECHATPAY_NOTIFY_PATH } from '../upstream/wechatpay/notify-path'
 import { TestBrowser } from './auth'
-import { createTestClock } from './clock'
+import { createTestClock, TEST_YEAR } from './clock'
 import { json, waitFor } from './http'
 import { mswServer } from './msw'
 import { createTestStorage } from './storage'
@@ -216,5 +218,19 @@ export function usePaymentStack(options: { start?: Date | string } = {}) {
     }, ls => ls.every(l => l.status === 'reported'))
     return json(await browser.request(`/api/v1/payments/orders/${order.id}`))
   }
-  return { ctx, payablePerson, paidResident, payForSelf }
+  /** A 窗口代缴 Native order of `staff` for a payable Dongying resident (TEST_YEAR), paid by the resident when `pay`. */
+  async function deskOrder(staff: { id: string }, pay = true): Promise<PremiumOrder> {
+    const person = await payablePerson(TEST_YEAR, '370500')
+    const payer = { principal: `staff:${staff.id}`, resident: null, logger: ctx.stack.deps.logger }
+    const { order } = await createAndPrepay(ctx.stack.deps, payer, {
+      year: TEST_YEAR,
+      channel: 'native',
+      people: [{ kind: 'other', name: person.name, certNo: person.certNo }],
+      idempotency: null,
+    })
+    if (!pay) return order
+    await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+    return waitFor('paid', async () => (await findOrderBy(ctx.storage.db, 'id', order.id))!, o => o.status === 'paid')
+  }
+  return { ctx, payablePerson, paidResident, payForSelf, deskOrder }
 }
