@@ -21,6 +21,9 @@ describe('preloadModules', () => {
       ['modulepreload', '/assets/estimate-checks-abc.js'],
       ['modulepreload', '/assets/zod-def.js'],
     ])
+    // The page mounted again (the resident went back and came again): no second set of links.
+    expect(preloadModules('estimate-checks')).toBe(true)
+    expect(links()).toHaveLength(2)
   })
 
   it('does nothing and answers false where the page lists no such chunks (the dev server), or another name', () => {

@@ -7,6 +7,8 @@ export function whenIdle(work: () => void): void {
   else setTimeout(work, 1500)
 }
 
+const preloaded = new Set<string>()
+
 /**
  * Fetches, without running, the modules the build listed under `name` (vite.config.ts, idlePreloadList) as
  * `<link rel="modulepreload">`: a later `import()` of them then runs from the page's module map, with no network,
@@ -15,6 +17,9 @@ export function whenIdle(work: () => void): void {
 export function preloadModules(name: string): boolean {
   const list = document.querySelector<HTMLMetaElement>(`meta[name="yibao:idle-preload:${name}"]`)
   if (!list) return false
+  // Once per page load: coming back to the page must not add the same links again.
+  if (preloaded.has(name)) return true
+  preloaded.add(name)
   for (const href of list.content.split(' ').filter(Boolean)) {
     const link = document.createElement('link')
     link.rel = 'modulepreload'
