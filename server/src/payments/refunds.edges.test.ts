@@ -318,6 +318,111 @@ describe('what WeChat Pay says of a refund', () => {
   })
 })
 
+/** A resident's refund the bureau approved but WeChat Pay never got (its refund API down): no refund id yet. */
+async function unsentRefund(): Promise<PremiumRefund> {
+  const { order, line } = await paidResident(YEAR)
+  const path = '/v3/refund/domestic/refunds'
+  await simConfig({ failNext: Array.from({ length: 5 }, () => ({ path, status: 500, code: 'SYSTEM_ERROR' })) })
+  try {
+    return await requestRefund(deps(), {
+      principal: await principalOf(order.id),
+      orderId: order.id,
+      lineId: line.id,
+      reason: 'overpaid',
+      idempotencyKeyId: nextKey(),
+    })
+  }
+  finally {
+    await simConfig({ failNext: [] })
+  }
+}
+
+describe('a refund under way, asked about or answered', () => {
+  it('SUCCESS with no success_time: the refund succeeded at our clock, its line refunded', async () => {
+    const refund = await processingRefund()
+    const answer = await deps().wechatpay.queryRefund(refund.outRefundNo)
+    const at = new Date(ctx.stack.clock.now().getTime() + 7000)
+    const got = { ...answer, status: 'SUCCESS' as const, successTime: null }
+    const after = await frozenAt(at, () => applyRefundResult(deps(), got))
+    expect(after).toMatchObject({ id: refund.id, status: 'succeeded', succeededAt: at })
+    expect((await orderLines(db(), refund.orderId)).map(l => l.status)).toEqual(['refunded'])
+  })
+
+  it('SUCCESS with its success_time: the refund succeeded then, not at our clock', async () => {
+    const refund = await processingRefund()
+    const answer = await deps().wechatpay.queryRefund(refund.outRefundNo)
+    const when = new Date(ctx.stack.clock.now().getTime() - 60_000)
+    const after = await applyRefundResult(deps(), { ...answer, status: 'SUCCESS', successTime: when })
+    expect(after).toMatchObject({ id: refund.id, status: 'succeeded', succeededAt: when })
+  })
+
+  it('WeChat Pay down when the refund was sent: it waits without a refund id; asked about, it is sent', async () => {
+    const refund = await unsentRefund()
+    expect(refund).toMatchObject({ status: 'refunding', wechatRefundId: null })
+    const warned = ctx.stack.logs.map(l => JSON.parse(l) as Record<string, unknown>)
+      .filter(l => l.msg === 'refund step deferred to the worker' && l.outRefundNo === refund.outRefundNo)
+    expect(warned).toHaveLength(1)
+    // The page (or the worker) asks about it: it is sent now, and WeChat Pay holds it.
+    const sent = await convergeRefund(deps(), refund)
+    expect(sent).toMatchObject({ id: refund.id, status: 'refunding', wechatRefundId: expect.any(String) })
+    const held = await deps().wechatpay.queryRefund(refund.outRefundNo)
+    expect(held.refundId).toBe(sent.wechatRefundId)
+  })
+
+  it('a PROCESSING answer gives a refund with no id its refund id, once; it never replaces one', async () => {
+    const refund = await unsentRefund()
+    const base = {
+      outRefundNo: refund.outRefundNo,
+      transactionId: 'T',
+      outTradeNo: 'O',
+      userReceivedAccount: null,
+      successTime: null,
+      createTime: null,
+      refundFen: refund.amountFen,
+      totalFen: refund.amountFen,
+      payerRefundFen: refund.amountFen,
+      payerTotalFen: refund.amountFen,
+    }
+    const first = await applyRefundResult(deps(), { ...base, refundId: 'R-1', status: 'PROCESSING' })
+    expect(first).toMatchObject({ id: refund.id, status: 'refunding', wechatRefundId: 'R-1' })
+    const second = await applyRefundResult(deps(), { ...base, refundId: 'R-2', status: 'PROCESSING' })
+    expect(second).toMatchObject({ id: refund.id, status: 'refunding', wechatRefundId: 'R-1' })
+  })
+
+  it('a PROCESSING answer moves nothing once the refund has ended', async () => {
+    const refund = await unsentRefund()
+    await db().update(premiumRefunds).set({ status: 'failed' }).where(eq(premiumRefunds.id, refund.id))
+    const after = await applyRefundResult(deps(), {
+      refundId: 'R-late',
+      outRefundNo: refund.outRefundNo,
+      transactionId: 'T',
+      outTradeNo: 'O',
+      status: 'PROCESSING',
+      userReceivedAccount: null,
+      successTime: null,
+      createTime: null,
+      refundFen: refund.amountFen,
+      totalFen: refund.amountFen,
+      payerRefundFen: refund.amountFen,
+      payerTotalFen: refund.amountFen,
+    })
+    expect(after).toMatchObject({ id: refund.id, status: 'failed', wechatRefundId: null })
+  })
+
+  it('an ended refund is not asked about: convergeRefund gives it back as it is', async () => {
+    const refund = await unsentRefund()
+    await db().update(premiumRefunds).set({ status: 'failed' }).where(eq(premiumRefunds.id, refund.id))
+    const ended = (await findRefundBy(db(), 'id', refund.id))!
+    // Nothing is sent for it: WeChat Pay still has no such refund.
+    expect(await convergeRefund(deps(), ended)).toBe(ended)
+    const queried = ctx.stack.logs.map(l => JSON.parse(l) as Record<string, unknown>)
+      .filter(l => l.msg === 'refund query failed' && l.outRefundNo === refund.outRefundNo)
+    expect(queried).toEqual([])
+    const asked = await deps().wechatpay.queryRefund(refund.outRefundNo).then(() => 'found', () => 'not found')
+    expect(asked).toBe('not found')
+  })
+})
+
 describe('refundOptions (退费申请\'s choices)', () => {
   it('a line not of the order is NOT_FOUND', async () => {
     const { order } = await paidResident(YEAR)
