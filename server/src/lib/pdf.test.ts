@@ -1,7 +1,7 @@
 import QRCode from 'qrcode'
 import { describe, expect, it } from 'vitest'
 import { pdfText } from '../testing/pdf'
-import { drawQr, drawVerifyQr, loadCjkFont, startPdf } from './pdf'
+import { drawQr, drawVerifyQr, loadCjkFont, MAX_SHARED_LAYOUTS, startPdf } from './pdf'
 
 const URL_ = 'https://yibao.example.gov.cn/slips/verify?code=7K2M-9QXA-B3TD&setlId=52273220250820000012'
 
@@ -91,5 +91,52 @@ describe('PDF helpers', () => {
     expect(pdfText(await render('时间问闻'))).toBe('时间问闻')
     // 门 drawn afterwards in its own right must still read 门 (税务部门 on every receipt), not nothing.
     expect(pdfText(await render('税务部门已入账'))).toBe('税务部门已入账')
+  })
+
+  it('shapes a run of text once for every document, and starts the shared runs again past their bound', async () => {
+    const font = (await loadCjkFont())!
+    expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
+    const shaped: string[] = []
+    const layout = font.face.layout.bind(font.face)
+    font.face.layout = (text: string, ...rest: unknown[]) => {
+      shaped.push(text)
+      return (layout as (...a: unknown[]) => ReturnType<typeof layout>)(text, ...rest)
+    }
+    const render = async (text: string) => {
+      const { doc, bytes } = startPdf(font, { Title: '测试' })
+      doc.fontSize(12).text(text, 40, 40)
+      doc.end()
+      return bytes
+    }
+    try {
+      const text = `基本医保统筹基金支付 ${Date.now()}`
+      const first = await render(text)
+      expect(shaped).toContain('基本医保统筹基金支付 ')
+      shaped.length = 0
+      // Another document with the same text: nothing shaped again, and the same text comes out.
+      const second = await render(text)
+      expect(shaped).toEqual([])
+      expect(pdfText(second)).toBe(pdfText(first))
+      expect(pdfText(second)).toBe(text)
+      // Past the bound, the next document starts a new set of runs: the old one is let go.
+      const full = Object.fromEntries(Array.from({ length: MAX_SHARED_LAYOUTS + 1 }, (_, i) => [`run ${i}`, {}]))
+      font.layouts = full
+      expect(pdfText(await render(text))).toBe(text)
+      expect(font.layouts).not.toBe(full)
+      expect(Object.keys(full)).toHaveLength(MAX_SHARED_LAYOUTS + 1)
+      expect(shaped).toContain('基本医保统筹基金支付 ')
+    }
+    finally {
+      font.face.layout = layout
+    }
+  })
+
+  it('decodes a glyph of the shared face once, for every subset that embeds it', async () => {
+    const font = (await loadCjkFont())!
+    expect(font, 'a CJK font (fonts-wqy-microhei) is installed').not.toBeNull()
+    const glyph = font.face.glyphForCodePoint('税'.codePointAt(0)!) as unknown as { _decode: () => unknown }
+    const decoded = glyph._decode()
+    expect(decoded).toMatchObject({ numberOfContours: expect.any(Number) })
+    expect(glyph._decode()).toBe(decoded)
   })
 })

@@ -23,7 +23,18 @@ export interface CjkFont {
   path: string
   postscriptName: string | undefined
   face: Font
+  /**
+   * pdfkit's layouts of text runs in this face, shared by every document (pdfkit keeps one per document): the
+   * same labels are shaped once, not once per slip. A run depends only on the face and the text.
+   */
+  layouts: LayoutCache
 }
+
+/** pdfkit's `layoutCache` of an embedded font: text run → glyphs and positions (read, never changed). */
+type LayoutCache = Record<string, unknown>
+
+/** The shared layouts start again past this many runs (amounts and names make new ones without end). */
+export const MAX_SHARED_LAYOUTS = 5_000
 
 /** Fonts tried in order when `SLIP_PDF_FONT` is not set. */
 export const CJK_FONT_CANDIDATES = [
@@ -40,7 +51,7 @@ async function tryLoad(setting: string): Promise<CjkFont | null> {
     const opened = openFont(await readFile(path), postscriptName)
     // A collection opened without a face name is not a font.
     if (!('layout' in opened)) return null
-    const font = { path, postscriptName, face: withCharactersKept(opened) }
+    const font: CjkFont = { path, postscriptName, face: withCharactersKept(opened), layouts: Object.create(null) }
     // Check that pdfkit can use it now, not halfway through a document.
     registerCjk(new PDFDocument({ autoFirstPage: false }), font)
     return font
@@ -61,9 +72,28 @@ function withCharactersKept(face: Font): Font {
   face.getGlyph = (id: number, codePoints?: number[]) => {
     const glyph = getGlyph(id, codePoints)
     if (glyph && glyph.codePoints.length === 0 && codePoints?.length) glyph.codePoints = codePoints
+    if (glyph) decodedOnce(glyph as unknown as GlyphInternals)
     return glyph
   }
   return face
+}
+
+/** What fontkit's TrueType glyph keeps to itself: `_decode` reads the glyph's outline from the file. */
+interface GlyphInternals {
+  _decode?: () => unknown
+  decodedOnce?: true
+}
+
+/**
+ * Every subset a document embeds decodes the outline of each of its glyphs again (fontkit's `TTFSubset`), about
+ * a sixth of a slip's time; a glyph of the shared face is the same in every document, so it is decoded once.
+ */
+function decodedOnce(glyph: GlyphInternals): void {
+  const decode = glyph._decode
+  if (glyph.decodedOnce || !decode) return
+  let decoded: { value: unknown } | undefined
+  glyph._decode = () => (decoded ??= { value: decode.call(glyph) }).value
+  glyph.decodedOnce = true
 }
 
 /** The CJK font for PDFs (loaded once per setting), or `null` when none is usable. */
@@ -101,6 +131,8 @@ export function startPdf(font: CjkFont, info: { Title: string }): { doc: PDFKit.
     margin: PAGE.margin,
     info: { ...info, Author: '医保自助', Creator: 'yibao', Producer: 'yibao (pdfkit)' },
     lang: 'zh-CN',
+    // No Helvetica first (pdfkit parses its metrics for every document): the CJK font is set right below.
+    font: null as unknown as string,
   })
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
@@ -116,6 +148,10 @@ export function startPdf(font: CjkFont, info: { Title: string }): { doc: PDFKit.
 function registerCjk(doc: PDFKit.PDFDocument, font: CjkFont): void {
   doc.registerFont('cjk', font.face as unknown as PDFKit.Mixins.PDFFontSource)
   doc.font('cjk')
+  const embedded = (doc as unknown as { _font: { layoutCache?: LayoutCache } })._font
+  if (!embedded.layoutCache) return
+  if (Object.keys(font.layouts).length > MAX_SHARED_LAYOUTS) font.layouts = Object.create(null)
+  embedded.layoutCache = font.layouts
 }
 
 /**
