@@ -39,8 +39,10 @@ const externalNpmPackages = {
 const started = performance.now()
 rmSync(OUT, { recursive: true, force: true })
 await build({
-  entryPoints: [join(SERVER, 'src/main.ts')],
-  outfile: join(OUT, 'main.mjs'),
+  // The PDF worker threads (lib/pdf-pool.ts) load `pdf-worker.mjs` from beside `main.mjs`.
+  entryPoints: { 'main': join(SERVER, 'src/main.ts'), 'pdf-worker': join(SERVER, 'src/lib/pdf-worker.ts') },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -4,8 +4,10 @@ import type { AppDeps } from './lib/types'
 import type { WechatPayClient } from './upstream/wechatpay/client'
 import type { WechatPayKeys } from './upstream/wechatpay/keys'
 import type { Storage } from './storage/types'
+import { availableParallelism } from 'node:os'
 import { createClientIp, proxyTrustOf } from './lib/client-ip'
 import { createEVoucherSigner } from './lib/e-voucher'
+import { createPdfRenderer } from './lib/pdf-pool'
 import { createPiiVault } from './lib/pii'
 import { createPersonReads } from './lib/person-reads'
 import { SESSION_CACHE_MS } from './lib/session'
@@ -145,6 +147,10 @@ export function createDeps(env: Env, logger: Logger, storage: Storage, opts: { u
     },
     now,
     clientIp: createClientIp(proxyTrustOf(env)),
+    pdf: createPdfRenderer({
+      threads: env.PDF_THREADS ?? (env.NODE_ENV === 'test' ? 0 : availableParallelism()),
+      fontSetting: env.SLIP_PDF_FONT,
+    }),
     orderStreams: createStreamSlots({ perKey: ORDER_STREAMS_PER_SESSION, total: env.ORDER_STREAMS_PER_INSTANCE }),
     subjectRef: vault.ref,
     probeUpstream: async () => {

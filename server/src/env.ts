@@ -143,6 +143,11 @@ const EnvSchema = z.object({
    * Default: the first of WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`), Noto Sans CJK SC, WenQuanYi Zen Hei.
    */
   SLIP_PDF_FONT: z.string().min(1).optional(),
+  /**
+   * Worker threads that render the PDFs (they start on the first PDF and end when idle). Default: one per CPU
+   * core (`os.availableParallelism()`), and 0 under NODE_ENV=test; 0 renders on the event loop.
+   */
+  PDF_THREADS: z.coerce.number().int().min(0).max(32).optional(),
   /** Deadline of SMS and WeChat calls, in ms. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /**

@@ -95,6 +95,7 @@ async function main() {
     logger.info({ signal }, 'shutting down')
     server.close()
     sandboxServer?.close()
+    await deps.pdf.close().catch(error => logger.error({ err: error }, 'PDF threads close failed'))
     await storage.close().catch(error => logger.error({ err: error }, 'storage close failed'))
     process.exit(0)
   }

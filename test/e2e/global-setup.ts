@@ -71,6 +71,8 @@ export async function launchApp(clock: string, env: Record<string, string> = {})
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'true',
       SANDBOX_CLOCK: clock,
+      // The PDFs render on a worker thread, as in production (NODE_ENV=test alone renders on the event loop).
+      PDF_THREADS: '1',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

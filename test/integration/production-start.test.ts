@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const BUNDLE = join(ROOT, 'server/dist/main.mjs')
+const WORKER = join(ROOT, 'server/dist/pdf-worker.mjs')
 
 let bff: ChildProcess
 let dataDir: string
@@ -92,5 +93,41 @@ describe('the production BFF: server/dist/main.mjs under plain node', () => {
     // Nothing in the bundle loads TypeScript at run time: not tsx, not our packages' .ts sources (bundled in).
     const bundle = readFileSync(BUNDLE, 'utf8')
     expect(bundle).not.toMatch(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["'](?:tsx|@yibao\/)/)
+    expect(readFileSync(WORKER, 'utf8')).not.toMatch(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["'](?:tsx|@yibao\/)/)
+  })
+
+  it('renders PDFs on a worker thread from pdf-worker.mjs beside the bundle, under plain node', () => {
+    expect(readFileSync(BUNDLE, 'utf8')).toContain('"./pdf-worker.mjs"')
+    const job = {
+      kind: 'certificate',
+      certificate: {
+        name: '王桂兰',
+        certNoMasked: '370502********2021',
+        regionCode: '370502',
+        years: [{ year: 2026, categoryLabel: null, statusLabel: '正常参保', paid: true, fullyFunded: false }],
+        code: 'ABCD-EFGH-JKMN',
+        issuedAt: new Date('2026-11-22T04:00:00Z'),
+        validUntil: '2026-12-22',
+      },
+      origin: 'https://yibao.example.gov.cn',
+    }
+    // As lib/pdf-pool.ts runs it in the bundle: a piscina thread on the compiled worker, no loader.
+    const script = `
+      const { Piscina } = await import('piscina')
+      const job = JSON.parse(process.argv[1], (k, v) => k === 'issuedAt' ? new Date(v) : v)
+      const pool = new Piscina({ filename: ${JSON.stringify(pathToFileURL(WORKER).href)}, maxThreads: 1 })
+      const bytes = await pool.run({ job, fontSetting: undefined })
+      await pool.destroy()
+      process.stdout.write(Buffer.from(bytes).subarray(0, 5).toString('latin1') + ' ' + bytes.length)
+    `
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(job)], {
+      cwd: join(ROOT, 'server'),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    })
+    expect(run.stderr).toBe('')
+    const [magic, size] = run.stdout.split(' ')
+    expect(magic).toBe('%PDF-')
+    expect(Number(size)).toBeGreaterThan(10_000)
   })
 })

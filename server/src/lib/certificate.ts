@@ -7,8 +7,6 @@ import { CERTIFICATE_VALID_DAYS, maskIdCard, maskName, shanghaiDate } from '@yib
 import { residentEnrolment, yearlyEnrolments } from '../domain/coverage'
 import { newReceiptCode } from '../domain/payment'
 import { insertCertificate } from '../storage/certificates'
-import { loadCjkFont } from './pdf'
-import { renderCertificatePdf } from './certificate-pdf'
 import { AppError } from './errors'
 
 /**
@@ -76,16 +74,12 @@ export interface IssueInput {
 
 /** Renders the PDF and records the issue (503 CERTIFICATE_PDF_UNAVAILABLE without a CJK font: nothing is recorded). */
 export async function issueCertificate(deps: AppDeps, input: IssueInput): Promise<{ code: string, pdf: Buffer }> {
-  const font = await loadCjkFont(deps.env.SLIP_PDF_FONT)
-  if (!font) {
-    input.logger.error({ setting: deps.env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for certificate PDFs')
-    throw new AppError('CERTIFICATE_PDF_UNAVAILABLE', 503)
-  }
   const issuedAt = deps.now()
   const code = newReceiptCode(randomBytes(16))
   const validUntil = certificateValidUntil(issuedAt)
   const { facts } = input
-  const pdf = await renderCertificatePdf({ ...facts, code, issuedAt, validUntil }, font, { origin: input.origin })
+  const certificate = { ...facts, code, issuedAt, validUntil }
+  const pdf = await deps.pdf.render({ kind: 'certificate', certificate, origin: input.origin }, input.logger)
   await insertCertificate(deps.storage.db, {
     code,
     subjectRef: input.subjectRef,

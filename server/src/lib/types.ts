@@ -17,6 +17,7 @@ import type { WechatPayClient } from '../upstream/wechatpay/client'
 import type { Context } from 'hono'
 import type { EVoucherSigner } from './e-voucher'
 import type { Logger } from './logger'
+import type { PdfRenderer } from './pdf-pool'
 import type { PersonReads } from './person-reads'
 import type { PiiVault } from './pii'
 import type { StreamSlots } from './stream-slots'
@@ -62,6 +63,8 @@ export interface AppDeps {
   subjectRef: (certNo: string) => string
   /** The caller's IP address (proxy-aware per configuration). */
   clientIp: (c: Context) => string
+  /** Renders the PDFs (slips, receipts, certificates), on worker threads unless `PDF_THREADS=0`. */
+  pdf: PdfRenderer
   /** Caps on the order event streams open on this instance (per session and in all). */
   orderStreams: StreamSlots
   /** Readiness of upstream systems (cheap probe). */

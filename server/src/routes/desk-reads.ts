@@ -19,9 +19,7 @@ import { Hono } from 'hono'
 import { openDeskPerson } from '../lib/desk-acts'
 import { AppError } from '../lib/errors'
 import { doc } from '../lib/openapi'
-import { loadCjkFont } from '../lib/pdf'
 import { rateLimit } from '../lib/rate-limit'
-import { renderReceiptPdf } from '../lib/receipt-pdf'
 import { auditStaff, staffGuard } from '../lib/staff'
 import { validate } from '../lib/validate'
 import { issuedReceipt, receiptFacts } from '../payments/receipts'
@@ -256,13 +254,9 @@ export const deskReadRoutes = new Hono<DeskEnv>()
         if (!found || found.line.personCertRef !== who.audit.subjectRef) throw new AppError('NOT_FOUND', 404)
         const receipt = issuedReceipt(found.line, found.order)
         if (!receipt) throw new AppError('RECEIPT_NOT_ISSUED', 409)
-        const font = await loadCjkFont(deps.env.SLIP_PDF_FONT)
-        if (!font) {
-          c.get('logger').error({ setting: deps.env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for receipt PDFs')
-          throw new AppError('RECEIPT_PDF_UNAVAILABLE', 503)
-        }
         const facts = await receiptFacts(deps, receipt)
-        const bytes = await renderReceiptPdf(facts, font, { printedAt: deps.now(), origin: pdfOrigin(c) })
+        const job = { kind: 'receipt', receipt: facts, printedAt: deps.now(), origin: pdfOrigin(c) } as const
+        const bytes = await deps.pdf.render(job, c.get('logger'))
         return { pdf: bytes, file: `${facts.year}-${facts.code}.pdf` }
       })
       return c.body(new Uint8Array(pdf), 200, {

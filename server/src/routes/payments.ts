@@ -17,9 +17,7 @@ import { z } from 'zod'
 import { AppError } from '../lib/errors'
 import { idempotent } from '../lib/idempotency'
 import { doc } from '../lib/openapi'
-import { loadCjkFont } from '../lib/pdf'
 import { rateLimit } from '../lib/rate-limit'
-import { renderReceiptPdf } from '../lib/receipt-pdf'
 import { residentPrincipal } from '../lib/resident'
 import { validate } from '../lib/validate'
 import { streamOrderEvents } from '../payments/order-stream'
@@ -238,15 +236,11 @@ export const paymentRoutes = new Hono<AppEnv>()
     }
     const receipt = issuedReceipt(line, order)
     if (!receipt) throw new AppError('RECEIPT_NOT_ISSUED', 409)
-    const font = await loadCjkFont(deps.env.SLIP_PDF_FONT)
-    if (!font) {
-      c.get('logger').error({ setting: deps.env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for receipt PDFs')
-      throw new AppError('RECEIPT_PDF_UNAVAILABLE', 503)
-    }
     const facts = await receiptFacts(deps, receipt)
     // The QR code points at the public check of the public origin (the request's own without one).
     const origin = deps.env.PUBLIC_ORIGIN ?? new URL(c.req.url).origin
-    const pdf = await renderReceiptPdf(facts, font, { printedAt: deps.now(), origin })
+    const job = { kind: 'receipt', receipt: facts, printedAt: deps.now(), origin } as const
+    const pdf = await deps.pdf.render(job, c.get('logger'))
     await audit(true, line)
     const file = `${facts.year}-${facts.code}.pdf`
     const chinese = encodeURIComponent(`电子缴费凭证-${file}`)

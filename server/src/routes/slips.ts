@@ -27,8 +27,6 @@ import { READ_TTL_MS } from '../lib/person-reads'
 import { rateLimit } from '../lib/rate-limit'
 import { auditSubject, resolveSubject } from '../lib/resident'
 import { slipVerificationCode, verifySlipCode } from '../lib/slip-code'
-import { loadCjkFont } from '../lib/pdf'
-import { renderSlipPdf } from '../lib/slip-pdf'
 import { validate } from '../lib/validate'
 import { getSettlement, listSettlements, listSettlementsOfYear } from '../upstream/nhsa/settlements'
 
@@ -102,13 +100,9 @@ export async function slipExplanation(deps: AppDeps, owner: SlipOwner, setlId: s
 export async function slipPdf(deps: AppDeps, owner: SlipOwner, setlId: string, at: { origin: string, logger: Logger }): Promise<Buffer> {
   const { env, now } = deps
   const slip = await settlementOf(deps, owner, setlId, at.logger)
-  const font = await loadCjkFont(env.SLIP_PDF_FONT)
-  if (!font) {
-    at.logger.error({ setting: env.SLIP_PDF_FONT ?? 'default candidates' }, 'no CJK font for slip PDFs')
-    throw new AppError('SLIP_PDF_UNAVAILABLE', 503)
-  }
   const code = slipVerificationCode(env.PII_HASH_KEY, { setlId, total: slip.amounts.total, personalCash: slip.amounts.personalCash })
-  return renderSlipPdf(toSlipView(slip, code, now()), font, { printedAt: now(), origin: at.origin })
+  const view = toSlipView(slip, code, now())
+  return deps.pdf.render({ kind: 'slip', view, printedAt: now(), origin: at.origin }, at.logger)
 }
 
 /** How a slip PDF is sent: an attachment named after the settlement. */
