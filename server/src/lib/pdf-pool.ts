@@ -40,8 +40,9 @@ export function createPdfRenderer(opts: { threads: number, fontSetting: string |
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: IDLE_THREAD_MS,
-      // From TypeScript sources (tests, `pnpm dev`) the thread compiles them as the main thread does.
-      execArgv: import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      // From TypeScript sources (tests, `pnpm dev`) the thread compiles them as the main thread does; the build's
+      // threads take the process's own node flags (piscina's default).
+      ...(import.meta.url.endsWith('.ts') && { execArgv: ['--import', 'tsx'] }),
     })
     return pool.run({ job, fontSetting }) as Promise<Uint8Array | null>
   }
