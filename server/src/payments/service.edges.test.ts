@@ -3,14 +3,14 @@ import type { PremiumOrder } from '../storage/payments'
 import type { Payer, PersonPick } from './service'
 import { randomInt, randomUUID } from 'node:crypto'
 import { DUE_STATUS_LABELS, ERROR_MESSAGES, maskIdCard, maskName } from '@yibao/shared'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { http, HttpResponse, passthrough } from 'msw'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_ORDER_LINES } from '../domain/payment'
 import { AppError, UpstreamError } from '../lib/errors'
 import { insertLink } from '../storage/family'
 import { findOrderBy, orderLines } from '../storage/payments'
-import { premiumOrders } from '../storage/schema'
+import { auditEvents, premiumOrders } from '../storage/schema'
 import { PREMIUM_QUOTE_PATH } from '../upstream/tax/premiums'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
@@ -516,6 +516,20 @@ describe('applying what WeChat Pay reports', () => {
       .toBe('not_success')
     expect(await stored(order.id)).toMatchObject({ status: 'prepaid', transactionId: null })
   })
+
+  it('another amount than the order\'s is amount_mismatch, not applied; the right one is paid, audited as WeChat Pay\'s',
+    async () => {
+      const { order } = await nativeOrder()
+      const tx = await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)
+      const paid = { ...tx, tradeState: 'SUCCESS' as const, transactionId: `4200${randomInt(1e9)}`, totalFen: order.totalFen }
+      expect(await applyPaidTransaction(deps(), { ...paid, totalFen: order.totalFen + 1 })).toBe('amount_mismatch')
+      expect(await stored(order.id)).toMatchObject({ status: 'prepaid', transactionId: null })
+      expect(await applyPaidTransaction(deps(), paid)).toBe('paid')
+      expect(await stored(order.id)).toMatchObject({ status: 'paid', transactionId: paid.transactionId })
+      const rows = await ctx.storage.db.select().from(auditEvents)
+        .where(and(eq(auditEvents.target, `order:${order.id}`), eq(auditEvents.action, 'payment.paid')))
+      expect(rows.map(r => [r.actorType, r.actorId, r.channel, r.success])).toEqual([['system', 'wechatpay', 'public', true]])
+    })
 
   it('a 付款码 order still created here but paid at WeChat Pay converges to paid', async () => {
     const order = await codepayOrder()
