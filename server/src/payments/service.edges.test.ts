@@ -10,7 +10,7 @@ import { MAX_ORDER_LINES } from '../domain/payment'
 import { AppError, UpstreamError } from '../lib/errors'
 import { insertLink } from '../storage/family'
 import { findOrderBy, orderLines } from '../storage/payments'
-import { auditEvents, premiumOrders } from '../storage/schema'
+import { auditEvents, outbox, premiumOrders } from '../storage/schema'
 import { PREMIUM_QUOTE_PATH } from '../upstream/tax/premiums'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
@@ -371,6 +371,99 @@ describe('creating and prepaying an order', () => {
     expect(error).toBeInstanceOf(AppError)
     expect(error).toMatchObject({ code: 'CONFLICT', status: 409 })
     expect(await ordersOf(payer.principal)).toEqual([])
+  })
+})
+
+describe('what an order holds and asks of WeChat Pay', () => {
+  it('another payer\'s unpaid order holds the person: 409 naming them masked; that order is left open', async () => {
+    const child = await payablePerson(YEAR)
+    const first = await createAndPrepay(deps(), deskPayer(), {
+      year: YEAR,
+      channel: 'native',
+      people: [other(child)],
+      idempotency: null,
+    })
+    const error = await thrown(createAndPrepay(deps(), deskPayer(), {
+      year: YEAR,
+      channel: 'native',
+      people: [other(child)],
+      idempotency: null,
+    })) as AppError
+    const masked = maskIdCard(child.certNo)
+    expect(error).toMatchObject({ code: 'PERSON_IN_OPEN_ORDER', status: 409 })
+    expect(error.options.params).toEqual({ names: `${maskName(child.name)}（${masked}）` })
+    expect(error.options.fields).toEqual({ [masked]: 'held' })
+    // The first payer's order is theirs to pay or cancel: not closed here, nor at WeChat Pay.
+    expect(await stored(first.order.id)).toMatchObject({ status: 'prepaid' })
+    expect((await atWechatPay(first.order.outTradeNo)).trade_state).toBe('NOTPAY')
+  })
+
+  it('one person already paid: NOTHING_TO_PAY names them 已缴费', async () => {
+    const { payer, person } = await resident()
+    const { order } = await nativeOrder(payer)
+    await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+    await waitFor('paid', () => stored(order.id), o => o.status === 'paid')
+    const error = await thrown(createAndPrepay(deps(), payer, {
+      year: YEAR,
+      channel: 'native',
+      people: [{ kind: 'self' }],
+      idempotency: null,
+    })) as AppError
+    expect(error).toMatchObject({ code: 'NOTHING_TO_PAY', status: 409 })
+    expect(error.options.fields).toEqual({ [maskIdCard(person.certNo)]: DUE_STATUS_LABELS.paid })
+  })
+
+  it('keeps its request key; the same request resumed after a crash finds that order, not a second one', async () => {
+    const { payer } = await resident()
+    const key = 900_000 + randomInt(90_000)
+    const p = { year: YEAR, channel: 'native' as const, people: [{ kind: 'self' as const }] }
+    const { order } = await createAndPrepay(deps(), payer, { ...p, idempotency: { id: key, resumed: false } })
+    expect(order.idempotencyKeyId).toBe(key)
+    const again = await createAndPrepay(deps(), payer, { ...p, idempotency: { id: key, resumed: true } })
+    expect(again.order).toMatchObject({ id: order.id, status: 'prepaid', codeUrl: order.codeUrl })
+    expect(await ordersOf(payer.principal)).toHaveLength(1)
+  })
+
+  it('tells WeChat Pay its year (attach year=…), and a 付款码 order is settled 5 s after its wait', async () => {
+    const { order } = await nativeOrder()
+    expect((await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)).attach).toBe(`year=${YEAR}`)
+    const person = await payablePerson(YEAR)
+    const at = new Date(ctx.stack.clock.now().getTime() + 3000)
+    ctx.stack.clock.set(at, { frozen: true })
+    let codepay: PremiumOrder
+    try {
+      codepay = (await createAndPrepay(deps(), deskPayer(), {
+        year: YEAR,
+        channel: 'codepay',
+        people: [other(person)],
+        idempotency: null,
+        codepayWaitMs: 20_000,
+      })).order
+    }
+    finally {
+      ctx.stack.clock.set(at)
+    }
+    const jobs = await ctx.storage.db.select().from(outbox)
+      .where(eq(outbox.dedupeKey, `settle_codepay:${codepay.id}:deadline`))
+    expect(jobs.map(j => [j.availableAt, j.payload])).toEqual([
+      [new Date(at.getTime() + 20_000 + 5_000), { orderId: codepay.id }],
+    ])
+  })
+
+  it('renewH5 leaves an order that is paid or closed here as it is, without asking WeChat Pay', async () => {
+    const { payer } = await resident()
+    const { order } = await createAndPrepay(deps(), payer, {
+      year: YEAR,
+      channel: 'h5',
+      people: [{ kind: 'self' }],
+      payerClientIp: IP,
+      idempotency: null,
+    })
+    // Asked, WeChat Pay would prepay it again (a new object, with a new h5_url) or converge it (read back).
+    for (const status of ['paid', 'closed'] as const) {
+      const ended = { ...order, status }
+      expect(await renewH5(deps(), ended, IP)).toBe(ended)
+    }
   })
 })
 
