@@ -88,10 +88,17 @@ async function frozenAt<T>(at: Date, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A resident's refund the bureau approved and WeChat Pay accepted (PROCESSING: its outcome not back yet). */
-async function processingRefund(policyRegion?: '520000'): Promise<PremiumRefund> {
+/**
+ * A resident's `overpaid` refund, approved by the bureau and sent while the WeChat Pay simulator is set `during`
+ * (then set `after`).
+ */
+async function refundWhile(
+  during: Record<string, unknown>,
+  after: Record<string, unknown>,
+  policyRegion?: '520000',
+): Promise<PremiumRefund> {
   const { order, line } = await paidResident(YEAR, { policyRegion })
-  await simConfig({ refundProcessingMs: 600_000 })
+  await simConfig(during)
   try {
     return await requestRefund(deps(), {
       principal: await principalOf(order.id),
@@ -102,7 +109,38 @@ async function processingRefund(policyRegion?: '520000'): Promise<PremiumRefund>
     })
   }
   finally {
-    await simConfig({ refundProcessingMs: 2000 })
+    await simConfig(after)
+  }
+}
+
+/** A refund WeChat Pay accepted (PROCESSING: its outcome not back yet). */
+function processingRefund(policyRegion?: '520000'): Promise<PremiumRefund> {
+  return refundWhile({ refundProcessingMs: 600_000 }, { refundProcessingMs: 2000 }, policyRegion)
+}
+
+/** A refund WeChat Pay never got (its refund API down): no refund id yet. Guizhou's residents: 370500's run out. */
+function unsentRefund(): Promise<PremiumRefund> {
+  const path = '/v3/refund/domestic/refunds'
+  const failNext = Array.from({ length: 5 }, () => ({ path, status: 500, code: 'SYSTEM_ERROR' }))
+  return refundWhile({ failNext }, { failNext: [] }, '520000')
+}
+
+/** WeChat Pay's PROCESSING answer about `refund`, under refund id `refundId`. */
+function processingAnswer(refund: PremiumRefund, refundId: string) {
+  const fen = refund.amountFen
+  return {
+    refundId,
+    outRefundNo: refund.outRefundNo,
+    transactionId: 'T',
+    outTradeNo: 'O',
+    status: 'PROCESSING' as const,
+    userReceivedAccount: null,
+    successTime: null,
+    createTime: null,
+    refundFen: fen,
+    totalFen: fen,
+    payerRefundFen: fen,
+    payerTotalFen: fen,
   }
 }
 
@@ -318,26 +356,6 @@ describe('what WeChat Pay says of a refund', () => {
   })
 })
 
-/** A resident's refund the bureau approved but WeChat Pay never got (its refund API down): no refund id yet. */
-async function unsentRefund(): Promise<PremiumRefund> {
-  // Guizhou's residents: 370500's are all taken by this file's other cases.
-  const { order, line } = await paidResident(YEAR, { policyRegion: '520000' })
-  const path = '/v3/refund/domestic/refunds'
-  await simConfig({ failNext: Array.from({ length: 5 }, () => ({ path, status: 500, code: 'SYSTEM_ERROR' })) })
-  try {
-    return await requestRefund(deps(), {
-      principal: await principalOf(order.id),
-      orderId: order.id,
-      lineId: line.id,
-      reason: 'overpaid',
-      idempotencyKeyId: nextKey(),
-    })
-  }
-  finally {
-    await simConfig({ failNext: [] })
-  }
-}
-
 describe('a refund under way, asked about or answered', () => {
   it('SUCCESS with no success_time: the refund succeeded at our clock, its line refunded', async () => {
     const refund = await processingRefund('520000')
@@ -372,41 +390,16 @@ describe('a refund under way, asked about or answered', () => {
 
   it('a PROCESSING answer gives a refund with no id its refund id, once; it never replaces one', async () => {
     const refund = await unsentRefund()
-    const base = {
-      outRefundNo: refund.outRefundNo,
-      transactionId: 'T',
-      outTradeNo: 'O',
-      userReceivedAccount: null,
-      successTime: null,
-      createTime: null,
-      refundFen: refund.amountFen,
-      totalFen: refund.amountFen,
-      payerRefundFen: refund.amountFen,
-      payerTotalFen: refund.amountFen,
-    }
-    const first = await applyRefundResult(deps(), { ...base, refundId: 'R-1', status: 'PROCESSING' })
+    const first = await applyRefundResult(deps(), processingAnswer(refund, 'R-1'))
     expect(first).toMatchObject({ id: refund.id, status: 'refunding', wechatRefundId: 'R-1' })
-    const second = await applyRefundResult(deps(), { ...base, refundId: 'R-2', status: 'PROCESSING' })
+    const second = await applyRefundResult(deps(), processingAnswer(refund, 'R-2'))
     expect(second).toMatchObject({ id: refund.id, status: 'refunding', wechatRefundId: 'R-1' })
   })
 
   it('a PROCESSING answer moves nothing once the refund has ended', async () => {
     const refund = await unsentRefund()
     await db().update(premiumRefunds).set({ status: 'failed' }).where(eq(premiumRefunds.id, refund.id))
-    const after = await applyRefundResult(deps(), {
-      refundId: 'R-late',
-      outRefundNo: refund.outRefundNo,
-      transactionId: 'T',
-      outTradeNo: 'O',
-      status: 'PROCESSING',
-      userReceivedAccount: null,
-      successTime: null,
-      createTime: null,
-      refundFen: refund.amountFen,
-      totalFen: refund.amountFen,
-      payerRefundFen: refund.amountFen,
-      payerTotalFen: refund.amountFen,
-    })
+    const after = await applyRefundResult(deps(), processingAnswer(refund, 'R-late'))
     expect(after).toMatchObject({ id: refund.id, status: 'failed', wechatRefundId: null })
   })
 

@@ -449,22 +449,6 @@ describe('what an order holds and asks of WeChat Pay', () => {
       [new Date(at.getTime() + 20_000 + 5_000), { orderId: codepay.id }],
     ])
   })
-
-  it('renewH5 leaves an order that is paid or closed here as it is, without asking WeChat Pay', async () => {
-    const { payer } = await resident()
-    const { order } = await createAndPrepay(deps(), payer, {
-      year: YEAR,
-      channel: 'h5',
-      people: [{ kind: 'self' }],
-      payerClientIp: IP,
-      idempotency: null,
-    })
-    // Asked, WeChat Pay would prepay it again (a new object, with a new h5_url) or converge it (read back).
-    for (const status of ['paid', 'closed'] as const) {
-      const ended = { ...order, status }
-      expect(await renewH5(deps(), ended, IP)).toBe(ended)
-    }
-  })
 })
 
 describe('重新支付 of an H5 order (renewH5)', () => {
@@ -480,6 +464,15 @@ describe('重新支付 of an H5 order (renewH5)', () => {
     expect(order).toMatchObject({ status: 'prepaid', h5Url: expect.stringContaining('prepay_id=') })
     return order
   }
+
+  it('leaves an order that is paid or closed here as it is, without asking WeChat Pay', async () => {
+    const order = await h5Order()
+    // Asked, WeChat Pay would prepay it again (a new object, with a new h5_url) or converge it (read back).
+    for (const status of ['paid', 'closed'] as const) {
+      const ended = { ...order, status }
+      expect(await renewH5(deps(), ended, IP)).toBe(ended)
+    }
+  })
 
   it('refuses an order of another channel', async () => {
     const { order } = await nativeOrder()
