@@ -1,14 +1,19 @@
 import { randomInt, randomUUID } from 'node:crypto'
+import { shanghaiDate, toShanghaiIso } from '@yibao/shared'
 import { and, eq } from 'drizzle-orm'
+import { http, HttpResponse, passthrough } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { enqueue, findOrderBy, orderLines } from '../storage/payments'
-import { outbox, paymentAnomalies } from '../storage/schema'
+import { auditEvents, outbox, paymentAnomalies } from '../storage/schema'
 import { TestBrowser } from '../testing/auth'
 import { TEST_YEAR } from '../testing/clock'
 import { json, until } from '../testing/http'
+import { mswServer } from '../testing/msw'
 import { usePaymentStack } from '../testing/payment-stack'
 import { createCodepayOrder, payByCode } from './codepay'
-import { MAX_JOB_ATTEMPTS, refundPollDelayMs, retryDelayMs } from './worker'
+import { PREMIUM_COLLECT_PATH, PREMIUM_QUOTE_PATH } from '../upstream/tax/premiums'
+import { applyPaidTransaction } from './service'
+import { MAX_JOB_ATTEMPTS, reconcile, refundPollDelayMs, retryDelayMs } from './worker'
 
 /**
  * Edges of the outbox worker (payments/worker.ts) on the real payment stack: how long it waits before asking
@@ -187,4 +192,102 @@ describe('a job that fails', () => {
     }
     expect((await findOrderBy(db(), 'id', order.id))!.status).toBe('prepaid')
   })
+})
+
+/** The bodies of the collection's requests from now on (each still reaches the tax sandbox). */
+function collectRequests(): Record<string, unknown>[] {
+  const bodies: Record<string, unknown>[] = []
+  mswServer.use(http.post(`${ctx.stack.sandboxUrl}${PREMIUM_COLLECT_PATH}`, async ({ request }) => {
+    bodies.push(await request.clone().json() as Record<string, unknown>)
+    return passthrough()
+  }))
+  return bodies
+}
+
+/** A placed order paid at WeChat Pay (callback applied), its line not reported yet. */
+async function paidOrder() {
+  const order = await placed()
+  await ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {})
+  await until(async () => (await findOrderBy(db(), 'id', order.id))?.status === 'paid')
+  const [line] = await orderLines(db(), order.id)
+  return { order: (await findOrderBy(db(), 'id', order.id))!, line: line! }
+}
+
+describe('reporting a line to the tax bureau (report_line)', () => {
+  it('reports it under the order, with WeChat Pay\'s transaction and the time it was paid', async () => {
+    const { order, line } = await paidOrder()
+    const sent = collectRequests()
+    await tickAt(later())
+    expect((await orderLines(db(), order.id))[0]!.status).toBe('reported')
+    // (Lines of earlier cases may be reported in the same pass.)
+    expect(sent.filter(b => b.ddh === order.outTradeNo)).toEqual([expect.objectContaining({
+      ddh: order.outTradeNo,
+      zfls: order.transactionId,
+      zfsj: toShanghaiIso(order.paidAt!),
+      mx: [expect.objectContaining({ sfzjhm: deps().vault.decrypt(line.personCertNoEnc), jfnd: YEAR })],
+    })])
+    expect(order.transactionId).toMatch(/^\d{20,}$/)
+  })
+
+  it('a line no longer paid (reported already) or gone: nothing is sent, the job is done', async () => {
+    const { order, line } = await paidOrder()
+    await tickAt(later())
+    expect((await orderLines(db(), line.orderId))[0]!.status).toBe('reported')
+    const sent = collectRequests()
+    const at = later()
+    const keys = [`report_line:edges:${line.id}`, `report_line:edges:${randomUUID()}`]
+    await enqueue(db(), 'report_line', keys[0]!, { lineId: line.id }, at)
+    await enqueue(db(), 'report_line', keys[1]!, { lineId: randomUUID() }, at)
+    await tickAt(at)
+    for (const key of keys) expect(await jobByKey(key)).toMatchObject({ doneAt: at, lastError: null })
+    expect(sent.filter(b => b.ddh === order.outTradeNo)).toEqual([])
+  })
+
+  it('"already paid" (2002) for a person the bureau then cannot find: our line is the duplicate, '
+    + 'collected under an unknown payment', async () => {
+    const { order, line } = await paidOrder()
+    const certNo = deps().vault.decrypt(line.personCertNoEnc)
+    const counter = await ctx.stack.sandboxCall('/__sandbox/tax/counter-payment', 'POST', { certNo, year: YEAR })
+    expect(counter.status).toBe(200)
+    mswServer.use(http.post(`${ctx.stack.sandboxUrl}${PREMIUM_QUOTE_PATH}`, async ({ request }) => {
+      const body = await request.clone().json() as { sfzjhm?: string }
+      return body.sfzjhm === certNo ? HttpResponse.json({ fhdm: '1001', fhxx: '未找到该人员' }) : passthrough()
+    }))
+    await tickAt(later())
+    expect((await orderLines(db(), order.id))[0]!.status).toBe('duplicate')
+    const [anomaly] = await db().select().from(paymentAnomalies)
+      .where(and(eq(paymentAnomalies.lineId, line.id), eq(paymentAnomalies.kind, 'duplicate_payment')))
+    expect(anomaly!.detail).toMatchObject({ taxCode: '2002', collectedUnder: 'unknown', outTradeNo: order.outTradeNo })
+  })
+})
+
+describe('reconciling a day\'s trade bill', () => {
+  it('an order paid here that the bill does not hold: reconcile_missing_in_bill with no bill amount, audited',
+    async () => {
+      const today = ctx.stack.clock.now()
+      const yesterday = new Date(today.getTime() - 86_400_000)
+      ctx.stack.clock.set(yesterday)
+      let order
+      try {
+        // Booked paid here (as if WeChat Pay had said so), though WeChat Pay never took the money.
+        order = await placed()
+        const tx = await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)
+        const fake = { ...tx, tradeState: 'SUCCESS' as const, transactionId: `4200${randomInt(1e9)}`, successTime: yesterday }
+        expect(await applyPaidTransaction(deps(), fake)).toBe('paid')
+      }
+      finally {
+        ctx.stack.clock.set(today)
+      }
+      const date = shanghaiDate(yesterday)
+      const result = await reconcile(deps(), date)
+      expect(result.missingInBill).toContain(order.outTradeNo)
+      const [anomaly] = await db().select().from(paymentAnomalies)
+        .where(eq(paymentAnomalies.dedupeKey, `reconcile_missing_in_bill:${order.outTradeNo}`))
+      expect(anomaly!.detail).toEqual({ date, outTradeNo: order.outTradeNo, totalFen: order.totalFen, billFen: null })
+      const audits = await db().select().from(auditEvents)
+        .where(eq(auditEvents.target, `out_trade_no:${order.outTradeNo}`))
+      expect(audits.map(a => [a.actorType, a.actorId, a.channel, a.action, a.success, a.detail])).toEqual([
+        ['system', 'reconcile', 'public', 'payment.reconcile.missing_in_bill', false, { date }],
+      ])
+    })
 })
