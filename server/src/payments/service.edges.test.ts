@@ -22,6 +22,7 @@ import {
   applyPaidTransaction,
   closeUnpaid,
   convergeOrder,
+  convergeOrderWhenDue,
   createAndPrepay,
   renewH5,
   resolvePeople,
@@ -629,6 +630,29 @@ describe('applying what WeChat Pay reports', () => {
       expect(await convergeOrder(deps(), ended)).toBe(ended)
     }
   })
+
+  it('a 付款码 order 撤销 at WeChat Pay (REVOKED) converges to closed', async () => {
+    const order = await codepayOrder()
+    expect((await sendCode(order, '14')).state).toBe('USERPAYING')
+    await deps().wechatpay.reverse(order.outTradeNo)
+    expect((await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)).tradeState).toBe('REVOKED')
+    expect(await convergeOrder(deps(), order)).toMatchObject({ id: order.id, status: 'closed' })
+  })
+
+  it('convergeOrderWhenDue: an ended order is given back as it is; an open one, created or prepaid, is asked about',
+    async () => {
+      const { order } = await nativeOrder()
+      for (const status of ['paid', 'closed'] as const) {
+        const ended = { ...order, status }
+        expect(await convergeOrderWhenDue(deps(), ended)).toBe(ended)
+      }
+      const created = await codepayOrder()
+      expect((await sendCode(created, '10')).state).toBe('SUCCESS')
+      expect(await convergeOrderWhenDue(deps(), created)).toMatchObject({ id: created.id, status: 'paid' })
+      // Paid, its callback lost: the first reader to ask finds it paid.
+      await withCallbacksDropped(() => ctx.stack.control(`/orders/${order.outTradeNo}/pay`, {}))
+      expect(await convergeOrderWhenDue(deps(), order)).toMatchObject({ id: order.id, status: 'paid' })
+    })
 
   it('a 付款码 order still created here but paid at WeChat Pay converges to paid', async () => {
     const order = await codepayOrder()
