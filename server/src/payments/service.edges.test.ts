@@ -604,24 +604,27 @@ describe('applying what WeChat Pay reports', () => {
     expect(await stored(order.id)).toMatchObject({ status: 'prepaid', transactionId: null })
   })
 
-  it('another amount than the order\'s is amount_mismatch, not applied; the right one is paid, audited as WeChat Pay\'s',
-    async () => {
-      const { order } = await nativeOrder()
-      const tx = await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)
-      const paid = { ...tx, tradeState: 'SUCCESS' as const, transactionId: `4200${randomInt(1e9)}`, totalFen: order.totalFen }
-      expect(await applyPaidTransaction(deps(), { ...paid, totalFen: order.totalFen + 1 })).toBe('amount_mismatch')
-      expect(await stored(order.id)).toMatchObject({ status: 'prepaid', transactionId: null })
-      // Logged at error level once, though WeChat Pay says it again (the queue carries it from there).
-      expect(await applyPaidTransaction(deps(), { ...paid, totalFen: order.totalFen + 1 })).toBe('amount_mismatch')
-      const logged = ctx.stack.logs.map(l => JSON.parse(l) as Record<string, unknown>)
-        .filter(l => l.msg === 'payment anomaly' && l.orderId === order.id)
-      expect(logged).toEqual([expect.objectContaining({ level: 50, anomaly: 'amount_mismatch' })])
-      expect(await applyPaidTransaction(deps(), paid)).toBe('paid')
-      expect(await stored(order.id)).toMatchObject({ status: 'paid', transactionId: paid.transactionId })
-      const rows = await ctx.storage.db.select().from(auditEvents)
-        .where(and(eq(auditEvents.target, `order:${order.id}`), eq(auditEvents.action, 'payment.paid')))
-      expect(rows.map(r => [r.actorType, r.actorId, r.channel, r.success])).toEqual([['system', 'wechatpay', 'public', true]])
-    })
+  it('another amount than the order\'s is amount_mismatch, not applied; the right one is paid, audited as '
+    + 'WeChat Pay\'s',
+  async () => {
+    const { order } = await nativeOrder()
+    const tx = await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)
+    const transactionId = `4200${randomInt(1e9)}`
+    const paid = { ...tx, tradeState: 'SUCCESS' as const, transactionId, totalFen: order.totalFen }
+    expect(await applyPaidTransaction(deps(), { ...paid, totalFen: order.totalFen + 1 })).toBe('amount_mismatch')
+    expect(await stored(order.id)).toMatchObject({ status: 'prepaid', transactionId: null })
+    // Logged at error level once, though WeChat Pay says it again (the queue carries it from there).
+    expect(await applyPaidTransaction(deps(), { ...paid, totalFen: order.totalFen + 1 })).toBe('amount_mismatch')
+    const logged = ctx.stack.logs.map(l => JSON.parse(l) as Record<string, unknown>)
+      .filter(l => l.msg === 'payment anomaly' && l.orderId === order.id)
+    expect(logged).toEqual([expect.objectContaining({ level: 50, anomaly: 'amount_mismatch' })])
+    expect(await applyPaidTransaction(deps(), paid)).toBe('paid')
+    expect(await stored(order.id)).toMatchObject({ status: 'paid', transactionId: paid.transactionId })
+    const rows = await ctx.storage.db.select().from(auditEvents)
+      .where(and(eq(auditEvents.target, `order:${order.id}`), eq(auditEvents.action, 'payment.paid')))
+    expect(rows.map(r => [r.actorType, r.actorId, r.channel, r.success]))
+      .toEqual([['system', 'wechatpay', 'public', true]])
+  })
 
   it('an order that is paid or closed here is not asked about again: convergeOrder gives it back', async () => {
     const { order } = await nativeOrder()

@@ -13,7 +13,7 @@ import { usePaymentStack } from '../testing/payment-stack'
 import { createCodepayOrder, payByCode } from './codepay'
 import { PREMIUM_COLLECT_PATH, PREMIUM_QUOTE_PATH } from '../upstream/tax/premiums'
 import { applyPaidTransaction } from './service'
-import { MAX_JOB_ATTEMPTS, reconcile, refundPollDelayMs, retryDelayMs } from './worker'
+import { MAX_JOB_ATTEMPTS, reconcile, refundPollDelayMs, retryDelayMs, startPaymentWorker } from './worker'
 
 /**
  * Edges of the outbox worker (payments/worker.ts) on the real payment stack: how long it waits before asking
@@ -272,7 +272,8 @@ describe('reconciling a day\'s trade bill', () => {
         // Booked paid here (as if WeChat Pay had said so), though WeChat Pay never took the money.
         order = await placed()
         const tx = await deps().wechatpay.queryByOutTradeNo(order.outTradeNo)
-        const fake = { ...tx, tradeState: 'SUCCESS' as const, transactionId: `4200${randomInt(1e9)}`, successTime: yesterday }
+        const transactionId = `4200${randomInt(1e9)}`
+        const fake = { ...tx, tradeState: 'SUCCESS' as const, transactionId, successTime: yesterday }
         expect(await applyPaidTransaction(deps(), fake)).toBe('paid')
       }
       finally {
@@ -290,4 +291,36 @@ describe('reconciling a day\'s trade bill', () => {
         ['system', 'reconcile', 'public', 'payment.reconcile.missing_in_bill', false, { date }],
       ])
     })
+})
+
+describe('a worker that starts and stops', () => {
+  it('on start: checks every order left open over a minute and schedules yesterday\'s 对账 for 10:30 Shanghai; '
+    + 'stopped, it runs nothing', async () => {
+    const order = await placed()
+    const at = later(2 * MINUTE)
+    const today = shanghaiDate(at)
+    const yesterday = shanghaiDate(new Date(at.getTime() - 86_400_000))
+    ctx.stack.clock.set(at, { frozen: true })
+    const worker = startPaymentWorker(deps(), { intervalMs: 3_600_000 })
+    try {
+      const recheck = `check_order:${order.id}:recover:${today}`
+      const written = async (key: string) => (await jobByKey(key)) !== undefined
+      await until(async () => (await written(recheck)) && (await written(`reconcile:${yesterday}`)))
+      expect(await jobByKey(recheck))
+        .toMatchObject({ topic: 'check_order', payload: { orderId: order.id }, availableAt: at })
+      expect(await jobByKey(`reconcile:${yesterday}`)).toMatchObject({
+        topic: 'reconcile',
+        payload: { date: yesterday },
+        availableAt: new Date(`${today}T10:30:00+08:00`),
+      })
+    }
+    finally {
+      worker.stop()
+      ctx.stack.clock.set(at)
+    }
+    const key = `stopped:${randomUUID()}`
+    await enqueue(db(), 'no_such_topic', key, {}, at)
+    expect(await worker.tick()).toBe(0)
+    expect(await jobByKey(key)).toMatchObject({ attempts: 0, doneAt: null })
+  })
 })
