@@ -4,8 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IllegalTransition } from '../domain/states'
 import { anomalyInScope } from '../payments/anomalies'
 import { createTestStorage, insertOneLineOrder } from '../testing/storage'
-import { countOpenAnomalies, recordAnomaly, resolveAnomaly } from './anomalies'
-import { claimJobs, completeJob, enqueue, findLine, isPersonYearTaken, outboxDepth, transitionLine } from './payments'
+import {
+  anomalySubjects,
+  countOpenAnomalies,
+  findAnomaly,
+  recordAnomaly,
+  resolveAnomaliesOf,
+  resolveAnomaly,
+} from './anomalies'
+import type { PremiumOrderLine } from './payments'
+import {
+  claimJobs,
+  completeJob,
+  enqueue,
+  findLine,
+  insertOrder,
+  isPersonYearTaken,
+  outboxDepth,
+  transitionLine,
+} from './payments'
 import { insertRefund, moveRefund, openRefunds } from './refunds'
 
 let storage: Storage
@@ -90,8 +107,9 @@ describe('the counts /readyz and /metrics show', () => {
 
   it('open anomalies count only the open ones, and a resolved one leaves the count', async () => {
     const before = await countOpenAnomalies(storage.db)
-    const a = await recordAnomaly(storage.db, { kind: 'amount_mismatch', dedupeKey: `c-${Math.random()}`, detail: {}, at: AT })
-    await recordAnomaly(storage.db, { kind: 'amount_mismatch', dedupeKey: `c-${Math.random()}`, detail: {}, at: AT })
+    const seed = () => ({ kind: 'amount_mismatch' as const, dedupeKey: `c-${Math.random()}`, detail: {}, at: AT })
+    const a = await recordAnomaly(storage.db, seed())
+    await recordAnomaly(storage.db, seed())
     expect(await countOpenAnomalies(storage.db)).toBe(before + 2)
     await resolveAnomaly(storage.db, { id: a!.id, by: 'staff:1', resolution: '核实无误', at: AT })
     expect(await countOpenAnomalies(storage.db)).toBe(before + 1)
@@ -132,5 +150,86 @@ describe('anomalyInScope', () => {
   it('lets an admin work every anomaly and a clerk none', () => {
     expect(anomalyInScope({ role: 'admin', regionCodes: [] }, anomaly(null))).toBe(true)
     expect(anomalyInScope({ role: 'clerk', regionCodes: ['370500'] }, anomaly('370502'))).toBe(false)
+  })
+})
+
+describe('what the 异常处理 queue reads and settles', () => {
+  it('findLine answers null for an id that is not a UUID (a tampered link), without asking the database', async () => {
+    expect(await findLine(storage.db, 'not-a-uuid')).toBeNull()
+    expect(await findLine(storage.db, `${MISSING}'--`)).toBeNull()
+  })
+
+  it('resolveAnomaliesOf with neither a line nor a refund settles nothing, not every open anomaly', async () => {
+    const { order, lines } = await insertOneLineOrder(storage.db, AT)
+    const open = (await recordAnomaly(storage.db, {
+      kind: 'duplicate_payment',
+      dedupeKey: `none-${lines[0]!.id}`,
+      orderId: order.id,
+      lineId: lines[0]!.id,
+      detail: {},
+      at: AT,
+    }))!
+    const settle = { kinds: ['duplicate_payment' as const], by: 'system', resolution: '已原路退回', at: AT }
+    expect(await resolveAnomaliesOf(storage.db, settle)).toBe(0)
+    expect((await findAnomaly(storage.db, open.id))!.status).toBe('open')
+    expect(await resolveAnomaliesOf(storage.db, { ...settle, lineId: lines[0]!.id })).toBe(1)
+    expect((await findAnomaly(storage.db, open.id))!.status).toBe('resolved')
+  })
+
+  it('loads every line of an order on the page, and a line\'s live refund but never a rejected one', async () => {
+    const created = await insertOrder(storage.db, {
+      outTradeNo: `T2-${Math.random().toString(36).slice(2, 12)}`,
+      principal: 'acct-2',
+      channel: 'native',
+      year: 2027,
+      totalFen: 80000,
+      status: 'created',
+      description: '城乡居民医保 2027（2人）',
+      timeExpire: new Date(AT.getTime() + 30 * 60_000),
+      createdAt: AT,
+    }, ['a', 'b'].map(p => ({
+      personCertRef: `ref-${p}-${Math.random()}`,
+      personCertNoEnc: 'enc',
+      personNameMasked: '张*',
+      regionCode: '370502',
+      year: 2027,
+      amountFen: 40000,
+    })))
+    expect(created, 'two fresh people').not.toBeNull()
+    const { order, lines } = created!
+    const [a, b] = lines as [PremiumOrderLine, PremiumOrderLine]
+    const refundOf = (line: PremiumOrderLine, status: 'rejected' | 'refunding') => insertRefund(storage.db, {
+      outRefundNo: `R${status}${line.id.slice(0, 10)}`,
+      orderId: order.id,
+      lineId: line.id,
+      principal: order.principal,
+      reason: 'overpaid',
+      amountFen: line.amountFen,
+      status,
+    })
+    const rejected = (await refundOf(a, 'rejected'))!
+    const live = (await refundOf(b, 'refunding'))!
+    const anomaly = (await recordAnomaly(storage.db, {
+      kind: 'refund_failed',
+      dedupeKey: `page-${order.id}`,
+      orderId: order.id,
+      refundId: rejected.id,
+      detail: {},
+      at: AT,
+    }))!
+    const subjects = await anomalySubjects(storage.db, [anomaly])
+    expect(subjects.linesOfOrder.get(order.id)?.map(l => l.id).sort()).toEqual([a.id, b.id].sort())
+    expect(subjects.refunds.get(rejected.id)?.status).toBe('rejected')
+    expect(subjects.liveRefundOfLine.get(a.id)).toBeUndefined()
+    expect(subjects.liveRefundOfLine.get(b.id)?.id).toBe(live.id)
+    // An anomaly of the order alone: its rejected refund is not even read.
+    const ofOrder = (await recordAnomaly(storage.db, {
+      kind: 'job_exhausted',
+      dedupeKey: `order-${order.id}`,
+      orderId: order.id,
+      detail: {},
+      at: AT,
+    }))!
+    expect([...(await anomalySubjects(storage.db, [ofOrder])).refunds.keys()]).toEqual([live.id])
   })
 })
