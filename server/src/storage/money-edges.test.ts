@@ -22,6 +22,7 @@ import {
   isPersonYearTaken,
   outboxDepth,
   transitionLine,
+  transitionOrder,
 } from './payments'
 import { insertRefund, moveRefund, openRefunds } from './refunds'
 
@@ -49,6 +50,19 @@ describe('a line\'s move through its state machine, in storage', () => {
     const refused = await transitionLine(storage.db, MISSING, 'pay').catch((e: unknown) => e)
     expect(refused).toMatchObject({ name: 'IllegalTransition', from: 'missing', event: 'pay' })
   })
+})
+
+describe('an order\'s move through its state machine, in storage', () => {
+  it('moves on a legal event, answers null when already there, names the state it found, or says "missing"',
+    async () => {
+      const { order } = await insertOneLineOrder(storage.db, AT)
+      expect((await transitionOrder(storage.db, order.id, 'close'))?.status).toBe('closed')
+      expect(await transitionOrder(storage.db, order.id, 'close')).toBeNull()
+      const refused = await transitionOrder(storage.db, order.id, 'pay').catch((e: unknown) => e)
+      expect(refused).toMatchObject({ name: 'IllegalTransition', machine: 'order', from: 'closed', event: 'pay' })
+      const missing = await transitionOrder(storage.db, MISSING, 'close').catch((e: unknown) => e)
+      expect(missing).toMatchObject({ name: 'IllegalTransition', from: 'missing', event: 'close' })
+    })
 })
 
 describe('a refund\'s move through its state machine, in storage', () => {
