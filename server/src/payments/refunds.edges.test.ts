@@ -1,6 +1,7 @@
 import type { AppError } from '../lib/errors'
 import type { PremiumRefund } from '../storage/refunds'
 import { randomUUID } from 'node:crypto'
+import { formatErrorMessage } from '@yibao/shared'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { findAnomaly } from '../storage/anomalies'
@@ -160,6 +161,9 @@ describe('requestRefund: what cannot be refunded, and a refusal asked again', ()
     const rows = await db().select().from(premiumRefunds).where(eq(premiumRefunds.lineId, line.id))
     expect(rows.map(r => [r.status, r.rejectCode, r.idempotencyKeyId]))
       .toEqual([['rejected', 'REFUND_DEATH_NOT_FOUND', key]])
+    // Its view says why, in the words of the error table, for the year.
+    expect((await refundView(deps(), rows[0]!)).rejectMessage)
+      .toBe(formatErrorMessage('REFUND_DEATH_NOT_FOUND', { year: String(YEAR) }))
   })
 
   it('not paid yet: REFUND_NOT_REFUNDABLE; paid, not yet with the tax bureau: REFUND_NOT_YET_RECORDED', async () => {
@@ -369,6 +373,7 @@ describe('a refund under way, asked about or answered', () => {
 
   it('SUCCESS with its success_time: the refund succeeded then, not at our clock', async () => {
     const refund = await processingRefund('520000')
+    expect((await refundView(deps(), refund)).rejectMessage).toBeNull()
     const answer = await deps().wechatpay.queryRefund(refund.outRefundNo)
     const when = new Date(ctx.stack.clock.now().getTime() - 60_000)
     const after = await applyRefundResult(deps(), { ...answer, status: 'SUCCESS', successTime: when })
