@@ -1,5 +1,6 @@
 // The payment storage's guards and counts, each at its edge (issue 9: mutants there survived the route tests).
 import type { Storage } from './types'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IllegalTransition } from '../domain/states'
 import { anomalyInScope } from '../payments/anomalies'
@@ -15,16 +16,20 @@ import {
 import type { PremiumOrderLine } from './payments'
 import {
   claimJobs,
+  claimOrderQuery,
   completeJob,
   enqueue,
   findLine,
   insertOrder,
   isPersonYearTaken,
+  markLineCollectedElsewhere,
+  markOrderPaid,
   outboxDepth,
   transitionLine,
   transitionOrder,
 } from './payments'
 import { insertRefund, moveRefund, openRefunds } from './refunds'
+import { outbox, paymentNotifications } from './schema'
 
 let storage: Storage
 beforeAll(async () => { storage = await createTestStorage() })
@@ -245,5 +250,49 @@ describe('what the 异常处理 queue reads and settles', () => {
       at: AT,
     }))!
     expect([...(await anomalySubjects(storage.db, [ofOrder])).refunds.keys()]).toEqual([live.id])
+  })
+})
+
+describe('paying an order and its lines, in storage', () => {
+  it('keeps each callback\'s event id once (TRANSACTION.SUCCESS when the type is not given): the same event again '
+    + 'is a repeat', async () => {
+    const { order } = await insertOneLineOrder(storage.db, AT)
+    const eventId = `EV-${order.id}`
+    const pay = () => markOrderPaid(storage.db, {
+      orderId: order.id,
+      outTradeNo: order.outTradeNo,
+      transactionId: `4200${order.id.slice(0, 8)}`,
+      paidAt: AT,
+      newReceiptCode: () => `RC${Math.random().toString(36).slice(2, 12)}`,
+      eventId,
+      now: AT,
+    })
+    expect((await pay()).outcome).toBe('paid')
+    const seen = await storage.db.select().from(paymentNotifications).where(eq(paymentNotifications.eventId, eventId))
+    expect(seen.map(n => [n.outTradeNo, n.eventType])).toEqual([[order.outTradeNo, 'TRANSACTION.SUCCESS']])
+    expect((await pay()).outcome).toBe('repeat')
+  })
+
+  it('a line the tax bureau holds under another payment becomes the duplicate, once: its anomaly and the job '
+    + 'that refunds it', async () => {
+    const { lines } = await insertOneLineOrder(storage.db, AT)
+    const paid = (await transitionLine(storage.db, lines[0]!.id, 'pay'))!
+    const anomaly = await markLineCollectedElsewhere(storage.db, paid, { taxCode: '2002' }, AT)
+    expect(anomaly).toMatchObject({ kind: 'duplicate_payment', dedupeKey: `duplicate_payment:${paid.id}` })
+    const jobs = await storage.db.select().from(outbox).where(eq(outbox.dedupeKey, `refund_duplicate:${paid.id}`))
+    expect(jobs.map(j => [j.topic, j.payload, j.availableAt])).toEqual([['refund_duplicate', { lineId: paid.id }, AT]])
+    expect((await findLine(storage.db, paid.id))?.line.status).toBe('duplicate')
+    expect(await markLineCollectedElsewhere(storage.db, paid, { taxCode: '2002' }, AT)).toBeNull()
+  })
+
+  it('one reader a poll interval asks WeChat Pay about an open order', async () => {
+    const { order } = await insertOneLineOrder(storage.db, AT)
+    const at = (ms: number) => new Date(AT.getTime() + ms)
+    expect(await claimOrderQuery(storage.db, order.id, at(0), 3000)).toBe(true)
+    expect(await claimOrderQuery(storage.db, order.id, at(0), 3000)).toBe(false)
+    expect(await claimOrderQuery(storage.db, order.id, at(2999), 3000)).toBe(false)
+    expect(await claimOrderQuery(storage.db, order.id, at(3000), 3000)).toBe(true)
+    await transitionOrder(storage.db, order.id, 'close')
+    expect(await claimOrderQuery(storage.db, order.id, at(60_000), 3000)).toBe(false)
   })
 })
