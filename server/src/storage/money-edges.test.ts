@@ -22,13 +22,14 @@ import {
   findLine,
   insertOrder,
   isPersonYearTaken,
+  killJob,
   markLineCollectedElsewhere,
   markOrderPaid,
   outboxDepth,
   transitionLine,
   transitionOrder,
 } from './payments'
-import { insertRefund, moveRefund, openRefunds } from './refunds'
+import { findRefundBy, insertRefund, moveRefund, openRefunds } from './refunds'
 import { outbox, paymentNotifications } from './schema'
 
 let storage: Storage
@@ -96,6 +97,8 @@ describe('a refund\'s move through its state machine, in storage', () => {
   it('says "missing" for a refund that does not exist', async () => {
     const refused = await moveRefund(storage.db, MISSING, 'approve').catch((e: unknown) => e)
     expect(refused).toMatchObject({ name: 'IllegalTransition', from: 'missing', event: 'approve' })
+    // An id that is not a UUID (a tampered link) finds nothing, without asking the database.
+    expect(await findRefundBy(storage.db, 'id', 'not-a-uuid')).toBeNull()
   })
 
   it('lists as open only refunds waiting for the bureau or for WeChat Pay', async () => {
@@ -114,6 +117,19 @@ describe('a refund\'s move through its state machine, in storage', () => {
 })
 
 describe('the counts /readyz and /metrics show', () => {
+  it('a job out of attempts keeps the first 500 characters of its last error, is done and dead, and is an anomaly',
+    async () => {
+      const key = `dead-${Math.random()}`
+      await enqueue(storage.db, 'report_line', key, { lineId: MISSING }, AT)
+      const [job] = (await claimJobs(storage.db, AT, 60_000)).filter(j => j.dedupeKey === key)
+      const subject = { orderId: null, lineId: null, refundId: null, regionCode: null }
+      const anomaly = await killJob(storage.db, job!, 'x'.repeat(600), AT, subject)
+      expect(anomaly).toMatchObject({ kind: 'job_exhausted', outboxId: job!.id })
+      expect(anomaly!.detail).toEqual({ topic: 'report_line', attempts: job!.attempts, lastError: 'x'.repeat(500) })
+      const [dead] = await storage.db.select().from(outbox).where(eq(outbox.dedupeKey, key))
+      expect(dead).toMatchObject({ doneAt: AT, deadAt: AT, lockedUntil: null, lastError: 'x'.repeat(500) })
+    })
+
   it('outbox depth counts jobs not done, and a finished job leaves it', async () => {
     const before = await outboxDepth(storage.db)
     await enqueue(storage.db, 'test.depth', `depth-${Math.random()}`, {}, AT)
