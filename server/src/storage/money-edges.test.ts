@@ -13,7 +13,7 @@ import {
   resolveAnomaliesOf,
   resolveAnomaly,
 } from './anomalies'
-import type { PremiumOrderLine } from './payments'
+import type { PremiumOrder, PremiumOrderLine } from './payments'
 import {
   claimJobs,
   claimOrderQuery,
@@ -71,19 +71,23 @@ describe('an order\'s move through its state machine, in storage', () => {
     })
 })
 
+/** An `overpaid` refund of the whole of `line` of `order`, written in `status` (`null`: the line has a live one). */
+function insertLineRefund(order: PremiumOrder, line: PremiumOrderLine, status: 'approving' | 'refunding' | 'rejected') {
+  return insertRefund(storage.db, {
+    outRefundNo: `R${status}${line.id.slice(0, 10)}`,
+    orderId: order.id,
+    lineId: line.id,
+    principal: order.principal,
+    reason: 'overpaid',
+    amountFen: line.amountFen,
+    status,
+  })
+}
+
 describe('a refund\'s move through its state machine, in storage', () => {
   async function refund(status: 'approving' | 'refunding') {
     const { order, lines } = await insertOneLineOrder(storage.db, AT)
-    const line = lines[0]!
-    return (await insertRefund(storage.db, {
-      outRefundNo: `R${line.id.slice(0, 12)}`,
-      orderId: order.id,
-      lineId: line.id,
-      principal: order.principal,
-      reason: 'overpaid',
-      amountFen: line.amountFen,
-      status,
-    }))!
+    return (await insertLineRefund(order, lines[0]!, status))!
   }
 
   it('moves on a legal event, answers null when already there, and names the state it found otherwise', async () => {
@@ -233,17 +237,8 @@ describe('what the 异常处理 queue reads and settles', () => {
     expect(created, 'two fresh people').not.toBeNull()
     const { order, lines } = created!
     const [a, b] = lines as [PremiumOrderLine, PremiumOrderLine]
-    const refundOf = (line: PremiumOrderLine, status: 'rejected' | 'refunding') => insertRefund(storage.db, {
-      outRefundNo: `R${status}${line.id.slice(0, 10)}`,
-      orderId: order.id,
-      lineId: line.id,
-      principal: order.principal,
-      reason: 'overpaid',
-      amountFen: line.amountFen,
-      status,
-    })
-    const rejected = (await refundOf(a, 'rejected'))!
-    const live = (await refundOf(b, 'refunding'))!
+    const rejected = (await insertLineRefund(order, a, 'rejected'))!
+    const live = (await insertLineRefund(order, b, 'refunding'))!
     const anomaly = (await recordAnomaly(storage.db, {
       kind: 'refund_failed',
       dedupeKey: `page-${order.id}`,
