@@ -14,9 +14,15 @@ const UNAVAILABLE = {
 /** A thread with nothing to render for this long ends (its font and pdfkit go with it). */
 const IDLE_THREAD_MS = 60_000
 
+/**
+ * Running from the TypeScript sources (tests, `pnpm dev`) rather than the build: the worker is `pdf-worker.ts`
+ * beside this module, loaded through tsx; in the build it is `pdf-worker.mjs` beside `main.mjs`
+ * (server/scripts/build.mjs) and takes the process's own node flags (piscina's default).
+ */
+const FROM_SOURCES = import.meta.url.endsWith('.ts')
+const WORKER_FILE = new URL(FROM_SOURCES ? './pdf-worker.ts' : './pdf-worker.mjs', import.meta.url)
+
 export interface PdfRenderer {
-  /** Worker threads that render (0: on the event loop). */
-  readonly threads: number
   /** The job's PDF; 503 `*_PDF_UNAVAILABLE` (logged) without a CJK font. */
   render: (job: PdfJob, logger: Logger) => Promise<Buffer>
   /** Threads running now, and the PDFs they have rendered (0 and 0 when rendering on the event loop). */
@@ -26,7 +32,7 @@ export interface PdfRenderer {
 }
 
 /**
- * Renders PDFs on `threads` worker threads (piscina), so a slip's ~10 ms of layout and compression never holds
+ * Renders PDFs on `threads` worker threads (piscina), so a slip's ~15 ms of layout and compression never holds
  * up the event loop, and PDFs use the machine's other cores. The threads start on the first PDF and end when
  * idle. `threads: 0` renders on the event loop (tests, one-core machines).
  */
@@ -36,18 +42,15 @@ export function createPdfRenderer(opts: { threads: number, fontSetting: string |
   const run = (job: PdfJob): Promise<Uint8Array | null> => {
     if (threads === 0) return renderPdfJob(job, fontSetting)
     pool ??= new Piscina({
-      filename: workerFile().href,
+      filename: WORKER_FILE.href,
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: IDLE_THREAD_MS,
-      // From TypeScript sources (tests, `pnpm dev`) the thread compiles them as the main thread does; the build's
-      // threads take the process's own node flags (piscina's default).
-      ...(import.meta.url.endsWith('.ts') && { execArgv: ['--import', 'tsx'] }),
+      ...(FROM_SOURCES && { execArgv: ['--import', 'tsx'] }),
     })
     return pool.run({ job, fontSetting }) as Promise<Uint8Array | null>
   }
   return {
-    threads,
     async render(job, logger) {
       const bytes = await run(job)
       if (!bytes) {
@@ -63,11 +66,4 @@ export function createPdfRenderer(opts: { threads: number, fontSetting: string |
       pool = undefined
     },
   }
-}
-
-/** The worker's module: beside this one in the sources, beside `main.mjs` in the build (server/scripts/build.mjs). */
-function workerFile(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./pdf-worker.ts', import.meta.url)
-    : new URL('./pdf-worker.mjs', import.meta.url)
 }
